@@ -1,0 +1,29 @@
+import { Command } from "commander";
+import { loadConfig, type PslinkConfig, resolveConfigPath } from "../core/config/index.js";
+
+/** Options every command accepts. */
+export interface GlobalOptions {
+  config?: string;
+}
+
+/** Loads the config named by `--config`, `PSLINK_CONFIG` or `./pslink.yml`. */
+export function configFrom(command: Command): PslinkConfig {
+  const options = command.optsWithGlobals<GlobalOptions>();
+  return loadConfig(resolveConfigPath(options.config));
+}
+
+/** Writes one line of command output to stdout. */
+export function print(line = ""): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** The root command, with the global options; subcommands are registered in main.ts. */
+export function createProgram(): Command {
+  return new Command("pslink")
+    .description(
+      "Sync Salesforce, NetSuite, Kantata OX and Workday into a warehouse, reconcile them, and write governed corrections back.",
+    )
+    .option("-c, --config <path>", "config file (default: $PSLINK_CONFIG or ./pslink.yml)")
+    .showHelpAfterError()
+    .exitOverride();
+}

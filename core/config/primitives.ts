@@ -1,0 +1,101 @@
+import { z } from "zod";
+import { Secret } from "../secret.js";
+
+const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+const WHOLE_ENV_REF = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
+
+/** The environment the config is resolved against (process.env plus the config's .env file). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Context threaded through a config parse so that `${VAR}` references resolve. */
+export interface ConfigContext {
+  env: Env;
+}
+
+let active: ConfigContext = { env: process.env };
+
+/** Runs `fn` with `context` as the environment for `${VAR}` references. */
+export function withConfigContext<T>(context: ConfigContext, fn: () => T): T {
+  const previous = active;
+  active = context;
+  try {
+    return fn();
+  } finally {
+    active = previous;
+  }
+}
+
+/** A plain string in which `${VAR}` references are replaced from the environment. */
+export const text = () =>
+  z.string().transform((value, ctx) => {
+    let missing: string | undefined;
+    const resolved = value.replace(ENV_REF, (_match, name: string) => {
+      const found = active.env[name];
+      if (found === undefined) missing = name;
+      return found ?? "";
+    });
+    if (missing !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: `environment variable ${missing} is not set: export it, or add it to the .env file beside pslink.yml`,
+      });
+      return z.NEVER;
+    }
+    return resolved;
+  });
+
+/**
+ * A secret: must be written as a whole `${VAR}` reference (never a literal in the file),
+ * and becomes a `Secret` that prints as `***`.
+ */
+export const secret = () =>
+  z.string().transform((value, ctx) => {
+    const match = WHOLE_ENV_REF.exec(value.trim());
+    if (!match) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "secrets are read from the environment only: write a reference such as ${MY_SECRET} and export MY_SECRET (or put it in the .env file beside pslink.yml)",
+      });
+      return z.NEVER;
+    }
+    const name = match[1] as string;
+    const found = active.env[name];
+    if (found === undefined || found === "") {
+      ctx.addIssue({
+        code: "custom",
+        message: `environment variable ${name} is not set: export it, or add it to the .env file beside pslink.yml`,
+      });
+      return z.NEVER;
+    }
+    return new Secret(found);
+  });
+
+const DURATION = /^(\d+)\s*(ms|s|m|h|d)$/;
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** A duration such as `90s`, `10m`, `2h` or `3d`, parsed to milliseconds. */
+export const duration = () =>
+  z.union([z.string(), z.number()]).transform((value, ctx) => {
+    if (typeof value === "number") return value;
+    const match = DURATION.exec(value.trim());
+    if (!match) {
+      ctx.addIssue({
+        code: "custom",
+        message: `"${value}" is not a duration: write a number with a unit, e.g. 500ms, 30s, 10m, 2h or 3d`,
+      });
+      return z.NEVER;
+    }
+    return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+  });
+
+/** An http(s) base URL without a trailing slash. */
+export const baseUrl = () =>
+  text().pipe(
+    z
+      .string()
+      .regex(/^https?:\/\/[^\s]+$/, {
+        message: "write an absolute http(s) URL, e.g. https://acme.my.salesforce.com",
+      })
+      .transform((value) => value.replace(/\/+$/, "")),
+  );

@@ -1,0 +1,73 @@
+/**
+ * The one small interface every warehouse dialect implements (DuckDB, PostgreSQL).
+ * SQL uses `$1, $2, …` placeholders on both dialects.
+ */
+export type WarehouseKind = "duckdb" | "postgres";
+
+/** A row as returned by `query`: column name → JS value (bigint/decimal normalised, see dialects). */
+export type Row = Record<string, unknown>;
+
+/** A schema-qualified table name. */
+export interface TableName {
+  schema: string;
+  table: string;
+}
+
+/** Column types the engine creates tables with; each dialect maps them to its own SQL type. */
+export type ColumnType =
+  | "text"
+  | "integer"
+  | "bigint"
+  | "double"
+  | "decimal"
+  | "boolean"
+  | "date"
+  | "timestamp"
+  | "json";
+
+export interface ColumnSpec {
+  name: string;
+  type: ColumnType;
+  nullable?: boolean;
+}
+
+/** Statements usable inside and outside a transaction. */
+export interface SqlExecutor {
+  /** Runs a statement (or several, without parameters) and discards results. */
+  execute(sql: string, params?: readonly unknown[]): Promise<void>;
+  /** Runs a query and returns all rows as plain objects. */
+  query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /**
+   * Bulk-appends rows (values in `columns` order) to an existing table: DuckDB's appender,
+   * PostgreSQL's COPY FROM STDIN. Returns the number of rows written.
+   */
+  append(
+    table: TableName,
+    columns: readonly ColumnSpec[],
+    rows: Iterable<readonly unknown[]> | AsyncIterable<readonly unknown[]>,
+  ): Promise<number>;
+}
+
+/** A held run lock; release it when the run ends (it is also released when the process dies). */
+export interface RunLock {
+  readonly name: string;
+  release(): Promise<void>;
+}
+
+export interface Warehouse extends SqlExecutor {
+  readonly kind: WarehouseKind;
+  /** Runs `fn` in one transaction: committed if it resolves, rolled back if it throws. */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Takes the named run lock without waiting; throws a `transient` PslinkError naming the holder
+   * (pid, host, command, since) when another process holds it.
+   */
+  acquireLock(name: string, holder: string): Promise<RunLock>;
+  /** Quotes an identifier for this dialect. */
+  quote(identifier: string): string;
+  /** `schema.table`, both parts quoted. */
+  qualified(table: TableName): string;
+  /** The SQL type this dialect uses for a column type. */
+  sqlType(type: ColumnType): string;
+  close(): Promise<void>;
+}
