@@ -45,8 +45,11 @@ export function parseConfig(
   const document = parseDocument(source, { prettyErrors: true });
   if (document.errors.length > 0) {
     const first = document.errors[0];
-    throw configError(`${options.file}: not valid YAML: ${first?.message ?? "parse error"}`, {
-      hint: "fix the YAML syntax at the line shown",
+    const message = first?.message ?? "parse error";
+    throw configError(`${options.file}: not valid YAML: ${message}`, {
+      hint: message.includes("${")
+        ? 'inside { … } flow mappings, quote ${VAR} references ("${VAR}") or use block style'
+        : "fix the YAML syntax at the line shown",
     });
   }
   const raw: unknown = document.toJS() ?? {};

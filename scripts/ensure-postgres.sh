@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Brings up a local PostgreSQL for the test suites, idempotently:
+# installs it when missing (Debian), starts the cluster, creates role and database `pslink`/`pslink_test`.
+# Prints the connection URL on the last line of stdout; everything else goes to stderr.
+set -euo pipefail
+
+PG_HOST=127.0.0.1
+PG_PORT="${PSLINK_PG_PORT:-5432}"
+PG_ROLE=pslink
+PG_PASSWORD=pslink
+PG_DATABASE=pslink_test
+
+log() { echo "ensure-postgres: $*" >&2; }
+
+as_postgres() {
+  if [ "$(id -u)" = "0" ]; then
+    runuser -u postgres -- "$@"
+  else
+    sudo -n -u postgres "$@"
+  fi
+}
+
+if ! command -v pg_ctlcluster >/dev/null 2>&1; then
+  log "installing postgresql (apt-get)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update >&2
+  apt-get install -y postgresql >&2
+fi
+
+if ! pg_isready -q -h "$PG_HOST" -p "$PG_PORT"; then
+  version="$(pg_lsclusters -h | awk '$2 == "main" { print $1 }' | sort -V | tail -n 1)"
+  if [ -z "$version" ]; then
+    version="$(ls /usr/lib/postgresql | sort -V | tail -n 1)"
+    log "creating cluster $version/main"
+    pg_createcluster "$version" main --port "$PG_PORT" >&2
+  fi
+  log "starting cluster $version/main"
+  pg_ctlcluster "$version" main start >&2 || true
+  for _ in $(seq 1 60); do
+    pg_isready -q -h "$PG_HOST" -p "$PG_PORT" && break
+    sleep 0.5
+  done
+  pg_isready -q -h "$PG_HOST" -p "$PG_PORT" || {
+    log "PostgreSQL did not come up on $PG_HOST:$PG_PORT; see /var/log/postgresql/"
+    exit 1
+  }
+fi
+
+psql_admin() { as_postgres psql -p "$PG_PORT" -X -q -v ON_ERROR_STOP=1 -tA "$@"; }
+
+if [ "$(psql_admin -c "select 1 from pg_roles where rolname = '$PG_ROLE'")" != "1" ]; then
+  log "creating role $PG_ROLE"
+  psql_admin -c "create role $PG_ROLE login createdb password '$PG_PASSWORD'"
+fi
+if [ "$(psql_admin -c "select 1 from pg_database where datname = '$PG_DATABASE'")" != "1" ]; then
+  log "creating database $PG_DATABASE"
+  psql_admin -c "create database $PG_DATABASE owner $PG_ROLE"
+fi
+
+echo "postgres://$PG_ROLE:$PG_PASSWORD@$PG_HOST:$PG_PORT/$PG_DATABASE"

@@ -1,0 +1,158 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { inspect } from "node:util";
+import { describe, expect, it } from "vitest";
+import { loadConfig, parseConfig } from "../../core/config/index.js";
+import { describeError, PslinkError } from "../../core/errors.js";
+
+const EXAMPLE_ENV = {
+  SALESFORCE_CLIENT_ID: "3MVG9example",
+  SALESFORCE_CLIENT_SECRET: "sf-secret-value-123",
+  NETSUITE_CLIENT_ID: "ns-client",
+  NETSUITE_CERTIFICATE_ID: "cert-1",
+  NETSUITE_PRIVATE_KEY: "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----",
+  KANTATA_TOKEN: "kantata-token-456",
+  WORKDAY_ISU_PASSWORD: "wd-password-789",
+};
+
+function parse(yaml: string, env: Record<string, string> = {}) {
+  return parseConfig(yaml, { file: "pslink.yml", baseDir: "/tmp", env });
+}
+
+function problems(yaml: string, env: Record<string, string> = {}): string {
+  try {
+    parse(yaml, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(PslinkError);
+    expect((error as PslinkError).kind).toBe("config");
+    return describeError(error);
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+describe("config", () => {
+  it("accepts the annotated real-tenant example with its secrets from the environment", () => {
+    const config = loadConfig("examples/pslink.example.yml", EXAMPLE_ENV);
+    expect(config.warehouse.kind).toBe("duckdb");
+    expect(config.sources.salesforce?.http.requests_per_second).toBe(10);
+    expect(config.sources.netsuite?.streams.timebill?.delete_scan_every).toBe(86_400_000);
+    expect(config.sources.workday?.report?.window).toBe(30 * 86_400_000);
+    expect(config.sources.kantata?.auth.token.reveal()).toBe("kantata-token-456");
+  });
+
+  it("defaults to an embedded DuckDB warehouse", () => {
+    const config = parse("version: 1\n");
+    expect(config.warehouse).toMatchObject({ kind: "duckdb", path: "pslink.duckdb" });
+    expect(config.sources).toEqual({});
+  });
+
+  it("names the path of a bad key and what to write instead", () => {
+    const message = problems(
+      "version: 1\nsources:\n  salesforce:\n    base_ur: https://x.my.salesforce.com\n",
+    );
+    expect(message).toContain('sources.salesforce: unknown key(s) "base_ur"; did you mean "base_url"?');
+    expect(message).toContain("sources.salesforce.base_url: missing");
+  });
+
+  it("suggests the nearest key in nested unions", () => {
+    const message = problems(
+      "version: 1\nwarehouse:\n  kind: postgres\n  hots: db.internal\n",
+    );
+    expect(message).toContain('warehouse: unknown key(s) "hots"; did you mean "host"?');
+  });
+
+  it("explains bad values: durations, URLs, enums, versions", () => {
+    const message = problems(
+      [
+        "version: 2",
+        "warehouse: { kind: sqlite }",
+        "sources:",
+        "  kantata:",
+        "    base_url: api.mavenlink.com",
+        "    auth: { kind: bearer, token: \"${KANTATA_TOKEN}\" }",
+        "    http: { timeout: 10 minutes }",
+      ].join("\n"),
+      { KANTATA_TOKEN: "t0ken-value" },
+    );
+    expect(message).toContain("version: write version: 1");
+    expect(message).toContain('warehouse.kind must be "duckdb"');
+    expect(message).toContain("sources.kantata.base_url: write an absolute http(s) URL");
+    expect(message).toContain('sources.kantata.http.timeout: "10 minutes" is not a duration');
+  });
+
+  it("refuses literal secrets and names the variable to export", () => {
+    const literal = problems(
+      "version: 1\nsources:\n  kantata:\n    auth: { kind: bearer, token: abc123secret }\n",
+    );
+    expect(literal).toContain("sources.kantata.auth.token: secrets are read from the environment only");
+    expect(literal).not.toContain("abc123secret");
+
+    const missing = problems(
+      "version: 1\nsources:\n  kantata:\n    auth:\n      kind: bearer\n      token: ${KANTATA_TOKEN}\n",
+    );
+    expect(missing).toContain("environment variable KANTATA_TOKEN is not set");
+
+    const unquoted = problems(
+      "version: 1\nsources:\n  kantata:\n    auth: { kind: bearer, token: ${KANTATA_TOKEN} }\n",
+    );
+    expect(unquoted).toContain('quote ${VAR} references ("${VAR}")');
+  });
+
+  it("reports YAML syntax errors with their position", () => {
+    expect(problems("version: 1\nsources: [\n")).toMatch(/not valid YAML.*line/s);
+  });
+
+  it("never prints a secret: not in inspect, JSON, errors or masked text", () => {
+    const config = loadConfig("examples/pslink.example.yml", EXAMPLE_ENV);
+    const everything = [
+      inspect(config, { depth: 10 }),
+      JSON.stringify(config),
+      String(config.sources.workday?.auth.kind === "basic" && config.sources.workday.auth.password),
+      describeError(
+        new PslinkError("fatal", `login failed for ${EXAMPLE_ENV.WORKDAY_ISU_PASSWORD}`, {
+          hint: `token ${EXAMPLE_ENV.KANTATA_TOKEN} rejected`,
+        }),
+      ),
+    ].join("\n");
+    for (const name of ["SALESFORCE_CLIENT_SECRET", "KANTATA_TOKEN", "WORKDAY_ISU_PASSWORD"] as const) {
+      expect(everything).not.toContain(EXAMPLE_ENV[name]);
+    }
+    expect(everything).toContain("***");
+  });
+});
+
+describe("pslink config check", () => {
+  it("validates a config with a .env beside it and exits 0", () => {
+    const dir = mkdtempSync(join(tmpdir(), "pslink-config-"));
+    writeFileSync(join(dir, "pslink.yml"), readFileSync("examples/pslink.example.yml", "utf8"));
+    writeFileSync(
+      join(dir, ".env"),
+      Object.entries(EXAMPLE_ENV)
+        .map(([key, value]) => `${key}="${value.replaceAll("\n", "\\n")}"`)
+        .join("\n"),
+    );
+    const result = spawnSync("node", ["bin/pslink.js", "config", "check", "-c", join(dir, "pslink.yml")], {
+      encoding: "utf8",
+    });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("warehouse: duckdb (warehouse/acme.duckdb)");
+    expect(result.stdout).toContain("sources:   salesforce, netsuite, kantata, workday");
+  });
+
+  it("exits 2 with every problem listed and no secret echoed", () => {
+    const dir = mkdtempSync(join(tmpdir(), "pslink-config-"));
+    writeFileSync(
+      join(dir, "pslink.yml"),
+      "version: 1\nwarehouse: { kind: postgres, url: postgres://u:hunter2pass@db/x }\n",
+    );
+    const result = spawnSync("node", ["bin/pslink.js", "config", "check", "-c", join(dir, "pslink.yml")], {
+      encoding: "utf8",
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("warehouse.url: secrets are read from the environment only");
+    expect(result.stderr).not.toContain("hunter2pass");
+  });
+});
