@@ -3,11 +3,14 @@
 # installs it when missing (Debian), starts the cluster, creates role and database `pslink`/`pslink_test`.
 # Prints the connection URL on the last line of stdout; everything else goes to stderr.
 set -euo pipefail
+# psql runs as the postgres user, who may not be able to read the caller's folder.
+cd /
 
 PG_HOST=127.0.0.1
 PG_PORT="${PSLINK_PG_PORT:-5432}"
 PG_ROLE=pslink
-PG_PASSWORD=pslink
+# A password unlike any word pslink prints: secrets are masked by value in every message.
+PG_PASSWORD=pslink_test_pw_7c1e
 PG_DATABASE=pslink_test
 
 log() { echo "ensure-postgres: $*" >&2; }
@@ -51,6 +54,8 @@ psql_admin() { as_postgres psql -p "$PG_PORT" -X -q -v ON_ERROR_STOP=1 -tA "$@";
 if [ "$(psql_admin -c "select 1 from pg_roles where rolname = '$PG_ROLE'")" != "1" ]; then
   log "creating role $PG_ROLE"
   psql_admin -c "create role $PG_ROLE login createdb password '$PG_PASSWORD'"
+else
+  psql_admin -c "alter role $PG_ROLE with login createdb password '$PG_PASSWORD'"
 fi
 if [ "$(psql_admin -c "select 1 from pg_database where datname = '$PG_DATABASE'")" != "1" ]; then
   log "creating database $PG_DATABASE"

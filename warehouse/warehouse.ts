@@ -4,7 +4,7 @@
  */
 export type WarehouseKind = "duckdb" | "postgres";
 
-/** A row as returned by `query`: column name → JS value (bigint/decimal normalised, see dialects). */
+/** A row from `query`: column → JS value, normalised alike on both dialects (docs/warehouse.md). */
 export type Row = Record<string, unknown>;
 
 /** A schema-qualified table name. */

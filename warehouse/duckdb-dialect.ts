@@ -1,0 +1,229 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { assertNever, fatalError, PslinkError, transientError } from "../core/errors.js";
+import { appendRows } from "./duckdb-append.js";
+import { openInstance, releaseInstance } from "./duckdb-instances.js";
+import { acquireDuckdbLock } from "./duckdb-run-lock.js";
+import { columnConverter, duckdbParams } from "./duckdb-values.js";
+import { SerialQueue } from "./serial-queue.js";
+import { quoteIdentifier } from "./sql-values.js";
+import type {
+  ColumnSpec,
+  ColumnType,
+  Row,
+  RunLock,
+  SqlExecutor,
+  TableName,
+  Warehouse,
+} from "./warehouse.js";
+
+export interface DuckdbWarehouseOptions {
+  /** Absolute path of the database file, or `:memory:`. */
+  path: string;
+  threads?: number;
+  memoryLimit?: string;
+}
+
+type Rows = Iterable<readonly unknown[]> | AsyncIterable<readonly unknown[]>;
+
+/** Which warehouse's transaction callback the current async context runs in. */
+const insideTransaction = new AsyncLocalStorage<DuckdbWarehouse>();
+
+/** Opens a DuckDB warehouse: one instance per file per process, one connection per warehouse. */
+export async function openDuckdbWarehouse(options: DuckdbWarehouseOptions): Promise<Warehouse> {
+  const settings: Record<string, string> = {};
+  if (options.threads !== undefined) settings.threads = String(options.threads);
+  if (options.memoryLimit !== undefined) settings.memory_limit = options.memoryLimit;
+  const instance = await openInstance(options.path, settings);
+  const connection = await instance.connect();
+  // Sessions run in UTC so that timestamp <-> text casts agree with PostgreSQL's (ICU may be absent).
+  await connection.run("set TimeZone = 'UTC'").catch(() => undefined);
+  return new DuckdbWarehouse(options.path, instance, connection);
+}
+
+/** Runs statements on one DuckDB connection; also the executor handed to transaction callbacks. */
+class DuckdbExecutor implements SqlExecutor {
+  constructor(protected readonly connection: DuckDBConnection) {}
+
+  async execute(sql: string, params: readonly unknown[] = []): Promise<void> {
+    try {
+      await this.connection.run(sql, params.length > 0 ? duckdbParams(params) : undefined);
+    } catch (error) {
+      throw sqlError(error, sql);
+    }
+  }
+
+  async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    try {
+      const reader = await this.connection.runAndReadAll(
+        sql,
+        params.length > 0 ? duckdbParams(params) : undefined,
+      );
+      const types = reader.columnTypes();
+      const fields = reader.columnNames().map((name, i) => ({
+        name,
+        convert: columnConverter(types[i] as (typeof types)[number]),
+      }));
+      return reader.getRows().map((values) => {
+        const row: Row = {};
+        fields.forEach((field, i) => {
+          row[field.name] = field.convert(values[i] ?? null);
+        });
+        return row as T;
+      });
+    } catch (error) {
+      throw sqlError(error, sql);
+    }
+  }
+
+  append(table: TableName, columns: readonly ColumnSpec[], rows: Rows): Promise<number> {
+    return appendRows(this.connection, table, columns, rows);
+  }
+}
+
+/** The executor of one transaction: statements run one at a time and only while it is open. */
+class DuckdbTransaction extends DuckdbExecutor {
+  readonly #queue = new SerialQueue();
+  open = true;
+
+  override execute(sql: string, params?: readonly unknown[]): Promise<void> {
+    return this.#guard(() => super.execute(sql, params));
+  }
+
+  override query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]> {
+    return this.#guard(() => super.query<T>(sql, params));
+  }
+
+  override append(table: TableName, columns: readonly ColumnSpec[], rows: Rows): Promise<number> {
+    return this.#guard(() => super.append(table, columns, rows));
+  }
+
+  #guard<T>(task: () => Promise<T>): Promise<T> {
+    return this.#queue.run(() => {
+      if (!this.open) throw fatalError("this transaction has already ended");
+      return task();
+    });
+  }
+}
+
+class DuckdbWarehouse implements Warehouse {
+  readonly kind = "duckdb" as const;
+  readonly #queue = new SerialQueue();
+  readonly #direct: DuckdbExecutor;
+  #closed = false;
+
+  constructor(
+    private readonly path: string,
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {
+    this.#direct = new DuckdbExecutor(connection);
+  }
+
+  execute(sql: string, params?: readonly unknown[]): Promise<void> {
+    return this.#exclusive(() => this.#direct.execute(sql, params));
+  }
+
+  query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]> {
+    return this.#exclusive(() => this.#direct.query<T>(sql, params));
+  }
+
+  /** Outside a transaction an append is still all-or-nothing, as a COPY is on PostgreSQL. */
+  append(table: TableName, columns: readonly ColumnSpec[], rows: Rows): Promise<number> {
+    return this.transaction((tx) => tx.append(table, columns, rows));
+  }
+
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.#exclusive(async () => {
+      await this.#direct.execute("begin transaction");
+      const tx = new DuckdbTransaction(this.connection);
+      try {
+        const result = await insideTransaction.run(this, () => fn(tx));
+        tx.open = false;
+        await this.#direct.execute("commit");
+        return result;
+      } catch (error) {
+        tx.open = false;
+        await this.connection.run("rollback").catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  acquireLock(name: string, holder: string): Promise<RunLock> {
+    return acquireDuckdbLock(this.path, name, holder);
+  }
+
+  quote(identifier: string): string {
+    return quoteIdentifier(identifier);
+  }
+
+  qualified(table: TableName): string {
+    return `${quoteIdentifier(table.schema)}.${quoteIdentifier(table.table)}`;
+  }
+
+  sqlType(type: ColumnType): string {
+    return duckdbType(type);
+  }
+
+  close(): Promise<void> {
+    return this.#queue.run(async () => {
+      if (this.#closed) return;
+      this.#closed = true;
+      this.connection.closeSync();
+      releaseInstance(this.path, this.instance);
+    });
+  }
+
+  /** Every statement waits its turn on the one connection, so transactions never interleave. */
+  #exclusive<T>(task: () => Promise<T>): Promise<T> {
+    if (insideTransaction.getStore() === this) {
+      return Promise.reject(
+        fatalError("a DuckDB transaction callback used the warehouse instead of its `tx`", {
+          hint: "inside warehouse.transaction(fn), run statements through the executor passed to fn",
+        }),
+      );
+    }
+    return this.#queue.run(() => {
+      if (this.#closed) throw fatalError("the DuckDB warehouse is closed");
+      return task();
+    });
+  }
+}
+
+/** DuckDB's SQL type for a column type. */
+export function duckdbType(type: ColumnType): string {
+  switch (type) {
+    case "text":
+      return "varchar";
+    case "integer":
+      return "integer";
+    case "bigint":
+      return "bigint";
+    case "double":
+      return "double";
+    case "decimal":
+      return "decimal(38, 9)";
+    case "boolean":
+      return "boolean";
+    case "date":
+      return "date";
+    case "timestamp":
+      return "timestamptz";
+    case "json":
+      return "json";
+    default:
+      return assertNever(type, "column type");
+  }
+}
+
+function sqlError(error: unknown, sql: string): PslinkError {
+  if (error instanceof PslinkError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const options = { cause: error, details: { sql: sql.slice(0, 500) } };
+  // Write-write conflicts between connections clear once the other transaction ends.
+  if (/conflict/i.test(message) && /transaction/i.test(message)) {
+    return transientError(`DuckDB: ${message}`, options);
+  }
+  return fatalError(`DuckDB: ${message}`, options);
+}

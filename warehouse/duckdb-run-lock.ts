@@ -1,0 +1,111 @@
+import fs from "node:fs";
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import lockfile from "proper-lockfile";
+import { fatalError } from "../core/errors.js";
+import { logger } from "../core/logger.js";
+import { currentHolder, lockHeldError, type RunLockHolder } from "./run-lock-holder.js";
+import type { RunLock } from "./warehouse.js";
+
+/** proper-lockfile refreshes the lock's mtime this often; a lock not refreshed for STALE_MS is stale. */
+const UPDATE_MS = 5_000;
+const STALE_MS = 20_000;
+const HOLDER_FILE = "holder.json";
+
+/**
+ * proper-lockfile removes its lock directory with rmdir, which refuses a directory that holds
+ * holder.json; removing it whole keeps release, stale takeover and exit cleanup working.
+ */
+const lockFs = {
+  ...fs,
+  rmdir: (path: fs.PathLike, callback: (error: NodeJS.ErrnoException | null) => void) =>
+    fs.rm(path, { recursive: true }, callback),
+  rmdirSync: (path: fs.PathLike) => fs.rmSync(path, { recursive: true }),
+};
+
+const memoryLocks = new Map<string, RunLockHolder>();
+
+/**
+ * Takes a run lock beside a DuckDB file: the directory `<db>.<name>.lock` (proper-lockfile, so it
+ * works across processes) holding `holder.json` with {pid, host, command, since}.
+ */
+export async function acquireDuckdbLock(
+  databasePath: string,
+  name: string,
+  command: string,
+): Promise<RunLock> {
+  if (databasePath === ":memory:") return acquireMemoryLock(name, command);
+  const lockPath = `${databasePath}.${slug(name)}.lock`;
+  const holder = currentHolder(command);
+  const release = await lockOrExplain(lockPath, name, true);
+  await writeFile(join(lockPath, HOLDER_FILE), `${JSON.stringify(holder)}\n`);
+  return {
+    name,
+    release: async () => {
+      await release().catch((error: unknown) => {
+        logger.warn({ err: error, lock: name }, "run lock was already released");
+      });
+    },
+  };
+}
+
+async function lockOrExplain(
+  lockPath: string,
+  name: string,
+  mayClearDeadHolder: boolean,
+): Promise<() => Promise<void>> {
+  try {
+    return await lockfile.lock(lockPath, {
+      realpath: false,
+      lockfilePath: lockPath,
+      stale: STALE_MS,
+      update: UPDATE_MS,
+      retries: 0,
+      fs: lockFs,
+      onCompromised: (error) => logger.warn({ err: error, lock: name }, "run lock compromised"),
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ELOCKED") {
+      throw fatalError(`cannot create run lock ${lockPath}`, {
+        cause: error,
+        hint: "check that the folder of the DuckDB file is writable",
+      });
+    }
+    const holder = await readHolder(lockPath);
+    // A holder on this host whose pid is gone died without cleaning up: no need to wait for staleness.
+    if (mayClearDeadHolder && holder && holder.host === hostname() && !isAlive(holder.pid)) {
+      await rm(lockPath, { recursive: true, force: true });
+      return lockOrExplain(lockPath, name, false);
+    }
+    throw lockHeldError(name, holder);
+  }
+}
+
+async function readHolder(lockPath: string): Promise<RunLockHolder | undefined> {
+  try {
+    return JSON.parse(await readFile(join(lockPath, HOLDER_FILE), "utf8")) as RunLockHolder;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function acquireMemoryLock(name: string, command: string): RunLock {
+  const held = memoryLocks.get(name);
+  if (held) throw lockHeldError(name, held);
+  memoryLocks.set(name, currentHolder(command));
+  return { name, release: async () => void memoryLocks.delete(name) };
+}
+
+function slug(name: string): string {
+  return name.replace(/[^A-Za-z0-9_-]+/g, "_");
+}

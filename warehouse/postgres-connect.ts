@@ -1,0 +1,132 @@
+import type pg from "pg";
+import type { PostgresWarehouseConfig } from "../core/config/index.js";
+import { configError, fatalError, type PslinkError, transientError } from "../core/errors.js";
+import type { Secret } from "../core/secret.js";
+import { pslinkTypes } from "./postgres-values.js";
+
+/** Where a warehouse connects, without the password: for messages. */
+export interface PostgresTarget {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  /** `user@host:port/database`. */
+  label: string;
+}
+
+export interface PostgresConnection {
+  target: PostgresTarget;
+  /** Client settings (the password is revealed by the driver only when it connects). */
+  client: pg.ClientConfig;
+}
+
+/** Client settings from the warehouse config: a URL secret, or host/port/database/user/password. */
+export function postgresConnection(config: PostgresWarehouseConfig): PostgresConnection {
+  const parts = config.url ? fromUrl(config.url) : fromFields(config);
+  const { host, port, database, user, password } = parts;
+  const target = { host, port, database, user, label: `${user}@${host}:${port}/${database}` };
+  return {
+    target,
+    client: {
+      host,
+      port,
+      database,
+      user,
+      password,
+      ssl: config.ssl || parts.ssl ? { rejectUnauthorized: false } : undefined,
+      // UTC sessions: timestamps cast to text and dates derived from them read the same as DuckDB's.
+      options: "-c TimeZone=UTC",
+      application_name: "pslink",
+      connectionTimeoutMillis: 15_000,
+      types: pslinkTypes,
+    },
+  };
+}
+
+interface Parts {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  password: (() => string) | undefined;
+  ssl: boolean;
+}
+
+function fromUrl(url: Secret): Parts {
+  let parsed: URL;
+  try {
+    parsed = new URL(url.reveal());
+  } catch {
+    throw configError("warehouse.url is not a valid URL", {
+      hint: "write it as postgres://user:password@host:5432/database",
+    });
+  }
+  if (!/^postgres(ql)?:$/.test(parsed.protocol)) {
+    throw configError(`warehouse.url must start with postgres://, not ${parsed.protocol}//`);
+  }
+  const sslmode = parsed.searchParams.get("sslmode");
+  return {
+    host: decodeURIComponent(parsed.hostname) || "localhost",
+    port: parsed.port ? Number(parsed.port) : 5432,
+    database: decodeURIComponent(parsed.pathname.replace(/^\//, "")) || "postgres",
+    user: decodeURIComponent(parsed.username) || "postgres",
+    // Read from the URL secret at connect time; the URL itself is what is registered for masking.
+    password: parsed.password
+      ? () => decodeURIComponent(new URL(url.reveal()).password)
+      : undefined,
+    ssl: sslmode !== null && sslmode !== "disable",
+  };
+}
+
+function fromFields(config: PostgresWarehouseConfig): Parts {
+  const missing = (["host", "database", "user"] as const).filter((key) => !config[key]);
+  if (missing.length > 0) {
+    throw configError(`warehouse: PostgreSQL needs ${missing.join(", ")} (or a url)`, {
+      hint: `set warehouse.url: \${PSLINK_PG_URL} (exported), or warehouse.host, database, user and password`,
+    });
+  }
+  return {
+    host: config.host as string,
+    port: config.port,
+    database: config.database as string,
+    user: config.user as string,
+    password: config.password ? () => (config.password as Secret).reveal() : undefined,
+    ssl: false,
+  };
+}
+
+/** Turns a driver's connection failure into an error that says what to fix (never the password). */
+export function connectionError(error: unknown, target: PostgresTarget): PslinkError {
+  const code = (error as { code?: string }).code ?? "";
+  const message = error instanceof Error ? error.message : String(error);
+  const where = `${target.host}:${target.port}`;
+  const options = { cause: error, details: { code, target: target.label } };
+  if (["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ETIMEDOUT", "EAI_AGAIN"].includes(code)) {
+    return transientError(`cannot reach PostgreSQL at ${where} (${code})`, {
+      ...options,
+      hint: "start the server, or fix warehouse.host / warehouse.port (or the host in warehouse.url)",
+    });
+  }
+  if (code === "28P01" || code === "28000") {
+    return configError(`PostgreSQL at ${where} refused user "${target.user}": ${message}`, {
+      ...options,
+      hint: "fix the user, or the password in the environment variable that warehouse.password / warehouse.url names",
+    });
+  }
+  if (code === "3D000") {
+    return configError(`database "${target.database}" does not exist on PostgreSQL at ${where}`, {
+      ...options,
+      hint: `create it (createdb ${target.database}) or fix warehouse.database`,
+    });
+  }
+  if (code === "53300" || /timeout/i.test(message)) {
+    return transientError(`PostgreSQL at ${where} did not accept a connection: ${message}`, {
+      ...options,
+      hint: "retry later, or raise max_connections / lower warehouse.pool_size",
+    });
+  }
+  return fatalError(`cannot connect to PostgreSQL as ${target.label}: ${message}`, {
+    ...options,
+    hint: "check the warehouse settings in pslink.yml and the server's log",
+  });
+}

@@ -1,0 +1,184 @@
+import pg from "pg";
+import { assertNever, fatalError, PslinkError, transientError } from "../core/errors.js";
+import { logger } from "../core/logger.js";
+import { connectionError, type PostgresConnection } from "./postgres-connect.js";
+import { copyRows } from "./postgres-copy.js";
+import { acquirePostgresLock } from "./postgres-run-lock.js";
+import { postgresParams } from "./postgres-values.js";
+import { quoteIdentifier } from "./sql-values.js";
+import type {
+  ColumnSpec,
+  ColumnType,
+  Row,
+  RunLock,
+  SqlExecutor,
+  TableName,
+  Warehouse,
+} from "./warehouse.js";
+
+type Rows = Iterable<readonly unknown[]> | AsyncIterable<readonly unknown[]>;
+type Queryable = pg.Pool | pg.PoolClient;
+
+/** Opens a PostgreSQL warehouse on a pool and checks that it can connect. */
+export async function openPostgresWarehouse(
+  connection: PostgresConnection,
+  poolSize: number,
+): Promise<Warehouse> {
+  const pool = new pg.Pool({ ...connection.client, max: poolSize });
+  // An idle client's network error would otherwise crash the process.
+  pool.on("error", (error) => logger.warn({ err: error }, "idle PostgreSQL connection failed"));
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw connectionError(error, connection.target);
+  }
+  return new PostgresWarehouse(connection, pool);
+}
+
+/** Statements on the pool, or on the one client of a transaction. */
+class PostgresExecutor implements SqlExecutor {
+  /** Cleared when a transaction ends: its client is back in the pool, serving someone else. */
+  open = true;
+
+  constructor(protected readonly db: Queryable) {}
+
+  async execute(sql: string, params: readonly unknown[] = []): Promise<void> {
+    await this.query(sql, params);
+  }
+
+  async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    this.#assertOpen();
+    try {
+      // Without parameters the simple protocol runs, which allows several statements at once.
+      const result = await (params.length > 0
+        ? this.db.query<T>(sql, postgresParams(params))
+        : this.db.query<T>(sql));
+      // A multi-statement string yields one result per statement; the last one is the answer.
+      const last = Array.isArray(result) ? (result.at(-1) as pg.QueryResult<T>) : result;
+      return last?.rows ?? [];
+    } catch (error) {
+      throw sqlError(error, sql);
+    }
+  }
+
+  async append(table: TableName, columns: readonly ColumnSpec[], rows: Rows): Promise<number> {
+    this.#assertOpen();
+    if (this.db instanceof pg.Pool) {
+      const client = await this.db.connect();
+      try {
+        return await copyRows(client, table, columns, rows);
+      } finally {
+        client.release();
+      }
+    }
+    return copyRows(this.db, table, columns, rows);
+  }
+
+  #assertOpen(): void {
+    if (!this.open) {
+      throw fatalError(
+        "this executor is no longer usable: its transaction ended or the warehouse was closed",
+      );
+    }
+  }
+}
+
+class PostgresWarehouse extends PostgresExecutor implements Warehouse {
+  readonly kind = "postgres" as const;
+
+  constructor(
+    private readonly connection: PostgresConnection,
+    private readonly pool: pg.Pool,
+  ) {
+    super(pool);
+  }
+
+  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw connectionError(error, this.connection.target);
+    });
+    const tx = new PostgresExecutor(client);
+    let broken: Error | undefined;
+    try {
+      await tx.execute("begin");
+      const result = await fn(tx);
+      tx.open = false;
+      await client.query("commit").catch((error: unknown) => {
+        throw sqlError(error, "commit");
+      });
+      return result;
+    } catch (error) {
+      tx.open = false;
+      await client.query("rollback").catch((rollbackError: unknown) => {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      });
+      throw error;
+    } finally {
+      // A client whose rollback failed is discarded rather than handed to the next caller.
+      client.release(broken);
+    }
+  }
+
+  acquireLock(name: string, holder: string): Promise<RunLock> {
+    return acquirePostgresLock(this.connection, name, holder);
+  }
+
+  quote(identifier: string): string {
+    return quoteIdentifier(identifier);
+  }
+
+  qualified(table: TableName): string {
+    return `${quoteIdentifier(table.schema)}.${quoteIdentifier(table.table)}`;
+  }
+
+  sqlType(type: ColumnType): string {
+    return postgresType(type);
+  }
+
+  async close(): Promise<void> {
+    if (!this.open) return;
+    this.open = false;
+    await this.pool.end();
+  }
+}
+
+/** PostgreSQL's SQL type for a column type. */
+export function postgresType(type: ColumnType): string {
+  switch (type) {
+    case "text":
+      return "text";
+    case "integer":
+      return "integer";
+    case "bigint":
+      return "bigint";
+    case "double":
+      return "double precision";
+    case "decimal":
+      return "numeric";
+    case "boolean":
+      return "boolean";
+    case "date":
+      return "date";
+    case "timestamp":
+      return "timestamptz";
+    case "json":
+      return "jsonb";
+    default:
+      return assertNever(type, "column type");
+  }
+}
+
+/** SQLSTATE classes worth retrying: connection loss, serialization failures, shutdowns. */
+const TRANSIENT = /^(08|40001|40P01|53|57P0)/;
+
+function sqlError(error: unknown, sql: string): PslinkError {
+  if (error instanceof PslinkError) return error;
+  const code = (error as { code?: string }).code ?? "";
+  const message = error instanceof Error ? error.message : String(error);
+  const options = { cause: error, details: { code, sql: sql.slice(0, 500) } };
+  return TRANSIENT.test(code)
+    ? transientError(`PostgreSQL: ${message}`, options)
+    : fatalError(`PostgreSQL: ${message}`, options);
+}
