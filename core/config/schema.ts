@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { governanceSchema } from "./governance-schema.js";
 import { secret, text } from "./primitives.js";
+import { schedulesSchema } from "../../orchestration/scheduler/schedules-schema.js";
 import { sourcesSchema } from "./sources-schema.js";
 
 const duckdbWarehouse = z.strictObject({
@@ -38,6 +40,8 @@ export const configSchema = z.strictObject({
   project: z.string().default("pslink"),
   warehouse: warehouse.prefault({ kind: "duckdb" }),
   sources: sourcesSchema,
+  governance: governanceSchema,
+  schedules: schedulesSchema,
 });
 
 export type PslinkConfig = z.infer<typeof configSchema> & {

@@ -50,6 +50,8 @@ export interface GroundTruthEntry {
   /** Stable id of the planted case (e.g. "R01-0003"). */
   case_id: string;
   rule_id: RuleId;
+  /** What the exception is about, e.g. "time_entry:kantata:10000123" (docs/reconciliation-rules.md). */
+  canonical_key: string;
   /** Each system's ids for the records involved, e.g. { kantata: { time_entry: "123" } }. */
   systems: Partial<Record<SystemName, Record<string, string | string[]>>>;
   /** Expected hours impact (decimal hours, signed as docs/reconciliation-rules.md defines), or null. */
@@ -59,6 +61,8 @@ export interface GroundTruthEntry {
   currency: string | null;
   /** What was planted, in words. */
   description: string;
+  /** The rule's details (docs/reconciliation-rules.md), e.g. mismatched fields, ages. */
+  details: Record<string, unknown>;
 }
 
 export type RuleId =

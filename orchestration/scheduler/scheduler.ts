@@ -1,0 +1,154 @@
+import { hostname } from "node:os";
+import { createTask, type ScheduledTask } from "node-cron";
+import { asPslinkError } from "../../core/errors.js";
+import type { Logger } from "../../core/logger.js";
+import type { RunLock } from "../../warehouse/warehouse.js";
+import { describeStep, type Step } from "../jobs/steps.js";
+import type { RunHistory } from "./run-history.js";
+import type { SchedulesConfig } from "./schedules-schema.js";
+
+/** What a step runner gets: the run it belongs to and a signal to stop at the next safe point. */
+export interface StepContext {
+  runId: string;
+  trigger: string;
+  signal: AbortSignal;
+}
+
+/** Runs one step (a plain async job) and resolves to a summary for the run history. */
+export type StepRunner = (step: Step, context: StepContext) => Promise<Record<string, unknown>>;
+
+export interface SchedulerOptions {
+  schedules: SchedulesConfig;
+  runStep: StepRunner;
+  history: RunHistory;
+  /** Takes the warehouse run lock (throws when another process holds it). */
+  acquireLock: (holder: string) => Promise<RunLock>;
+  logger: Logger;
+  newRunId: () => string;
+}
+
+export interface TriggerOutcome {
+  runId: string;
+  status: "succeeded" | "failed" | "skipped" | "cancelled";
+  reason?: string;
+}
+
+/**
+ * Runs the configured schedules with node-cron, one run at a time per warehouse: a trigger that
+ * fires while a run is under way (here, or in another process holding the lock) is skipped and
+ * recorded. `stop()` stops the timers, asks the current run to stop at its next safe point and
+ * waits for it.
+ */
+export class Scheduler {
+  readonly #options: SchedulerOptions;
+  readonly #tasks = new Map<string, ScheduledTask>();
+  #current: { name: string; runId: string; controller: AbortController; done: Promise<TriggerOutcome> } | undefined;
+  #stopping = false;
+
+  constructor(options: SchedulerOptions) {
+    this.#options = options;
+  }
+
+  /** Starts every enabled schedule; returns their names and next run times. */
+  start(): { name: string; next: Date | null }[] {
+    const { schedules } = this.#options;
+    for (const [name, schedule] of Object.entries(schedules.jobs)) {
+      if (!schedule.enabled) continue;
+      const task = createTask(schedule.cron, () => this.trigger(name), {
+        name,
+        timezone: schedule.timezone ?? schedules.timezone,
+      });
+      this.#tasks.set(name, task);
+      task.start();
+    }
+    return [...this.#tasks].map(([name, task]) => ({ name, next: task.getNextRun() }));
+  }
+
+  /** Next fire time of a schedule (respects its time zone). */
+  nextRun(name: string): Date | null {
+    return this.#tasks.get(name)?.getNextRun() ?? null;
+  }
+
+  /** Fires a schedule now, as its timer would. */
+  async trigger(name: string): Promise<TriggerOutcome> {
+    const schedule = this.#options.schedules.jobs[name];
+    const runId = this.#options.newRunId();
+    const job = `schedule:${name}`;
+    if (!schedule) throw asPslinkError(new Error(`no schedule named ${name}`));
+    if (this.#stopping) return this.#skip(runId, job, "the scheduler is shutting down");
+    if (this.#current) {
+      return this.#skip(
+        runId,
+        job,
+        `run ${this.#current.runId} (${this.#current.name}) is still running`,
+      );
+    }
+    const controller = new AbortController();
+    const done = this.#run(name, runId, job, schedule.steps, controller.signal);
+    this.#current = { name, runId, controller, done };
+    try {
+      return await done;
+    } finally {
+      this.#current = undefined;
+    }
+  }
+
+  /** Graceful shutdown: no new triggers, the current run stops at a safe point, then resolves. */
+  async stop(): Promise<TriggerOutcome | undefined> {
+    this.#stopping = true;
+    for (const task of this.#tasks.values()) await task.destroy();
+    this.#tasks.clear();
+    const current = this.#current;
+    if (!current) return undefined;
+    this.#options.logger.info({ runId: current.runId }, "stopping: the current run ends at its next safe point");
+    current.controller.abort(new Error("scheduler stopping (SIGTERM)"));
+    return current.done;
+  }
+
+  async #skip(runId: string, job: string, reason: string): Promise<TriggerOutcome> {
+    this.#options.logger.warn({ runId, job, reason }, "trigger skipped");
+    await this.#options.history.skipped({ runId, job, trigger: "schedule", reason });
+    return { runId, status: "skipped", reason };
+  }
+
+  async #run(
+    name: string,
+    runId: string,
+    job: string,
+    steps: readonly Step[],
+    signal: AbortSignal,
+  ): Promise<TriggerOutcome> {
+    const { history, logger, runStep } = this.#options;
+    let lock: RunLock;
+    try {
+      lock = await this.#options.acquireLock(`${job} ${runId} pid ${process.pid} on ${hostname()}`);
+    } catch (error) {
+      return this.#skip(runId, job, asPslinkError(error).message);
+    }
+    await history.started({ runId, job, trigger: "schedule" });
+    const summary: Record<string, unknown> = { schedule: name, steps: [] as unknown[] };
+    const stepSummaries = summary.steps as unknown[];
+    try {
+      for (const step of steps) {
+        if (signal.aborted) {
+          await history.finished(runId, "cancelled", summary, "stopped before the next step");
+          return { runId, status: "cancelled", reason: "stopped before the next step" };
+        }
+        const label = describeStep(step);
+        logger.info({ runId, step: label }, "step started");
+        const result = await runStep(step, { runId, trigger: job, signal });
+        stepSummaries.push({ step: label, ...result });
+      }
+      const status = signal.aborted ? "cancelled" : "succeeded";
+      await history.finished(runId, status, summary);
+      return { runId, status };
+    } catch (error) {
+      const failure = asPslinkError(error);
+      logger.error({ runId, err: failure.message }, "scheduled run failed");
+      await history.finished(runId, "failed", summary, failure.message);
+      return { runId, status: "failed", reason: failure.message };
+    } finally {
+      await lock.release();
+    }
+  }
+}

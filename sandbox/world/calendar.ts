@@ -1,0 +1,87 @@
+/** Business dates as UTC day numbers, vendor date formats, and the business-day → clock map. */
+export const DAY_MS = 86_400_000;
+
+/** Day number (days since 1970-01-01) of a YYYY-MM-DD string. */
+export function dayOf(isoDate: string): number {
+  return Math.floor(Date.parse(`${isoDate}T00:00:00Z`) / DAY_MS);
+}
+
+const isoDays = new Map<number, string>();
+
+/** YYYY-MM-DD of a day number (memoised: generation formats the same few hundred days). */
+export function isoDay(day: number): string {
+  let text = isoDays.get(day);
+  if (text === undefined) {
+    text = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    isoDays.set(day, text);
+  }
+  return text;
+}
+
+/** NetSuite's default date format, M/D/YYYY. */
+export function netsuiteDay(day: number): string {
+  const date = new Date(day * DAY_MS);
+  return `${date.getUTCMonth() + 1}/${date.getUTCDate()}/${date.getUTCFullYear()}`;
+}
+
+/** Parses M/D/YYYY into a day number (NaN when malformed). */
+export function parseNetsuiteDay(value: unknown): number {
+  const match = typeof value === "string" ? /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value) : null;
+  if (!match) return Number.NaN;
+  return Math.floor(Date.UTC(Number(match[3]), Number(match[1]) - 1, Number(match[2])) / DAY_MS);
+}
+
+export function isWeekend(day: number): boolean {
+  const weekday = (day + 4) % 7; // 1970-01-01 was a Thursday
+  return weekday === 0 || weekday === 6;
+}
+
+/** First day of the month `offset` months from the month holding `day`. */
+export function monthStart(day: number, offset = 0): number {
+  const date = new Date(day * DAY_MS);
+  return Math.floor(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + offset, 1) / DAY_MS);
+}
+
+/** Salesforce datetime: 2026-05-07T22:07:19.000+0000. */
+export function salesforceStamp(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 23)}+0000`;
+}
+
+/** SuiteQL datetime as the sandbox returns it: 2026-05-07 22:07:19 (UTC). */
+export function suiteqlStamp(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+}
+
+/** Kantata datetime: 2026-05-07T22:07:19Z. */
+export function kantataStamp(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+}
+
+/** Workday datetime: 2026-05-07T22:07:19.000Z. */
+export function workdayStamp(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/**
+ * Maps business days onto the clock: the as-of day lands on the UTC day before now(), so every
+ * generated timestamp lies in the year before now() while business dates anchor on as-of.
+ */
+export class Clock {
+  readonly asOfDay: number;
+  private readonly asOfStartMs: number;
+  private readonly floorMs: number;
+
+  constructor(asOfDay: number, nowMs: number) {
+    this.asOfDay = asOfDay;
+    const todayStart = Math.floor(nowMs / DAY_MS) * DAY_MS;
+    this.asOfStartMs = todayStart - DAY_MS;
+    this.floorMs = todayStart - 364 * DAY_MS;
+  }
+
+  /** Epoch ms of minute `minute` of business day `day` (clamped into the past year). */
+  at(day: number, minute: number): number {
+    const ms = this.asOfStartMs + (day - this.asOfDay) * DAY_MS + minute * 60_000;
+    return ms < this.floorMs ? this.floorMs + (ms % 3_600_000) : ms;
+  }
+}

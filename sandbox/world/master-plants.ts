@@ -1,0 +1,209 @@
+import { ENTITIES, type GenContext } from "./firm-model.js";
+import { addProject, addWonOpportunity } from "./project-generator.js";
+import { round2 } from "./rounding.js";
+
+const R06_VARIANTS = ["budget", "customer", "status", "currency"] as const;
+const R08_VARIANTS = ["name", "legal_entity", "crm_link", "currency", "erp_link"] as const;
+const R10_VARIANTS = ["different", "missing", "currency"] as const;
+
+/** Plants the master-data cases (R05–R08, R10, R14) and designates R09 workers. */
+export function plantMasterCases(ctx: GenContext): void {
+  plantR08(ctx);
+  plantR06(ctx);
+  plantR14(ctx);
+  plantR05(ctx);
+  plantR07(ctx);
+  plantR10(ctx);
+  designateR09(ctx);
+}
+
+function plantR08(ctx: GenContext): void {
+  const { store } = ctx.state;
+  const clients = ctx.rng.sample(ctx.clients, Math.max(ctx.preset.cases, R08_VARIANTS.length));
+  clients.forEach((client, i) => {
+    const variant = R08_VARIANTS[i % R08_VARIANTS.length]!;
+    const customer = store.customers.get(client.customerId)!;
+    const other = ENTITIES[(client.entity + 1) % 3];
+    if (variant === "name") customer.companyname = `${client.name} Group`;
+    if (variant === "legal_entity") customer.subsidiary = other.subsidiary;
+    if (variant === "currency") customer.currency = other.currency;
+    if (variant === "crm_link") customer.externalid = `0018d${String(9_000_000_000 + i)}QAA`;
+    if (variant === "erp_link") {
+      const ref = [...store.externalRefs.scanByKey()].find(
+        (r) => r.subject_type === "WorkspaceGroup" && r.subject_id === client.groupId,
+      )!;
+      store.externalRefs.discard(ref.id);
+    }
+    const key =
+      variant === "erp_link"
+        ? `customer:kantata:${client.groupId}`
+        : `customer:netsuite:${client.customerId}`;
+    ctx.plantedClients.add(client.customerId);
+    ctx.plant({
+      rule_id: "R08",
+      canonical_key: key,
+      systems: {
+        netsuite: { customer: client.customerId },
+        kantata: { workspace_group: client.groupId },
+      },
+      hours_impact: null,
+      amount_impact: null,
+      currency: null,
+      description: `Customer master disagrees: ${variant}`,
+    });
+  });
+}
+
+function plantR06(ctx: GenContext): void {
+  const { store } = ctx.state;
+  const count = Math.max(ctx.preset.cases, R06_VARIANTS.length);
+  for (let i = 0; i < count; i += 1) {
+    const variant = R06_VARIANTS[i % R06_VARIANTS.length]!;
+    const candidates = ctx.projects.filter(
+      (p) =>
+        !p.planted &&
+        p.jobId !== null &&
+        (variant !== "budget" || p.oppId === null) &&
+        (variant !== "customer" || !ctx.plantedClients.has(p.client.customerId)),
+    );
+    if (candidates.length === 0) continue;
+    const project = ctx.rng.pick(candidates);
+    project.planted = true;
+    const job = store.jobs.get(project.jobId!)!;
+    let amount: number | null = null;
+    if (variant === "customer") {
+      const other = ctx.clients.find((c) => c.customerId !== project.client.customerId)!;
+      job.parent = other.customerId;
+      job.customer = other.customerId;
+    } else if (variant === "currency") {
+      const other = ENTITIES[(project.client.entity + 1) % 3];
+      job.subsidiary = other.subsidiary;
+      job.currency = other.currency;
+    } else if (variant === "status") {
+      job.entitystatus = project.statusKey >= 400 ? "2" : "1";
+    } else {
+      const delta = ctx.rng.int(2, 40) * 250;
+      job.projectedtotalvalue += delta;
+      amount = round2(-delta);
+    }
+    ctx.plant({
+      rule_id: "R06",
+      canonical_key: `project:kantata:${project.wsId}`,
+      systems: { kantata: { workspace: project.wsId }, netsuite: { job: job.id } },
+      hours_impact: null,
+      amount_impact: amount,
+      currency: amount === null ? null : project.client.currency,
+      description: `Project master disagrees between Kantata and NetSuite: ${variant}`,
+    });
+  }
+}
+
+function plantR14(ctx: GenContext): void {
+  const candidates = ctx.projects.filter((p) => !p.planted && p.oppId !== null);
+  for (const project of ctx.rng.sample(candidates, ctx.preset.cases)) {
+    project.planted = true;
+    const opp = ctx.state.store.opportunities.get(project.oppId!)!;
+    const delta = ctx.rng.int(2, 40) * 250 * (ctx.rng.chance(0.5) ? 1 : -1);
+    opp.Amount += delta;
+    ctx.plant({
+      rule_id: "R14",
+      canonical_key: `opportunity:salesforce:${opp.Id}`,
+      systems: { salesforce: { opportunity: opp.Id }, kantata: { workspace: project.wsId } },
+      hours_impact: null,
+      amount_impact: round2(Math.abs(delta)),
+      currency: opp.CurrencyIsoCode,
+      description: "Opportunity amount changed after close; PSA and ERP budgets kept the old value",
+    });
+  }
+}
+
+function plantR05(ctx: GenContext): void {
+  for (let i = 0; i < ctx.preset.cases; i += 1) {
+    const startDay = ctx.asOfDay - ctx.rng.int(0, 10);
+    const project = addProject(ctx, {
+      client: ctx.rng.pick(ctx.clients.filter((c) => !ctx.plantedClients.has(c.customerId))),
+      type: "TM",
+      startDay,
+      dueDay: startDay + 200,
+      statusKey: i % 2 === 0 ? 200 : 310,
+      withOpportunity: i % 2 === 0,
+      withJob: false,
+    });
+    project.planted = true;
+    ctx.plant({
+      rule_id: "R05",
+      canonical_key: `project:kantata:${project.wsId}`,
+      systems: { kantata: { workspace: project.wsId } },
+      hours_impact: null,
+      amount_impact: round2(project.priceCents / 100),
+      currency: project.client.currency,
+      description: "Active Kantata project never created in NetSuite",
+    });
+  }
+}
+
+function plantR07(ctx: GenContext): void {
+  const clients = ctx.clients.filter((c) => !ctx.plantedClients.has(c.customerId));
+  for (let i = 0; i <= ctx.preset.cases; i += 1) {
+    const client = ctx.rng.pick(clients);
+    const recent = i === ctx.preset.cases; // a fresh win inside r07_days: not an exception
+    const closeDay = ctx.asOfDay - (recent ? ctx.rng.int(0, 10) : ctx.rng.int(20, 150));
+    const amount = ctx.rng.int(40, 500) * 1000;
+    const id = addWonOpportunity(ctx, client, "Follow-on Engagement", amount, closeDay);
+    if (recent) continue;
+    ctx.plant({
+      rule_id: "R07",
+      canonical_key: `opportunity:salesforce:${id}`,
+      systems: { salesforce: { opportunity: id } },
+      hours_impact: null,
+      amount_impact: round2(amount),
+      currency: client.currency,
+      description: "Closed-won opportunity with no Kantata project",
+    });
+  }
+}
+
+function plantR10(ctx: GenContext): void {
+  const candidates = ctx.workers.filter((w) => w.termDay === null && !w.planted);
+  ctx.rng.sample(candidates, ctx.preset.cases).forEach((worker, i) => {
+    worker.planted = true;
+    const variant = R10_VARIANTS[i % R10_VARIANTS.length]!;
+    const user = ctx.state.store.users.get(worker.userId)!;
+    const currency = ENTITIES[worker.entity].currency;
+    let psa = worker.costRateCents;
+    if (variant === "different") psa += ctx.rng.int(2, 20) * 100;
+    if (variant === "missing") psa = 0;
+    user.cost_rate_in_cents = variant === "missing" ? null : psa;
+    if (variant === "currency")
+      user.cost_rate_currency = ENTITIES[(worker.entity + 1) % 3].currency;
+    ctx.plant({
+      rule_id: "R10",
+      canonical_key: `worker:workday:${worker.employeeId}`,
+      systems: { workday: { worker: worker.employeeId }, kantata: { user: worker.userId } },
+      hours_impact: null,
+      amount_impact: round2((worker.costRateCents - psa) / 100),
+      currency,
+      description: `Kantata cost rate ${variant} versus Workday`,
+    });
+  });
+}
+
+/** R09 cases are planted after time generation, when their hours are known. */
+function designateR09(ctx: GenContext): void {
+  const candidates = ctx.workers.filter((w) => w.termDay !== null && !w.planted);
+  const reasons = [
+    ["active_in_psa"],
+    ["assigned"],
+    ["time_after_termination"],
+    ["active_in_psa", "assigned"],
+  ] as const;
+  ctx.rng.sample(candidates, ctx.preset.cases).forEach((worker, i) => {
+    worker.planted = true;
+    worker.r09 = [...reasons[i % reasons.length]!];
+    if (worker.r09.includes("active_in_psa"))
+      ctx.state.store.users.get(worker.userId)!.disabled = false;
+    if (worker.r09.includes("time_after_termination")) {
+      worker.lastDay = Math.min(worker.termDay! + ctx.rng.int(4, 10), ctx.asOfDay - 2);
+    }
+  });
+}
