@@ -9,7 +9,7 @@ VENV="$ROOT/.venv"
 PYTHON="${PSLINK_PYTHON:-python3}"
 
 PACKAGES=(
-  "dbt-core==1.11.2"
+  "dbt-core==1.11.16"
   "dbt-duckdb==1.11.1"
   "dbt-postgres==1.11.0"
   "duckdb==1.5.6"

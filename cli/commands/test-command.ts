@@ -1,0 +1,34 @@
+import type { Command } from "commander";
+import { testModels } from "../../transform/index.js";
+import { formatEvent, testSummary } from "../../transform/run/run-log.js";
+import {
+  type TransformCliOptions,
+  transformOptions,
+  withWarehouse,
+} from "../../transform/run/transform-cli-options.js";
+import { configFrom, print } from "../program.js";
+
+/** `pslink test`: runs the dbt project's data tests against the configured warehouse. */
+export function registerTestCommand(program: Command): void {
+  transformOptions(
+    program
+      .command("test")
+      .description(
+        "run the data tests of the dbt models (failing rows are shown, exit 1 on failure)",
+      ),
+  ).action(async (options: TransformCliOptions, command: Command) => {
+    const config = configFrom(command);
+    await withWarehouse(config, async (warehouse, shared) => {
+      const result = await testModels({
+        ...shared(options),
+        warehouse,
+        onEvent: (event) => {
+          const line = formatEvent(event);
+          if (line) print(line);
+        },
+      });
+      for (const line of testSummary(result)) print(line);
+      if (!result.ok) process.exitCode = 1;
+    });
+  });
+}

@@ -1,0 +1,101 @@
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildModels } from "../../transform/index.js";
+import type { Warehouse } from "../../warehouse/warehouse.js";
+import { createSourceData, DBT_MINI_DIR } from "./dbt-mini-data.js";
+import { transformWarehouseCases } from "./transform-warehouses.js";
+
+/** A throwaway dbt project with the given model files. */
+async function projectWith(models: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "pslink-dbt-project-"));
+  await writeFile(join(dir, "dbt_project.yml"), "name: scratch\nprofile: scratch\n");
+  await mkdir(join(dir, "models"));
+  for (const [name, sql] of Object.entries(models))
+    await writeFile(join(dir, "models", `${name}.sql`), sql);
+  return dir;
+}
+
+describe.each(transformWarehouseCases())("selection and graph errors on $kind", ({ fresh }) => {
+  let warehouse: Warehouse;
+  beforeAll(async () => {
+    ({ warehouse } = await fresh());
+    await createSourceData(warehouse);
+    await buildModels({ warehouse, projectDir: DBT_MINI_DIR });
+  });
+
+  const built = async (select: string[], exclude: string[] = []) =>
+    (await buildModels({ warehouse, projectDir: DBT_MINI_DIR, select, exclude })).nodes.map(
+      (node) => node.name,
+    );
+
+  it("selects by name, ancestors, descendants, path, tag, folder and intersection", async () => {
+    expect(await built(["project_summary"])).toEqual(["project_summary"]);
+    expect(await built(["+project_summary"])).toEqual([
+      "stg_psa__projects",
+      "stg_psa__time_entries",
+      "int_project_hours",
+      "project_summary",
+    ]);
+    expect(await built(["stg_psa__projects+"])).toEqual([
+      "stg_psa__projects",
+      "fct_time_entries",
+      "project_summary",
+    ]);
+    expect(await built(["path:models/marts"])).toEqual([
+      "fct_daily_hours",
+      "fct_time_entries",
+      "project_summary",
+    ]);
+    expect(await built(["tag:staging"])).toEqual(["stg_psa__projects", "stg_psa__time_entries"]);
+    expect(await built(["intermediate"])).toEqual(["int_project_hours"]);
+    expect(await built(["tag:marts,config.materialized:incremental"])).toEqual([
+      "fct_daily_hours",
+      "fct_time_entries",
+    ]);
+    expect(await built(["stg_psa__time_entries+"], ["tag:marts"])).toEqual([
+      "stg_psa__time_entries",
+      "int_project_hours",
+    ]);
+  });
+
+  it("skips the models downstream of a failure and builds the rest", async () => {
+    const dir = await projectWith({
+      broken: "select * from no_such_schema.no_such_table",
+      after_broken: "select * from {{ ref('broken') }}",
+      fine: "select 1 as id",
+    });
+    const result = await buildModels({ warehouse, projectDir: dir });
+    expect(result.ok).toBe(false);
+    expect(result.nodes.map((node) => [node.name, node.status])).toEqual([
+      ["broken", "error"],
+      ["after_broken", "skipped"],
+      ["fine", "success"],
+    ]);
+    expect(result.nodes[0]?.error).toMatch(/no_such_table/);
+  });
+
+  it("rejects a dependency cycle, naming every model on it", async () => {
+    const dir = await projectWith({
+      a: "select * from {{ ref('c') }}",
+      b: "select * from {{ ref('a') }}",
+      c: "select * from {{ ref('b') }}",
+      d: "select 1 as id",
+    });
+    await expect(buildModels({ warehouse, projectDir: dir })).rejects.toThrow(
+      /dependency cycle: a → b → c → a/,
+    );
+  });
+
+  it("names the file and line of a template error and an unknown ref", async () => {
+    const unknown = await projectWith({ m: "select 1 as id\nfrom {{ ref('nope') }}" });
+    await expect(buildModels({ warehouse, projectDir: unknown })).rejects.toThrow(
+      "models/m.sql: ref('nope') names no model of the project",
+    );
+    const broken = await projectWith({ m: "select 1 as id\n\n{{ var('missing_var') }}" });
+    await expect(buildModels({ warehouse, projectDir: broken })).rejects.toThrow(
+      "models/m.sql line 3: required var 'missing_var' is not set",
+    );
+  });
+});

@@ -1,0 +1,139 @@
+import { describeError } from "../../core/errors.js";
+import type { Warehouse } from "../../warehouse/warehouse.js";
+import { topologicalOrder } from "../graph/dag.js";
+import type { Manifest, ModelNode } from "../graph/manifest-types.js";
+import { selectModels } from "../graph/selector.js";
+import type { Relation } from "../jinja/relation.js";
+import { materialize } from "./materialize.js";
+import { compileModel, type ExecuteContext } from "./node-compiler.js";
+import { openProject, quoteFor } from "./open-project.js";
+import { RelationAdapter } from "./relation-adapter.js";
+import type { BuildOptions, BuildResult, NodeResult } from "./run-types.js";
+
+/**
+ * Builds the project's selected models in dependency order. A failing model stops only the
+ * models downstream of it (reported `skipped`); the others still build.
+ */
+export async function buildModels(options: BuildOptions): Promise<BuildResult> {
+  const started = Date.now();
+  const manifest = await openProject(options);
+  const selected = selectModels(manifest, options);
+  const graph = new Map(
+    [...manifest.models.values()].map((model) => [model.name, model.dependsOn]),
+  );
+  const order = topologicalOrder(graph).filter(
+    (name) => selected.has(name) && manifest.models.get(name)?.config.materialized !== "ephemeral",
+  );
+  options.onEvent?.({
+    kind: "parsed",
+    models: manifest.models.size,
+    tests: manifest.tests.length,
+    selected: order.length,
+  });
+  const context: ExecuteContext = {
+    manifest,
+    quote: quoteFor(options.warehouse),
+    fullRefresh: options.fullRefresh === true,
+  };
+  const adapter = new RelationAdapter(options.warehouse);
+  const failed = new Set<string>();
+  const schemas = new Set<string>();
+  const results: NodeResult[] = [];
+  for (const [index, name] of order.entries()) {
+    const model = manifest.models.get(name) as ModelNode;
+    const event = { index: index + 1, total: order.length };
+    options.onEvent?.({
+      kind: "node-started",
+      name,
+      materialized: model.config.materialized,
+      ...event,
+    });
+    const blockedBy = upstreamOf(manifest, model).find((upstream) => failed.has(upstream));
+    const result = blockedBy
+      ? skipped(model, blockedBy)
+      : await buildOne(
+          context,
+          options.warehouse,
+          adapter,
+          model,
+          schemas,
+          options.fullRefresh === true,
+        );
+    if (result.status !== "success") failed.add(name);
+    results.push(result);
+    options.onEvent?.({ kind: "node-finished", result, ...event });
+  }
+  return { ok: failed.size === 0, nodes: results, durationMs: Date.now() - started };
+}
+
+async function buildOne(
+  context: ExecuteContext,
+  warehouse: Warehouse,
+  adapter: RelationAdapter,
+  model: ModelNode,
+  schemas: Set<string>,
+  fullRefresh: boolean,
+): Promise<NodeResult> {
+  const started = Date.now();
+  const relation = model.relation as Relation;
+  const base = {
+    name: model.name,
+    relation: `${relation.schema}.${relation.identifier}`,
+    materialized: model.config.materialized,
+  };
+  let compiledSql: string | undefined;
+  try {
+    if (!schemas.has(relation.schema)) {
+      await adapter.createSchema(warehouse, relation.schema);
+      schemas.add(relation.schema);
+    }
+    const existing = await adapter.kindOf(warehouse, relation.schema, relation.identifier);
+    const refresh = fullRefresh && model.config.full_refresh !== false;
+    const incremental =
+      model.config.materialized === "incremental" && existing === "table" && !refresh;
+    compiledSql = compileModel(context, model, incremental);
+    const rows = await materialize({
+      warehouse,
+      adapter,
+      schema: relation.schema,
+      name: relation.identifier,
+      config: model.config,
+      sql: compiledSql,
+      existing,
+      incremental,
+    });
+    return { ...base, status: "success", rows, durationMs: Date.now() - started, compiledSql };
+  } catch (error) {
+    return {
+      ...base,
+      status: "error",
+      error: describeError(error),
+      durationMs: Date.now() - started,
+      compiledSql,
+    };
+  }
+}
+
+function skipped(model: ModelNode, blockedBy: string): NodeResult {
+  const relation = model.relation as Relation;
+  return {
+    name: model.name,
+    relation: `${relation.schema}.${relation.identifier}`,
+    materialized: model.config.materialized,
+    status: "skipped",
+    durationMs: 0,
+    error: `skipped: upstream model ${blockedBy} did not build`,
+  };
+}
+
+/** The models a model reads from, looking through ephemeral models (they are inlined). */
+function upstreamOf(manifest: Manifest, model: ModelNode): string[] {
+  const found: string[] = [];
+  for (const name of model.dependsOn) {
+    const upstream = manifest.models.get(name);
+    if (!upstream) continue;
+    if (upstream.config.materialized === "ephemeral") found.push(...upstreamOf(manifest, upstream));
+    else found.push(name);
+  }
+  return found;
+}

@@ -1,0 +1,134 @@
+import { assertNever, fatalError } from "../../core/errors.js";
+import type { SqlExecutor, Warehouse } from "../../warehouse/warehouse.js";
+import type { ModelConfig } from "../project/node-config.js";
+import type { RelationAdapter, RelationKind } from "./relation-adapter.js";
+
+export interface MaterializeInput {
+  readonly warehouse: Warehouse;
+  readonly adapter: RelationAdapter;
+  readonly schema: string;
+  readonly name: string;
+  readonly config: ModelConfig;
+  /** The model's compiled select. */
+  readonly sql: string;
+  /** What exists under the model's name before the build. */
+  readonly existing: RelationKind | undefined;
+  /** True when this run merges into the existing table (`is_incremental()` was true). */
+  readonly incremental: boolean;
+}
+
+/** Builds one model in the warehouse; returns the rows it holds or merged (none for views). */
+export async function materialize(input: MaterializeInput): Promise<number | undefined> {
+  const { config } = input;
+  switch (config.materialized) {
+    case "view":
+      await buildView(input);
+      return undefined;
+    case "table":
+      return buildTable(input);
+    case "incremental":
+      return input.incremental ? mergeIncrement(input) : buildTable(input);
+    case "ephemeral":
+      return undefined;
+    default:
+      return assertNever(config.materialized, "materialization");
+  }
+}
+
+/**
+ * A view is replaced in place when it can be (dependants keep working); PostgreSQL refuses
+ * `create or replace` when columns change, and then the old view is dropped first.
+ */
+async function buildView({
+  warehouse,
+  adapter,
+  schema,
+  name,
+  sql,
+  existing,
+}: MaterializeInput): Promise<void> {
+  const target = adapter.qualified(schema, name);
+  const create = (replace: boolean) =>
+    `create ${replace ? "or replace " : ""}view ${target} as (\n${sql}\n)`;
+  if (existing === "view") {
+    try {
+      await warehouse.execute(create(true));
+      return;
+    } catch {
+      // columns changed on PostgreSQL: fall through to drop and create
+    }
+  }
+  await warehouse.transaction(async (tx) => {
+    if (existing) await adapter.drop(tx, existing, schema, name);
+    await tx.execute(create(false));
+  });
+}
+
+/** Builds under a temporary name, then swaps it in within one transaction. */
+async function buildTable({
+  warehouse,
+  adapter,
+  schema,
+  name,
+  sql,
+  existing,
+}: MaterializeInput): Promise<number> {
+  const temporary = `${name}__pslink_tmp`;
+  await adapter.drop(warehouse, "table", schema, temporary);
+  return warehouse.transaction(async (tx) => {
+    await tx.execute(`create table ${adapter.qualified(schema, temporary)} as (\n${sql}\n)`);
+    if (existing) await adapter.drop(tx, existing, schema, name);
+    await adapter.rename(tx, schema, temporary, name);
+    return adapter.count(tx, schema, name);
+  });
+}
+
+/** delete+insert on `unique_key` (append without one), all in one transaction. */
+async function mergeIncrement(input: MaterializeInput): Promise<number> {
+  const { warehouse, adapter, schema, name, sql, config } = input;
+  const staged = `${name}__pslink_incr`;
+  await adapter.drop(warehouse, "table", schema, staged);
+  return warehouse.transaction(async (tx) => {
+    await tx.execute(`create table ${adapter.qualified(schema, staged)} as (\n${sql}\n)`);
+    const keys =
+      config.unique_key === undefined || config.unique_key === null
+        ? []
+        : [config.unique_key].flat();
+    if (keys.length > 0 && config.incremental_strategy !== "append") {
+      await deleteMatching(tx, adapter, schema, name, staged, keys);
+    }
+    const columns = (await adapter.columns(tx, schema, name))
+      .map((column) => adapter.quote(column))
+      .join(", ");
+    await tx.execute(
+      `insert into ${adapter.qualified(schema, name)} (${columns})
+       select ${columns} from ${adapter.qualified(schema, staged)}`,
+    );
+    const merged = await adapter.count(tx, schema, staged);
+    await adapter.drop(tx, "table", schema, staged);
+    return merged;
+  });
+}
+
+async function deleteMatching(
+  tx: SqlExecutor,
+  adapter: RelationAdapter,
+  schema: string,
+  name: string,
+  staged: string,
+  keys: readonly string[],
+): Promise<void> {
+  const stagedColumns = new Set(await adapter.columns(tx, schema, staged));
+  const missing = keys.filter((key) => !stagedColumns.has(key));
+  if (missing.length > 0) {
+    throw fatalError(`unique_key ${missing.join(", ")} is not a column of the model's select`);
+  }
+  const matches = keys
+    .map((key) => `target.${adapter.quote(key)} = staged.${adapter.quote(key)}`)
+    .join(" and ");
+  await tx.execute(
+    `delete from ${adapter.qualified(schema, name)} as target
+      using ${adapter.qualified(schema, staged)} as staged
+      where ${matches}`,
+  );
+}

@@ -1,0 +1,73 @@
+import type { SqlExecutor, Warehouse } from "../../warehouse/warehouse.js";
+
+/** What a relation is in the warehouse right now. */
+export type RelationKind = "table" | "view";
+
+/**
+ * The SQL the materialisations need beyond a model's own. DuckDB and PostgreSQL agree on all
+ * of it (information_schema, `drop … cascade`, `alter table … rename`, `delete … using`), so
+ * it is written once here; where they differ (replacing a view whose columns changed), the
+ * caller falls back to the statement both accept.
+ */
+export class RelationAdapter {
+  constructor(private readonly warehouse: Warehouse) {}
+
+  qualified(schema: string, name: string): string {
+    return this.warehouse.qualified({ schema, table: name });
+  }
+
+  async kindOf(
+    executor: SqlExecutor,
+    schema: string,
+    name: string,
+  ): Promise<RelationKind | undefined> {
+    const rows = await executor.query<{ table_type: string }>(
+      `select table_type from information_schema.tables
+        where table_catalog = current_database() and table_schema = $1 and table_name = $2`,
+      [schema, name],
+    );
+    const type = rows[0]?.table_type;
+    if (type === undefined) return undefined;
+    return type === "VIEW" ? "view" : "table";
+  }
+
+  async columns(executor: SqlExecutor, schema: string, name: string): Promise<string[]> {
+    const rows = await executor.query<{ column_name: string }>(
+      `select column_name from information_schema.columns
+        where table_catalog = current_database() and table_schema = $1 and table_name = $2
+        order by ordinal_position`,
+      [schema, name],
+    );
+    return rows.map((row) => row.column_name);
+  }
+
+  async createSchema(executor: SqlExecutor, schema: string): Promise<void> {
+    await executor.execute(`create schema if not exists ${this.warehouse.quote(schema)}`);
+  }
+
+  async drop(
+    executor: SqlExecutor,
+    kind: RelationKind,
+    schema: string,
+    name: string,
+  ): Promise<void> {
+    await executor.execute(`drop ${kind} if exists ${this.qualified(schema, name)} cascade`);
+  }
+
+  async rename(executor: SqlExecutor, schema: string, from: string, to: string): Promise<void> {
+    await executor.execute(
+      `alter table ${this.qualified(schema, from)} rename to ${this.warehouse.quote(to)}`,
+    );
+  }
+
+  async count(executor: SqlExecutor, schema: string, name: string): Promise<number> {
+    const rows = await executor.query<{ n: unknown }>(
+      `select count(*) as n from ${this.qualified(schema, name)}`,
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  quote(identifier: string): string {
+    return this.warehouse.quote(identifier);
+  }
+}

@@ -1,0 +1,72 @@
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { parse as parseYaml } from "yaml";
+import type { PslinkConfig } from "../../core/config/index.js";
+import { configError } from "../../core/errors.js";
+import { openWarehouse } from "../../warehouse/open-warehouse.js";
+import type { Warehouse } from "../../warehouse/warehouse.js";
+import { defaultProjectDir } from "../project/default-project-dir.js";
+
+/** Options `pslink build` and `pslink test` share. */
+export interface TransformCliOptions {
+  select?: string[];
+  exclude?: string[];
+  vars?: string;
+  projectDir?: string;
+}
+
+/** Adds the shared options to a command. */
+export function transformOptions(command: Command): Command {
+  return command
+    .option("-s, --select <selector...>", "models to run: name, +name, name+, path:…, tag:…")
+    .option("--exclude <selector...>", "models to leave out (same syntax as --select)")
+    .option("--vars <yaml>", "override project vars, as YAML or JSON: '{rate: 150}'")
+    .option("--project-dir <dir>", "the dbt project folder (default: models/ beside pslink)");
+}
+
+type SharedOptions = {
+  projectDir: string;
+  select?: string[];
+  exclude?: string[];
+  vars: Record<string, unknown>;
+};
+
+/** Opens the configured warehouse for `task` and always closes it. */
+export async function withWarehouse(
+  config: PslinkConfig,
+  task: (
+    warehouse: Warehouse,
+    shared: (options: TransformCliOptions) => SharedOptions,
+  ) => Promise<void>,
+): Promise<void> {
+  const warehouse = await openWarehouse(config.warehouse, config.baseDir);
+  try {
+    await task(warehouse, (options) => ({
+      projectDir: options.projectDir ? resolve(options.projectDir) : defaultProjectDir(),
+      ...(options.select ? { select: options.select } : {}),
+      ...(options.exclude ? { exclude: options.exclude } : {}),
+      vars: parseVars(options.vars),
+    }));
+  } finally {
+    await warehouse.close();
+  }
+}
+
+function parseVars(text: string | undefined): Record<string, unknown> {
+  if (text === undefined) return {};
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch (error) {
+    throw configError("--vars is not valid YAML or JSON", {
+      cause: error,
+      hint: `write it like '{"rate": 150}'`,
+    });
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw configError("--vars must be a mapping of names to values", {
+      hint: `write it like '{"rate": 150}'`,
+    });
+  }
+  return value as Record<string, unknown>;
+}
