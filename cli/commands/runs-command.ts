@@ -52,7 +52,9 @@ export function registerRunsCommand(program: Command): void {
               header: "seconds",
               align: "right",
               value: (r) =>
-                r.finished_at ? ((r.finished_at.getTime() - r.started_at.getTime()) / 1000).toFixed(1) : "",
+                r.finished_at
+                  ? ((r.finished_at.getTime() - r.started_at.getTime()) / 1000).toFixed(1)
+                  : "",
             },
             { header: "run id", value: (r) => r.run_id },
             { header: "error / reason", value: (r) => r.error?.split("\n")[0]?.slice(0, 80) },

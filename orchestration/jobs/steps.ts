@@ -9,7 +9,13 @@ export type Step =
   | { kind: "apply" };
 
 export type StepKind = Step["kind"];
-export const STEP_KINDS = ["sync", "build", "test", "plan", "apply"] as const satisfies readonly StepKind[];
+export const STEP_KINDS = [
+  "sync",
+  "build",
+  "test",
+  "plan",
+  "apply",
+] as const satisfies readonly StepKind[];
 
 const stepObject = z.discriminatedUnion(
   "kind",

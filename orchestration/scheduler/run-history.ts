@@ -6,7 +6,12 @@ export type RunStatus = "running" | "succeeded" | "failed" | "skipped" | "cancel
 /** Where runs are recorded: `pslink.runs`, next to the data they describe. */
 export interface RunHistory {
   started(run: { runId: string; job: string; trigger: string }): Promise<void>;
-  finished(runId: string, status: RunStatus, summary: Record<string, unknown>, error?: string): Promise<void>;
+  finished(
+    runId: string,
+    status: RunStatus,
+    summary: Record<string, unknown>,
+    error?: string,
+  ): Promise<void>;
   skipped(run: { runId: string; job: string; trigger: string; reason: string }): Promise<void>;
 }
 

@@ -42,7 +42,9 @@ export interface TriggerOutcome {
 export class Scheduler {
   readonly #options: SchedulerOptions;
   readonly #tasks = new Map<string, ScheduledTask>();
-  #current: { name: string; runId: string; controller: AbortController; done: Promise<TriggerOutcome> } | undefined;
+  #current:
+    | { name: string; runId: string; controller: AbortController; done: Promise<TriggerOutcome> }
+    | undefined;
   #stopping = false;
 
   constructor(options: SchedulerOptions) {
@@ -100,7 +102,10 @@ export class Scheduler {
     this.#tasks.clear();
     const current = this.#current;
     if (!current) return undefined;
-    this.#options.logger.info({ runId: current.runId }, "stopping: the current run ends at its next safe point");
+    this.#options.logger.info(
+      { runId: current.runId },
+      "stopping: the current run ends at its next safe point",
+    );
     current.controller.abort(new Error("scheduler stopping (SIGTERM)"));
     return current.done;
   }

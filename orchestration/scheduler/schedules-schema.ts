@@ -35,7 +35,10 @@ const schedule = z.strictObject({
 /** DESIGN's defaults: hourly incremental sync + build; nightly full reconciliation + plan; apply windows. */
 export const DEFAULT_SCHEDULES = {
   hourly: { cron: "5 * * * *", steps: ["sync", "build"] },
-  nightly: { cron: "0 2 * * *", steps: [{ sync: { full_refresh: true } }, "build", "test", "plan"] },
+  nightly: {
+    cron: "0 2 * * *",
+    steps: [{ sync: { full_refresh: true } }, "build", "test", "plan"],
+  },
   apply: { cron: "*/15 * * * *", steps: ["apply"] },
 };
 

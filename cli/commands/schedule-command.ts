@@ -1,0 +1,108 @@
+import { randomUUID } from "node:crypto";
+import type { Command } from "commander";
+import { configError } from "../../core/errors.js";
+import { logger } from "../../core/logger.js";
+import { RUN_LOCK_NAME } from "../../extractors/sync-sources.js";
+import { createStepRunner } from "../../orchestration/jobs/run-step.js";
+import { describeStep } from "../../orchestration/jobs/steps.js";
+import { warehouseRunHistory } from "../../orchestration/scheduler/run-history.js";
+import { Scheduler } from "../../orchestration/scheduler/scheduler.js";
+import { migrate } from "../../warehouse/migrate.js";
+import { openWarehouse } from "../../warehouse/open-warehouse.js";
+import { configFrom, print } from "../program.js";
+import { textTable } from "../text-table.js";
+
+interface ScheduleOptions {
+  list?: boolean;
+  once?: string;
+  projectDir?: string;
+}
+
+/**
+ * `pslink schedule`: runs the configured schedules in this process (one warehouse instance, one
+ * run at a time) until SIGTERM/SIGINT, which lets the current run stop at its next safe point.
+ */
+export function registerScheduleCommand(program: Command): void {
+  program
+    .command("schedule")
+    .description(
+      "run the schedules in pslink.yml (hourly sync + build, nightly reconciliation + plan, apply windows)",
+    )
+    .option("--list", "print the schedules and their next run times, then exit")
+    .option("--once <name>", "run one schedule now, once, and exit with its outcome")
+    .option("--project-dir <dir>", "the dbt project to build (default: pslink's models/)")
+    .action(async (options: ScheduleOptions, command: Command) => {
+      const config = configFrom(command);
+      const names = Object.keys(config.schedules.jobs);
+      if (options.once && !names.includes(options.once)) {
+        throw configError(`no schedule named "${options.once}"`, {
+          hint: `choose one of: ${names.join(", ")}`,
+        });
+      }
+      const warehouse = await openWarehouse(config.warehouse, config.baseDir);
+      await migrate(warehouse);
+      const scheduler = new Scheduler({
+        schedules: config.schedules,
+        runStep: createStepRunner({ config, warehouse, projectDir: options.projectDir }),
+        history: warehouseRunHistory(warehouse),
+        acquireLock: (holder) => warehouse.acquireLock(RUN_LOCK_NAME, holder),
+        logger: logger.child({ component: "scheduler" }),
+        newRunId: randomUUID,
+      });
+      let markStopped = () => {};
+      const stopped = new Promise<void>((resolve) => {
+        markStopped = resolve;
+      });
+      const shutdown = (signal: NodeJS.Signals) => {
+        logger.info({ signal }, "shutting down: the current run stops at its next safe point");
+        void scheduler.stop().finally(markStopped);
+      };
+      process.once("SIGTERM", shutdown);
+      process.once("SIGINT", shutdown);
+      try {
+        if (options.once) {
+          const outcome = await scheduler.trigger(options.once);
+          print(
+            `${options.once}: ${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ""} run ${outcome.runId}`,
+          );
+          if (outcome.status !== "succeeded") process.exitCode = 1;
+          return;
+        }
+        printSchedules(config.schedules, scheduler.start());
+        if (options.list) {
+          await scheduler.stop();
+          return;
+        }
+        await stopped;
+      } finally {
+        process.off("SIGTERM", shutdown);
+        process.off("SIGINT", shutdown);
+        await warehouse.close();
+      }
+    });
+}
+
+function printSchedules(
+  schedules: ReturnType<typeof configFrom>["schedules"],
+  started: readonly { name: string; next: Date | null }[],
+): void {
+  const rows = started.map(({ name, next }) => {
+    const job = schedules.jobs[name];
+    return {
+      name,
+      cron: job?.cron ?? "",
+      timezone: job?.timezone ?? schedules.timezone,
+      steps: job?.steps.map(describeStep).join(" → ") ?? "",
+      next: next?.toISOString() ?? "",
+    };
+  });
+  print(
+    textTable(rows, [
+      { header: "schedule", value: (r) => r.name },
+      { header: "cron", value: (r) => r.cron },
+      { header: "time zone", value: (r) => r.timezone },
+      { header: "steps", value: (r) => r.steps },
+      { header: "next run (UTC)", value: (r) => r.next },
+    ]),
+  );
+}

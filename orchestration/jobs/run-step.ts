@@ -1,0 +1,96 @@
+import type { PslinkConfig } from "../../core/config/index.js";
+import { fatalError } from "../../core/errors.js";
+import { syncSources } from "../../extractors/sync-sources.js";
+import { applyPlan } from "../../reverse-etl/apply-plan.js";
+import { planWritebacks } from "../../reverse-etl/plan-writebacks.js";
+import { defaultProjectDir } from "../../transform/project/default-project-dir.js";
+import { buildModels } from "../../transform/run/build-models.js";
+import { testModels } from "../../transform/run/test-models.js";
+import type { Warehouse } from "../../warehouse/warehouse.js";
+import type { StepRunner } from "../scheduler/scheduler.js";
+import type { Step } from "./steps.js";
+
+export interface StepRunnerOptions {
+  config: PslinkConfig;
+  /** The one open warehouse a long-running host shares between its jobs. */
+  warehouse: Warehouse;
+  projectDir?: string;
+  /** Who runs scheduled plan/apply (the audit log's actor). */
+  actor?: string;
+}
+
+/**
+ * Maps each step to its plain async job (the same functions the CLI calls). The host holds the
+ * warehouse run lock, so the jobs are told not to take it again.
+ */
+export function createStepRunner(options: StepRunnerOptions): StepRunner {
+  const { config, warehouse } = options;
+  const projectDir = options.projectDir ?? defaultProjectDir();
+  const actor = options.actor ?? "pslink-scheduler";
+  return async (step: Step, context) => {
+    switch (step.kind) {
+      case "sync": {
+        const summary = await syncSources(config, {
+          warehouse,
+          lock: false,
+          runId: `${context.runId}:sync`,
+          trigger: context.trigger,
+          fullRefresh: step.full_refresh,
+          sources: step.sources,
+          signal: context.signal,
+        });
+        const failed = summary.streams.filter((stream) => stream.status === "failed");
+        if (summary.status === "failed") {
+          throw fatalError(
+            `sync failed for ${failed.map((s) => `${s.system}.${s.stream}`).join(", ") || "some streams"}`,
+          );
+        }
+        return {
+          run_id: summary.runId,
+          streams: summary.streams.length,
+          duration_ms: summary.durationMs,
+        };
+      }
+      case "build": {
+        const result = await buildModels({
+          warehouse,
+          projectDir,
+          fullRefresh: step.full_refresh,
+          select: step.select ? step.select.split(/\s+/) : undefined,
+        });
+        if (!result.ok) throw fatalError(`build failed: ${failedNodes(result.nodes)}`);
+        return { models: result.nodes.length, duration_ms: result.durationMs };
+      }
+      case "test": {
+        const result = await testModels({
+          warehouse,
+          projectDir,
+          select: step.select ? step.select.split(/\s+/) : undefined,
+        });
+        const failing = result.tests.filter((t) => t.status === "fail" || t.status === "error");
+        if (!result.ok) throw fatalError(`${failing.length} data test(s) failed`);
+        return { tests: result.tests.length, duration_ms: result.durationMs };
+      }
+      case "plan": {
+        const result = await planWritebacks({ warehouse, config, actor });
+        return { plan_id: result.planId, status: result.status, items: result.counts };
+      }
+      case "apply": {
+        const result = await applyPlan({ warehouse, config, actor });
+        return {
+          applied: result.applied,
+          failed: result.failed,
+          stale: result.stale,
+          waiting: result.waiting,
+        };
+      }
+    }
+  };
+}
+
+function failedNodes(nodes: readonly { name: string; status: string }[]): string {
+  return nodes
+    .filter((node) => node.status !== "success")
+    .map((node) => `${node.name} (${node.status})`)
+    .join(", ");
+}
