@@ -1,7 +1,7 @@
 import { z } from "zod";
+import { schedulesSchema } from "../../orchestration/scheduler/schedules-schema.js";
 import { governanceSchema } from "./governance-schema.js";
 import { secret, text } from "./primitives.js";
-import { schedulesSchema } from "../../orchestration/scheduler/schedules-schema.js";
 import { sourcesSchema } from "./sources-schema.js";
 
 const duckdbWarehouse = z.strictObject({

@@ -1,0 +1,54 @@
+import type { Command } from "commander";
+import { configError } from "../../core/errors.js";
+import { applyPlan } from "../../reverse-etl/apply-plan.js";
+import { operator, withGovernedWarehouse } from "../../reverse-etl/governed-session.js";
+import { configFrom, print } from "../program.js";
+
+interface ApplyCommandOptions {
+  plan?: string;
+  overrideWindow?: boolean;
+  as?: string;
+  reason?: string;
+}
+
+/** `pslink apply`: writes approved items to their targets inside their write windows. */
+export function registerApplyCommand(program: Command): void {
+  program
+    .command("apply")
+    .description("write approved items to their target systems (only inside each target's window)")
+    .option("--plan <id>", "only this plan's items")
+    .option("--override-window", "write outside the window (needs --as and --reason; audited)")
+    .option("--as <steward>", "the steward overriding the window")
+    .option("--reason <text>", "why the window is overridden")
+    .action(async (options: ApplyCommandOptions, command: Command) => {
+      if (options.overrideWindow && (!options.as || !options.reason)) {
+        throw configError("--override-window needs --as STEWARD and --reason TEXT");
+      }
+      await withGovernedWarehouse(configFrom(command), async (warehouse, config) => {
+        const result = await applyPlan({
+          warehouse,
+          config,
+          actor: options.as ?? operator(),
+          ...(options.plan ? { planId: options.plan } : {}),
+          ...(options.overrideWindow && options.as && options.reason
+            ? { overrideWindow: { steward: options.as, reason: options.reason } }
+            : {}),
+        });
+        const targets = Object.entries(result.targets);
+        if (targets.length === 0) print("nothing approved to apply");
+        for (const [target, report] of targets) {
+          const ends = Object.entries(report.ends)
+            .map(([end, n]) => `${n} ${end}`)
+            .join(", ");
+          const window = report.overriddenBy
+            ? `window overridden by ${report.overriddenBy}`
+            : report.window.summary;
+          print(
+            `${target}: ${ends || "nothing written"}${report.waiting ? `, ${report.waiting} waiting` : ""} — ${window}`,
+          );
+          if (report.error) print(`  ${report.error}`);
+        }
+        if (result.failed > 0) process.exitCode = 1;
+      });
+    });
+}

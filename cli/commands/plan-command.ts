@@ -1,0 +1,65 @@
+import type { Command } from "commander";
+import { configError } from "../../core/errors.js";
+import { collect, operator, withGovernedWarehouse } from "../../reverse-etl/governed-session.js";
+import { loadItems, loadPlan } from "../../reverse-etl/plan-store.js";
+import { planWritebacks } from "../../reverse-etl/plan-writebacks.js";
+import { renderPlan } from "../../reverse-etl/render-plan.js";
+import { verifyApplied } from "../../reverse-etl/verify-applied.js";
+import { configFrom, print } from "../program.js";
+
+/** `pslink plan`: builds a write plan from the proposals; `plan show ID`, `plan verify`. */
+export function registerPlanCommand(program: Command): void {
+  const plan = program
+    .command("plan")
+    .description("diff the proposals against the targets and store a write plan for stewards")
+    .action(async (_options, command: Command) => {
+      await withGovernedWarehouse(configFrom(command), async (warehouse, config) => {
+        const result = await planWritebacks({ warehouse, config, actor: operator() });
+        print(
+          `proposals read from ${result.relations.length} relation(s): ${result.relations.join(", ") || "(none)"}`,
+        );
+        print(
+          `  unchanged ${result.unchanged}, already planned ${result.alreadyPlanned}, invalid ${result.invalid}`,
+        );
+        if (result.planId === null) {
+          print("nothing to write: no plan stored");
+          return;
+        }
+        const counts = Object.entries(result.counts)
+          .map(([status, n]) => `${n} ${status}`)
+          .join(", ");
+        print(`plan ${result.planId}: ${counts}`);
+        if (result.status === "held") print(`HELD: ${result.heldReason ?? ""}`);
+        print(`review it with: pslink plan show ${result.planId}`);
+      });
+    });
+  plan
+    .command("show <plan-id>")
+    .description("print a plan the way a steward reviews it")
+    .option("--item <key>", "only this item (repeatable)", collect)
+    .action(async (planId: string, options: { item?: string[] }, command: Command) => {
+      await withGovernedWarehouse(configFrom(command), async (warehouse) => {
+        const found = await loadPlan(warehouse, planId);
+        if (!found)
+          throw configError(`there is no plan ${planId}`, {
+            hint: "list plans with `pslink plans`",
+          });
+        const items = await loadItems(warehouse, {
+          planId,
+          ...(options.item ? { itemKeys: options.item } : {}),
+        });
+        for (const line of renderPlan(found, items)) print(line);
+      });
+    });
+  plan
+    .command("verify")
+    .description("mark applied items verified once a sync shows the target holds the values")
+    .action(async (_options, command: Command) => {
+      await withGovernedWarehouse(configFrom(command), async (warehouse) => {
+        const result = await verifyApplied({ warehouse });
+        print(
+          `verified ${result.verified}, unverified ${result.unverified}, waiting for a sync ${result.pending}`,
+        );
+      });
+    });
+}

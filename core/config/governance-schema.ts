@@ -1,0 +1,124 @@
+import { CronExpressionParser } from "cron-parser";
+import { z } from "zod";
+import { duration, text } from "./primitives.js";
+
+/** Business domains of the system-of-record matrix (DESIGN.md, "Governance and reverse-ETL"). */
+export const DOMAINS = [
+  "customer_master",
+  "opportunity_contract",
+  "worker",
+  "project_master",
+  "project_execution",
+  "invoices",
+] as const;
+export type Domain = (typeof DOMAINS)[number];
+
+/** Every system that can own a domain; only the first three accept write-backs. */
+export const GOVERNED_SYSTEMS = ["salesforce", "netsuite", "kantata", "workday"] as const;
+export type GovernedSystem = (typeof GOVERNED_SYSTEMS)[number];
+export const TARGET_SYSTEMS = ["salesforce", "netsuite", "kantata"] as const;
+export type TargetSystem = (typeof TARGET_SYSTEMS)[number];
+
+const system = z.enum(GOVERNED_SYSTEMS, {
+  error: () => `a system is one of ${GOVERNED_SYSTEMS.join(", ")}`,
+});
+const ownershipEntry = z.strictObject({ owner: system, subscribers: z.array(system) });
+
+/** DESIGN's matrix: a write-back may only flow from a domain's owner to its subscribers. */
+export const DEFAULT_OWNERSHIP: Record<Domain, z.input<typeof ownershipEntry>> = {
+  customer_master: { owner: "netsuite", subscribers: ["salesforce", "kantata"] },
+  opportunity_contract: { owner: "salesforce", subscribers: ["netsuite", "kantata"] },
+  worker: { owner: "workday", subscribers: ["kantata", "netsuite"] },
+  project_master: { owner: "netsuite", subscribers: ["kantata"] },
+  project_execution: { owner: "kantata", subscribers: ["netsuite"] },
+  invoices: { owner: "netsuite", subscribers: ["kantata", "salesforce"] },
+};
+
+const ownership = z
+  .strictObject(
+    Object.fromEntries(
+      DOMAINS.map((domain) => [domain, ownershipEntry.default(DEFAULT_OWNERSHIP[domain])]),
+    ) as Record<Domain, z.ZodDefault<typeof ownershipEntry>>,
+  )
+  .prefault({});
+
+const steward = z.strictObject({
+  name: z.string().min(1),
+  domains: z.array(z.enum(DOMAINS, { error: () => `a domain is one of ${DOMAINS.join(", ")}` })),
+});
+
+const cron = z.string().refine(
+  (expression) => {
+    try {
+      CronExpressionParser.parse(expression);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a cron expression: write e.g. "0 22 * * *" (22:00 every day)' },
+);
+
+const timeZone = z.string().refine(
+  (zone) => {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: "not an IANA time zone: write e.g. UTC or Europe/London" },
+);
+
+/** A write window: opens at each `start` (cron, in `timezone`) and stays open for `duration`. */
+const window = z.strictObject({
+  start: cron,
+  duration: duration(),
+  timezone: timeZone.default("UTC"),
+});
+
+/** Nightly, as DESIGN's schedule has it: 22:00–04:00 UTC. */
+const DEFAULT_WINDOW = { start: "0 22 * * *", duration: "6h", timezone: "UTC" };
+
+const windows = z
+  .strictObject({
+    salesforce: window.prefault(DEFAULT_WINDOW),
+    netsuite: window.prefault(DEFAULT_WINDOW),
+    kantata: window.prefault(DEFAULT_WINDOW),
+  })
+  .prefault({});
+
+const rateLimit = z.strictObject({
+  requests_per_second: z.number().positive().default(2),
+  max_attempts: z.number().int().min(1).max(20).default(5),
+  backoff_base: duration().default(500),
+  backoff_max: duration().default(30_000),
+});
+
+const rateLimits = z
+  .strictObject({
+    salesforce: rateLimit.prefault({}),
+    netsuite: rateLimit.prefault({}),
+    kantata: rateLimit.prefault({}),
+  })
+  .prefault({});
+
+/** The `governance:` section of pslink.yml. */
+export const governanceSchema = z
+  .strictObject({
+    ownership,
+    stewards: z.array(steward).default([]),
+    windows,
+    /** Share of one target object's rows a plan may touch before it is held as a whole. */
+    blast_radius: z.number().gt(0).max(1).default(0.2),
+    rate_limits: rateLimits,
+    /** Schema holding the proposal relations (`proposals.<name>`). */
+    proposals_schema: text().default("proposals"),
+  })
+  .prefault({});
+
+export type GovernanceConfig = z.infer<typeof governanceSchema>;
+export type WriteWindowConfig = z.infer<typeof window>;
+export type WriteRateLimit = z.infer<typeof rateLimit>;
+export type StewardConfig = z.infer<typeof steward>;

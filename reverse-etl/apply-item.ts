@@ -1,0 +1,240 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { WriteRateLimit } from "../core/config/governance-schema.js";
+import { describeError } from "../core/errors.js";
+import { backoffMs } from "../extractors/engine/retry-policy.js";
+import type { Warehouse } from "../warehouse/warehouse.js";
+import { type AuditAction, audit } from "./audit-log.js";
+import { crashPoint } from "./crash-hook.js";
+import { checkFreshness, landedId, writeRequest } from "./item-checks.js";
+import { type ItemPatch, updateItem } from "./plan-store.js";
+import type { WriteItem } from "./plan-types.js";
+import type { CallRecord, ObjectSpec, WriteOutcome, Writer } from "./writers/writer-types.js";
+import { capabilityRefusal } from "./writers/writer-types.js";
+
+/** What applying needs besides the item. */
+export interface ApplyContext {
+  wh: Warehouse;
+  writer: Writer;
+  limits: WriteRateLimit;
+  actor: string;
+  /** Records (`object:id`) this run has written, so its own writes do not look like a change. */
+  written: Set<string>;
+}
+
+/** How an item ended. */
+export type ItemEnd = "applied" | "failed" | "stale";
+
+/** Applies one approved (or crashed in-flight) item: recover, check, mark, call, record. */
+export async function applyItem(ctx: ApplyContext, item: WriteItem): Promise<ItemEnd> {
+  const spec = ctx.writer.objects[item.object];
+  const refusal = capabilityRefusal(
+    ctx.writer.system,
+    ctx.writer.objects,
+    item.object,
+    item.operation,
+  );
+  if (refusal || !spec) return finish(ctx, item, "failed", { error: refusal ?? "unknown object" });
+  const ready = await prepare(ctx, spec, item);
+  if (ready !== "write") return ready;
+  await markInFlight(ctx, [item]);
+  crashPoint("after_marker");
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await attemptOnce(ctx, item);
+    crashPoint("after_call");
+    const end = await settle(ctx, spec, item, outcome, attempt);
+    if (end) return end;
+  }
+}
+
+/**
+ * Before any call: an in-flight item whose write already landed is recorded as applied (the
+ * crash recovery), then the stale check. Returns "write" when the call should go out.
+ */
+export async function prepare(
+  ctx: ApplyContext,
+  spec: ObjectSpec,
+  item: WriteItem,
+): Promise<ItemEnd | "write"> {
+  if (item.status === "in_flight" || item.operation === "create" || item.operation === "upsert") {
+    const landed = await landedId(ctx.writer, spec, item);
+    if (landed !== undefined) {
+      const note =
+        item.status === "in_flight"
+          ? "found written after an interrupted apply"
+          : "the target already holds it";
+      return finish(ctx, item, "applied", { result_id: landed, status_reason: note }, "reconciled");
+    }
+  }
+  const freshness = await checkFreshness(ctx.writer, spec, item, ctx.written);
+  if (freshness.kind === "stale")
+    return finish(ctx, item, "stale", { status_reason: freshness.reason });
+  if (freshness.kind === "holds") {
+    return finish(
+      ctx,
+      item,
+      "applied",
+      { result_id: item.target_id, status_reason: "the target already holds the values" },
+      "reconciled",
+    );
+  }
+  return "write";
+}
+
+/** The write-ahead marker: committed before the call, so a crash leaves a trace to recover from. */
+export async function markInFlight(ctx: ApplyContext, items: readonly WriteItem[]): Promise<void> {
+  const now = new Date();
+  await ctx.wh.transaction(async (tx) => {
+    for (const item of items) {
+      await updateItem(tx, item, {
+        status: "in_flight",
+        idempotency_key: item.idempotency_key,
+        updated_at: now,
+      });
+      await audit(
+        tx,
+        {
+          ...subject(ctx, item),
+          action: "write_ahead",
+          detail: `key ${item.idempotency_key ?? item.item_key}`,
+        },
+        now,
+      );
+    }
+  });
+  for (const item of items) item.status = "in_flight";
+}
+
+async function attemptOnce(
+  ctx: ApplyContext,
+  item: WriteItem,
+): Promise<WriteOutcome | { kind: "lost"; reason: string }> {
+  try {
+    const outcome = await ctx.writer.attempt(writeRequest(item));
+    await auditCall(ctx, item, outcome.call);
+    return outcome;
+  } catch (error) {
+    const reason = describeError(error);
+    await audit(ctx.wh, { ...subject(ctx, item), action: "call", detail: `no answer: ${reason}` });
+    return { kind: "lost", reason };
+  }
+}
+
+/** Records a call in the audit log (request summary, response status and excerpt). */
+export async function auditCall(
+  ctx: ApplyContext,
+  item: WriteItem,
+  call: CallRecord,
+): Promise<void> {
+  await audit(ctx.wh, {
+    ...subject(ctx, item),
+    action: "call",
+    request: { method: call.method, path: call.path, body: call.body ?? null },
+    response: { status: call.status, excerpt: call.excerpt },
+    after: item.after,
+  });
+}
+
+/**
+ * Acts on one attempt's outcome; undefined means "try again". Before a retry the target is
+ * checked, because a 5xx or a lost reply may hide a write that landed.
+ */
+export async function settle(
+  ctx: ApplyContext,
+  spec: ObjectSpec,
+  item: WriteItem,
+  outcome: WriteOutcome | { kind: "lost"; reason: string },
+  attempt: number,
+): Promise<ItemEnd | undefined> {
+  const response =
+    "call" in outcome ? { status: outcome.call.status, excerpt: outcome.call.excerpt } : null;
+  switch (outcome.kind) {
+    case "applied":
+      return finish(ctx, item, "applied", {
+        result_id: outcome.targetId ?? item.target_id,
+        response,
+        attempts: attempt,
+      });
+    case "rejected":
+      return finish(ctx, item, "failed", {
+        error: outcome.message,
+        status_reason: outcome.message,
+        response,
+        attempts: attempt,
+      });
+    case "retry":
+    case "lost": {
+      const reason = outcome.reason;
+      if (attempt >= ctx.limits.max_attempts) {
+        const message = `still failing after ${attempt} attempt(s): ${reason}`;
+        return finish(ctx, item, "failed", {
+          error: message,
+          status_reason: message,
+          response,
+          attempts: attempt,
+        });
+      }
+      const waitMs = outcome.kind === "retry" ? outcome.waitMs : undefined;
+      await sleep(waitMs ?? backoffMs(attempt, ctx.limits));
+      const landed = await landedId(ctx.writer, spec, item).catch(() => undefined);
+      if (landed !== undefined) {
+        return finish(
+          ctx,
+          item,
+          "applied",
+          { result_id: landed, status_reason: `landed despite: ${reason}`, attempts: attempt },
+          "reconciled",
+        );
+      }
+      return undefined;
+    }
+  }
+}
+
+/** Ends an item: its status and the audit entry in one transaction. */
+export async function finish(
+  ctx: ApplyContext,
+  item: WriteItem,
+  end: ItemEnd,
+  patch: Omit<ItemPatch, "status" | "updated_at">,
+  action: AuditAction = end,
+): Promise<ItemEnd> {
+  const now = new Date();
+  const full: ItemPatch = {
+    ...patch,
+    status: end,
+    updated_at: now,
+    ...(end === "applied" ? { applied_at: now } : {}),
+  };
+  await ctx.wh.transaction(async (tx) => {
+    await updateItem(tx, item, full);
+    await audit(
+      tx,
+      {
+        ...subject(ctx, item),
+        action,
+        before: item.before,
+        after: item.after,
+        response: patch.response ?? null,
+        detail:
+          patch.status_reason ??
+          patch.error ??
+          (end === "applied" ? `applied as ${patch.result_id ?? "?"}` : null),
+      },
+      now,
+    );
+  });
+  if (end === "applied") ctx.written.add(`${item.object}:${patch.result_id ?? item.target_id}`);
+  item.status = end;
+  return end;
+}
+
+function subject(ctx: ApplyContext, item: WriteItem) {
+  return {
+    actor: ctx.actor,
+    plan_id: item.plan_id,
+    item_key: item.item_key,
+    system: item.target_system,
+    object: item.object,
+    target_id: item.target_id,
+  };
+}

@@ -1,0 +1,212 @@
+import { hostname } from "node:os";
+import type { TargetSystem } from "../core/config/governance-schema.js";
+import type { PslinkConfig } from "../core/config/index.js";
+import { configError, describeError } from "../core/errors.js";
+import type { Warehouse } from "../warehouse/warehouse.js";
+import { applyBatch, type BatchWriter } from "./apply-batch.js";
+import { type ApplyContext, applyItem, type ItemEnd } from "./apply-item.js";
+import { audit } from "./audit-log.js";
+import { loadItems, loadPlan } from "./plan-store.js";
+import type { WriteItem } from "./plan-types.js";
+import { ensureReverseEtlSchema } from "./reverse-etl-migrations.js";
+import { checkWindow, type WindowCheck } from "./write-window.js";
+import { createWriter } from "./writers/create-writer.js";
+import { SALESFORCE_BATCH_LIMIT } from "./writers/salesforce-writer.js";
+import type { Writer } from "./writers/writer-types.js";
+
+export interface ApplyOptions {
+  warehouse: Warehouse;
+  config: Pick<PslinkConfig, "sources" | "governance">;
+  /** Only this plan's items; all approved items otherwise. */
+  planId?: string;
+  now?: Date;
+  /** Applies outside the window: explicit, by a steward, with a reason, and audited. */
+  overrideWindow?: { steward: string; reason: string };
+  /** Who runs the apply (the audit log's actor for calls). */
+  actor?: string;
+  /** Writers to use instead of ones built from `sources:` (embedding, other transports). */
+  writers?: Partial<Record<TargetSystem, Writer>>;
+}
+
+export interface TargetReport {
+  window: WindowCheck;
+  overriddenBy: string | null;
+  /** Approved items left for the next window. */
+  waiting: number;
+  ends: Partial<Record<ItemEnd, number>>;
+  error: string | null;
+}
+
+export interface ApplyResult {
+  targets: Partial<Record<TargetSystem, TargetReport>>;
+  applied: number;
+  failed: number;
+  stale: number;
+  waiting: number;
+}
+
+/** The apply job: writes approved items to their targets, inside each target's window. */
+export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
+  const { warehouse: wh, config } = options;
+  const now = options.now ?? new Date();
+  const actor = options.actor ?? "pslink";
+  await ensureReverseEtlSchema(wh);
+  if (options.planId !== undefined && !(await loadPlan(wh, options.planId))) {
+    throw configError(`there is no plan ${options.planId}`, {
+      hint: "list plans with `pslink plans`",
+    });
+  }
+  if (options.overrideWindow)
+    await checkOverride(wh, config, options.overrideWindow, options.planId, now);
+  const lock = await wh.acquireLock(
+    "reverse-etl-apply",
+    `pslink apply (pid ${process.pid} on ${hostname()})`,
+  );
+  const result: ApplyResult = { targets: {}, applied: 0, failed: 0, stale: 0, waiting: 0 };
+  try {
+    const items = await applicableItems(wh, options.planId);
+    for (const target of ["netsuite", "kantata", "salesforce"] as const) {
+      const mine = items.filter((item) => item.target_system === target);
+      if (mine.length === 0) continue;
+      const report = await applyTarget(wh, config, target, mine, { ...options, now, actor });
+      result.targets[target] = report;
+      result.applied += report.ends.applied ?? 0;
+      result.failed += report.ends.failed ?? 0;
+      result.stale += report.ends.stale ?? 0;
+      result.waiting += report.waiting;
+    }
+  } finally {
+    await lock.release();
+  }
+  return result;
+}
+
+/** Approved items, and in-flight ones a crash left behind; never those of a held, unconfirmed plan. */
+async function applicableItems(wh: Warehouse, planId: string | undefined): Promise<WriteItem[]> {
+  const items = await loadItems(wh, { planId, statuses: ["approved", "in_flight"] });
+  const held = new Set<string>();
+  for (const planKey of new Set(items.map((item) => item.plan_id))) {
+    const plan = await loadPlan(wh, planKey);
+    if (plan?.status === "held" && plan.confirmed_by === null) held.add(planKey);
+  }
+  return items.filter((item) => !held.has(item.plan_id));
+}
+
+async function checkOverride(
+  wh: Warehouse,
+  config: ApplyOptions["config"],
+  override: { steward: string; reason: string },
+  planId: string | undefined,
+  now: Date,
+): Promise<void> {
+  const known = config.governance.stewards.some((steward) => steward.name === override.steward);
+  const problem = !known
+    ? `${override.steward} is not a steward: only stewards listed in governance.stewards may override a write window`
+    : override.reason.trim() === ""
+      ? "a window override needs a reason: pass --reason"
+      : undefined;
+  if (problem) {
+    await audit(
+      wh,
+      {
+        actor: override.steward,
+        action: "decision_refused",
+        plan_id: planId ?? null,
+        detail: `window override: ${problem}`,
+      },
+      now,
+    );
+    throw configError(problem);
+  }
+}
+
+async function applyTarget(
+  wh: Warehouse,
+  config: ApplyOptions["config"],
+  target: TargetSystem,
+  items: WriteItem[],
+  options: ApplyOptions & { now: Date; actor: string },
+): Promise<TargetReport> {
+  const window = checkWindow(config.governance.windows[target], options.now);
+  const report: TargetReport = { window, overriddenBy: null, waiting: 0, ends: {}, error: null };
+  const planIds = [...new Set(items.map((item) => item.plan_id))];
+  const plans = planIds.join(", ");
+  // Window entries belong to the plan being applied, so `pslink audit --plan` shows them.
+  const planOf = options.planId ?? (planIds.length === 1 ? (planIds[0] as string) : null);
+  if (!window.open && !options.overrideWindow) {
+    report.waiting = items.length;
+    await audit(
+      wh,
+      {
+        actor: options.actor,
+        action: "window_closed",
+        system: target,
+        plan_id: planOf,
+        detail: `${items.length} approved item(s) of ${plans} wait: ${window.summary}`,
+      },
+      options.now,
+    );
+    return report;
+  }
+  if (window.open) {
+    await audit(
+      wh,
+      {
+        actor: options.actor,
+        action: "window_checked",
+        system: target,
+        plan_id: planOf,
+        detail: window.summary,
+      },
+      options.now,
+    );
+  } else if (options.overrideWindow) {
+    report.overriddenBy = options.overrideWindow.steward;
+    await audit(
+      wh,
+      {
+        actor: options.overrideWindow.steward,
+        action: "window_override",
+        system: target,
+        plan_id: planOf,
+        detail: `${options.overrideWindow.reason} (${window.summary})`,
+      },
+      options.now,
+    );
+  }
+  let writer: Writer;
+  try {
+    writer = options.writers?.[target] ?? createWriter(target, config);
+  } catch (error) {
+    report.error = describeError(error);
+    report.waiting = items.length;
+    return report;
+  }
+  const ctx: ApplyContext = {
+    wh,
+    writer,
+    limits: config.governance.rate_limits[target],
+    actor: options.actor,
+    written: new Set(),
+  };
+  const count = (end: ItemEnd) => {
+    report.ends[end] = (report.ends[end] ?? 0) + 1;
+  };
+  const batcher = "attemptBatch" in writer ? (writer as Writer & BatchWriter) : undefined;
+  const batchable = batcher
+    ? items.filter((item) => item.operation === "update" && item.status === "approved")
+    : [];
+  if (batcher && batchable.length > 1) {
+    for (let i = 0; i < batchable.length; i += SALESFORCE_BATCH_LIMIT) {
+      for (const end of await applyBatch(
+        ctx,
+        batcher,
+        batchable.slice(i, i + SALESFORCE_BATCH_LIMIT),
+      ))
+        count(end);
+    }
+    items = items.filter((item) => !batchable.includes(item));
+  }
+  for (const item of items) count(await applyItem(ctx, item));
+  return report;
+}

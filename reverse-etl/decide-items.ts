@@ -1,0 +1,137 @@
+import type { PslinkConfig } from "../core/config/index.js";
+import { configError } from "../core/errors.js";
+import type { Warehouse } from "../warehouse/warehouse.js";
+import { audit } from "./audit-log.js";
+import { confirmPlan, loadItems, loadPlan, updateItem } from "./plan-store.js";
+import type { WriteItem } from "./plan-types.js";
+import { ensureReverseEtlSchema } from "./reverse-etl-migrations.js";
+
+export interface DecideOptions {
+  warehouse: Warehouse;
+  config: Pick<PslinkConfig, "governance">;
+  planId: string;
+  decision: "approve" | "reject";
+  /** The steward deciding; must be configured in `governance.stewards`. */
+  steward: string;
+  reason: string;
+  /** Specific items; the whole plan's undecided items when absent. */
+  itemKeys?: readonly string[];
+  /** Required to approve anything in a plan the blast-radius guard held. */
+  confirmBlastRadius?: boolean;
+  now?: Date;
+}
+
+/** Approves or rejects items of a plan as a steward of their domains; every decision is audited. */
+export async function decideItems(options: DecideOptions): Promise<WriteItem[]> {
+  const { warehouse: wh, planId, steward, decision } = options;
+  const now = options.now ?? new Date();
+  const refuse = async (message: string, hint?: string): Promise<never> => {
+    await audit(
+      wh,
+      {
+        actor: steward,
+        action: "decision_refused",
+        plan_id: planId,
+        detail: `${decision}: ${message}`,
+      },
+      now,
+    );
+    throw configError(message, { hint });
+  };
+  await ensureReverseEtlSchema(wh);
+  const reason = options.reason.trim();
+  if (reason === "") throw configError(`a ${decision} needs a reason: pass --reason "…"`);
+  const configured = options.config.governance.stewards.find((s) => s.name === steward);
+  if (!configured) {
+    return refuse(
+      `${steward} is not a steward: only stewards listed in governance.stewards may ${decision}`,
+    );
+  }
+  const plan = await loadPlan(wh, planId);
+  if (!plan)
+    throw configError(`there is no plan ${planId}`, { hint: "list plans with `pslink plans`" });
+
+  const decidable = decision === "approve" ? ["proposed"] : ["proposed", "approved"];
+  const all = await loadItems(wh, { planId });
+  let chosen: WriteItem[];
+  if (options.itemKeys && options.itemKeys.length > 0) {
+    const unknown = options.itemKeys.filter((key) => !all.some((item) => item.item_key === key));
+    if (unknown.length > 0) return refuse(`plan ${planId} has no item(s) ${unknown.join(", ")}`);
+    chosen = all.filter((item) => options.itemKeys?.includes(item.item_key));
+    const settled = chosen.filter((item) => !decidable.includes(item.status));
+    if (settled.length > 0) {
+      return refuse(
+        `cannot ${decision} ${settled.map((i) => `${i.item_key} (${i.status})`).join(", ")}: only ${decidable.join(" or ")} items can be`,
+      );
+    }
+  } else {
+    chosen = all.filter((item) => decidable.includes(item.status));
+  }
+  if (chosen.length === 0) return refuse(`plan ${planId} has nothing to ${decision}`);
+
+  const outside = chosen.filter((item) => !configured.domains.includes(item.domain));
+  if (outside.length > 0) {
+    const domains = [...new Set(outside.map((item) => item.domain))].join(", ");
+    return refuse(
+      `${steward} is not a steward of domain ${domains} (${steward} may decide ${configured.domains.join(", ") || "no domain"}); ${outside.length} item(s) refused`,
+      "ask a steward of that domain, or pass --item for the items in your domains",
+    );
+  }
+  if (decision === "approve" && plan.status === "held" && plan.confirmed_by === null) {
+    if (!options.confirmBlastRadius) {
+      return refuse(
+        `plan ${planId} is held by the blast-radius guard: ${plan.held_reason ?? ""}`,
+        "review it with `pslink plan show` and approve with --confirm-blast-radius",
+      );
+    }
+  }
+
+  const status = decision === "approve" ? "approved" : "rejected";
+  await wh.transaction(async (tx) => {
+    if (decision === "approve" && plan.status === "held" && plan.confirmed_by === null) {
+      await confirmPlan(tx, planId, steward, now);
+      await audit(
+        tx,
+        {
+          actor: steward,
+          action: "blast_radius_confirmed",
+          plan_id: planId,
+          detail: `${reason} (held: ${plan.held_reason ?? ""})`,
+        },
+        now,
+      );
+    }
+    for (const item of chosen) {
+      await updateItem(tx, item, {
+        status,
+        decided_by: steward,
+        decided_at: now,
+        decision_reason: reason,
+        updated_at: now,
+      });
+      await audit(
+        tx,
+        {
+          actor: steward,
+          action: status,
+          plan_id: planId,
+          item_key: item.item_key,
+          system: item.target_system,
+          object: item.object,
+          target_id: item.target_id,
+          before: item.before,
+          after: item.after,
+          detail: reason,
+        },
+        now,
+      );
+    }
+  });
+  return chosen.map((item) => ({
+    ...item,
+    status,
+    decided_by: steward,
+    decided_at: now,
+    decision_reason: reason,
+  }));
+}

@@ -1,0 +1,162 @@
+import type { GovernanceConfig, TargetSystem } from "../core/config/governance-schema.js";
+import type { Warehouse } from "../warehouse/warehouse.js";
+import { type StateTable, stateTable } from "./current-state.js";
+import { diffProposal } from "./diff-proposal.js";
+import { stableHash } from "./field-values.js";
+import { ownershipRefusal } from "./ownership-guard.js";
+import type { ClosedPeriods } from "./period-guard.js";
+import type { ItemStatus, WriteItem } from "./plan-types.js";
+import type { Operation, Proposal } from "./proposal-schema.js";
+import { OBJECT_CATALOG } from "./writers/object-catalog.js";
+import { capabilityRefusal } from "./writers/writer-types.js";
+
+/**
+ * Turns one proposal into a plan item: the ownership and capability guards (refused), the diff
+ * against the target (unchanged proposals yield none), the closed-period guard (queued).
+ */
+export async function draftItem(
+  wh: Warehouse,
+  proposal: Proposal,
+  governance: GovernanceConfig,
+  periods: ClosedPeriods,
+  tables: Map<string, StateTable | undefined>,
+  now: Date,
+): Promise<WriteItem | "unchanged"> {
+  const objects = OBJECT_CATALOG[proposal.target_system];
+  const spec = objects[proposal.object];
+  const refusal =
+    ownershipRefusal(proposal, governance) ??
+    (proposal.operation === "adjustment_queue" && spec
+      ? undefined
+      : capabilityRefusal(proposal.target_system, objects, proposal.object, proposal.operation));
+  if (refusal || !spec) {
+    return newItem(
+      proposal,
+      proposal.operation,
+      proposal.target_id,
+      {},
+      { ...proposal.fields },
+      null,
+      "refused",
+      refusal ?? "unknown object",
+      now,
+    );
+  }
+  const tableKey = `${proposal.target_system}.${proposal.object}`;
+  if (!tables.has(tableKey))
+    tables.set(tableKey, await stateTable(wh, proposal.target_system, spec));
+  const diff = await diffProposal(wh, proposal, spec, tables.get(tableKey));
+  if (diff.kind === "unchanged") return "unchanged";
+  if (diff.kind === "refused") {
+    return newItem(
+      proposal,
+      proposal.operation,
+      proposal.target_id,
+      {},
+      { ...proposal.fields },
+      null,
+      "refused",
+      diff.reason,
+      now,
+    );
+  }
+  let operation: Operation = proposal.operation;
+  let status: ItemStatus = "proposed";
+  let reason: string | null = null;
+  const closed = closedPeriodOf(
+    proposal.target_system,
+    proposal.object,
+    diff.after,
+    diff.snapshot?.values,
+    periods,
+  );
+  if (operation === "adjustment_queue") {
+    status = "queued";
+    reason = `rule ${proposal.rule_id} proposed the adjustment queue`;
+  } else if (closed) {
+    operation = "adjustment_queue";
+    status = "queued";
+    reason = `date ${closed.date} falls in closed period ${closed.name}: routed to the adjustment queue, never posted`;
+  }
+  const item = newItem(
+    proposal,
+    operation,
+    diff.targetId,
+    diff.before,
+    diff.after,
+    diff.snapshot,
+    status,
+    reason,
+    now,
+  );
+  if (spec.externalIdField && (operation === "create" || operation === "upsert")) {
+    const given = item.after[spec.externalIdField];
+    // A create carries an external id so that a crash between call and commit can be detected.
+    if (given === undefined || given === null || given === "")
+      item.after[spec.externalIdField] = `pslink-${item.item_key}`;
+    item.idempotency_key = String(item.after[spec.externalIdField]);
+  }
+  return item;
+}
+
+function closedPeriodOf(
+  target: TargetSystem,
+  object: string,
+  after: Record<string, unknown>,
+  current: Record<string, unknown> | undefined,
+  periods: ClosedPeriods,
+): { date: string; name: string } | undefined {
+  if (target !== "netsuite" || object !== "timeBill") return undefined;
+  const date = after.tranDate ?? current?.trandate;
+  const period = periods.containing(date);
+  return period ? { date: String(date).slice(0, 10), name: period.name } : undefined;
+}
+
+function newItem(
+  proposal: Proposal,
+  operation: Operation,
+  targetId: string | null,
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+  snapshot: WriteItem["snapshot"],
+  status: ItemStatus,
+  reason: string | null,
+  now: Date,
+): WriteItem {
+  const itemKey = stableHash([
+    proposal.target_system,
+    proposal.object,
+    targetId ?? proposal.proposal_key,
+    operation,
+    after,
+  ]);
+  return {
+    plan_id: "",
+    item_key: itemKey,
+    proposal_key: proposal.proposal_key,
+    rule_id: proposal.rule_id,
+    exception_id: proposal.exception_id,
+    domain: proposal.domain,
+    source_system: proposal.source_system,
+    target_system: proposal.target_system,
+    object: proposal.object,
+    target_id: targetId,
+    operation,
+    before,
+    after,
+    snapshot,
+    evidence: proposal.evidence,
+    status,
+    status_reason: reason,
+    idempotency_key: targetId === null ? null : itemKey,
+    decided_by: null,
+    decided_at: null,
+    decision_reason: null,
+    result_id: null,
+    response: null,
+    error: null,
+    attempts: 0,
+    applied_at: null,
+    updated_at: now,
+  };
+}

@@ -1,0 +1,85 @@
+import { comparable } from "./field-values.js";
+import type { WriteItem, WritePlan } from "./plan-types.js";
+
+/** DESIGN.md's rule names, for the steward's view. */
+const RULE_NAMES: Record<string, string> = {
+  R01: "approved_time_not_posted",
+  R02: "posted_time_mismatch",
+  R03: "posting_without_approval",
+  R04: "duplicate_posting",
+  R05: "project_missing_in_erp",
+  R06: "project_master_mismatch",
+  R07: "won_deal_without_project",
+  R08: "customer_master_mismatch",
+  R09: "terminated_worker_active",
+  R10: "cost_rate_mismatch",
+  R11: "unbilled_time_aging",
+  R12: "invoice_amount_mismatch",
+  R13: "milestone_not_invoiced",
+  R14: "contract_value_mismatch",
+  R15: "closed_period_posting",
+};
+
+/** Counts of items by status, e.g. `3 approved, 1 refused`. */
+export function statusCounts(items: readonly WriteItem[]): string {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(item.status, (counts.get(item.status) ?? 0) + 1);
+  return [...counts].map(([status, n]) => `${n} ${status}`).join(", ") || "no items";
+}
+
+/** A plan as a steward reads it: grouped by target and rule, field by field. */
+export function renderPlan(plan: WritePlan, items: readonly WriteItem[]): string[] {
+  const lines = [
+    `plan ${plan.plan_id}  created ${plan.created_at.toISOString()} by ${plan.created_by}`,
+    `  status: ${plan.status === "held" ? `HELD — ${plan.held_reason ?? ""}` : "open"}${
+      plan.confirmed_by ? ` (blast radius confirmed by ${plan.confirmed_by})` : ""
+    }`,
+    `  items:  ${statusCounts(items)}`,
+  ];
+  const targets = [...new Set(items.map((item) => item.target_system))].sort();
+  for (const target of targets) {
+    lines.push("", target);
+    const ofTarget = items.filter((item) => item.target_system === target);
+    for (const rule of [...new Set(ofTarget.map((item) => item.rule_id))].sort()) {
+      lines.push(`  ${rule} ${RULE_NAMES[rule] ?? ""}`.trimEnd());
+      for (const item of ofTarget.filter((i) => i.rule_id === rule))
+        lines.push(...renderItem(item));
+    }
+  }
+  return lines;
+}
+
+function renderItem(item: WriteItem): string[] {
+  const target = item.target_id ?? "(new)";
+  const lines = [
+    `    [${item.status}] ${item.object} ${target}  ${item.operation}  (${item.domain}, from ${item.source_system})  item ${item.item_key}`,
+  ];
+  for (const [field, after] of Object.entries(item.after)) {
+    const before =
+      field in item.before
+        ? show(item.before[field])
+        : item.operation === "create"
+          ? ""
+          : show(undefined);
+    lines.push(`        ${field}: ${before ? `${before} → ` : "→ "}${show(after)}`);
+  }
+  if (item.exception_id) lines.push(`        exception: ${item.exception_id}`);
+  if (Object.keys(item.evidence).length > 0)
+    lines.push(`        evidence: ${JSON.stringify(item.evidence)}`);
+  if (item.status_reason) lines.push(`        why: ${item.status_reason}`);
+  if (item.decided_by) {
+    lines.push(
+      `        decided by ${item.decided_by} at ${item.decided_at?.toISOString() ?? "?"}: ${item.decision_reason ?? ""}`,
+    );
+  }
+  if (item.error && item.error !== item.status_reason) lines.push(`        error: ${item.error}`);
+  return lines;
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return "(unchanged)";
+  if (value === null) return "(empty)";
+  if (typeof value === "object") return JSON.stringify(value);
+  const text = comparable(value);
+  return text === "" ? "(empty)" : text;
+}

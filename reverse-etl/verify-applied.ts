@@ -1,0 +1,93 @@
+import type { Warehouse } from "../warehouse/warehouse.js";
+import { audit } from "./audit-log.js";
+import { readRow, type StateTable, stateTable } from "./current-state.js";
+import { comparable, sameValue } from "./field-values.js";
+import { loadItems, updateItem } from "./plan-store.js";
+import type { WriteItem } from "./plan-types.js";
+import { ensureReverseEtlSchema } from "./reverse-etl-migrations.js";
+import { OBJECT_CATALOG } from "./writers/object-catalog.js";
+import type { ObjectSpec } from "./writers/writer-types.js";
+
+export interface VerifyResult {
+  verified: number;
+  unverified: number;
+  /** Applied items the landed data does not reflect yet (no sync since the write). */
+  pending: number;
+}
+
+/**
+ * The verify job (after a sync): an applied item is `verified` when the target's current-state
+ * row holds every written value, `unverified` (with the difference) when a sync since the write
+ * landed the row with other values; otherwise it stays applied until a sync sees it.
+ */
+export async function verifyApplied(options: {
+  warehouse: Warehouse;
+  now?: Date;
+}): Promise<VerifyResult> {
+  const { warehouse: wh } = options;
+  const now = options.now ?? new Date();
+  await ensureReverseEtlSchema(wh);
+  const result: VerifyResult = { verified: 0, unverified: 0, pending: 0 };
+  const tables = new Map<string, StateTable | undefined>();
+  for (const item of await loadItems(wh, { statuses: ["applied"] })) {
+    const spec = OBJECT_CATALOG[item.target_system][item.object];
+    const key = `${item.target_system}.${item.object}`;
+    if (spec && !tables.has(key)) tables.set(key, await stateTable(wh, item.target_system, spec));
+    const table = tables.get(key);
+    const row = spec && table ? await landedRow(wh, table, spec, item) : undefined;
+    if (!spec || !row) {
+      result.pending += 1;
+      continue;
+    }
+    const differences = Object.entries(item.after)
+      .filter(([field, value]) => !sameValue(row[spec.column(field)], value))
+      .map(
+        ([field, value]) =>
+          `${field}: wrote ${comparable(value)}, target holds ${comparable(row[spec.column(field)]) || "(empty)"}`,
+      );
+    const syncedAfter =
+      !(row._pslink_updated_at instanceof Date) ||
+      item.applied_at === null ||
+      row._pslink_updated_at >= item.applied_at;
+    if (differences.length > 0 && !syncedAfter) {
+      result.pending += 1;
+      continue;
+    }
+    const status = differences.length === 0 ? "verified" : "unverified";
+    const reason =
+      status === "verified"
+        ? "the synced target holds every written value"
+        : differences.join("; ");
+    result[status] += 1;
+    await wh.transaction(async (tx) => {
+      await updateItem(tx, item, { status, status_reason: reason, updated_at: now });
+      await audit(
+        tx,
+        {
+          actor: "pslink",
+          action: status,
+          plan_id: item.plan_id,
+          item_key: item.item_key,
+          system: item.target_system,
+          object: item.object,
+          target_id: item.result_id ?? item.target_id,
+          after: item.after,
+          detail: reason,
+        },
+        now,
+      );
+    });
+  }
+  return result;
+}
+
+async function landedRow(wh: Warehouse, table: StateTable, spec: ObjectSpec, item: WriteItem) {
+  const id =
+    item.result_id ??
+    (item.operation === "create" || item.operation === "upsert" ? null : item.target_id);
+  if (id !== null) return readRow(wh, table, spec.idColumn, id);
+  if (spec.externalIdField && item.idempotency_key !== null) {
+    return readRow(wh, table, spec.column(spec.externalIdField), item.idempotency_key);
+  }
+  return undefined;
+}

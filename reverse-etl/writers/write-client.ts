@@ -1,0 +1,130 @@
+import type { WriteRateLimit } from "../../core/config/governance-schema.js";
+import { transientError } from "../../core/errors.js";
+import { redact } from "../../core/secret.js";
+import {
+  type Authenticator,
+  type HttpRequest,
+  type HttpResponse,
+  HttpStatusError,
+  SourceHttpClient,
+} from "../../extractors/engine/http-client.js";
+import { RateBudget } from "../../extractors/engine/rate-budget.js";
+import { actionForStatus } from "../../extractors/engine/retry-policy.js";
+import type { SystemName } from "../../sandbox/world/types.js";
+import type { CallRecord, WriteOutcome } from "./writer-types.js";
+
+const EXCERPT = 500;
+
+export interface WriteClientOptions {
+  system: SystemName;
+  auth: Authenticator;
+  limits: WriteRateLimit;
+  /** Request timeout (the source's `http.timeout`). */
+  timeoutMs: number;
+  /** The vendor's error message from an error body. */
+  describeBody: (body: string) => string | undefined;
+}
+
+/**
+ * HTTP for one target's writer, on the extractor engine's client: reads retry as a sync's do;
+ * writes go out exactly once per `once` call (auth refreshed once on 401), inside the target's
+ * own rate budget, so the apply loop decides about every retry.
+ */
+export class WriteClient {
+  readonly #options: WriteClientOptions;
+  readonly #reads: SourceHttpClient;
+
+  constructor(options: WriteClientOptions) {
+    this.#options = options;
+    const http = {
+      requests_per_second: options.limits.requests_per_second,
+      max_concurrency: 1,
+      timeout: options.timeoutMs,
+      max_attempts: options.limits.max_attempts,
+      backoff_base: options.limits.backoff_base,
+      backoff_max: options.limits.backoff_max,
+    };
+    this.#reads = new SourceHttpClient({
+      system: options.system,
+      http,
+      budget: new RateBudget(http),
+      auth: options.auth,
+      describeBody: options.describeBody,
+    });
+  }
+
+  /** A read with the engine's retries; 404 resolves to undefined. */
+  async read<T>(request: HttpRequest): Promise<T | undefined> {
+    const response = await this.#reads
+      .send({ ...request, method: request.method ?? "GET" })
+      .catch((error: unknown) => {
+        if (error instanceof HttpStatusError && error.status === 404) return undefined;
+        throw error;
+      });
+    if (response === undefined) return undefined;
+    return response.body === "" ? ({} as T) : (JSON.parse(response.body) as T);
+  }
+
+  /** Sends a write once and classifies the answer; `applied` maps a success to the record id. */
+  async write(
+    request: HttpRequest,
+    applied: (response: HttpResponse) => string | null,
+  ): Promise<WriteOutcome> {
+    const { response, call } = await this.exchange(request);
+    return this.classify(response, call, applied);
+  }
+
+  /** Sends a write once (auth refreshed once on 401) and returns the answer with its audit record. */
+  async exchange(request: HttpRequest): Promise<{ response: HttpResponse; call: CallRecord }> {
+    const response = await this.#once(request);
+    return { response, call: this.callRecord(request, response) };
+  }
+
+  /** Maps an answer to an outcome: success, retry (429/5xx) or the target's refusal. */
+  classify(
+    response: HttpResponse,
+    call: CallRecord,
+    applied: (response: HttpResponse) => string | null,
+  ): WriteOutcome {
+    const action = actionForStatus(response.status, response.headers);
+    switch (action.kind) {
+      case "done":
+        return { kind: "applied", targetId: applied(response), call };
+      case "retry":
+        return { kind: "retry", reason: action.reason, waitMs: action.waitMs, call };
+      default:
+        return {
+          kind: "rejected",
+          message:
+            this.#options.describeBody(response.body) ?? `${response.status} ${call.excerpt}`,
+          call,
+        };
+    }
+  }
+
+  /** The audit record of a call: method, path and body sent, status and body excerpt received. */
+  callRecord(request: HttpRequest, response: HttpResponse): CallRecord {
+    const url = URL.parse(request.url);
+    return {
+      method: request.method ?? "GET",
+      path: url ? url.pathname : "(invalid url)",
+      body: request.json,
+      status: response.status,
+      excerpt: redact(response.body.slice(0, EXCERPT)),
+    };
+  }
+
+  async #once(request: HttpRequest): Promise<HttpResponse> {
+    const { auth } = this.#options;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const headers = await auth.headers(request, this.#reads.plain);
+      const response = await this.#reads.plain({
+        ...request,
+        headers: { ...request.headers, ...headers },
+      });
+      if (response.status !== 401 || attempt === 1) return response;
+      auth.invalidate();
+    }
+    throw transientError(`${this.#options.system} refused the credentials twice`);
+  }
+}

@@ -1,0 +1,79 @@
+import type { TargetSystem } from "../../core/config/governance-schema.js";
+import type { Operation } from "../proposal-schema.js";
+
+/** A target object as a writer knows it: where it lands, and what the writer may do to it. */
+export interface ObjectSpec {
+  /** The write API's object name (a proposal's `object`). */
+  readonly object: string;
+  /** Current-state table in `src_<system>` the object lands in; null when it is not synced. */
+  readonly stream: string | null;
+  readonly idColumn: string;
+  readonly modifiedColumn: string;
+  /** The operations this writer performs on the object; everything else is refused. */
+  readonly operations: readonly Operation[];
+  /** Write field holding the external id (creates and upserts carry one for idempotency). */
+  readonly externalIdField?: string;
+  /** The landed column a write field is read back from. */
+  column(field: string): string;
+}
+
+/** What one write needs: the item's identity, the operation and the values to send. */
+export interface WriteRequest {
+  readonly itemKey: string;
+  readonly object: string;
+  readonly operation: Operation;
+  readonly targetId: string | null;
+  /** Exactly the values to send (vendor field names). */
+  readonly fields: Readonly<Record<string, unknown>>;
+  /** External id a create or upsert carries (also what a crash recovery looks up). */
+  readonly externalId: string | null;
+}
+
+/** One HTTP call as the audit log records it (no headers, no secrets). */
+export interface CallRecord {
+  method: string;
+  path: string;
+  body?: unknown;
+  status: number;
+  /** The response body, cut short. */
+  excerpt: string;
+}
+
+/** How one write attempt ended. */
+export type WriteOutcome =
+  | { kind: "applied"; targetId: string | null; call: CallRecord }
+  | { kind: "rejected"; message: string; call: CallRecord }
+  | { kind: "retry"; reason: string; waitMs?: number; call: CallRecord };
+
+/**
+ * A target system's writer (STYLE.md item 9): declares per object the operations it may
+ * perform and refuses the rest; one `attempt` is exactly one call, never retried inside, so
+ * the apply loop can check the target between attempts and never write twice.
+ */
+export interface Writer {
+  readonly system: TargetSystem;
+  readonly objects: Readonly<Record<string, ObjectSpec>>;
+  /** The live record in landed column names, or undefined when it does not exist. */
+  read(object: string, id: string): Promise<Record<string, unknown> | undefined>;
+  /** Id of the record carrying this external id, or undefined. */
+  findByExternalId(object: string, externalId: string): Promise<string | undefined>;
+  /** Sends one write, once. */
+  attempt(request: WriteRequest): Promise<WriteOutcome>;
+}
+
+/** The refusal reason when a writer does not perform `operation` on `object`. */
+export function capabilityRefusal(
+  system: TargetSystem,
+  objects: Readonly<Record<string, ObjectSpec>>,
+  object: string,
+  operation: Operation,
+): string | undefined {
+  const spec = objects[object];
+  if (!spec) {
+    return `the ${system} writer does not write object ${object} (it writes ${Object.keys(objects).join(", ")})`;
+  }
+  if (!spec.operations.includes(operation)) {
+    return `the ${system} writer does not ${operation} ${object} (it may ${spec.operations.join(", ")})`;
+  }
+  return undefined;
+}

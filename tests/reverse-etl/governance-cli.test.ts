@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { main } from "../../cli/main.js";
+import { ALWAYS_OPEN, type GovernedSandbox, governedSandbox } from "./support/governed-sandbox.js";
+import {
+  deactivationProposals,
+  insertProposals,
+  timeBillProposals,
+} from "./support/test-proposals.js";
+
+/** Runs the CLI in this process and returns its exit code and stdout. */
+async function pslink(...args: string[]): Promise<{ code: number; out: string }> {
+  let out = "";
+  const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    out += chunk.toString();
+    return true;
+  });
+  const stderr = vi
+    .spyOn(process.stderr, "write")
+    .mockImplementation((chunk: string | Uint8Array) => {
+      out += chunk.toString();
+      return true;
+    });
+  try {
+    process.exitCode = undefined;
+    const code = await main(["node", "pslink", ...args]);
+    return { code, out };
+  } finally {
+    spy.mockRestore();
+    stderr.mockRestore();
+    process.exitCode = undefined;
+  }
+}
+
+describe.each(["duckdb", "postgres"] as const)("pslink plan/approve/apply/audit on %s", (kind) => {
+  let gs: GovernedSandbox;
+
+  beforeAll(async () => {
+    gs = await governedSandbox(kind, { window: ALWAYS_OPEN });
+    await gs.sync();
+    const bills = await timeBillProposals(gs, "R15");
+    await insertProposals(gs.warehouse, "test_cli", [
+      ...bills.slice(0, 1),
+      ...deactivationProposals(gs),
+    ]);
+  });
+  afterAll(async () => {
+    await gs?.close();
+  });
+
+  it("walks a plan from proposal to audit trail through the commands", async () => {
+    const config = ["--config", gs.configPath];
+    const planned = await pslink("plan", ...config);
+    expect(planned.code, planned.out).toBe(0);
+    const planId = /plan (plan-\S+):/.exec(planned.out)?.[1] as string;
+    expect(planId).toBeDefined();
+
+    const listed = await pslink("plans", ...config);
+    expect(listed.out).toContain(planId);
+    expect(listed.out).toMatch(/1 proposed, 1 queued/);
+
+    const shown = await pslink("plan", "show", planId, ...config);
+    expect(shown.out).toMatch(/^kantata$/m);
+    expect(shown.out).toMatch(/R09 terminated_worker_active/);
+    expect(shown.out).toMatch(
+      /\[proposed\] users 300009 {2}deactivate {2}\(worker, from workday\)/,
+    );
+    expect(shown.out).toMatch(/disabled: false → true/);
+    expect(shown.out).toMatch(/\[queued\] timeBill \(new\) {2}adjustment_queue/);
+    expect(shown.out).toMatch(/why: date 2026-\d\d-\d\d falls in closed period \w+ 2026/);
+
+    const wrongSteward = await pslink(
+      "approve",
+      "--plan",
+      planId,
+      "--as",
+      "fiona",
+      "--reason",
+      "ok",
+      ...config,
+    );
+    expect(wrongSteward.code).toBe(2);
+    expect(wrongSteward.out).toMatch(/fiona is not a steward of domain worker/);
+    const approved = await pslink(
+      "approve",
+      "--plan",
+      planId,
+      "--as",
+      "harry",
+      "--reason",
+      "terminated in Workday",
+      ...config,
+    );
+    expect(approved.out).toMatch(/approved 1 item\(s\)/);
+
+    const applied = await pslink("apply", ...config);
+    expect(applied.code, applied.out).toBe(0);
+    expect(applied.out).toMatch(/kantata: 1 applied — window open/);
+    expect(gs.sandbox.world.collection("kantata", "users").get("300009")?.disabled).toBe(true);
+
+    const audit = await pslink("audit", "--plan", planId, "--json", ...config);
+    const actions = audit.out
+      .trim()
+      .split("\n")
+      .map((line) => (JSON.parse(line) as { action: string }).action);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        "plan_created",
+        "guard_queued",
+        "decision_refused",
+        "approved",
+        "window_checked",
+        "write_ahead",
+        "call",
+        "applied",
+      ]),
+    );
+    const byHarry = await pslink("audit", "--steward", "harry", ...config);
+    expect(byHarry.out).toMatch(
+      /harry {2}approved {2}plan-\S+ {2}\w+ {2}kantata users 300009 {2}— terminated in Workday/,
+    );
+    expect(audit.out).not.toContain(gs.config.sources.kantata?.auth.token.reveal() as string);
+  });
+});

@@ -1,0 +1,300 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { applyPlan } from "../../reverse-etl/apply-plan.js";
+import { readAudit } from "../../reverse-etl/audit-log.js";
+import { decideItems } from "../../reverse-etl/decide-items.js";
+import { loadItems } from "../../reverse-etl/plan-store.js";
+import { planWritebacks } from "../../reverse-etl/plan-writebacks.js";
+import {
+  type GovernedSandbox,
+  governedSandbox,
+  IN_WINDOW,
+  OUT_OF_WINDOW,
+} from "./support/governed-sandbox.js";
+import {
+  costRateProposals,
+  insertProposals,
+  type ProposalRow,
+  timeBillProposals,
+} from "./support/test-proposals.js";
+
+describe.each(["duckdb", "postgres"] as const)("write-back guards on %s", (kind) => {
+  let gs: GovernedSandbox;
+
+  beforeAll(async () => {
+    gs = await governedSandbox(kind);
+    await gs.sync();
+  });
+  afterAll(async () => {
+    await gs?.close();
+  });
+  beforeEach(async () => {
+    await gs.warehouse.execute("drop schema if exists proposals cascade");
+  });
+
+  const plan = async (rows: ProposalRow[], blastRadius?: number) => {
+    await insertProposals(gs.warehouse, "test_guard", rows);
+    const config =
+      blastRadius === undefined
+        ? gs.config
+        : { ...gs.config, governance: { ...gs.config.governance, blast_radius: blastRadius } };
+    const result = await planWritebacks({ warehouse: gs.warehouse, config, now: IN_WINDOW });
+    return { result, items: await loadItems(gs.warehouse, { planId: result.planId as string }) };
+  };
+
+  const userUpdate = (
+    user: string,
+    fields: Record<string, unknown>,
+    extra: Partial<ProposalRow> = {},
+  ): ProposalRow => ({
+    proposal_key: `test:${user}:${JSON.stringify(fields)}`,
+    rule_id: "R10",
+    exception_id: null,
+    domain: "worker",
+    source_system: "workday",
+    target_system: "kantata",
+    object: "users",
+    target_id: user,
+    operation: "update",
+    fields,
+    evidence: { test: true },
+    ...extra,
+  });
+
+  it("refuses writes into a domain's owner and operations a writer does not declare", async () => {
+    const job = {
+      ...userUpdate("5001", { companyName: "Renamed" }),
+      rule_id: "R06",
+      domain: "project_master",
+      source_system: "kantata",
+      target_system: "netsuite",
+      object: "job",
+    };
+    const story = userUpdate(
+      "1",
+      { title: "x" },
+      {
+        object: "stories",
+        domain: "project_execution",
+        source_system: "kantata",
+        target_system: "kantata",
+        proposal_key: "story",
+      },
+    );
+    const timeBillUpdate = {
+      ...job,
+      proposal_key: "tb",
+      rule_id: "R02",
+      domain: "project_execution",
+      object: "timeBill",
+      target_id: "1",
+    };
+    const { items } = await plan([job as ProposalRow, story, timeBillUpdate as ProposalRow]);
+    const reason = (key: string) =>
+      items.find((item) => item.proposal_key === key)?.status_reason ?? "";
+    expect(items.every((item) => item.status === "refused")).toBe(true);
+    expect(reason(job.proposal_key)).toMatch(
+      /rule R06 writes into netsuite, the owner of domain project_master/,
+    );
+    expect(reason("story")).toMatch(/kantata, the owner of domain project_execution/);
+    expect(reason("tb")).toMatch(/the netsuite writer does not update timeBill \(it may create\)/);
+    // The same refusal is not planned again on every run.
+    const again = await planWritebacks({
+      warehouse: gs.warehouse,
+      config: gs.config,
+      now: IN_WINDOW,
+    });
+    expect(again.planId).toBeNull();
+    expect(again.alreadyPlanned).toBe(3);
+    const audited = await readAudit(gs.warehouse, { action: "guard_refused" });
+    expect(audited.map((entry) => entry.item_key)).toEqual(
+      expect.arrayContaining(items.map((item) => item.item_key)),
+    );
+  });
+
+  it("refuses a steward outside the item's domain, and unknown stewards", async () => {
+    const [bill] = await timeBillProposals(gs, "R01");
+    const { result, items } = await plan([bill as ProposalRow]);
+    const planId = result.planId as string;
+    const decide = (steward: string) =>
+      decideItems({
+        warehouse: gs.warehouse,
+        config: gs.config,
+        planId,
+        decision: "approve",
+        steward,
+        reason: "ok",
+      });
+    await expect(decide("harry")).rejects.toThrow(
+      /harry is not a steward of domain project_execution \(harry may decide worker\)/,
+    );
+    await expect(decide("mallory")).rejects.toThrow(/mallory is not a steward/);
+    expect((await loadItems(gs.warehouse, { planId })).map((item) => item.status)).toEqual([
+      "proposed",
+    ]);
+    const refusals = await readAudit(gs.warehouse, { planId, action: "decision_refused" });
+    expect(refusals.map((entry) => entry.actor)).toEqual(["harry", "mallory"]);
+    await expect(
+      decideItems({
+        warehouse: gs.warehouse,
+        config: gs.config,
+        planId,
+        decision: "approve",
+        steward: "fiona",
+        reason: " ",
+      }),
+    ).rejects.toThrow(/needs a reason/);
+    expect(items).toHaveLength(1);
+  });
+
+  it("applies only inside the target's window unless a steward overrides it, audited", async () => {
+    const [proposal] = costRateProposals(gs).filter((p) => p.proposal_key.startsWith("R10"));
+    const row = userUpdate(String(proposal?.target_id), { headline: "Window test" });
+    const { result } = await plan([row]);
+    const planId = result.planId as string;
+    await decideItems({
+      warehouse: gs.warehouse,
+      config: gs.config,
+      planId,
+      decision: "approve",
+      steward: "harry",
+      reason: "ok",
+    });
+    const journal = gs.sandbox.writes.entries().length;
+
+    const closed = await applyPlan({
+      warehouse: gs.warehouse,
+      config: gs.config,
+      planId,
+      now: OUT_OF_WINDOW,
+    });
+    expect(closed.waiting).toBe(1);
+    expect(closed.applied).toBe(0);
+    expect(closed.targets.kantata?.window.summary).toMatch(
+      /window closed .* next opens 2026-11-22T22:00:00.000Z/,
+    );
+    expect(gs.sandbox.writes.entries().length).toBe(journal);
+    expect(
+      (await readAudit(gs.warehouse, { action: "window_closed", system: "kantata" })).length,
+    ).toBeGreaterThan(0);
+
+    await expect(
+      applyPlan({
+        warehouse: gs.warehouse,
+        config: gs.config,
+        planId,
+        now: OUT_OF_WINDOW,
+        overrideWindow: { steward: "mallory", reason: "urgent" },
+      }),
+    ).rejects.toThrow(/mallory is not a steward/);
+    const overridden = await applyPlan({
+      warehouse: gs.warehouse,
+      config: gs.config,
+      planId,
+      now: OUT_OF_WINDOW,
+      overrideWindow: { steward: "harry", reason: "payroll cut-off today" },
+    });
+    expect(overridden.applied).toBe(1);
+    expect(overridden.targets.kantata?.overriddenBy).toBe("harry");
+    const overrides = await readAudit(gs.warehouse, { action: "window_override" });
+    expect(overrides.at(-1)?.actor).toBe("harry");
+    expect(overrides.at(-1)?.detail).toMatch(/payroll cut-off today/);
+    expect(
+      gs.sandbox.world.collection("kantata", "users").get(String(proposal?.target_id))?.headline,
+    ).toBe("Window test");
+  });
+
+  it("holds a plan past the blast radius until a steward confirms it", async () => {
+    await gs.sync();
+    const users = (
+      await gs.warehouse.query<{ id: string }>("select id from src_kantata.users order by id")
+    ).map((row) => row.id);
+    const rows = users.slice(0, 5).map((user) => userUpdate(user, { headline: "Blast radius" }));
+    const { result } = await plan(rows, 0.2);
+    expect(result.status).toBe("held");
+    expect(result.heldReason).toMatch(
+      /kantata\.users: 5 of 14 rows \(35\.7%\) exceeds the blast radius of 20%/,
+    );
+    const planId = result.planId as string;
+    const approve = (confirm: boolean) =>
+      decideItems({
+        warehouse: gs.warehouse,
+        config: gs.config,
+        planId,
+        decision: "approve",
+        steward: "harry",
+        reason: "bulk fix",
+        confirmBlastRadius: confirm,
+      });
+    await expect(approve(false)).rejects.toThrow(/is held by the blast-radius guard/);
+    expect(
+      (await applyPlan({ warehouse: gs.warehouse, config: gs.config, planId, now: IN_WINDOW }))
+        .applied,
+    ).toBe(0);
+    expect(await approve(true)).toHaveLength(5);
+    expect(
+      (await readAudit(gs.warehouse, { planId, action: "blast_radius_confirmed" }))[0]?.actor,
+    ).toBe("harry");
+    expect(
+      (await applyPlan({ warehouse: gs.warehouse, config: gs.config, planId, now: IN_WINDOW }))
+        .applied,
+    ).toBe(5);
+  });
+
+  it("marks an item stale when its target changed after planning, and re-plans it", async () => {
+    const users = (
+      await gs.warehouse.query<{ id: string }>("select id from src_kantata.users order by id desc")
+    ).map((row) => row.id);
+    const user = users[0] as string;
+    const { result } = await plan([userUpdate(user, { headline: "From pslink" })]);
+    const planId = result.planId as string;
+    await decideItems({
+      warehouse: gs.warehouse,
+      config: gs.config,
+      planId,
+      decision: "approve",
+      steward: "harry",
+      reason: "ok",
+    });
+
+    // Someone edits the user in Kantata between plan and apply.
+    const kantata = gs.config.sources.kantata;
+    const response = await fetch(`${kantata?.base_url}/users/${user}.json`, {
+      method: "PUT",
+      headers: {
+        authorization: `Bearer ${kantata?.auth.token.reveal()}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ user: { headline: "Edited by a person" } }),
+    });
+    expect(response.status).toBe(200);
+    const journal = gs.sandbox.writes.entries().length;
+
+    const applied = await applyPlan({
+      warehouse: gs.warehouse,
+      config: gs.config,
+      planId,
+      now: IN_WINDOW,
+    });
+    expect(applied.stale).toBe(1);
+    expect(gs.sandbox.writes.entries().length).toBe(journal);
+    const [item] = await loadItems(gs.warehouse, { planId });
+    expect(item?.status).toBe("stale");
+    expect(item?.status_reason).toMatch(
+      /changed since planning \(headline: .* → Edited by a person\)/,
+    );
+    expect(gs.sandbox.world.collection("kantata", "users").get(user)?.headline).toBe(
+      "Edited by a person",
+    );
+
+    await gs.sync();
+    const replanned = await planWritebacks({
+      warehouse: gs.warehouse,
+      config: gs.config,
+      now: IN_WINDOW,
+    });
+    const [again] = await loadItems(gs.warehouse, { planId: replanned.planId as string });
+    expect(again?.item_key).toBe(item?.item_key);
+    expect(again?.status).toBe("proposed");
+    expect(again?.before).toEqual({ headline: "Edited by a person" });
+  });
+});

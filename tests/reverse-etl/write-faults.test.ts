@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { applyPlan } from "../../reverse-etl/apply-plan.js";
+import { readAudit } from "../../reverse-etl/audit-log.js";
+import { decideItems } from "../../reverse-etl/decide-items.js";
+import { loadItems } from "../../reverse-etl/plan-store.js";
+import { planWritebacks } from "../../reverse-etl/plan-writebacks.js";
+import { type GovernedSandbox, governedSandbox, IN_WINDOW } from "./support/governed-sandbox.js";
+import {
+  accountNameProposals,
+  insertProposals,
+  type ProposalRow,
+  timeBillProposals,
+} from "./support/test-proposals.js";
+
+describe.each(["duckdb", "postgres"] as const)("write faults on %s", (kind) => {
+  let gs: GovernedSandbox;
+
+  beforeAll(async () => {
+    gs = await governedSandbox(kind);
+    await gs.sync();
+  });
+  afterAll(async () => {
+    await gs?.close();
+  });
+  beforeEach(async () => {
+    await gs.warehouse.execute("drop schema if exists proposals cascade");
+    gs.sandbox.faults.clear();
+  });
+
+  /** Plans the rows, approves everything as fiona and harry, and applies inside the window. */
+  const planApproveApply = async (rows: ProposalRow[]) => {
+    await insertProposals(gs.warehouse, "test_faults", rows);
+    const plan = await planWritebacks({
+      warehouse: gs.warehouse,
+      config: gs.config,
+      now: IN_WINDOW,
+    });
+    const planId = plan.planId as string;
+    for (const steward of ["fiona", "harry"]) {
+      const domains = steward === "fiona" ? ["project_execution", "customer_master"] : ["worker"];
+      const keys = (await loadItems(gs.warehouse, { planId }))
+        .filter((i) => domains.includes(i.domain))
+        .map((i) => i.item_key);
+      if (keys.length > 0) {
+        await decideItems({
+          warehouse: gs.warehouse,
+          config: gs.config,
+          planId,
+          decision: "approve",
+          steward,
+          reason: "ok",
+          itemKeys: keys,
+        });
+      }
+    }
+    const result = await applyPlan({
+      warehouse: gs.warehouse,
+      config: gs.config,
+      planId,
+      now: IN_WINDOW,
+    });
+    return { result, items: await loadItems(gs.warehouse, { planId }) };
+  };
+
+  const userHeadline = (user: string, headline: string): ProposalRow => ({
+    proposal_key: `faults:${user}:${headline}`,
+    rule_id: "R10",
+    exception_id: null,
+    domain: "worker",
+    source_system: "workday",
+    target_system: "kantata",
+    object: "users",
+    target_id: user,
+    operation: "update",
+    fields: { headline },
+    evidence: {},
+  });
+
+  it("retries 429s (Kantata sends no Retry-After) and then applies once", async () => {
+    gs.sandbox.faults.add({
+      system: "kantata",
+      method: "PUT",
+      path: "/users/300003",
+      kind: "http_429",
+      times: 2,
+    });
+    const { result, items } = await planApproveApply([userHeadline("300003", "After throttling")]);
+    expect(result.applied).toBe(1);
+    expect(items[0]?.attempts).toBe(3);
+    const journal = gs.sandbox.writes.entries({ system: "kantata", path: "/users/300003" });
+    expect(journal.map((entry) => [entry.status, entry.applied])).toEqual([
+      [429, false],
+      [429, false],
+      [200, true],
+    ]);
+    const calls = await readAudit(gs.warehouse, { itemKey: items[0]?.item_key, action: "call" });
+    expect(calls.map((call) => call.response?.status)).toEqual([429, 429, 200]);
+  });
+
+  it("never posts a time bill twice when a 500 hides a create that landed", async () => {
+    const [bill] = await timeBillProposals(gs, "R01");
+    gs.sandbox.faults.add({
+      system: "netsuite",
+      method: "POST",
+      path: "/record/v1/timeBill",
+      kind: "http_500",
+      after_processing: true,
+    });
+    const { result, items } = await planApproveApply([bill as ProposalRow]);
+    expect(result.applied).toBe(1);
+    expect(items[0]?.status_reason).toMatch(/landed despite: server error \(500\)/);
+    const posts = gs.sandbox.writes.entries({ system: "netsuite", path: "/record/v1/timeBill" });
+    expect(posts.map((entry) => [entry.status, entry.applied])).toEqual([[500, true]]);
+    const bills = [...gs.sandbox.world.collection("netsuite", "timebill").scanByKey()];
+    expect(bills.filter((b) => b.externalid === bill?.fields.externalId)).toHaveLength(1);
+    expect(items[0]?.result_id).toBe(
+      bills.find((b) => b.externalid === bill?.fields.externalId)?.id,
+    );
+  });
+
+  it("ends a write the target refuses as failed, with the target's message", async () => {
+    const accounts = accountNameProposals(gs);
+    expect(accounts.length).toBeGreaterThan(0);
+    gs.sandbox.faults.add({
+      system: "salesforce",
+      method: "PATCH",
+      kind: "write_validation",
+      times: 1,
+    });
+    const invalid = {
+      ...userHeadline("300005", "x"),
+      fields: { time_zone_of_mars: "UTC+9" },
+      proposal_key: "invalid-field",
+    };
+    const { result, items } = await planApproveApply([...accounts.slice(0, 1), invalid]);
+    expect(result.failed).toBe(2);
+    const account = items.find((item) => item.target_system === "salesforce");
+    expect(account?.status).toBe("failed");
+    expect(account?.error).toMatch(/^[A-Z_]+: /);
+    const kantata = items.find((item) => item.target_system === "kantata");
+    expect(kantata?.error).toMatch(/validation: .*time_zone_of_mars/);
+    expect(
+      gs.sandbox.writes.entries().filter((entry) => entry.applied && entry.path.includes("300005")),
+    ).toHaveLength(0);
+  });
+
+  it("batches Salesforce updates into one sObject Collections call, results per record", async () => {
+    const accounts = (
+      await gs.warehouse.query<{ id: string; name: string }>(
+        "select id, name from src_salesforce.account order by id",
+      )
+    ).slice(0, 4);
+    const rows: ProposalRow[] = accounts.map((account, i) => ({
+      proposal_key: `batch:${account.id}`,
+      rule_id: "R08",
+      exception_id: null,
+      domain: "customer_master",
+      source_system: "netsuite",
+      target_system: "salesforce",
+      object: "Account",
+      target_id: account.id,
+      operation: "update",
+      fields: i === 3 ? { Name: null } : { BillingCountry: "Iceland" },
+      evidence: {},
+    }));
+    const journal = gs.sandbox.writes.entries().length;
+    const { result, items } = await planApproveApply(rows);
+    const writes = gs.sandbox.writes.entries().slice(journal);
+    expect(writes.map((entry) => `${entry.method} ${entry.path}`)).toEqual([
+      "PATCH /services/data/v60.0/composite/sobjects",
+    ]);
+    expect(result.applied).toBe(3);
+    expect(result.failed).toBe(1);
+    expect(items.find((item) => item.status === "failed")?.error).toMatch(
+      /REQUIRED_FIELD_MISSING|Name/,
+    );
+    const stored = gs.sandbox.world.collection("salesforce", "Account");
+    for (const account of accounts.slice(0, 3))
+      expect(stored.get(account.id)?.BillingCountry).toBe("Iceland");
+    expect(stored.get(accounts[3]?.id as string)?.Name).toBe(accounts[3]?.name);
+  });
+});
