@@ -9,8 +9,9 @@ import { currentHolder, lockHeldError, type RunLockHolder } from "./run-lock-hol
 import type { RunLock } from "./warehouse.js";
 
 /** proper-lockfile refreshes the lock's mtime this often; a lock not refreshed for STALE_MS is stale. */
-const UPDATE_MS = 5_000;
-const STALE_MS = 20_000;
+const UPDATE_MS = 10_000;
+// Generous: a busy 2-core machine can stall the event loop for seconds during a heavy load.
+const STALE_MS = 60_000;
 const HOLDER_FILE = "holder.json";
 
 /**
@@ -25,6 +26,8 @@ const lockFs = {
 };
 
 const memoryLocks = new Map<string, RunLockHolder>();
+/** Lock directories this process holds right now. */
+const heldHere = new Set<string>();
 
 /**
  * Takes a run lock beside a DuckDB file: the directory `<db>.<name>.lock` (proper-lockfile, so it
@@ -40,11 +43,18 @@ export async function acquireDuckdbLock(
   const holder = currentHolder(command);
   const release = await lockOrExplain(lockPath, name, true);
   await writeFile(join(lockPath, HOLDER_FILE), `${JSON.stringify(holder)}\n`);
+  heldHere.add(lockPath);
   return {
     name,
     release: async () => {
-      await release().catch((error: unknown) => {
-        logger.warn({ err: error, lock: name }, "run lock was already released");
+      heldHere.delete(lockPath);
+      await release().catch(async (error: unknown) => {
+        // A compromised lock (its refresh was late) is no longer tracked by proper-lockfile,
+        // but its directory is still ours: remove it so the next run can take the lock.
+        logger.warn({ err: error, lock: name }, "run lock was compromised; removing it");
+        if ((await readHolder(lockPath))?.pid === process.pid) {
+          await rm(lockPath, { recursive: true, force: true });
+        }
       });
     },
   };
@@ -73,8 +83,12 @@ async function lockOrExplain(
       });
     }
     const holder = await readHolder(lockPath);
-    // A holder on this host whose pid is gone died without cleaning up: no need to wait for staleness.
-    if (mayClearDeadHolder && holder && holder.host === hostname() && !isAlive(holder.pid)) {
+    // A holder on this host whose pid is gone died without cleaning up, and one of this process
+    // that it no longer holds was left by a compromised lock: no need to wait for staleness.
+    const leftover =
+      holder?.host === hostname() &&
+      (!isAlive(holder.pid) || (holder.pid === process.pid && !heldHere.has(lockPath)));
+    if (mayClearDeadHolder && leftover) {
       await rm(lockPath, { recursive: true, force: true });
       return lockOrExplain(lockPath, name, false);
     }

@@ -1,13 +1,23 @@
+import { basename } from "node:path";
 import { z } from "zod";
 import { schedulesSchema } from "../../orchestration/scheduler/schedules-schema.js";
 import { governanceSchema } from "./governance-schema.js";
 import { secret, text } from "./primitives.js";
 import { sourcesSchema } from "./sources-schema.js";
 
+/** Schemas pslink creates; a DuckDB file named like one of them makes `schema.table` ambiguous. */
+const RESERVED_CATALOGS =
+  /^(pslink|staging|intermediate|canonical|reconciliation|marts|proposals|raw_.*|src_.*)$/i;
+
 const duckdbWarehouse = z.strictObject({
   kind: z.literal("duckdb"),
   /** The DuckDB file; relative paths are read from the config file's folder. */
-  path: text().default("pslink.duckdb"),
+  path: text()
+    .default("warehouse.duckdb")
+    .refine((path) => !RESERVED_CATALOGS.test(basename(path).replace(/\.[^.]*$/, "")), {
+      message:
+        "DuckDB names the database after the file, and this name is also one of pslink's schemas (pslink, staging, intermediate, canonical, reconciliation, marts, proposals, raw_*, src_*), which makes table names ambiguous: choose another file name, e.g. warehouse.duckdb",
+    }),
   threads: z.number().int().positive().optional(),
   memory_limit: z
     .string()

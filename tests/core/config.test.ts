@@ -44,7 +44,7 @@ describe("config", () => {
 
   it("defaults to an embedded DuckDB warehouse", () => {
     const config = parse("version: 1\n");
-    expect(config.warehouse).toMatchObject({ kind: "duckdb", path: "pslink.duckdb" });
+    expect(config.warehouse).toMatchObject({ kind: "duckdb", path: "warehouse.duckdb" });
     expect(config.sources).toEqual({});
   });
 
@@ -98,6 +98,15 @@ describe("config", () => {
       "version: 1\nsources:\n  kantata:\n    auth: { kind: bearer, token: ${KANTATA_TOKEN} }\n",
     );
     expect(unquoted).toContain('quote ${VAR} references ("${VAR}")');
+  });
+
+  it("refuses a DuckDB file named like one of pslink's schemas", () => {
+    expect(problems("version: 1\nwarehouse: { kind: duckdb, path: data/pslink.duckdb }\n")).toContain(
+      "warehouse.path: DuckDB names the database after the file",
+    );
+    expect(parse("version: 1\nwarehouse: { kind: duckdb, path: data/acme.duckdb }\n").warehouse).toMatchObject({
+      path: "data/acme.duckdb",
+    });
   });
 
   it("reports YAML syntax errors with their position", () => {

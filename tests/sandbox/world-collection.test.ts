@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { suiteqlStamp } from "../../sandbox/world/calendar.js";
-import { MemoryCollection } from "../../sandbox/world/memory-collection.js";
+import { compareIds, MemoryCollection } from "../../sandbox/world/memory-collection.js";
+import { Rng } from "../../sandbox/world/rng.js";
 
 const make = () =>
   new MemoryCollection({
@@ -36,5 +37,39 @@ describe("MemoryCollection", () => {
     expect([...c.scanByKey()].map((r) => r.id)).toEqual(["1", "2", "4", "5"]);
     expect(c.size).toBe(4);
     expect([...c.deleted({ fromMs: 9000 })].map((d) => [d.id, d.deletedMs])).toEqual([["3", 9500]]);
+  });
+
+  it("keeps both orders exact through interleaved writes, removals, re-inserts and reads", () => {
+    const c = make();
+    const rng = new Rng(5);
+    const model = new Map<string, number>();
+    let clock = 1_000_000;
+    for (let step = 0; step < 3000; step += 1) {
+      const roll = rng.float();
+      const id = String(rng.int(1, roll < 0.3 ? 3000 : 400));
+      if (roll < 0.15 && model.has(id)) {
+        c.remove(id, clock);
+        model.delete(id);
+      } else {
+        // Mostly stamped now (the append path); sometimes back in time (the merge path).
+        const ms = roll < 0.9 ? clock : clock - rng.int(0, 500_000);
+        c.upsert({ id }, ms);
+        // The same record written twice at one instant must still appear once.
+        if (roll > 0.8) c.upsert({ id }, ms);
+        model.set(id, ms);
+      }
+      clock += rng.int(0, 2) * 1000;
+      if (step % 97 !== 0 && step % 13 !== 0) continue;
+      const byKey = [...model.keys()].sort(compareIds);
+      expect([...c.scanByKey()].map((r) => r.id)).toEqual(byKey);
+      const after = byKey[Math.floor(byKey.length / 2)];
+      expect([...c.scanByKey({ afterKey: after })].map((r) => r.id)).toEqual(
+        byKey.filter((k) => compareIds(k, after!) > 0),
+      );
+      const byTime = [...model].sort(([a, x], [b, y]) => x - y || compareIds(a, b)).map(([k]) => k);
+      expect([...c.scan()].map((r) => r.id)).toEqual(byTime);
+      expect(c.maxModifiedMs()).toBe(Math.max(0, ...model.values()));
+      expect(c.size).toBe(model.size);
+    }
   });
 });

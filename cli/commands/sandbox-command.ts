@@ -1,0 +1,69 @@
+import { type Command, InvalidArgumentError, Option } from "commander";
+import { logger } from "../../core/logger.js";
+import { startSandbox } from "../../sandbox/sandbox.js";
+import { writeSandboxConfig } from "../../sandbox/sandbox-config.js";
+import type { SandboxSize } from "../../sandbox/world/types.js";
+import { print } from "../program.js";
+
+interface StartOptions {
+  size: SandboxSize;
+  seed: number;
+  asOf?: string;
+  writeConfig?: string;
+  host: string;
+}
+
+/** `pslink sandbox start`: serves imitation vendor APIs over a seeded consulting firm. */
+export function registerSandboxCommand(program: Command): void {
+  const sandbox = program
+    .command("sandbox")
+    .description("local imitations of Salesforce, NetSuite, Kantata OX and Workday");
+  sandbox
+    .command("start")
+    .description(
+      "serve the four APIs on loopback until interrupted (prints `<system> <url>` lines)",
+    )
+    .addOption(
+      new Option("--size <size>", "data set size")
+        .choices(["small", "medium", "large"])
+        .default("small"),
+    )
+    .option("--seed <n>", "random seed (same seed, same data)", parseSeed, 1)
+    .option("--as-of <date>", "business date the data is anchored to (YYYY-MM-DD)", parseDate)
+    .option("--write-config <dir>", "write pslink.yml, .env and ground-truth.json into DIR")
+    .option("--host <host>", "interface to listen on", "127.0.0.1")
+    .action(async (options: StartOptions) => {
+      const handle = await startSandbox({
+        size: options.size,
+        seed: options.seed,
+        host: options.host,
+        ...(options.asOf === undefined ? {} : { asOf: options.asOf }),
+      });
+      // The config is written before the URL lines, so a reader of those lines finds it ready.
+      if (options.writeConfig !== undefined) {
+        const written = writeSandboxConfig(handle, options.writeConfig);
+        logger.info({ files: written }, "sandbox config written");
+      }
+      for (const [system, url] of Object.entries(handle.urls)) print(`${system} ${url}`);
+      logger.info({ size: options.size, seed: options.seed }, "sandbox ready; Ctrl-C stops it");
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+      });
+      await handle.close();
+      logger.info("sandbox stopped");
+    });
+}
+
+function parseSeed(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("write the seed as a whole number");
+  return Number(value);
+}
+
+function parseDate(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new InvalidArgumentError("write the date as YYYY-MM-DD");
+  }
+  return value;
+}

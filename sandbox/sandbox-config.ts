@@ -1,0 +1,94 @@
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { stringify } from "yaml";
+import type { SandboxHandle } from "./sandbox.js";
+
+/** A `${VAR}` reference as the config file spells it. */
+const ref = (name: string): string => `\${${name}}`;
+
+/** The files `--write-config DIR` writes, by role. */
+export interface WrittenSandboxConfig {
+  config: string;
+  env: string;
+  groundTruth: string;
+}
+
+/**
+ * Writes `pslink.yml` (every source pointing at this sandbox, DuckDB beside it), the `.env`
+ * holding its secrets, and `ground-truth.json`, so `pslink --config DIR/pslink.yml` just works.
+ */
+export function writeSandboxConfig(handle: SandboxHandle, dir: string): WrittenSandboxConfig {
+  const folder = resolve(dir);
+  mkdirSync(folder, { recursive: true });
+  const { salesforce, netsuite, kantata, workday } = handle.credentials;
+  const { urls } = handle;
+  const env: Record<string, string> = {
+    PSLINK_SANDBOX_SALESFORCE_CLIENT_SECRET: salesforce.clientSecret,
+    PSLINK_SANDBOX_NETSUITE_PRIVATE_KEY: netsuite.privateKeyPem,
+    PSLINK_SANDBOX_KANTATA_TOKEN: kantata.token,
+    PSLINK_SANDBOX_WORKDAY_PASSWORD: workday.password,
+  };
+  const config = {
+    version: 1,
+    project: "pslink-sandbox",
+    warehouse: { kind: "duckdb", path: "warehouse.duckdb" },
+    sources: {
+      salesforce: {
+        base_url: urls.salesforce,
+        api_version: "v60.0",
+        auth: {
+          kind: "oauth2_client_credentials",
+          token_url: `${urls.salesforce}/services/oauth2/token`,
+          client_id: salesforce.clientId,
+          client_secret: ref("PSLINK_SANDBOX_SALESFORCE_CLIENT_SECRET"),
+        },
+      },
+      netsuite: {
+        base_url: urls.netsuite,
+        account_id: netsuite.accountId,
+        account_timezone: "UTC",
+        auth: {
+          kind: "oauth2_jwt",
+          token_url: `${urls.netsuite}/services/rest/auth/oauth2/v1/token`,
+          client_id: netsuite.clientId,
+          certificate_id: netsuite.certificateId,
+          private_key: ref("PSLINK_SANDBOX_NETSUITE_PRIVATE_KEY"),
+          algorithm: netsuite.algorithm,
+          scope: netsuite.scope,
+        },
+        max_rows_per_query: handle.limits.netsuiteMaxRowsPerQuery,
+      },
+      kantata: {
+        base_url: `${urls.kantata}/api/v1`,
+        auth: { kind: "bearer", token: ref("PSLINK_SANDBOX_KANTATA_TOKEN") },
+      },
+      workday: {
+        base_url: urls.workday,
+        tenant: workday.tenant,
+        mode: "raas",
+        report: { owner: workday.reportOwner, name: workday.reportName },
+        auth: {
+          kind: "basic",
+          username: workday.username,
+          password: ref("PSLINK_SANDBOX_WORKDAY_PASSWORD"),
+        },
+      },
+    },
+  };
+  const written = {
+    config: join(folder, "pslink.yml"),
+    env: join(folder, ".env"),
+    groundTruth: join(folder, "ground-truth.json"),
+  };
+  const header =
+    "# Written by `pslink sandbox start --write-config`: every source points at the local sandbox.\n" +
+    "# Secrets are PSLINK_SANDBOX_* environment references, resolved from the .env file beside it.\n";
+  writeFileSync(written.config, header + stringify(config, { lineWidth: 0 }));
+  const envText = Object.entries(env)
+    .map(([name, value]) => `${name}=${value.includes("\n") ? `"${value.trim()}"` : value}`)
+    .join("\n");
+  writeFileSync(written.env, `${envText}\n`, { mode: 0o600 });
+  chmodSync(written.env, 0o600);
+  writeFileSync(written.groundTruth, `${JSON.stringify(handle.world.groundTruth(), null, 2)}\n`);
+  return written;
+}

@@ -1,0 +1,173 @@
+import { kantataStamp } from "../../world/calendar.js";
+import type { Collection, SandboxRecord } from "../../world/types.js";
+import { bodyJson, isObject, json } from "../reply.js";
+import type { ApiDeps, Reply, SandboxRequest } from "../server-types.js";
+import { checkWrite, sampleRecord } from "../write-validation.js";
+import { kantataErrors, koError } from "./kantata-errors.js";
+import type { KantataLists } from "./kantata-lists.js";
+
+const READ_ONLY = ["id", "created_at", "updated_at"];
+/** Body wrapper key of each writable list (`{"user": {...}}`). */
+export const WRAPPERS: Record<string, string> = {
+  users: "user",
+  workspaces: "workspace",
+  time_entries: "time_entry",
+  invoices: "invoice",
+  external_references: "external_reference",
+};
+const SUBJECTS: Record<string, string> = {
+  User: "users",
+  Workspace: "workspaces",
+  WorkspaceGroup: "workspace_groups",
+  TimeEntry: "time_entries",
+};
+
+interface CustomFieldValue {
+  id: string;
+  subject_type: string;
+  subject_id: string;
+  custom_field_id: string;
+  value: unknown;
+  updated_at: string;
+}
+
+/**
+ * Kantata writes: `PUT /<list>/<id>.json`, `POST /external_references.json` and
+ * `POST /custom_field_values.json` (creating a value for a field replaces the old one).
+ */
+export class KantataWrites {
+  readonly #customValues = new Map<string, CustomFieldValue>();
+  #nextCustomId = 1;
+
+  constructor(
+    private readonly deps: ApiDeps,
+    private readonly lists: KantataLists,
+  ) {}
+
+  update(request: SandboxRequest, collection: Collection, id: string): Reply {
+    const existing = collection.get(id);
+    if (!existing) return kantataErrors.notFound(`${collection.name} ${id} not found`);
+    const changes = unwrap(request, WRAPPERS[collection.name] ?? "");
+    if (!changes)
+      return koError(
+        400,
+        "system",
+        `wrap the attributes as {"${WRAPPERS[collection.name]}": {...}}`,
+      );
+    const problem = checkWrite(sampleRecord(collection), changes, { readOnly: READ_ONLY });
+    if (problem) return kantataErrors.validation(problem.message, problem.field);
+    if (collection.name === "time_entries" && "time_in_minutes" in changes) {
+      const minutes = changes.time_in_minutes;
+      if (typeof minutes !== "number" || !Number.isInteger(minutes) || minutes <= 0) {
+        return kantataErrors.validation(
+          "time_in_minutes must be a positive whole number",
+          "time_in_minutes",
+        );
+      }
+    }
+    const record = { ...existing, ...changes };
+    collection.upsert(record, this.deps.now());
+    return this.lists.render(collection, [record], 1, 1, null);
+  }
+
+  createExternalReference(request: SandboxRequest): Reply {
+    const fields = unwrap(request, "external_reference");
+    if (!fields)
+      return koError(400, "system", 'wrap the attributes as {"external_reference": {...}}');
+    for (const name of [
+      "subject_type",
+      "subject_id",
+      "service_name",
+      "service_model",
+      "service_model_ref",
+    ]) {
+      if (typeof fields[name] !== "string" || fields[name] === "") {
+        return kantataErrors.validation(`${name} can't be blank`, name);
+      }
+    }
+    const subjects = SUBJECTS[String(fields.subject_type)];
+    if (
+      !subjects ||
+      !this.deps.world.collection("kantata", subjects).get(String(fields.subject_id))
+    ) {
+      return kantataErrors.validation("subject does not exist", "subject_id");
+    }
+    const collection = this.deps.world.collection("kantata", "external_references");
+    const same = (r: SandboxRecord) =>
+      r.subject_type === fields.subject_type &&
+      String(r.subject_id) === fields.subject_id &&
+      r.service_name === fields.service_name &&
+      r.service_model === fields.service_model;
+    let existing: SandboxRecord | undefined;
+    for (const record of collection.scan()) if (same(record)) existing = record;
+    const now = this.deps.now();
+    const id = existing ? String(existing.id) : String(this.deps.ids.take(collection));
+    const record: SandboxRecord = {
+      ...(existing ?? { created_at: kantataStamp(now) }),
+      ...pick(fields, [
+        "subject_type",
+        "subject_id",
+        "service_name",
+        "service_model",
+        "service_model_ref",
+      ]),
+      id,
+    };
+    collection.upsert(record, now);
+    return this.lists.render(collection, [record], 1, 1, null);
+  }
+
+  setCustomFieldValue(request: SandboxRequest): Reply {
+    const fields = unwrap(request, "custom_field_value");
+    if (!fields)
+      return koError(400, "system", 'wrap the attributes as {"custom_field_value": {...}}');
+    for (const name of ["subject_type", "subject_id", "custom_field_id"]) {
+      if (fields[name] === undefined || fields[name] === null || fields[name] === "") {
+        return kantataErrors.validation(`${name} can't be blank`, name);
+      }
+    }
+    const subjects = SUBJECTS[String(fields.subject_type)];
+    if (
+      !subjects ||
+      !this.deps.world.collection("kantata", subjects).get(String(fields.subject_id))
+    ) {
+      return kantataErrors.validation("subject does not exist", "subject_id");
+    }
+    const key = `${fields.subject_type}|${fields.subject_id}|${fields.custom_field_id}`;
+    const value: CustomFieldValue = {
+      id: this.#customValues.get(key)?.id ?? String(this.#nextCustomId++),
+      subject_type: String(fields.subject_type),
+      subject_id: String(fields.subject_id),
+      custom_field_id: String(fields.custom_field_id),
+      value: fields.value ?? null,
+      updated_at: kantataStamp(this.deps.now()),
+    };
+    this.#customValues.set(key, value);
+    return json(200, {
+      count: 1,
+      meta: { count: 1, page_count: 1, page_number: 1, page_size: 1 },
+      results: [{ key: "custom_field_values", id: value.id }],
+      custom_field_values: { [value.id]: value },
+    });
+  }
+
+  /** Custom field values set so far, optionally for one subject. */
+  customFieldValues(subjectType?: string, subjectId?: string): CustomFieldValue[] {
+    return [...this.#customValues.values()].filter(
+      (v) =>
+        (subjectType === undefined || v.subject_type === subjectType) &&
+        (subjectId === undefined || v.subject_id === subjectId),
+    );
+  }
+}
+
+function unwrap(request: SandboxRequest, wrapper: string): Record<string, unknown> | undefined {
+  const body = bodyJson(request);
+  if (!isObject(body)) return undefined;
+  const inner = body[wrapper];
+  return isObject(inner) ? inner : undefined;
+}
+
+function pick(source: Record<string, unknown>, names: string[]): Record<string, unknown> {
+  return Object.fromEntries(names.map((name) => [name, source[name]]));
+}

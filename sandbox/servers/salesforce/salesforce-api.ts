@@ -1,0 +1,186 @@
+import { salesforceStamp } from "../../world/calendar.js";
+import type { Collection } from "../../world/types.js";
+import { parseVendorTime } from "../query/query-model.js";
+import { bearerToken, bodyForm, json } from "../reply.js";
+import type { ApiDeps, Reply, Route, SandboxRequest, SystemApi } from "../server-types.js";
+import { randomSecret, TokenStore } from "../token-store.js";
+import { requestLimitExceeded, salesforceErrors, sfError } from "./salesforce-errors.js";
+import { SalesforceQueries } from "./salesforce-query.js";
+import { SalesforceWrites } from "./salesforce-writes.js";
+
+/** What a client needs to connect (the connected app's client credentials). */
+export interface SalesforceCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+const V = "/services/data/(?<version>v\\d+\\.\\d)";
+
+/**
+ * The Salesforce REST API imitation: OAuth client credentials, query/queryAll with locators,
+ * getDeleted, record retrieve and the write calls pslink's reverse-ETL uses.
+ * @see https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/intro_rest.htm
+ */
+export function createSalesforceApi(deps: ApiDeps): {
+  api: SystemApi;
+  credentials: SalesforceCredentials;
+} {
+  const credentials = { clientId: `3MVG9sandbox${randomSecret(9)}`, clientSecret: randomSecret() };
+  const tokens = new TokenStore(deps.tokenTtlSeconds, deps.now);
+  const queries = new SalesforceQueries(deps);
+  const writes = new SalesforceWrites(deps);
+  let used = 0;
+  const withObject =
+    (
+      handle: (collection: Collection, request: SandboxRequest, p: Record<string, string>) => Reply,
+    ) =>
+    (request: SandboxRequest, p: Readonly<Record<string, string>>): Reply => {
+      const collection = queries.object(p.object ?? "");
+      if (!collection)
+        return sfError(404, "NOT_FOUND", `The requested resource does not exist: ${p.object}`);
+      return handle(collection, request, { ...p });
+    };
+
+  const routes: Route[] = [
+    {
+      method: "POST",
+      pattern: /^\/services\/oauth2\/token$/,
+      open: true,
+      handle: (request) => {
+        const form = bodyForm(request);
+        if (form.get("grant_type") !== "client_credentials") {
+          return json(400, {
+            error: "unsupported_grant_type",
+            error_description: "grant type not supported",
+          });
+        }
+        if (
+          form.get("client_id") !== credentials.clientId ||
+          form.get("client_secret") !== credentials.clientSecret
+        ) {
+          return json(400, {
+            error: "invalid_client",
+            error_description: "invalid client credentials",
+          });
+        }
+        const issuedAt = String(deps.now());
+        const { token } = tokens.issue("00Dsandbox!");
+        return json(200, {
+          access_token: token,
+          instance_url: request.origin,
+          id: `${request.origin}/id/00D000000000001EAA/005000000000001AAA`,
+          token_type: "Bearer",
+          issued_at: issuedAt,
+          signature: randomSecret(32),
+        });
+      },
+    },
+    {
+      method: "GET",
+      pattern: new RegExp(`^${V}/query/?$`),
+      handle: (r, p) => queries.start(r, p.version ?? "", false),
+    },
+    {
+      method: "GET",
+      pattern: new RegExp(`^${V}/queryAll/?$`),
+      handle: (r, p) => queries.start(r, p.version ?? "", true),
+    },
+    {
+      method: "GET",
+      pattern: new RegExp(`^${V}/query(?:All)?/(?<locator>[A-Za-z0-9]+)-(?<offset>\\d+)$`),
+      handle: (r, p) => queries.more(r, p.version ?? "", p.locator ?? "", Number(p.offset)),
+    },
+    {
+      method: "GET",
+      pattern: new RegExp(`^${V}/sobjects/(?<object>\\w+)/deleted/?$`),
+      handle: withObject((collection, request) => getDeleted(deps, collection, request)),
+    },
+    {
+      method: "GET",
+      pattern: new RegExp(`^${V}/sobjects/(?<object>\\w+)/(?<id>\\w+)$`),
+      handle: withObject((collection, _request, p) => {
+        const record = collection.get(p.id ?? "");
+        if (!record) return sfError(404, "NOT_FOUND", "The requested resource does not exist");
+        const url = `/services/data/${p.version}/sobjects/${collection.name}/${p.id}`;
+        return json(200, { attributes: { type: collection.name, url }, ...record });
+      }),
+    },
+    {
+      method: "PATCH",
+      write: true,
+      pattern: new RegExp(`^${V}/composite/sobjects$`),
+      handle: (request) => writes.collectionUpdate(request, (name) => queries.object(name)),
+    },
+    {
+      method: "PATCH",
+      write: true,
+      pattern: new RegExp(`^${V}/sobjects/(?<object>\\w+)/(?<id>\\w+)$`),
+      handle: withObject((collection, request, p) =>
+        writes.update(collection, p.id ?? "", request),
+      ),
+    },
+    {
+      method: "PATCH",
+      write: true,
+      pattern: new RegExp(`^${V}/sobjects/(?<object>\\w+)/(?<field>\\w+)/(?<value>[^/]+)$`),
+      handle: withObject((collection, request, p) =>
+        writes.upsert(collection, p.field ?? "", p.value ?? "", request),
+      ),
+    },
+  ];
+
+  const api: SystemApi = {
+    system: "salesforce",
+    routes,
+    errors: salesforceErrors,
+    authenticate: (request) =>
+      tokens.valid(bearerToken(request)) ? undefined : salesforceErrors.unauthorized(),
+    admit: (request) => {
+      if (request.path.startsWith("/services/oauth2/")) return undefined;
+      used += 1;
+      return used > deps.limits.salesforceApiRequests ? requestLimitExceeded() : undefined;
+    },
+    decorate: (reply) => ({
+      ...reply,
+      headers: {
+        ...reply.headers,
+        "sforce-limit-info": `api-usage=${Math.min(used, deps.limits.salesforceApiRequests)}/${deps.limits.salesforceApiRequests}`,
+      },
+    }),
+    faultReply: (fault, request) => {
+      if (fault.kind === "sf_request_limit") return requestLimitExceeded();
+      if (fault.kind === "expired_locator") {
+        const match = /\/query(?:All)?\/([A-Za-z0-9]+)-\d+$/.exec(request.path);
+        return queries.expire(match?.[1] ?? "");
+      }
+      return undefined;
+    },
+  };
+  return { api, credentials };
+}
+
+/** `GET /sobjects/<Object>/deleted/?start=&end=`: deletions still in the recycle bin. */
+function getDeleted(deps: ApiDeps, collection: Collection, request: SandboxRequest): Reply {
+  const start = parseVendorTime((request.query.get("start") ?? "").replace(" ", "+"));
+  const end = parseVendorTime((request.query.get("end") ?? "").replace(" ", "+"));
+  if (Number.isNaN(start) || Number.isNaN(end) || end < start) {
+    return sfError(
+      400,
+      "INVALID_REPLICATION_DATE",
+      "start and end must be ISO 8601 datetimes with start before end",
+    );
+  }
+  const now = deps.now();
+  const earliest = now - deps.limits.salesforceDeletedRetentionDays * 86_400_000;
+  const found = [...collection.deleted({ fromMs: Math.max(start, earliest), toMs: end })];
+  found.sort((a, b) => a.deletedMs - b.deletedMs);
+  const oldest = [...collection.deleted({ fromMs: earliest })].reduce(
+    (min, deletion) => Math.min(min, deletion.deletedMs),
+    Number.POSITIVE_INFINITY,
+  );
+  return json(200, {
+    deletedRecords: found.map((d) => ({ id: d.id, deletedDate: salesforceStamp(d.deletedMs) })),
+    earliestDateAvailable: salesforceStamp(Number.isFinite(oldest) ? oldest : earliest),
+    latestDateCovered: salesforceStamp(Math.floor(Math.min(end, now) / 60_000) * 60_000),
+  });
+}

@@ -1,0 +1,381 @@
+import { exportPKCS8, generateKeyPair } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SandboxHandle } from "../../sandbox/sandbox.js";
+import {
+  fetchJson,
+  idsByModified,
+  middleModified,
+  netsuiteAssertion,
+  netsuiteToken,
+  startTestSandbox,
+  type TestClock,
+} from "./sandbox-api-helpers.js";
+
+interface SuiteqlPage {
+  links: Array<{ rel: string; href: string }>;
+  count: number;
+  hasMore: boolean;
+  items: Array<Record<string, unknown>>;
+  offset: number;
+  totalResults: number;
+}
+
+const TABLES = [
+  "subsidiary",
+  "customer",
+  "job",
+  "employee",
+  "timebill",
+  "transaction",
+  "transactionline",
+  "accountingperiod",
+];
+
+let sandbox: SandboxHandle;
+let clock: TestClock;
+let token: string;
+const headers = () => ({
+  authorization: `Bearer ${token}`,
+  prefer: "transient",
+  "content-type": "application/json",
+});
+
+async function suiteql(
+  target: SandboxHandle,
+  q: string,
+  limit: number,
+  offset: number,
+  bearer = token,
+) {
+  return fetchJson<SuiteqlPage>(
+    `${target.urls.netsuite}/services/rest/query/v1/suiteql?limit=${limit}&offset=${offset}`,
+    {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${bearer}`,
+        prefer: "transient",
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ q }),
+    },
+  );
+}
+
+async function pageAll(q: string, limit = 1000, target = sandbox, bearer = token) {
+  const items: Array<Record<string, unknown>> = [];
+  for (let offset = 0; ; offset += limit) {
+    const page = await suiteql(target, q, limit, offset, bearer);
+    expect(page.status).toBe(200);
+    items.push(...page.body.items);
+    if (!page.body.hasMore) return { items, total: page.body.totalResults };
+  }
+}
+
+function stamp(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
+}
+
+beforeAll(async () => {
+  ({ sandbox, clock } = await startTestSandbox());
+  const granted = await netsuiteToken(sandbox);
+  token = (granted.body as { access_token: string }).access_token;
+});
+afterAll(() => sandbox.close());
+
+describe("netsuite sandbox: auth", () => {
+  it("grants a bearer token for a PS256 client assertion signed with the configured key", async () => {
+    const granted = await netsuiteToken(sandbox);
+    expect(granted.status).toBe(200);
+    expect(granted.body).toMatchObject({ token_type: "bearer", expires_in: "3600" });
+  });
+
+  it("refuses a wrong kid, a foreign key, a wrong audience, and calls without a token", async () => {
+    const foreign = await exportPKCS8(
+      (await generateKeyPair("PS256", { extractable: true })).privateKey,
+    );
+    for (const overrides of [
+      { kid: "other" },
+      { pem: foreign },
+      { aud: "https://example.invalid/token" },
+    ]) {
+      const refused = await netsuiteToken(sandbox, await netsuiteAssertion(sandbox, overrides));
+      expect(refused.status).toBe(400);
+    }
+    const anonymous = await suiteql(
+      sandbox,
+      "SELECT id FROM subsidiary ORDER BY id",
+      10,
+      0,
+      "nope",
+    );
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body).toMatchObject({
+      status: 401,
+      "o:errorDetails": [{ "o:errorCode": "INVALID_LOGIN" }],
+    });
+  });
+});
+
+describe("netsuite sandbox: SuiteQL", () => {
+  it.each(TABLES)(
+    "pages %s to the last row: every record once, in (lastmodifieddate, id) order",
+    async (table) => {
+      const collection = sandbox.world.collection("netsuite", table);
+      const key = collection.primaryKey;
+      const { items, total } = await pageAll(
+        `SELECT * FROM ${table} ORDER BY ${collection.modifiedField}, ${key}`,
+      );
+      const expected = idsByModified(sandbox, "netsuite", table);
+      expect(items.map((item) => String(item[key]))).toEqual(expected);
+      expect(total).toBe(expected.length);
+      expect(items.every((item) => Array.isArray(item.links))).toBe(true);
+    },
+  );
+
+  it("returns the envelope with links, and lower-case selected columns only", async () => {
+    const page = await suiteql(sandbox, "SELECT ID, EntityId FROM employee ORDER BY id", 5, 5);
+    expect(page.body).toMatchObject({ count: 5, offset: 5, hasMore: true });
+    expect(page.body.links.map((link) => link.rel)).toEqual([
+      "first",
+      "previous",
+      "self",
+      "next",
+      "last",
+    ]);
+    expect(Object.keys(page.body.items[0] ?? {})).toEqual(["links", "id", "entityid"]);
+  });
+
+  it("filters incrementally on lastmodifieddate >= TO_TIMESTAMP(...)", async () => {
+    const from = middleModified(sandbox, "netsuite", "timebill");
+    const q = `SELECT id FROM timebill WHERE lastmodifieddate >= TO_TIMESTAMP('${stamp(from)}', 'YYYY-MM-DD HH24:MI:SS') ORDER BY lastmodifieddate, id`;
+    const { items } = await pageAll(q);
+    expect(items.map((item) => item.id)).toEqual(
+      idsByModified(sandbox, "netsuite", "timebill", from),
+    );
+  });
+
+  it("reads the WHERE subset: numbers, T/F strings, doubled quotes, TO_DATE, ORDER BY DESC", async () => {
+    const employees = [...sandbox.world.collection("netsuite", "employee").scan()];
+    const q =
+      "SELECT id FROM employee WHERE laborcost > 0 AND isinactive = 'F' AND entityid != 'O''Neil' " +
+      "AND lastmodifieddate >= TO_DATE('2000-01-01', 'YYYY-MM-DD') ORDER BY id DESC";
+    const { items } = await pageAll(q);
+    const expected = employees
+      .filter((e) => Number(e.laborcost) > 0 && e.isinactive === "F")
+      .map((e) => String(e.id))
+      .sort((a, b) => Number(b) - Number(a));
+    expect(items.map((item) => item.id)).toEqual(expected);
+    expect(items.length).toBeGreaterThan(0);
+  });
+
+  it("filters transaction by type = 'CustInvc'", async () => {
+    const { items } = await pageAll(
+      "SELECT id, type FROM transaction WHERE type = 'CustInvc' ORDER BY id",
+    );
+    expect(items.length).toBe(sandbox.world.collection("netsuite", "transaction").size);
+    expect(items.every((item) => item.type === "CustInvc")).toBe(true);
+  });
+
+  it("refuses an unstable order, a missing Prefer header, limit > 1000 and an offset off the grid", async () => {
+    const noOrder = await suiteql(sandbox, "SELECT id FROM customer", 10, 0);
+    expect(noOrder.status).toBe(400);
+    const unstable = await suiteql(
+      sandbox,
+      "SELECT id FROM customer ORDER BY lastmodifieddate",
+      10,
+      0,
+    );
+    expect(unstable.status).toBe(400);
+    expect(unstable.body).toMatchObject({
+      title: "Bad Request",
+      "o:errorDetails": [{ "o:errorCode": "INVALID_PARAMETER" }],
+    });
+    expect((await suiteql(sandbox, "SELECT id FROM customer ORDER BY id", 1001, 0)).status).toBe(
+      400,
+    );
+    expect((await suiteql(sandbox, "SELECT id FROM customer ORDER BY id", 10, 5)).status).toBe(400);
+    const noPrefer = await fetchJson(`${sandbox.urls.netsuite}/services/rest/query/v1/suiteql`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+      body: JSON.stringify({ q: "SELECT id FROM customer ORDER BY id" }),
+    });
+    expect(noPrefer.status).toBe(400);
+  });
+
+  it("stops a query at the row ceiling; windows by lastmodifieddate restarted at offset 0 read everything", async () => {
+    const { sandbox: capped } = await startTestSandbox({
+      limits: { netsuiteMaxRowsPerQuery: 200 },
+    });
+    try {
+      const bearer = ((await netsuiteToken(capped)).body as { access_token: string }).access_token;
+      const q = "SELECT id, lastmodifieddate FROM timebill ORDER BY lastmodifieddate, id";
+      const beyond = await suiteql(capped, q, 100, 200, bearer);
+      expect(beyond.status).toBe(400);
+      expect(beyond.body).toMatchObject({
+        status: 400,
+        "o:errorDetails": [{ "o:errorCode": "INVALID_PARAMETER" }],
+      });
+      const expected = idsByModified(capped, "netsuite", "timebill");
+      const seen = new Set<string>();
+      let from = 0;
+      for (let window = 0; window < 10_000 && seen.size < expected.length; window += 1) {
+        const where = `WHERE lastmodifieddate >= TO_TIMESTAMP('${stamp(from)}', 'YYYY-MM-DD HH24:MI:SS')`;
+        const windowed = `SELECT id, lastmodifieddate FROM timebill ${where} ORDER BY lastmodifieddate, id`;
+        let last = "";
+        for (let offset = 0; offset + 100 <= 200; offset += 100) {
+          const page = await suiteql(capped, windowed, 100, offset, bearer);
+          expect(page.status).toBe(200);
+          for (const item of page.body.items) seen.add(String(item.id));
+          last = String(page.body.items.at(-1)?.lastmodifieddate ?? last);
+          if (!page.body.hasMore) break;
+        }
+        const next = Date.parse(`${last.replace(" ", "T")}Z`);
+        from = next > from ? next : from + 1000;
+      }
+      expect(seen).toEqual(new Set(expected));
+    } finally {
+      await capped.close();
+    }
+  });
+});
+
+describe("netsuite sandbox: records", () => {
+  it("creates a timeBill (204 + Location), finds it by eid, and refuses the same externalId twice", async () => {
+    const employee = [...sandbox.world.collection("netsuite", "employee").scanByKey()][0] as Record<
+      string,
+      unknown
+    >;
+    const job = [...sandbox.world.collection("netsuite", "job").scanByKey()][0] as Record<
+      string,
+      unknown
+    >;
+    const body = {
+      externalId: "KO-TE-sandbox-1",
+      employee: { id: employee.id },
+      customer: { id: job.id },
+      hours: 7.5,
+      tranDate: "2026-01-05",
+      isBillable: true,
+      memo: "posted by the sandbox test",
+    };
+    const url = `${sandbox.urls.netsuite}/services/rest/record/v1/timeBill`;
+    const lookup = `${url}/eid:KO-TE-sandbox-1`;
+    expect((await fetchJson(lookup, { headers: headers() })).status).toBe(404);
+    const created = await fetch(url, {
+      method: "POST",
+      headers: headers(),
+      body: JSON.stringify(body),
+    });
+    expect(created.status).toBe(204);
+    const location = created.headers.get("location") ?? "";
+    expect(location).toMatch(/\/services\/rest\/record\/v1\/timeBill\/\d+$/);
+    const found = await fetchJson<Record<string, unknown>>(lookup, { headers: headers() });
+    expect(found.status).toBe(200);
+    expect(found.body).toMatchObject({
+      id: location.split("/").at(-1),
+      externalId: "KO-TE-sandbox-1",
+      hours: 7.5,
+    });
+    const row = await suiteql(
+      sandbox,
+      `SELECT id, trandate, isbillable FROM timebill WHERE externalid = 'KO-TE-sandbox-1' ORDER BY id`,
+      10,
+      0,
+    );
+    expect(row.body.items).toEqual([
+      { links: [], id: location.split("/").at(-1), trandate: "1/5/2026", isbillable: "T" },
+    ]);
+    const duplicate = await fetchJson(url, {
+      method: "POST",
+      headers: headers(),
+      body: JSON.stringify(body),
+    });
+    expect(duplicate.status).toBe(400);
+    expect(duplicate.body).toMatchObject({ "o:errorDetails": [{ "o:errorCode": "DUP_RCRD" }] });
+    const writes = sandbox.writes
+      .entries({ system: "netsuite", path: "/timeBill" })
+      .filter((w) => w.applied);
+    expect(writes).toHaveLength(1);
+  });
+
+  it("patches a job (204) and upserts a customer by external id; both show in SuiteQL", async () => {
+    const job = [...sandbox.world.collection("netsuite", "job").scanByKey()][0] as Record<
+      string,
+      unknown
+    >;
+    clock.advance(2_000);
+    const patched = await fetch(`${sandbox.urls.netsuite}/services/rest/record/v1/job/${job.id}`, {
+      method: "PATCH",
+      headers: headers(),
+      body: JSON.stringify({ companyName: "Patched project" }),
+    });
+    expect(patched.status).toBe(204);
+    const jobRow = await suiteql(
+      sandbox,
+      `SELECT companyname, lastmodifieddate FROM job WHERE id = '${job.id}' ORDER BY id`,
+      1,
+      0,
+    );
+    expect(jobRow.body.items[0]).toMatchObject({
+      companyname: "Patched project",
+      lastmodifieddate: stamp(clock.ms),
+    });
+    const customerUrl = `${sandbox.urls.netsuite}/services/rest/record/v1/customer/eid:SF-ACC-sandbox`;
+    const created = await fetch(customerUrl, {
+      method: "PUT",
+      headers: headers(),
+      body: JSON.stringify({ companyName: "Upserted Ltd" }),
+    });
+    expect(created.status).toBe(204);
+    const updated = await fetch(customerUrl, {
+      method: "PUT",
+      headers: headers(),
+      body: JSON.stringify({ companyName: "Upserted Ltd (2)" }),
+    });
+    expect(updated.status).toBe(204);
+    const rows = await suiteql(
+      sandbox,
+      "SELECT companyname FROM customer WHERE externalid = 'SF-ACC-sandbox' ORDER BY id",
+      10,
+      0,
+    );
+    expect(rows.body.items).toEqual([{ links: [], companyname: "Upserted Ltd (2)" }]);
+    const invalid = await fetchJson(
+      `${sandbox.urls.netsuite}/services/rest/record/v1/job/${job.id}`,
+      {
+        method: "PATCH",
+        headers: headers(),
+        body: JSON.stringify({ projectedTotalValue: "lots" }),
+      },
+    );
+    expect(invalid.status).toBe(400);
+    expect(invalid.body).toMatchObject({
+      title: "Bad Request",
+      status: 400,
+      "o:errorDetails": [{ "o:errorCode": "INVALID_CONTENT" }],
+    });
+  });
+});
+
+describe("netsuite sandbox: concurrency limit", () => {
+  it("answers 429 when more requests are in flight than the account allows", async () => {
+    const { sandbox: narrow } = await startTestSandbox({ limits: { netsuiteConcurrency: 2 } });
+    try {
+      const bearer = ((await netsuiteToken(narrow)).body as { access_token: string }).access_token;
+      narrow.faults.add({ system: "netsuite", kind: "slow", delay_ms: 2000, times: 2 });
+      const q = "SELECT id FROM subsidiary ORDER BY id";
+      const first = suiteql(narrow, q, 10, 0, bearer);
+      const second = suiteql(narrow, q, 10, 0, bearer);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const third = await suiteql(narrow, q, 10, 0, bearer);
+      expect(third.status).toBe(429);
+      expect(third.body).toMatchObject({
+        "o:errorDetails": [{ "o:errorCode": "CONCURRENCY_LIMIT_EXCEEDED" }],
+      });
+      expect((await first).status).toBe(200);
+      expect((await second).status).toBe(200);
+    } finally {
+      await narrow.close();
+    }
+  });
+});
