@@ -1,6 +1,5 @@
-import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
-import { duration, text } from "./primitives.js";
+import { cronExpression, duration, text, timeZone } from "./primitives.js";
 
 /** Business domains of the system-of-record matrix (DESIGN.md, "Governance and reverse-ETL"). */
 export const DOMAINS = [
@@ -47,35 +46,11 @@ const steward = z.strictObject({
   domains: z.array(z.enum(DOMAINS, { error: () => `a domain is one of ${DOMAINS.join(", ")}` })),
 });
 
-const cron = z.string().refine(
-  (expression) => {
-    try {
-      CronExpressionParser.parse(expression);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'not a cron expression: write e.g. "0 22 * * *" (22:00 every day)' },
-);
-
-const timeZone = z.string().refine(
-  (zone) => {
-    try {
-      new Intl.DateTimeFormat("en", { timeZone: zone });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: "not an IANA time zone: write e.g. UTC or Europe/London" },
-);
-
 /** A write window: opens at each `start` (cron, in `timezone`) and stays open for `duration`. */
 const window = z.strictObject({
-  start: cron,
+  start: cronExpression(),
   duration: duration(),
-  timezone: timeZone.default("UTC"),
+  timezone: timeZone().default("UTC"),
 });
 
 /** Nightly, as DESIGN's schedule has it: 22:00–04:00 UTC. */

@@ -1,3 +1,5 @@
+import { CronExpressionParser } from "cron-parser";
+import { validateDetailed } from "node-cron";
 import { z } from "zod";
 import { Secret } from "../secret.js";
 
@@ -98,4 +100,42 @@ export const baseUrl = () =>
         message: "write an absolute http(s) URL, e.g. https://acme.my.salesforce.com",
       })
       .transform((value) => value.replace(/\/+$/, "")),
+  );
+
+/**
+ * A cron expression (five fields, or six with seconds) that both node-cron (schedules) and
+ * cron-parser (write windows) accept, so one expression means the same everywhere.
+ */
+export const cronExpression = () =>
+  z.string().superRefine((expression, ctx) => {
+    const detail = validateDetailed(expression);
+    let parsed = detail.valid;
+    if (parsed) {
+      try {
+        CronExpressionParser.parse(expression);
+      } catch {
+        parsed = false;
+      }
+    }
+    if (!parsed) {
+      const reasons = detail.errors.map((e) => `${e.field}: ${e.message}`).join("; ");
+      ctx.addIssue({
+        code: "custom",
+        message: `"${expression}" is not a cron expression${reasons ? ` (${reasons})` : ""}; write five fields "min hour day month weekday" (an optional leading seconds field), e.g. "0 22 * * *"`,
+      });
+    }
+  });
+
+/** An IANA time zone name. */
+export const timeZone = () =>
+  z.string().refine(
+    (zone) => {
+      try {
+        new Intl.DateTimeFormat("en", { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: "write an IANA time zone such as UTC, Europe/London or America/New_York" },
   );

@@ -22,6 +22,11 @@ const streamOverride = z.strictObject({
 
 const streams = z.record(z.string(), streamOverride).default({});
 
+/** Where a first sync starts reading (the initial value of every cursor), a UTC date. */
+const startDate = z.iso
+  .date({ message: "write the start date as YYYY-MM-DD" })
+  .default("2000-01-01");
+
 const salesforce = z.strictObject({
   base_url: baseUrl(),
   api_version: z
@@ -35,6 +40,7 @@ const salesforce = z.strictObject({
     client_secret: secret(),
   }),
   batch_size: z.number().int().min(200).max(2000).default(2000),
+  start_date: startDate,
   http,
   streams,
 });
@@ -66,6 +72,7 @@ const netsuite = z.strictObject({
   page_size: z.number().int().min(5).max(1000).default(1000),
   /** SuiteQL returns at most this many rows per query; windows are split to stay under it. */
   max_rows_per_query: z.number().int().positive().default(100_000),
+  start_date: startDate,
   http,
   streams,
 });
@@ -74,6 +81,7 @@ const kantata = z.strictObject({
   base_url: baseUrl().default("https://api.mavenlink.com/api/v1"),
   auth: z.strictObject({ kind: z.literal("bearer"), token: secret() }),
   per_page: z.number().int().min(1).max(200).default(200),
+  start_date: startDate,
   http,
   streams,
 });
@@ -103,6 +111,7 @@ const workday = z.strictObject({
       refresh_token: secret(),
     }),
   ]),
+  start_date: startDate,
   http,
   streams,
 });

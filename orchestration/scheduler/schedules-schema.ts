@@ -1,33 +1,10 @@
-import { validateDetailed } from "node-cron";
 import { z } from "zod";
+import { cronExpression, timeZone } from "../../core/config/primitives.js";
 import { stepSchema } from "../jobs/steps.js";
 
-const cron = z.string().superRefine((expression, ctx) => {
-  const result = validateDetailed(expression);
-  if (!result.valid) {
-    const reasons = result.errors.map((e) => `${e.field}: ${e.message}`).join("; ");
-    ctx.addIssue({
-      code: "custom",
-      message: `"${expression}" is not a cron expression (${reasons}); write five fields "min hour day month weekday" (an optional leading seconds field), e.g. "5 * * * *"`,
-    });
-  }
-});
-
-const timeZone = z.string().refine(
-  (zone) => {
-    try {
-      new Intl.DateTimeFormat("en", { timeZone: zone });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: "write an IANA time zone such as UTC, Europe/London or America/New_York" },
-);
-
 const schedule = z.strictObject({
-  cron,
-  timezone: timeZone.optional(),
+  cron: cronExpression(),
+  timezone: timeZone().optional(),
   enabled: z.boolean().default(true),
   steps: z.array(stepSchema).min(1, { message: "a schedule needs at least one step" }),
 });
@@ -45,7 +22,7 @@ export const DEFAULT_SCHEDULES = {
 /** The `schedules:` section of pslink.yml. */
 export const schedulesSchema = z
   .strictObject({
-    timezone: timeZone.default("UTC"),
+    timezone: timeZone().default("UTC"),
     jobs: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/), schedule).prefault(DEFAULT_SCHEDULES),
   })
   .prefault({});
