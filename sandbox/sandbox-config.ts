@@ -1,7 +1,11 @@
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { stringify } from "yaml";
+import { DOMAINS, TARGET_SYSTEMS } from "../core/config/governance-schema.js";
 import type { SandboxHandle } from "./sandbox.js";
+
+/** The steward the sandbox config names, allowed to approve every domain. */
+export const SANDBOX_STEWARD = "demo-steward";
 
 /** A `${VAR}` reference as the config file spells it. */
 const ref = (name: string): string => `\${${name}}`;
@@ -73,6 +77,17 @@ export function writeSandboxConfig(handle: SandboxHandle, dir: string): WrittenS
           password: ref("PSLINK_SANDBOX_WORKDAY_PASSWORD"),
         },
       },
+    },
+    // The sandbox has no business hours: write windows open every hour for an hour (always
+    // open), and one demo steward may approve every domain.
+    governance: {
+      stewards: [{ name: SANDBOX_STEWARD, domains: [...DOMAINS] }],
+      windows: Object.fromEntries(
+        TARGET_SYSTEMS.map((target) => [
+          target,
+          { start: "0 * * * *", duration: "1h", timezone: "UTC" },
+        ]),
+      ),
     },
   };
   const written = {
