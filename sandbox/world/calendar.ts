@@ -18,10 +18,17 @@ export function isoDay(day: number): string {
   return text;
 }
 
-/** NetSuite's default date format, M/D/YYYY. */
+const netsuiteDays = new Map<number, string>();
+
+/** NetSuite's default date format, M/D/YYYY (memoised like isoDay). */
 export function netsuiteDay(day: number): string {
-  const date = new Date(day * DAY_MS);
-  return `${date.getUTCMonth() + 1}/${date.getUTCDate()}/${date.getUTCFullYear()}`;
+  let text = netsuiteDays.get(day);
+  if (text === undefined) {
+    const date = new Date(day * DAY_MS);
+    text = `${date.getUTCMonth() + 1}/${date.getUTCDate()}/${date.getUTCFullYear()}`;
+    netsuiteDays.set(day, text);
+  }
+  return text;
 }
 
 /** Parses M/D/YYYY into a day number (NaN when malformed). */
@@ -42,24 +49,56 @@ export function monthStart(day: number, offset = 0): number {
   return Math.floor(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + offset, 1) / DAY_MS);
 }
 
+// Generation formats millions of stamps: a cached date plus a cached time of day gives the same
+// text as toISOString() for whole milliseconds in years 1970–9999, without a Date per stamp.
+const LAST_FAST_MS = 253_402_300_800_000;
+const clockTexts: string[] = [];
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+function clockText(second: number): string {
+  let text = clockTexts[second];
+  if (text === undefined) {
+    text = `${pad2(Math.floor(second / 3600))}:${pad2(Math.floor(second / 60) % 60)}:${pad2(second % 60)}`;
+    clockTexts[second] = text;
+  }
+  return text;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS` of `ms` (UTC), or undefined outside the fast range. */
+function isoSeconds(ms: number, sep: string): string | undefined {
+  if (!Number.isInteger(ms) || ms < 0 || ms >= LAST_FAST_MS) return undefined;
+  const day = Math.floor(ms / DAY_MS);
+  return `${isoDay(day)}${sep}${clockText(Math.floor((ms - day * DAY_MS) / 1000))}`;
+}
+
+const millisText = (ms: number) => String(ms % 1000).padStart(3, "0");
+
 /** Salesforce datetime: 2026-05-07T22:07:19.000+0000. */
 export function salesforceStamp(ms: number): string {
+  const fast = isoSeconds(ms, "T");
+  if (fast !== undefined) return `${fast}.${millisText(ms)}+0000`;
   return `${new Date(ms).toISOString().slice(0, 23)}+0000`;
 }
 
 /** SuiteQL datetime as the sandbox returns it: 2026-05-07 22:07:19 (UTC). */
 export function suiteqlStamp(ms: number): string {
+  const fast = isoSeconds(ms, " ");
+  if (fast !== undefined) return fast;
   const iso = new Date(ms).toISOString();
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
 }
 
 /** Kantata datetime: 2026-05-07T22:07:19Z. */
 export function kantataStamp(ms: number): string {
+  const fast = isoSeconds(ms, "T");
+  if (fast !== undefined) return `${fast}Z`;
   return `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }
 
 /** Workday datetime: 2026-05-07T22:07:19.000Z. */
 export function workdayStamp(ms: number): string {
+  const fast = isoSeconds(ms, "T");
+  if (fast !== undefined) return `${fast}.${millisText(ms)}Z`;
   return new Date(ms).toISOString();
 }
 

@@ -10,17 +10,21 @@ export interface WorldOptions {
   now?: () => number;
 }
 
-/** Mutations between two syncs. */
+/**
+ * Mutations between two syncs (docs/sandbox-data.md, "Mutations"). Each count drives that many
+ * Kantata time-entry changes as it always has, and ⌈n/2⌉ changes of every other collection the
+ * kind touches, so all four systems move between two syncs.
+ */
 export interface AdvanceOptions {
-  /** New unapproved time entries dated asOf. */
+  /** New unapproved time entries dated asOf; new expenses, accounts, deals and pre-hires. */
   inserts?: number;
-  /** Changes to existing records (unapproved entries edited, pending entries approved and posted). */
+  /** Pending entries approved and posted or revised; deals, accounts, customers, jobs, stories, expenses, workers edited. */
   updates?: number;
   /** New unapproved time entries dated 3–20 days before asOf. */
   backdated?: number;
-  /** Hard deletes of unapproved, unposted time entries and open opportunities. */
+  /** Hard deletes: pending entries, posted entries with their time bill, expenses, open deals, prospects, rescinded pre-hires. */
   deletes?: number;
-  /** New time entries stamped a few minutes before now (inside a 10-minute lookback). */
+  /** New time entries and approvals with their postings stamped a few minutes before now. */
   lateArrivals?: number;
 }
 
@@ -30,6 +34,8 @@ export interface AdvanceReport {
   inserted: Record<string, string[]>;
   updated: Record<string, string[]>;
   deleted: Record<string, string[]>;
+  /** The inserted or updated ids stamped before `atMs` (late arrivals, within 10 minutes). */
+  late: Record<string, string[]>;
 }
 
 export interface FixOptions {
