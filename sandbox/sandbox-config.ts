@@ -32,6 +32,8 @@ export function writeSandboxConfig(handle: SandboxHandle, dir: string): WrittenS
     PSLINK_SANDBOX_KANTATA_TOKEN: kantata.token,
     PSLINK_SANDBOX_WORKDAY_PASSWORD: workday.password,
   };
+  // Loopback has no vendor quota: a budget this size keeps the sandbox from throttling syncs.
+  const http = { requests_per_second: 1000, max_concurrency: 8 };
   const config = {
     version: 1,
     project: "pslink-sandbox",
@@ -46,6 +48,7 @@ export function writeSandboxConfig(handle: SandboxHandle, dir: string): WrittenS
           client_id: salesforce.clientId,
           client_secret: ref("PSLINK_SANDBOX_SALESFORCE_CLIENT_SECRET"),
         },
+        http,
       },
       netsuite: {
         base_url: urls.netsuite,
@@ -61,10 +64,12 @@ export function writeSandboxConfig(handle: SandboxHandle, dir: string): WrittenS
           scope: netsuite.scope,
         },
         max_rows_per_query: handle.limits.netsuiteMaxRowsPerQuery,
+        http,
       },
       kantata: {
         base_url: `${urls.kantata}/api/v1`,
         auth: { kind: "bearer", token: ref("PSLINK_SANDBOX_KANTATA_TOKEN") },
+        http,
       },
       workday: {
         base_url: urls.workday,
@@ -76,12 +81,16 @@ export function writeSandboxConfig(handle: SandboxHandle, dir: string): WrittenS
           username: workday.username,
           password: ref("PSLINK_SANDBOX_WORKDAY_PASSWORD"),
         },
+        http,
       },
     },
     // The sandbox has no business hours: write windows open every hour for an hour (always
     // open), and one demo steward may approve every domain.
     governance: {
       stewards: [{ name: SANDBOX_STEWARD, domains: [...DOMAINS] }],
+      rate_limits: Object.fromEntries(
+        TARGET_SYSTEMS.map((target) => [target, { requests_per_second: 50 }]),
+      ),
       windows: Object.fromEntries(
         TARGET_SYSTEMS.map((target) => [
           target,

@@ -1,0 +1,136 @@
+{#- R08: NetSuite owns the customer master. Where a linked Salesforce Account's name or currency
+    differs, propose NetSuite's; where the Kantata client group's name differs, propose NetSuite's
+    name into the group's "ERP customer name" custom field (var kantata_customer_name_field_id),
+    since the Kantata API does not rename workspace groups. -#}
+with
+
+exceptions as (
+
+    select * from {{ ref('exceptions') }}
+    where status = 'open'
+        and rule_id = 'R08'
+        and canonical_id like 'customer:netsuite:%'
+
+),
+
+customers as (
+
+    select * from {{ ref('stg_netsuite__customers') }}
+
+),
+
+accounts as (
+
+    select * from {{ ref('stg_salesforce__accounts') }}
+
+),
+
+group_customers as (
+
+    select customer_id, max(workspace_group_id) as workspace_group_id
+    from {{ ref('int_identity__client_group_customers') }}
+    group by customer_id
+
+),
+
+groups as (
+
+    select * from {{ ref('stg_kantata__workspace_groups') }}
+
+),
+
+compared as (
+
+    select
+        exceptions.exception_id,
+        exceptions.canonical_id,
+        customers.customer_id,
+        customers.company_name,
+        customers.currency,
+        accounts.account_id,
+        accounts.account_name,
+        accounts.currency as account_currency,
+        groups.workspace_group_id,
+        groups.group_name
+
+    from exceptions
+    inner join customers
+        on 'customer:netsuite:' || customers.customer_id = exceptions.canonical_id
+    left join accounts
+        on accounts.account_id = customers.external_id
+    left join group_customers
+        on group_customers.customer_id = customers.customer_id
+    left join groups
+        on groups.workspace_group_id = group_customers.workspace_group_id
+
+),
+
+account_updates as (
+
+    select
+        'R08:' || canonical_id || ':Account:' || account_id as proposal_key,
+        'R08' as rule_id,
+        exception_id,
+        'customer_master' as domain,
+        'netsuite' as source_system,
+        'salesforce' as target_system,
+        'Account' as object,
+        account_id as target_id,
+        'update' as operation,
+        {{ json_object(["'Name'", "company_name", "'CurrencyIsoCode'", "currency"]) }} as fields,
+        {{ json_object([
+            "'netsuite_customer'", "customer_id",
+            "'erp_name'", "company_name",
+            "'crm_name'", "account_name",
+            "'erp_currency'", "currency",
+            "'crm_currency'", "account_currency"
+        ]) }} as evidence
+
+    from compared
+    where account_id is not null
+        and (
+            account_name is distinct from company_name
+            or account_currency is distinct from currency
+        )
+
+),
+
+group_updates as (
+
+    select
+        'R08:' || canonical_id || ':custom_field_values:' || workspace_group_id as proposal_key,
+        'R08' as rule_id,
+        exception_id,
+        'customer_master' as domain,
+        'netsuite' as source_system,
+        'kantata' as target_system,
+        'custom_field_values' as object,
+        'WorkspaceGroup:' || workspace_group_id || ':{{ var("kantata_customer_name_field_id") }}' as target_id,
+        'upsert' as operation,
+        {{ json_object([
+            "'subject_type'", "'WorkspaceGroup'",
+            "'subject_id'", "workspace_group_id",
+            "'custom_field_id'", "'" ~ var("kantata_customer_name_field_id") ~ "'",
+            "'value'", "company_name"
+        ]) }} as fields,
+        {{ json_object([
+            "'netsuite_customer'", "customer_id",
+            "'erp_name'", "company_name",
+            "'psa_name'", "group_name"
+        ]) }} as evidence
+
+    from compared
+    where workspace_group_id is not null
+        and {{ normalise_name('group_name') }} <> {{ normalise_name('company_name') }}
+
+),
+
+final as (
+
+    select * from account_updates
+    union all
+    select * from group_updates
+
+)
+
+select * from final

@@ -1,0 +1,214 @@
+import { rm } from "node:fs/promises";
+import { join, relative, resolve } from "node:path";
+import { loadConfig, type PslinkConfig } from "../../core/config/index.js";
+import type { SyncEventHandler } from "../../extractors/engine/sync-events.js";
+import { syncSources } from "../../extractors/sync-sources.js";
+import { applyPlan } from "../../reverse-etl/apply-plan.js";
+import { decideItems } from "../../reverse-etl/decide-items.js";
+import { loadItems, loadPlan } from "../../reverse-etl/plan-store.js";
+import { planWritebacks } from "../../reverse-etl/plan-writebacks.js";
+import { renderPlan } from "../../reverse-etl/render-plan.js";
+import { verifyApplied } from "../../reverse-etl/verify-applied.js";
+import { startSandbox } from "../../sandbox/sandbox.js";
+import { SANDBOX_STEWARD, writeSandboxConfig } from "../../sandbox/sandbox-config.js";
+import type { SandboxSize } from "../../sandbox/world/types.js";
+import { defaultProjectDir } from "../../transform/project/default-project-dir.js";
+import { buildModels } from "../../transform/run/build-models.js";
+import { migrate } from "../../warehouse/migrate.js";
+import { openWarehouse } from "../../warehouse/open-warehouse.js";
+import type { Warehouse } from "../../warehouse/warehouse.js";
+import { exceptionSummary, resolvedSince } from "./demo-report.js";
+
+export interface DemoOptions {
+  dir: string;
+  size: SandboxSize;
+  seed: number;
+  /** Rules whose write-backs the demo steward approves (the "safe subset"). */
+  approveRules: readonly string[];
+  print: (line?: string) => void;
+  onSyncEvent?: SyncEventHandler;
+}
+
+export interface DemoResult {
+  warehouseFile: string;
+  openBefore: number;
+  openAfter: number;
+  resolved: number;
+  applied: number;
+  durationMs: number;
+}
+
+/**
+ * The end-to-end demo as one job: sandbox → sync → build → reconcile → plan → approve a safe
+ * subset → apply → sync → build → what was resolved. Leaves a DuckDB file a BI tool can open.
+ */
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const started = Date.now();
+  const { print } = options;
+  const step = stepPrinter(print, started);
+  const dir = resolve(options.dir);
+  await rm(dir, { recursive: true, force: true });
+
+  step(`starting the sandbox (${options.size}, seed ${options.seed})`);
+  const sandbox = await startSandbox({ size: options.size, seed: options.seed });
+  let warehouse: Warehouse | undefined;
+  try {
+    for (const [system, url] of Object.entries(sandbox.urls))
+      print(`    ${system.padEnd(10)} ${url}`);
+    const written = writeSandboxConfig(sandbox, dir);
+    const config = loadConfig(written.config);
+    const asOf = sandbox.world.asOf;
+    print(`    config     ${relative(process.cwd(), written.config)} (secrets in .env beside it)`);
+    warehouse = await openWarehouse(config.warehouse, config.baseDir);
+    await migrate(warehouse);
+
+    const sync = async (label: string) => {
+      step(label);
+      const run = await syncSources(config, {
+        warehouse: warehouse!,
+        lock: false,
+        trigger: "demo",
+        onEvent: options.onSyncEvent,
+      });
+      const rows = run.streams.reduce((sum, s) => sum + s.newRows + s.changedRows, 0);
+      print(
+        `    ${run.streams.length} streams, ${rows.toLocaleString("en")} rows new or changed, ${run.status} in ${seconds(run.durationMs)}`,
+      );
+      if (run.status !== "succeeded")
+        throw new Error(`the demo sync failed: ${failedStreams(run.streams)}`);
+    };
+    const build = async (label: string) => {
+      step(label);
+      const result = await buildModels({
+        warehouse: warehouse!,
+        projectDir: defaultProjectDir(),
+        vars: { as_of_date: asOf },
+      });
+      print(`    ${result.nodes.length} models built in ${seconds(result.durationMs)}`);
+      if (!result.ok)
+        throw new Error(
+          `the demo build failed: ${result.nodes
+            .filter((n) => n.status !== "success")
+            .map((n) => n.name)
+            .join(", ")}`,
+        );
+    };
+
+    await sync("syncing the four systems into DuckDB");
+    await build("building the canonical model, reconciliation and marts");
+    const checkpoint = new Date();
+    step("reconciliation: open exceptions");
+    const before = await exceptionSummary(warehouse);
+    for (const line of before.lines) print(`    ${line}`);
+
+    step("planning write-backs");
+    const planned = await planWritebacks({ warehouse, config, actor: "demo" });
+    if (planned.planId) {
+      const plan = await loadPlan(warehouse, planned.planId);
+      const items = await loadItems(warehouse, { planId: planned.planId });
+      print(
+        `    plan ${planned.planId}: ${items.length} items; as the steward reads it (first lines):`,
+      );
+      if (plan) for (const line of renderPlan(plan, items).slice(0, 24)) print(`    | ${line}`);
+    }
+    const applied = planned.planId
+      ? await approveAndApply(warehouse, config, planned.planId, options.approveRules, step, print)
+      : 0;
+
+    await sync("syncing again to verify the writes");
+    const verified = await verifyApplied({ warehouse });
+    print(
+      `    ${verified.verified} applied items verified in the landed data, ${verified.unverified} unverified`,
+    );
+    await build("rebuilding");
+    const after = await exceptionSummary(warehouse);
+    const resolved = await resolvedSince(warehouse, checkpoint);
+    step(`resolved by the write-backs: ${resolved.total} exceptions`);
+    for (const line of resolved.lines) print(`    ${line}`);
+    print(`    open exceptions: ${before.open} before, ${after.open} after`);
+
+    const file = join(
+      config.baseDir,
+      config.warehouse.kind === "duckdb" ? config.warehouse.path : "",
+    );
+    printBiHelp(print, file);
+    return {
+      warehouseFile: file,
+      openBefore: before.open,
+      openAfter: after.open,
+      resolved: resolved.total,
+      applied,
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    await warehouse?.close();
+    await sandbox.close();
+  }
+}
+
+async function approveAndApply(
+  warehouse: Warehouse,
+  config: PslinkConfig,
+  planId: string,
+  rules: readonly string[],
+  step: (label: string) => void,
+  print: (line?: string) => void,
+): Promise<number> {
+  const pending = await loadItems(warehouse, { planId, statuses: ["proposed"] });
+  const safe = pending.filter((item) => rules.includes(item.rule_id));
+  step(
+    `approving the safe subset as ${SANDBOX_STEWARD}: ${safe.length} items of rules ${rules.join(", ")}`,
+  );
+  if (safe.length === 0) return 0;
+  await decideItems({
+    warehouse,
+    config,
+    planId,
+    decision: "approve",
+    steward: SANDBOX_STEWARD,
+    reason: "demo: safe corrections",
+    itemKeys: safe.map((item) => item.item_key),
+    confirmBlastRadius: true,
+  });
+  step("applying approved items inside the write windows");
+  const result = await applyPlan({ warehouse, config, planId, actor: "demo" });
+  print(
+    `    applied ${result.applied}, failed ${result.failed}, stale ${result.stale}, waiting ${result.waiting}`,
+  );
+  return result.applied;
+}
+
+function printBiHelp(print: (line?: string) => void, file: string): void {
+  const shown = relative(process.cwd(), file);
+  print();
+  print(`The warehouse is ${shown}. Open it in a BI tool:`);
+  print(
+    `  DuckDB CLI: duckdb -readonly ${shown} "select * from marts.project_financials_monthly limit 20"`,
+  );
+  print(
+    "  Metabase:   add a DuckDB database (the MotherDuck DuckDB driver) with this file path, read-only",
+  );
+  print(`  Evidence:   a DuckDB source with filename: ${shown}`);
+}
+
+function stepPrinter(print: (line?: string) => void, started: number) {
+  return (label: string) => print(`[${seconds(Date.now() - started).padStart(6)}] ${label}`);
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+function failedStreams(
+  streams: readonly {
+    system: string;
+    stream: string;
+    status: string;
+    error?: { message: string };
+  }[],
+) {
+  return streams
+    .filter((s) => s.status === "failed")
+    .map((s) => `${s.system}.${s.stream}: ${s.error?.message ?? "failed"}`)
+    .join("; ");
+}

@@ -1,0 +1,253 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { main } from "../../cli/main.js";
+import { syncSources } from "../../extractors/sync-sources.js";
+import { planWritebacks } from "../../reverse-etl/plan-writebacks.js";
+import type { GroundTruth } from "../../sandbox/world/types.js";
+import { testModels } from "../../transform/index.js";
+import type { Warehouse } from "../../warehouse/warehouse.js";
+import { type WarehouseTarget, warehouseCases } from "../support/warehouses.js";
+import { expectedExceptions, warehouseExceptions } from "./ground-truth.js";
+import {
+  build,
+  dbtBuild,
+  type LandedSandbox,
+  landSandbox,
+  PROJECT_DIR,
+  snapshot,
+} from "./model-harness.js";
+import { expectedProjectFinancials } from "./project-financials-expected.js";
+
+/** Tables real dbt and the embedded runner must build identically (run time pinned by run_at). */
+const COMPARED = [
+  ...[
+    "legal_entity",
+    "customer",
+    "opportunity",
+    "contract",
+    "project",
+    "task",
+    "milestone",
+    "worker",
+  ],
+  ...[
+    "assignment",
+    "rate_card",
+    "time_entry",
+    "expense",
+    "invoice",
+    "invoice_line",
+    "accounting_period",
+  ],
+  "identity_map",
+]
+  .map((name) => `canonical.${name}`)
+  .concat([
+    "reconciliation.exceptions",
+    ...[
+      "project_financials_monthly",
+      "utilisation",
+      "unbilled_time_ageing",
+      "integration_health",
+      "exception_ageing",
+    ].map((name) => `marts.${name}`),
+  ]);
+
+describe.each(warehouseCases())("models on $kind (sandbox small)", (wc) => {
+  let target: WarehouseTarget;
+  let landed: LandedSandbox;
+  let wh: Warehouse;
+  let truth: GroundTruth;
+  let vars: Record<string, unknown>;
+  const dbtTables = new Map<string, string[]>();
+
+  beforeAll(async () => {
+    target = await wc.target();
+    landed = await landSandbox("small", target);
+    configPath = landed.configPath;
+    truth = landed.sandbox.world.groundTruth();
+    vars = { as_of_date: truth.as_of, run_at: "2026-01-01T00:00:00Z" };
+    // Real dbt first, on the landed data, while no connection of ours holds the DuckDB file.
+    await dbtBuild(target, vars);
+    wh = await wc.open(target);
+    for (const relation of COMPARED) dbtTables.set(relation, await snapshot(wh, relation));
+    await build(wh, vars, true);
+  }, 600_000);
+
+  afterAll(async () => {
+    await landed?.sandbox.close();
+  });
+
+  it("builds every canonical, reconciliation and mart table as dbt-core does, row for row", async () => {
+    for (const relation of COMPARED) {
+      const embedded = await snapshot(wh, relation);
+      expect({ relation, rows: embedded }).toEqual({ relation, rows: dbtTables.get(relation) });
+    }
+    expect(dbtTables.get("canonical.time_entry")?.length).toBeGreaterThan(1000);
+    const tested = await testModels({ warehouse: wh, projectDir: PROJECT_DIR, vars });
+    expect(tested.tests.filter((test) => test.status !== "pass").map((test) => test.name)).toEqual(
+      [],
+    );
+    expect(tested.tests.length).toBeGreaterThan(100);
+  });
+
+  it("finds exactly the ground truth's exceptions: rule, systems' ids, hours and amount", async () => {
+    const found = await warehouseExceptions(wh, "open");
+    expect(found).toEqual(expectedExceptions(truth));
+    expect(new Set(found.map((e) => e.rule_id)).size).toBe(15);
+  });
+
+  it("pslink reconcile summarises open exceptions and --json lists them with DESIGN's columns", async () => {
+    const summary = await cli(["reconcile"]);
+    expect(summary.code).toBe(0);
+    for (const rule of ["R01", "R08", "R15"])
+      expect(summary.out).toMatch(new RegExp(`^${rule}\\s`, "m"));
+    expect(summary.out).toContain(`${truth.entries.length} open exception(s)`);
+
+    const listed = await cli(["reconcile", "--json", "--rule", "r05,R07"]);
+    const rows = listed.out
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(rows.length).toBe(
+      truth.entries.filter((e) => e.rule_id === "R05" || e.rule_id === "R07").length,
+    );
+    for (const row of rows) {
+      expect(Object.keys(row).sort()).toEqual([...EXCEPTION_COLUMNS].sort());
+      expect(["R05", "R07"]).toContain(row.rule_id);
+      expect(typeof row.systems).toBe("object");
+    }
+    expect((await cli(["reconcile", "--min-age-days", "100000"])).out).toContain(
+      "no open exceptions",
+    );
+    expect((await cli(["reconcile", "--rule", "R99"])).code).toBe(2);
+  });
+
+  it("builds proposals the reverse-ETL planner accepts: none invalid, guards applied", async () => {
+    const planned = await planWritebacks({ warehouse: wh, config: landed.config });
+    expect(planned.invalid).toBe(0);
+    const items = await wh.query(
+      "select rule_id, object, operation, status from pslink.write_items where plan_id = $1",
+      [planned.planId],
+    );
+    const seen = new Set(items.map((i) => `${i.rule_id} ${i.object} ${i.operation} ${i.status}`));
+    for (const expected of [
+      "R01 timeBill create proposed",
+      "R15 timeBill adjustment_queue queued",
+      "R05 job create proposed",
+      "R09 users deactivate proposed",
+      "R10 users update proposed",
+      "R08 Account update proposed",
+    ]) {
+      expect([...seen]).toContain(expected);
+    }
+  });
+
+  it("ties project financials out to sums over the sandbox's own records", async () => {
+    const rows = await wh.query(
+      "select project_id, cast(month_start as varchar) as month, hours, cost_amount, billed_amount from marts.project_financials_monthly where project_id like 'project:kantata:%'",
+    );
+    const actual = new Map(
+      rows.map((r) => [
+        `${r.project_id}|${r.month}`,
+        [
+          Number(r.hours).toFixed(2),
+          Number(r.cost_amount).toFixed(2),
+          Number(r.billed_amount).toFixed(2),
+        ],
+      ]),
+    );
+    const expected = new Map(
+      [...expectedProjectFinancials(landed.sandbox.world)].map(([key, t]) => [
+        key,
+        [t.hours.toFixed(2), t.cost.toFixed(2), t.billed.toFixed(2)],
+      ]),
+    );
+    expect(actual.size).toBeGreaterThan(20);
+    expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(expected));
+  });
+
+  it("resolves exactly the fixed cases and keeps first_detected_at of the others", async () => {
+    const before = new Map(
+      (await wh.query("select exception_id, first_detected_at from reconciliation.exceptions")).map(
+        (r) => [String(r.exception_id), String(r.first_detected_at)],
+      ),
+    );
+    const beforeKeys = expectedExceptions(truth);
+    const fixed = landed.sandbox.world.fix({
+      caseIds: pickCases(truth, ["R01", "R03", "R05", "R08", "R10", "R12"]),
+    });
+    expect(fixed.length).toBe(6);
+    const after = landed.sandbox.world.groundTruth();
+    await sleep(3_000); // past the sync's safety lag, so the fixes fall inside its window
+    const summary = await syncSources(landed.config, {
+      warehouse: wh,
+      fullRefresh: true,
+      trigger: "test",
+    });
+    expect(summary.status).toBe("succeeded");
+    await build(wh, { ...vars, run_at: "2026-01-02T00:00:00Z" });
+
+    const afterKeys = new Set(expectedExceptions(after).map((e) => e.key));
+    const gone = beforeKeys.filter((e) => !afterKeys.has(e.key));
+    expect(gone.length).toBeGreaterThanOrEqual(fixed.length);
+    expect((await warehouseExceptions(wh, "resolved")).map((e) => e.key)).toEqual(
+      gone.map((e) => e.key),
+    );
+    expect(await warehouseExceptions(wh, "open")).toEqual(expectedExceptions(after));
+    const rows = await wh.query(
+      "select exception_id, status, first_detected_at, last_seen_at, resolved_at from reconciliation.exceptions",
+    );
+    for (const row of rows) {
+      const first = before.get(String(row.exception_id));
+      if (first !== undefined) expect(String(row.first_detected_at)).toBe(first);
+      if (row.status === "resolved") expect(row.resolved_at).not.toBeNull();
+      else expect(row.resolved_at).toBeNull();
+    }
+  });
+});
+
+/** DESIGN's columns of reconciliation.exceptions. */
+const EXCEPTION_COLUMNS = [
+  ...["exception_id", "rule_id", "severity", "domain", "canonical_id", "systems", "details"],
+  ...[
+    "amount_impact",
+    "currency",
+    "hours_impact",
+    "first_detected_at",
+    "last_seen_at",
+    "resolved_at",
+    "status",
+  ],
+];
+
+/** Runs the pslink CLI in-process with the test config; returns its exit code and stdout. */
+async function cli(args: readonly string[]): Promise<{ code: number; out: string }> {
+  let out = "";
+  const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
+  const quiet = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+  try {
+    const code = await main(["node", "pslink", "--config", configPath, ...args]);
+    return { code, out };
+  } finally {
+    spy.mockRestore();
+    quiet.mockRestore();
+    process.exitCode = undefined;
+  }
+}
+
+let configPath = "";
+
+/** One planted case id per rule, in the given rules' order. */
+function pickCases(truth: GroundTruth, rules: readonly string[]): string[] {
+  return rules.map((rule) => {
+    const entry = truth.entries.find(
+      (e) => e.rule_id === rule && !e.case_id.startsWith("unplanted:"),
+    );
+    if (!entry) throw new Error(`no planted ${rule} case in the ground truth`);
+    return entry.case_id;
+  });
+}
