@@ -34,6 +34,8 @@ export function writeSandboxConfig(handle: SandboxHandle, dir: string): WrittenS
   };
   // Loopback has no vendor quota: a budget this size keeps the sandbox from throttling syncs.
   const http = { requests_per_second: 1000, max_concurrency: 8 };
+  // The world's records were modified within the year before now: start there, not in 2000.
+  const start_date = new Date(Date.now() - 400 * 86_400_000).toISOString().slice(0, 10);
   const config = {
     version: 1,
     project: "pslink-sandbox",
@@ -49,6 +51,7 @@ export function writeSandboxConfig(handle: SandboxHandle, dir: string): WrittenS
           client_secret: ref("PSLINK_SANDBOX_SALESFORCE_CLIENT_SECRET"),
         },
         http,
+        start_date,
       },
       netsuite: {
         base_url: urls.netsuite,
@@ -65,11 +68,13 @@ export function writeSandboxConfig(handle: SandboxHandle, dir: string): WrittenS
         },
         max_rows_per_query: handle.limits.netsuiteMaxRowsPerQuery,
         http,
+        start_date,
       },
       kantata: {
         base_url: `${urls.kantata}/api/v1`,
         auth: { kind: "bearer", token: ref("PSLINK_SANDBOX_KANTATA_TOKEN") },
         http,
+        start_date,
       },
       workday: {
         base_url: urls.workday,
@@ -82,6 +87,7 @@ export function writeSandboxConfig(handle: SandboxHandle, dir: string): WrittenS
           password: ref("PSLINK_SANDBOX_WORKDAY_PASSWORD"),
         },
         http,
+        start_date,
       },
     },
     // The sandbox has no business hours: write windows open every hour for an hour (always

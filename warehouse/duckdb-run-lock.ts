@@ -1,7 +1,5 @@
-import fs from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
-import { join } from "node:path";
 import lockfile from "proper-lockfile";
 import { fatalError } from "../core/errors.js";
 import { logger } from "../core/logger.js";
@@ -12,18 +10,12 @@ import type { RunLock } from "./warehouse.js";
 const UPDATE_MS = 10_000;
 // Generous: a busy 2-core machine can stall the event loop for seconds during a heavy load.
 const STALE_MS = 60_000;
-const HOLDER_FILE = "holder.json";
 
 /**
- * proper-lockfile removes its lock directory with rmdir, which refuses a directory that holds
- * holder.json; removing it whole keeps release, stale takeover and exit cleanup working.
+ * Who holds a lock is written beside its directory, not inside it: proper-lockfile refreshes the
+ * directory's mtime and treats any other change to it as a compromised lock.
  */
-const lockFs = {
-  ...fs,
-  rmdir: (path: fs.PathLike, callback: (error: NodeJS.ErrnoException | null) => void) =>
-    fs.rm(path, { recursive: true }, callback),
-  rmdirSync: (path: fs.PathLike) => fs.rmSync(path, { recursive: true }),
-};
+const holderFile = (lockPath: string) => `${lockPath}.holder.json`;
 
 const memoryLocks = new Map<string, RunLockHolder>();
 /** Lock directories this process holds right now. */
@@ -31,7 +23,8 @@ const heldHere = new Set<string>();
 
 /**
  * Takes a run lock beside a DuckDB file: the directory `<db>.<name>.lock` (proper-lockfile, so it
- * works across processes) holding `holder.json` with {pid, host, command, since}.
+ * works across processes), with `<db>.<name>.lock.holder.json` beside it naming {pid, host,
+ * command, since}.
  */
 export async function acquireDuckdbLock(
   databasePath: string,
@@ -42,19 +35,19 @@ export async function acquireDuckdbLock(
   const lockPath = `${databasePath}.${slug(name)}.lock`;
   const holder = currentHolder(command);
   const release = await lockOrExplain(lockPath, name, true);
-  await writeFile(join(lockPath, HOLDER_FILE), `${JSON.stringify(holder)}\n`);
+  await writeFile(holderFile(lockPath), `${JSON.stringify(holder)}\n`);
   heldHere.add(lockPath);
   return {
     name,
     release: async () => {
       heldHere.delete(lockPath);
+      const ours = (await readHolder(lockPath))?.pid === process.pid;
+      if (ours) await rm(holderFile(lockPath), { force: true });
       await release().catch(async (error: unknown) => {
-        // A compromised lock (its refresh was late) is no longer tracked by proper-lockfile,
-        // but its directory is still ours: remove it so the next run can take the lock.
+        // A compromised lock (its refresh was late) is no longer tracked by proper-lockfile;
+        // if no other process has taken it over, its directory is still ours: remove it.
         logger.warn({ err: error, lock: name }, "run lock was compromised; removing it");
-        if ((await readHolder(lockPath))?.pid === process.pid) {
-          await rm(lockPath, { recursive: true, force: true });
-        }
+        if (ours) await rm(lockPath, { recursive: true, force: true });
       });
     },
   };
@@ -72,7 +65,6 @@ async function lockOrExplain(
       stale: STALE_MS,
       update: UPDATE_MS,
       retries: 0,
-      fs: lockFs,
       onCompromised: (error) => logger.warn({ err: error, lock: name }, "run lock compromised"),
     });
   } catch (error) {
@@ -98,7 +90,7 @@ async function lockOrExplain(
 
 async function readHolder(lockPath: string): Promise<RunLockHolder | undefined> {
   try {
-    return JSON.parse(await readFile(join(lockPath, HOLDER_FILE), "utf8")) as RunLockHolder;
+    return JSON.parse(await readFile(holderFile(lockPath), "utf8")) as RunLockHolder;
   } catch {
     return undefined;
   }

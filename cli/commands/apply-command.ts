@@ -1,5 +1,7 @@
 import type { Command } from "commander";
 import { configError } from "../../core/errors.js";
+import { applyRunFailure, reportApplyRun } from "../../orchestration/events/index.js";
+import { addPipesOption, withPipes } from "../../orchestration/pipes/index.js";
 import { applyPlan } from "../../reverse-etl/apply-plan.js";
 import { operator, withGovernedWarehouse } from "../../reverse-etl/governed-session.js";
 import { configFrom, print } from "../program.js";
@@ -9,12 +11,12 @@ interface ApplyCommandOptions {
   overrideWindow?: boolean;
   as?: string;
   reason?: string;
+  pipes?: boolean;
 }
 
 /** `pslink apply`: writes approved items to their targets inside their write windows. */
 export function registerApplyCommand(program: Command): void {
-  program
-    .command("apply")
+  addPipesOption(program.command("apply"))
     .description("write approved items to their target systems (only inside each target's window)")
     .option("--plan <id>", "only this plan's items")
     .option("--override-window", "write outside the window (needs --as and --reason; audited)")
@@ -24,31 +26,40 @@ export function registerApplyCommand(program: Command): void {
       if (options.overrideWindow && (!options.as || !options.reason)) {
         throw configError("--override-window needs --as STEWARD and --reason TEXT");
       }
-      await withGovernedWarehouse(configFrom(command), async (warehouse, config) => {
-        const result = await applyPlan({
-          warehouse,
-          config,
-          actor: options.as ?? operator(),
-          ...(options.plan ? { planId: options.plan } : {}),
-          ...(options.overrideWindow && options.as && options.reason
-            ? { overrideWindow: { steward: options.as, reason: options.reason } }
-            : {}),
-        });
-        const targets = Object.entries(result.targets);
-        if (targets.length === 0) print("nothing approved to apply");
-        for (const [target, report] of targets) {
-          const ends = Object.entries(report.ends)
-            .map(([end, n]) => `${n} ${end}`)
-            .join(", ");
-          const window = report.overriddenBy
-            ? `window overridden by ${report.overriddenBy}`
-            : report.window.summary;
-          print(
-            `${target}: ${ends || "nothing written"}${report.waiting ? `, ${report.waiting} waiting` : ""} — ${window}`,
-          );
-          if (report.error) print(`  ${report.error}`);
-        }
-        if (result.failed > 0) process.exitCode = 1;
-      });
+      await withPipes(
+        async ({ emit, session }) => {
+          await withGovernedWarehouse(configFrom(command), async (warehouse, config) => {
+            const started = Date.now();
+            const result = await applyPlan({
+              warehouse,
+              config,
+              actor: options.as ?? operator(),
+              ...(options.plan ? { planId: options.plan } : {}),
+              ...(options.overrideWindow && options.as && options.reason
+                ? { overrideWindow: { steward: options.as, reason: options.reason } }
+                : {}),
+            });
+            const targets = Object.entries(result.targets);
+            if (targets.length === 0) print("nothing approved to apply");
+            for (const [target, report] of targets) {
+              const ends = Object.entries(report.ends)
+                .map(([end, n]) => `${n} ${end}`)
+                .join(", ");
+              const window = report.overriddenBy
+                ? `window overridden by ${report.overriddenBy}`
+                : report.window.summary;
+              print(
+                `${target}: ${ends || "nothing written"}${report.waiting ? `, ${report.waiting} waiting` : ""} — ${window}`,
+              );
+              if (report.error) print(`  ${report.error}`);
+            }
+            if (session) reportApplyRun(result, emit, Date.now() - started);
+            const failure = session ? applyRunFailure(result) : undefined;
+            if (failure) throw failure;
+            if (result.failed > 0) process.exitCode = 1;
+          });
+        },
+        { pipes: options.pipes === true },
+      );
     });
 }

@@ -1,5 +1,8 @@
 import type { Command } from "commander";
+import { listModelAssets, reportBuildToPipes } from "../../orchestration/events/index.js";
+import { addPipesOption, withPipes } from "../../orchestration/pipes/index.js";
 import { buildModels } from "../../transform/index.js";
+import { defaultProjectDir } from "../../transform/project/default-project-dir.js";
 import { buildSummary, formatEvent } from "../../transform/run/run-log.js";
 import {
   type TransformCliOptions,
@@ -8,29 +11,46 @@ import {
 } from "../../transform/run/transform-cli-options.js";
 import { configFrom, print } from "../program.js";
 
+type BuildCommandOptions = TransformCliOptions & {
+  fullRefresh?: boolean;
+  pipes?: boolean;
+  listAssets?: boolean;
+};
+
 /** `pslink build`: builds the dbt models in the configured warehouse. */
 export function registerBuildCommand(program: Command): void {
   transformOptions(
-    program
-      .command("build")
+    addPipesOption(program.command("build"))
       .description(
         "build the dbt models (models/ beside pslink, or --project-dir) in the warehouse",
       )
-      .option("--full-refresh", "rebuild incremental models from scratch"),
-  ).action(async (options: TransformCliOptions & { fullRefresh?: boolean }, command: Command) => {
-    const config = configFrom(command);
-    await withWarehouse(config, async (warehouse, shared) => {
-      const result = await buildModels({
-        ...shared(options),
-        warehouse,
-        fullRefresh: options.fullRefresh === true,
-        onEvent: (event) => {
-          const line = formatEvent(event);
-          if (line) print(line);
-        },
-      });
-      for (const line of buildSummary(result)) print(line);
-      if (!result.ok) process.exitCode = 1;
-    });
+      .option("--full-refresh", "rebuild incremental models from scratch")
+      .option("--list-assets", "print the models build writes and their checks as JSON, and exit"),
+  ).action(async (options: BuildCommandOptions, command: Command) => {
+    if (options.listAssets) {
+      const projectDir = options.projectDir ?? defaultProjectDir();
+      const kind = configFrom(command).warehouse.kind;
+      return print(JSON.stringify({ assets: await listModelAssets({ projectDir, kind }) }));
+    }
+    await withPipes(
+      async ({ emit, session }) => {
+        await withWarehouse(configFrom(command), async (warehouse, shared) => {
+          const result = await buildModels({
+            ...shared(options),
+            warehouse,
+            fullRefresh: options.fullRefresh === true,
+            onEvent: (event) => {
+              const line = formatEvent(event);
+              if (line) print(line);
+            },
+          });
+          for (const line of buildSummary(result)) print(line);
+          // Under Dagster: one materialization per model, the reconciliation check, failures as the error.
+          if (session) await reportBuildToPipes(warehouse, result, emit, session.extras);
+          if (!result.ok) process.exitCode = 1;
+        });
+      },
+      { pipes: options.pipes === true },
+    );
   });
 }

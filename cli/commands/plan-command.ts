@@ -1,5 +1,7 @@
 import type { Command } from "commander";
 import { configError } from "../../core/errors.js";
+import { reportPlanRun } from "../../orchestration/events/index.js";
+import { addPipesOption, withPipes } from "../../orchestration/pipes/index.js";
 import { collect, operator, withGovernedWarehouse } from "../../reverse-etl/governed-session.js";
 import { loadItems, loadPlan } from "../../reverse-etl/plan-store.js";
 import { planWritebacks } from "../../reverse-etl/plan-writebacks.js";
@@ -9,29 +11,35 @@ import { configFrom, print } from "../program.js";
 
 /** `pslink plan`: builds a write plan from the proposals; `plan show ID`, `plan verify`. */
 export function registerPlanCommand(program: Command): void {
-  const plan = program
-    .command("plan")
+  const plan = addPipesOption(program.command("plan"))
     .description("diff the proposals against the targets and store a write plan for stewards")
-    .action(async (_options, command: Command) => {
-      await withGovernedWarehouse(configFrom(command), async (warehouse, config) => {
-        const result = await planWritebacks({ warehouse, config, actor: operator() });
-        print(
-          `proposals read from ${result.relations.length} relation(s): ${result.relations.join(", ") || "(none)"}`,
-        );
-        print(
-          `  unchanged ${result.unchanged}, already planned ${result.alreadyPlanned}, invalid ${result.invalid}`,
-        );
-        if (result.planId === null) {
-          print("nothing to write: no plan stored");
-          return;
-        }
-        const counts = Object.entries(result.counts)
-          .map(([status, n]) => `${n} ${status}`)
-          .join(", ");
-        print(`plan ${result.planId}: ${counts}`);
-        if (result.status === "held") print(`HELD: ${result.heldReason ?? ""}`);
-        print(`review it with: pslink plan show ${result.planId}`);
-      });
+    .action(async (options: { pipes?: boolean }, command: Command) => {
+      await withPipes(
+        async ({ emit, session }) => {
+          await withGovernedWarehouse(configFrom(command), async (warehouse, config) => {
+            const started = Date.now();
+            const result = await planWritebacks({ warehouse, config, actor: operator() });
+            if (session) reportPlanRun(result, emit, Date.now() - started);
+            print(
+              `proposals read from ${result.relations.length} relation(s): ${result.relations.join(", ") || "(none)"}`,
+            );
+            print(
+              `  unchanged ${result.unchanged}, already planned ${result.alreadyPlanned}, invalid ${result.invalid}`,
+            );
+            if (result.planId === null) {
+              print("nothing to write: no plan stored");
+              return;
+            }
+            const counts = Object.entries(result.counts)
+              .map(([status, n]) => `${n} ${status}`)
+              .join(", ");
+            print(`plan ${result.planId}: ${counts}`);
+            if (result.status === "held") print(`HELD: ${result.heldReason ?? ""}`);
+            print(`review it with: pslink plan show ${result.planId}`);
+          });
+        },
+        { pipes: options.pipes === true },
+      );
     });
   plan
     .command("show <plan-id>")

@@ -1,0 +1,120 @@
+import type { Command } from "commander";
+import { configError, describeError } from "../../core/errors.js";
+import { logger } from "../../core/logger.js";
+import type { StreamRunResult } from "../../extractors/engine/sync-events.js";
+import { syncSources } from "../../extractors/sync-sources.js";
+import { reportSyncToPipes, syncAssetCatalog } from "../../orchestration/events/index.js";
+import { addPipesOption, withPipes } from "../../orchestration/pipes/index.js";
+import { configFrom, print } from "../program.js";
+import { syncProgress } from "./sync-progress.js";
+
+interface SyncCommandOptions {
+  source?: string[];
+  stream?: string[];
+  fullRefresh?: boolean;
+  batchRows?: string;
+  pipes?: boolean;
+  listAssets?: boolean;
+}
+
+/** `pslink sync`: incremental extract and load of the configured sources. */
+export function registerSyncCommand(program: Command): void {
+  addPipesOption(program.command("sync"))
+    .description("extract the configured sources incrementally into the warehouse")
+    .option(
+      "-s, --source <system...>",
+      "only these systems (salesforce, netsuite, kantata, workday)",
+    )
+    .option("-t, --stream <name...>", "only these streams (name or system.name)")
+    .option("--full-refresh", "re-read every stream whole and run the delete scans")
+    .option("--batch-rows <n>", "records per committed batch (one transaction each)")
+    .option("--list-assets", "print the tables sync writes and their checks as JSON, and exit")
+    .action(async (options: SyncCommandOptions, command: Command) => {
+      const config = configFrom(command);
+      if (options.listAssets) {
+        const configured = Object.entries(config.sources)
+          .filter(([, source]) => source !== undefined)
+          .map(([name]) => name);
+        return print(JSON.stringify({ assets: syncAssetCatalog(configured) }));
+      }
+      const progress = syncProgress(logger.child({ job: "sync" }), process.stderr.isTTY === true);
+      let summary: Awaited<ReturnType<typeof syncSources>>;
+      try {
+        summary = await withPipes(
+          async ({ emit, session }) => {
+            const run = await syncSources(config, {
+              sources: options.source,
+              streams: options.stream,
+              fullRefresh: options.fullRefresh ?? false,
+              batchRows:
+                options.batchRows === undefined ? undefined : positiveInt(options.batchRows),
+              onEvent: progress.onEvent,
+              trigger: session ? "dagster" : "cli",
+            });
+            // Under Dagster: one materialization per table written, the checks, and failed streams as the error.
+            if (session) await reportSyncToPipes(config, run, emit, session.extras);
+            return run;
+          },
+          { pipes: options.pipes === true },
+        );
+      } finally {
+        progress.stop();
+      }
+      printSummary(summary.streams);
+      const failed = summary.streams.filter((stream) => stream.status === "failed");
+      if (failed.length > 0) {
+        print();
+        print(`${failed.length} stream(s) failed (run ${summary.runId}):`);
+        for (const stream of failed)
+          print(
+            `  ${stream.system}.${stream.stream}: ${describeError(stream.error).replace(/\n/g, "\n    ")}`,
+          );
+        process.exitCode = 1;
+      }
+    });
+}
+
+function positiveInt(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw configError(`--batch-rows must be a positive integer, got "${text}"`);
+  return value;
+}
+
+function printSummary(streams: readonly StreamRunResult[]): void {
+  const header = [
+    "stream",
+    "mode",
+    "new",
+    "changed",
+    "deleted",
+    "quarantined",
+    "pages",
+    "requests",
+    "seconds",
+    "status",
+  ];
+  const rows = streams.map((s) => [
+    `${s.system}.${s.stream}`,
+    s.mode,
+    String(s.newRows),
+    String(s.changedRows),
+    String(s.deletedRows),
+    String(s.quarantinedRows),
+    String(s.pages),
+    String(s.requests),
+    (s.durationMs / 1000).toFixed(1),
+    s.status,
+  ]);
+  const widths = header.map((title, i) =>
+    Math.max(title.length, ...rows.map((row) => (row[i] ?? "").length)),
+  );
+  const render = (cells: string[]) =>
+    cells
+      .map((cell, i) =>
+        i === 0 || i === 1 || i === 9 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0),
+      )
+      .join("  ");
+  print(render(header));
+  for (const row of rows) print(render(row));
+}

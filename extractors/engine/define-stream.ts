@@ -1,0 +1,87 @@
+import type { z } from "zod";
+import { configError } from "../../core/errors.js";
+import type { ColumnSpec } from "../../warehouse/warehouse.js";
+import { type FieldMeta, fieldMeta } from "./fields.js";
+
+/**
+ * A stream as data (Singer SDK / Airbyte vocabulary): what to ask for and how to read it.
+ * `R` is the system's request shape (a Salesforce object, a SuiteQL table, a Kantata path);
+ * paging, auth, retries, state and batching belong to the engine and the system's defaults.
+ */
+export interface StreamDefinition<R = unknown> {
+  /** Stream and table name (`raw_<system>.<name>`, `src_<system>.<name>`, lower-cased). */
+  readonly name: string;
+  /** Field(s) identifying a record. */
+  readonly primaryKey: readonly string[];
+  /** Field holding the last-modified timestamp; null for streams re-read whole every run. */
+  readonly cursor: string | null;
+  /** Loose object schema: declared fields become typed columns, unknown fields are drift. */
+  readonly schema: z.ZodObject;
+  /** The system-specific request. */
+  readonly request: R;
+  /** Where records sit in a response, when it differs from the system's default. */
+  readonly select?: string;
+  /** How far each incremental window reaches back before the committed cursor (ms). */
+  readonly lookback: number;
+  /** Vendor documentation page this stream follows. */
+  readonly docs: string;
+}
+
+export type StreamInput<R> = Omit<StreamDefinition<R>, "primaryKey" | "lookback"> & {
+  primaryKey: string | readonly string[];
+  lookback?: number;
+};
+
+/** Default lookback: late and back-dated records within this span are still caught. */
+export const DEFAULT_LOOKBACK_MS = 10 * 60_000;
+
+/** Declares a stream; checks the declaration against itself so mistakes fail at load time. */
+export function defineStream<R>(input: StreamInput<R>): StreamDefinition<R> {
+  const primaryKey = typeof input.primaryKey === "string" ? [input.primaryKey] : input.primaryKey;
+  const shape = input.schema.shape;
+  for (const field of [...primaryKey, ...(input.cursor ? [input.cursor] : [])]) {
+    if (!(field in shape)) {
+      throw configError(`stream ${input.name}: field "${field}" is not in its schema`);
+    }
+  }
+  return { ...input, primaryKey, lookback: input.lookback ?? DEFAULT_LOOKBACK_MS };
+}
+
+/** Declared field names, in schema order. */
+export function declaredFields(stream: StreamDefinition): string[] {
+  return Object.keys(stream.schema.shape);
+}
+
+/** `AccountId` → `account_id`, `Employee_ID` → `employee_id`: warehouse column names. */
+export function columnName(field: string): string {
+  return field
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+    .replace(/[^A-Za-z0-9]+/g, "_")
+    .toLowerCase();
+}
+
+/** The typed columns a stream's schema declares (current-state table layout). */
+export function declaredColumns(stream: StreamDefinition): ColumnSpec[] {
+  return declaredFields(stream).map((field) => ({
+    name: columnName(field),
+    type: fieldMetaOf(stream, field).column,
+    nullable: !stream.primaryKey.includes(field),
+  }));
+}
+
+/** How a declared field lands: its column type and value conversion. */
+export function fieldMetaOf(stream: StreamDefinition, field: string): FieldMeta {
+  const label = `${stream.name}.${field}`;
+  let current: z.core.$ZodType = stream.schema.shape[field] as z.ZodType;
+  for (;;) {
+    const meta = fieldMeta.get(current as z.ZodType);
+    if (meta) return meta;
+    const def = current._zod.def;
+    if (def.type === "optional" || def.type === "nullable" || def.type === "default") {
+      current = (def as z.core.$ZodOptionalDef).innerType;
+      continue;
+    }
+    throw configError(`${label}: declare the field with a helper from extractors/engine/fields.ts`);
+  }
+}

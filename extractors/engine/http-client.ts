@@ -1,0 +1,192 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import got, { RequestError } from "got";
+import type { SourceHttpConfig } from "../../core/config/index.js";
+import { fatalError, PslinkError, transientError } from "../../core/errors.js";
+import { redact } from "../../core/secret.js";
+import type { SystemName } from "../../sandbox/world/types.js";
+import type { RateBudget } from "./rate-budget.js";
+import { actionForStatus, backoffMs, RETRYABLE_CODES } from "./retry-policy.js";
+import type { StreamMetrics } from "./source.js";
+
+export interface HttpRequest {
+  method?: "GET" | "POST" | "PATCH" | "PUT";
+  url: string;
+  headers?: Record<string, string>;
+  /** JSON body. */
+  json?: unknown;
+  /** Form-encoded body (token endpoints). */
+  form?: Record<string, string>;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** Sends one request without auth or retries (what authenticators fetch tokens with). */
+export type Send = (request: HttpRequest) => Promise<HttpResponse>;
+
+/** A system's auth: headers per request, refreshed after a 401. */
+export interface Authenticator {
+  headers(request: HttpRequest, send: Send): Promise<Record<string, string>>;
+  invalidate(): void;
+}
+
+export interface HttpClientOptions {
+  system: SystemName;
+  http: SourceHttpConfig;
+  budget: RateBudget;
+  auth: Authenticator;
+  /** Pulls the vendor's error message out of an error body (never the request). */
+  describeBody?: (body: string) => string | undefined;
+}
+
+/** Thrown for a response the caller must interpret (4xx other than 401/408/429). */
+export class HttpStatusError extends PslinkError {
+  readonly status: number;
+  readonly body: string;
+  constructor(message: string, status: number, body: string, hint?: string) {
+    super(status === 403 ? "config" : "fatal", message, { hint, details: { status } });
+    this.status = status;
+    this.body = redact(body);
+  }
+}
+
+/** Masks a URL for messages: origin and path only, query values are never printed. */
+export function maskUrl(url: string): string {
+  const parsed = URL.parse(url);
+  if (!parsed) return "(invalid url)";
+  return `${parsed.origin}${parsed.pathname}${parsed.search ? "?…" : ""}`;
+}
+
+/**
+ * got-based client with retries (exponential backoff + jitter on 429/5xx/timeouts/network
+ * errors, `Retry-After` honoured), auth refresh on 401 and the tenant's shared rate budget.
+ */
+export class SourceHttpClient {
+  readonly #options: HttpClientOptions;
+
+  constructor(options: HttpClientOptions) {
+    this.#options = options;
+  }
+
+  /** Sends a request and parses its JSON body; malformed or truncated bodies are retried. */
+  async json<T>(request: HttpRequest, metrics?: StreamMetrics): Promise<T> {
+    return this.#attempts(request, metrics, (response) => {
+      try {
+        return JSON.parse(response.body) as T;
+      } catch (cause) {
+        throw transientError(`${this.#label(request)} returned a malformed or truncated body`, {
+          cause,
+        });
+      }
+    });
+  }
+
+  /** Sends a request and returns the raw successful response. */
+  async send(request: HttpRequest, metrics?: StreamMetrics): Promise<HttpResponse> {
+    return this.#attempts(request, metrics, (response) => response);
+  }
+
+  /** Sends once through the budget, no auth, no retries (token endpoints). */
+  readonly plain: Send = (request) =>
+    this.#options.budget.run(() => transport(request, this.#options.http.timeout));
+
+  async #attempts<T>(
+    request: HttpRequest,
+    metrics: StreamMetrics | undefined,
+    parse: (response: HttpResponse) => T,
+  ): Promise<T> {
+    const { http, auth, budget } = this.#options;
+    let reauthenticated = false;
+    let lastReason = "";
+    for (let attempt = 1; attempt <= http.max_attempts; attempt++) {
+      let waitMs: number | undefined;
+      try {
+        const headers = await auth.headers(request, this.plain);
+        const authed = { ...request, headers: { ...request.headers, ...headers } };
+        if (metrics) metrics.requests += 1;
+        const response = await budget.run(() => transport(authed, http.timeout));
+        const action = actionForStatus(response.status, response.headers);
+        switch (action.kind) {
+          case "done":
+            return parse(response);
+          case "reauthenticate":
+            if (reauthenticated)
+              throw this.#statusError(
+                request,
+                response,
+                "check the credentials in pslink.yml / .env",
+              );
+            reauthenticated = true;
+            auth.invalidate();
+            attempt -= 1;
+            continue;
+          case "retry":
+            lastReason = action.reason;
+            waitMs = action.waitMs;
+            break;
+          case "fail":
+            throw this.#statusError(request, response);
+        }
+      } catch (error) {
+        if (error instanceof PslinkError && error.kind !== "transient") throw error;
+        if (error instanceof PslinkError) lastReason = error.message;
+        else if (isRetryableNetworkError(error))
+          lastReason = `network error (${networkCode(error)})`;
+        else throw fatalError(`${this.#label(request)} failed`, { cause: error });
+      }
+      if (attempt < http.max_attempts) await sleep(waitMs ?? backoffMs(attempt, http));
+    }
+    throw transientError(
+      `${this.#label(request)} still failing after ${http.max_attempts} attempts: ${lastReason}`,
+      {
+        hint: `the ${this.#options.system} API is unavailable or throttling; rerun later or raise sources.${this.#options.system}.http.max_attempts`,
+      },
+    );
+  }
+
+  #statusError(request: HttpRequest, response: HttpResponse, hint?: string): HttpStatusError {
+    const vendor = this.#options.describeBody?.(response.body);
+    return new HttpStatusError(
+      `${this.#label(request)} returned ${response.status}${vendor ? `: ${vendor}` : ""}`,
+      response.status,
+      response.body,
+      hint,
+    );
+  }
+
+  #label(request: HttpRequest): string {
+    return `${this.#options.system} ${request.method ?? "GET"} ${maskUrl(request.url)}`;
+  }
+}
+
+async function transport(request: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
+  const response = await got(request.url, {
+    method: request.method ?? "GET",
+    headers: request.headers,
+    json: request.json,
+    form: request.form,
+    timeout: { request: timeoutMs },
+    retry: { limit: 0 },
+    throwHttpErrors: false,
+    followRedirect: false,
+    responseType: "text",
+  });
+  return { status: response.statusCode, headers: response.headers, body: response.body };
+}
+
+function isRetryableNetworkError(error: unknown): boolean {
+  if (error instanceof RequestError)
+    return error.name === "TimeoutError" || RETRYABLE_CODES.has(error.code);
+  return false;
+}
+
+function networkCode(error: unknown): string {
+  return error instanceof RequestError
+    ? error.name === "TimeoutError"
+      ? "timeout"
+      : error.code
+    : "unknown";
+}

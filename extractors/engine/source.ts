@@ -1,0 +1,63 @@
+import type { SystemName } from "../../sandbox/world/types.js";
+import type { StreamDefinition } from "./define-stream.js";
+
+/** A closed extraction window `[fromMs, toMs)`; `full` means a whole-stream (key) scan. */
+export interface ExtractWindow {
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly full: boolean;
+}
+
+/** Counters a stream's HTTP traffic adds to (reported in `pslink.run_streams`). */
+export interface StreamMetrics {
+  requests: number;
+  pages: number;
+}
+
+/** One page of records as the source sent them. */
+export interface Page {
+  readonly records: readonly unknown[];
+  /**
+   * Everything modified before this instant has now been delivered. Omitted when records come
+   * oldest first, where the newest record's cursor is the watermark.
+   */
+  readonly watermarkMs?: number;
+}
+
+/** A stream bound to its system's defaults (base URL, auth, paginator, error handling). */
+export interface StreamHandle {
+  readonly system: SystemName;
+  readonly definition: StreamDefinition;
+  /** Envelope fields the system adds to every record (not drift): Salesforce `attributes`. */
+  readonly ignoredFields?: readonly string[];
+  /** Zone the system's local timestamps are written in (NetSuite's account time zone). */
+  readonly timeZone?: string;
+  /** The source cannot filter by cursor (e.g. Workday REST): every run reads the whole stream. */
+  readonly fullScanOnly?: boolean;
+  /** Records modified in the window, oldest first, a page at a time. */
+  pages(window: ExtractWindow, metrics: StreamMetrics): AsyncIterable<Page>;
+  /** Systems with a delete feed: keys deleted in the window, when the feed reaches back that far. */
+  readonly deletes?: DeleteFeed;
+}
+
+export interface DeleteFeed {
+  /** How far back the feed keeps history (ms); older windows fall back to a key scan. */
+  readonly historyMs: number;
+  deletedKeys(window: ExtractWindow, metrics: StreamMetrics): AsyncIterable<readonly string[]>;
+}
+
+/** Per-stream settings from `sources.<system>.streams.<name>`. */
+export interface StreamSettings {
+  readonly enabled: boolean;
+  readonly lookback?: number;
+  readonly delete_scan_every?: number;
+}
+
+/** A configured source system, ready to extract. */
+export interface OpenSource {
+  readonly system: SystemName;
+  readonly streams: readonly StreamHandle[];
+  /** The initial value of every cursor: where a first sync starts reading. */
+  readonly startMs: number;
+  settings(stream: string): StreamSettings;
+}

@@ -1,0 +1,151 @@
+import { asPslinkError } from "../../core/errors.js";
+import { type Batch, BatchWriter } from "../../loaders/batch-writer.js";
+import { ensureLandingTables } from "../../loaders/ensure-landing-tables.js";
+import { landingLayout } from "../../loaders/landing-layout.js";
+import { clearSeenKeys, softDeleteKeys, softDeleteUnseen } from "../../loaders/soft-deletes.js";
+import {
+  readStreamState,
+  type StreamCursor,
+  writeStreamState,
+} from "../../loaders/stream-state-store.js";
+import type { Warehouse } from "../../warehouse/warehouse.js";
+import { BatchCollector } from "./batch-collector.js";
+import { planWindow } from "./plan-window.js";
+import { readAhead } from "./read-ahead.js";
+import type { OpenSource, StreamHandle, StreamMetrics } from "./source.js";
+import type { StreamRunResult, SyncEventHandler } from "./sync-events.js";
+import { sqlTimestamp } from "./timestamps.js";
+
+export interface StreamRunContext {
+  readonly wh: Warehouse;
+  readonly source: OpenSource;
+  readonly runId: string;
+  /** Window end for every stream of the run (start of run minus the safety lag). */
+  readonly windowEndMs: number;
+  readonly fullRefresh: boolean;
+  readonly batchRows: number;
+  readonly onEvent: SyncEventHandler;
+}
+
+/**
+ * Extracts one stream into the warehouse: plans the window from committed state, commits
+ * bounded batches (cursor advanced with each), then applies deletes. Never throws: a failure is
+ * returned in the result so the run's other streams carry on.
+ */
+export async function runStream(
+  ctx: StreamRunContext,
+  handle: StreamHandle,
+): Promise<StreamRunResult> {
+  const started = Date.now();
+  const { definition } = handle;
+  const layout = landingLayout(handle.system, definition);
+  const metrics: StreamMetrics = { requests: 0, pages: 0 };
+  const result: StreamRunResult = {
+    system: handle.system,
+    stream: definition.name,
+    mode: "incremental",
+    status: "succeeded",
+    newRows: 0,
+    changedRows: 0,
+    deletedRows: 0,
+    quarantinedRows: 0,
+    recordsRead: 0,
+    pages: 0,
+    requests: 0,
+    durationMs: 0,
+    cursorBefore: null,
+    cursorAfter: null,
+    driftFields: [],
+  };
+  try {
+    await ensureLandingTables(ctx.wh, layout);
+    const state = await readStreamState(ctx.wh, handle.system, definition.name);
+    result.cursorBefore = state.cursorMs;
+    result.cursorAfter = state.cursorMs;
+    const window = planWindow({
+      handle,
+      state,
+      settings: ctx.source.settings(definition.name),
+      startMs: ctx.source.startMs,
+      windowEndMs: ctx.windowEndMs,
+      fullRefresh: ctx.fullRefresh,
+    });
+    result.mode = window.full ? "full" : "incremental";
+    ctx.onEvent({
+      type: "stream-started",
+      system: handle.system,
+      stream: definition.name,
+      mode: result.mode,
+      ...window,
+    });
+    if (window.full) await clearSeenKeys(ctx.wh, layout);
+
+    const writer = new BatchWriter(ctx.wh, layout, ctx.runId);
+    const collector = new BatchCollector(handle, state, window);
+    let committed: StreamCursor = state;
+    const commit = async (batch: Batch) => {
+      const counts = await writer.commit(batch);
+      committed = batch.cursor;
+      result.newRows += counts.newRows;
+      result.changedRows += counts.changedRows;
+      result.quarantinedRows += counts.quarantinedRows;
+      result.driftFields.push(...batch.drift.map((d) => d.field));
+      result.cursorAfter = batch.cursor.cursorMs;
+      const rows = batch.good.length + batch.bad.length;
+      ctx.onEvent({
+        type: "batch-committed",
+        system: handle.system,
+        stream: definition.name,
+        rows,
+        totalRows: result.newRows + result.changedRows,
+        pages: metrics.pages,
+        requests: metrics.requests,
+      });
+    };
+    for await (const page of readAhead(handle.pages(window, metrics))) {
+      metrics.pages += 1;
+      result.recordsRead += page.records.length;
+      collector.add(page);
+      if (collector.size >= ctx.batchRows) await commit(collector.take());
+    }
+    if (collector.size > 0) await commit(collector.take());
+
+    const deleted =
+      handle.deletes && !window.full ? await collectDeleted(handle, window, metrics) : [];
+    const final: StreamCursor = {
+      cursorMs:
+        definition.cursor === null
+          ? null
+          : Math.max(committed.cursorMs ?? window.toMs, window.toMs),
+      lastScanMs: window.full ? ctx.windowEndMs : committed.lastScanMs,
+    };
+    const now = sqlTimestamp(Date.now());
+    result.deletedRows = await ctx.wh.transaction(async (tx) => {
+      const marked = window.full
+        ? await softDeleteUnseen(tx, ctx.wh, layout, ctx.runId, now)
+        : await softDeleteKeys(tx, ctx.wh, layout, ctx.runId, deleted, now);
+      await writeStreamState(tx, ctx.wh, layout, final, ctx.runId, now);
+      return marked;
+    });
+    result.cursorAfter = final.cursorMs;
+  } catch (error) {
+    result.status = "failed";
+    result.error = asPslinkError(error);
+  }
+  result.pages = metrics.pages;
+  result.requests = metrics.requests;
+  result.durationMs = Date.now() - started;
+  ctx.onEvent({ type: "stream-finished", result });
+  return result;
+}
+
+async function collectDeleted(
+  handle: StreamHandle,
+  window: { fromMs: number; toMs: number; full: boolean },
+  metrics: StreamMetrics,
+): Promise<string[]> {
+  const keys: string[] = [];
+  if (!handle.deletes) return keys;
+  for await (const chunk of handle.deletes.deletedKeys(window, metrics)) keys.push(...chunk);
+  return keys;
+}

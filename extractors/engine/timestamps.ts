@@ -1,0 +1,85 @@
+/**
+ * Vendor timestamps → epoch milliseconds, and back into the literals each API filters with.
+ * Salesforce sends `2026-05-07T22:07:19.000+0000`, Kantata ISO 8601, NetSuite and Workday
+ * whatever the account or report is set to, so parsing is tolerant and zone-aware.
+ */
+
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+const US = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm)?)?$/i;
+
+/** Parses a vendor timestamp; local times are read in `timeZone`. Undefined when unparseable. */
+export function parseTimestamp(value: unknown, timeZone = "UTC"): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  if (typeof value !== "string" || value.length === 0) return undefined;
+  const iso = ISO.exec(value.trim());
+  if (iso) {
+    const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "0", zone] = iso;
+    const ms = Number(frac.padEnd(3, "0").slice(0, 3));
+    const local = Date.UTC(+y!, +mo! - 1, +d!, +h, +mi, +s, ms);
+    if (Number.isNaN(local)) return undefined;
+    if (zone) return local - zoneOffsetMinutes(zone) * 60_000;
+    return local - tzOffsetMs(local, timeZone);
+  }
+  const us = US.exec(value.trim());
+  if (us) {
+    const [, mo, d, y, h = "0", mi = "0", s = "0", meridiem] = us;
+    let hour = +h;
+    if (meridiem) hour = (hour % 12) + (meridiem.toLowerCase() === "pm" ? 12 : 0);
+    const local = Date.UTC(+y!, +mo! - 1, +d!, hour, +mi, +s);
+    return Number.isNaN(local) ? undefined : local - tzOffsetMs(local, timeZone);
+  }
+  return undefined;
+}
+
+function zoneOffsetMinutes(zone: string): number {
+  if (zone.toUpperCase() === "Z") return 0;
+  const sign = zone.startsWith("-") ? -1 : 1;
+  const digits = zone.slice(1).replace(":", "");
+  return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4)));
+}
+
+/** Offset of `timeZone` from UTC at the given (approximately local) instant, in ms. */
+export function tzOffsetMs(atMs: number, timeZone: string): number {
+  if (timeZone === "UTC" || timeZone === "Etc/UTC") return 0;
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(new Date(atMs));
+  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
+  const asUtc = Date.UTC(
+    get("year"),
+    get("month") - 1,
+    get("day"),
+    get("hour"),
+    get("minute"),
+    get("second"),
+  );
+  return asUtc - Math.floor(atMs / 1000) * 1000;
+}
+
+/** `2026-01-01T00:00:00Z`: Salesforce SOQL and Workday prompt literals (UTC, whole seconds). */
+export function isoSeconds(ms: number): string {
+  return `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}Z`;
+}
+
+/** `2026-01-01 00:00:00` in `timeZone`: NetSuite TO_TIMESTAMP literals. */
+export function localSeconds(ms: number, timeZone: string): string {
+  const shifted = ms + tzOffsetMs(ms, timeZone);
+  return new Date(Math.floor(shifted / 1000) * 1000).toISOString().slice(0, 19).replace("T", " ");
+}
+
+/**
+ * `2026-01-01 00:00:00.000+00`: the form timestamp columns are loaded from. The explicit UTC
+ * offset makes the text → timestamptz cast cheap and unambiguous on both dialects.
+ */
+export function sqlTimestamp(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}+00`;
+}

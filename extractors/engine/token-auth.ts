@@ -1,0 +1,84 @@
+import { configError, transientError } from "../../core/errors.js";
+import { Secret } from "../../core/secret.js";
+import type { Authenticator, HttpRequest, HttpResponse, Send } from "./http-client.js";
+
+/** What a token endpoint answered, reduced to what the engine needs. */
+export interface IssuedToken {
+  accessToken: string;
+  /** Lifetime in seconds, when the endpoint says. */
+  expiresIn?: number;
+  /** Extra fields some vendors return (Salesforce `instance_url`). */
+  extra?: Record<string, unknown>;
+}
+
+/** Refresh a little before the endpoint's stated expiry so no request races it. */
+const EXPIRY_MARGIN_MS = 60_000;
+
+/**
+ * Bearer auth backed by a token endpoint: fetched on first use, refreshed on expiry or after a
+ * 401. `fetchToken` builds the vendor's token request; the token is registered as a secret.
+ */
+export class TokenAuthenticator implements Authenticator {
+  #token: { secret: Secret; expiresAt: number; extra: Record<string, unknown> } | undefined;
+  #pending: Promise<void> | undefined;
+
+  constructor(
+    private readonly system: string,
+    private readonly tokenRequest: () => Promise<HttpRequest>,
+  ) {}
+
+  async headers(_request: HttpRequest, send: Send): Promise<Record<string, string>> {
+    if (!this.#token || Date.now() >= this.#token.expiresAt) {
+      this.#pending ??= this.#refresh(send).finally(() => {
+        this.#pending = undefined;
+      });
+      await this.#pending;
+    }
+    return { authorization: `Bearer ${(this.#token as { secret: Secret }).secret.reveal()}` };
+  }
+
+  invalidate(): void {
+    this.#token = undefined;
+  }
+
+  /** Extra fields of the current token response (after the first request). */
+  extra(name: string): unknown {
+    return this.#token?.extra[name];
+  }
+
+  async #refresh(send: Send): Promise<void> {
+    const response = await send(await this.tokenRequest());
+    if (response.status === 429 || response.status >= 500) {
+      throw transientError(`${this.system} token endpoint answered ${response.status}`);
+    }
+    const token = parseToken(response);
+    if (!token) {
+      throw configError(`${this.system} token request was refused (${response.status})`, {
+        hint: `check sources.${this.system}.auth in pslink.yml and the secrets it references`,
+      });
+    }
+    const lifetime =
+      token.expiresIn === undefined ? Number.POSITIVE_INFINITY : token.expiresIn * 1000;
+    this.#token = {
+      secret: new Secret(token.accessToken),
+      expiresAt: Date.now() + Math.max(lifetime - EXPIRY_MARGIN_MS, lifetime / 2),
+      extra: token.extra ?? {},
+    };
+  }
+}
+
+function parseToken(response: HttpResponse): IssuedToken | undefined {
+  if (response.status !== 200) return undefined;
+  try {
+    const body = JSON.parse(response.body) as Record<string, unknown>;
+    if (typeof body.access_token !== "string") return undefined;
+    const expiresIn = Number(body.expires_in);
+    return {
+      accessToken: body.access_token,
+      expiresIn: Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : undefined,
+      extra: body,
+    };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,82 @@
+import type { KantataConfig } from "../../core/config/index.js";
+import type { StreamDefinition } from "../engine/define-stream.js";
+import type { Authenticator } from "../engine/http-client.js";
+import { SourceHttpClient } from "../engine/http-client.js";
+import { RateBudget } from "../engine/rate-budget.js";
+import { arrayField, isObject, vendorMessage } from "../engine/response-shape.js";
+import type {
+  ExtractWindow,
+  OpenSource,
+  Page,
+  StreamHandle,
+  StreamMetrics,
+} from "../engine/source.js";
+import { sourceSettings } from "../engine/source-settings.js";
+import { isoSeconds } from "../engine/timestamps.js";
+import type { KantataRequest } from "./kantata-request.js";
+import { KANTATA_STREAMS } from "./kantata-streams.js";
+
+/**
+ * Kantata OX API v1 defaults: bearer token, `page`/`per_page` paging ordered `updated_at:asc`,
+ * `updated_after` for increments; records are read through `results` because the top-level
+ * maps also hold included associations. 429s carry no Retry-After: the engine backs off itself.
+ * @see https://developer.kantata.com/ox/api-reference/overview
+ */
+export function openKantata(config: KantataConfig): OpenSource {
+  const auth: Authenticator = {
+    headers: async () => ({ authorization: `Bearer ${config.auth.token.reveal()}` }),
+    invalidate: () => undefined,
+  };
+  const client = new SourceHttpClient({
+    system: "kantata",
+    http: config.http,
+    budget: new RateBudget(config.http),
+    auth,
+    describeBody: (body) =>
+      vendorMessage(body, (parsed) => {
+        const errors = isObject(parsed) ? parsed.errors : undefined;
+        return Array.isArray(errors) && isObject(errors[0]) ? errors[0].message : undefined;
+      }),
+  });
+
+  async function* pages(
+    stream: StreamDefinition<KantataRequest>,
+    window: ExtractWindow,
+    metrics: StreamMetrics,
+  ): AsyncIterable<Page> {
+    const params = new URLSearchParams({
+      per_page: String(config.per_page),
+      order: `${stream.cursor ?? "updated_at"}:asc`,
+      // updated_after is exclusive and second-precise: one second earlier keeps `>=` semantics.
+      updated_after: isoSeconds(window.fromMs - 1000),
+      ...stream.request.params,
+    });
+    for (let page = 1; ; page++) {
+      params.set("page", String(page));
+      const body = await client.json<unknown>(
+        { url: `${config.base_url}/${stream.request.path}?${params}` },
+        metrics,
+      );
+      const results = arrayField(body, "results", `kantata ${stream.name}`);
+      yield { records: resolveResults(body, results, stream.select ?? stream.name) };
+      const meta = isObject(body) && isObject(body.meta) ? body.meta : undefined;
+      const pageCount = typeof meta?.page_count === "number" ? meta.page_count : undefined;
+      if (results.length === 0 || (pageCount !== undefined && page >= pageCount)) return;
+    }
+  }
+
+  const handles: StreamHandle[] = KANTATA_STREAMS.map((stream) => ({
+    system: "kantata",
+    definition: stream,
+    pages: (window, metrics) => pages(stream, window, metrics),
+  }));
+  return { system: "kantata", streams: handles, ...sourceSettings(config) };
+}
+
+/** The page's own records, in `results` order; a result pointing nowhere is kept as-is (quarantined). */
+function resolveResults(body: unknown, results: unknown[], key: string): unknown[] {
+  const map = isObject(body) && isObject(body[key]) ? body[key] : {};
+  return results
+    .filter((result) => !isObject(result) || result.key === key)
+    .map((result) => (isObject(result) ? (map[String(result.id)] ?? result) : result));
+}

@@ -1,0 +1,80 @@
+import { createHmac, randomUUID } from "node:crypto";
+import { importPKCS8, SignJWT } from "jose";
+import OAuth from "oauth-1.0a";
+import type { NetsuiteConfig } from "../../core/config/index.js";
+import { configError } from "../../core/errors.js";
+import type { Authenticator, HttpRequest } from "../engine/http-client.js";
+import { TokenAuthenticator } from "../engine/token-auth.js";
+
+type JwtAuth = Extract<NetsuiteConfig["auth"], { kind: "oauth2_jwt" }>;
+type TbaAuth = Extract<NetsuiteConfig["auth"], { kind: "tba" }>;
+
+/** NetSuite auth: OAuth2 client credentials with a signed JWT assertion, or TBA (OAuth 1.0a). */
+export function netsuiteAuthenticator(config: NetsuiteConfig): Authenticator {
+  const auth = config.auth;
+  switch (auth.kind) {
+    case "oauth2_jwt":
+      return jwtAuthenticator(config, auth);
+    case "tba":
+      return tbaAuthenticator(auth);
+  }
+}
+
+/**
+ * Client credentials (M2M): a JWT signed with the certificate's private key (`kid` = certificate
+ * id) is exchanged for an access token.
+ * @see https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_162686838198.html
+ */
+function jwtAuthenticator(config: NetsuiteConfig, auth: JwtAuth): Authenticator {
+  const tokenUrl = auth.token_url ?? `${config.base_url}/services/rest/auth/oauth2/v1/token`;
+  return new TokenAuthenticator("netsuite", async () => {
+    let key: Awaited<ReturnType<typeof importPKCS8>>;
+    try {
+      key = await importPKCS8(auth.private_key.reveal(), auth.algorithm);
+    } catch (cause) {
+      throw configError("sources.netsuite.auth.private_key is not a PKCS#8 PEM private key", {
+        cause,
+        hint: `export the certificate's key as PKCS#8 ("-----BEGIN PRIVATE KEY-----") for ${auth.algorithm}`,
+      });
+    }
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const assertion = await new SignJWT({ scope: [auth.scope] })
+      .setProtectedHeader({ alg: auth.algorithm, typ: "JWT", kid: auth.certificate_id })
+      .setIssuer(auth.client_id)
+      .setAudience(tokenUrl)
+      .setIssuedAt(nowSeconds)
+      .setExpirationTime(nowSeconds + 3600)
+      .setJti(randomUUID())
+      .sign(key);
+    return {
+      method: "POST",
+      url: tokenUrl,
+      form: {
+        grant_type: "client_credentials",
+        client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        client_assertion: assertion,
+      },
+    };
+  });
+}
+
+/**
+ * Token-based authentication: every request signed with OAuth 1.0a HMAC-SHA256, realm = account.
+ * @see https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_4247337262.html
+ */
+function tbaAuthenticator(auth: TbaAuth): Authenticator {
+  const oauth = new OAuth({
+    consumer: { key: auth.consumer_key.reveal(), secret: auth.consumer_secret.reveal() },
+    signature_method: "HMAC-SHA256",
+    realm: auth.account_id,
+    hash_function: (base, key) => createHmac("sha256", key).update(base).digest("base64"),
+  });
+  const token = { key: auth.token_id.reveal(), secret: auth.token_secret.reveal() };
+  return {
+    headers: async (request: HttpRequest) => {
+      const data = oauth.authorize({ url: request.url, method: request.method ?? "GET" }, token);
+      return { ...oauth.toHeader(data) };
+    },
+    invalidate: () => undefined,
+  };
+}

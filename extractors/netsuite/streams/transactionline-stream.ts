@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { flag, int, money, text, timestamp } from "../../engine/fields.js";
+import { netsuiteStream, SUITEQL_DOCS } from "../netsuite-request.js";
+
+/** Invoice lines; `uniquekey` identifies a line across transactions. */
+export const transactionlineStream = netsuiteStream({
+  name: "transactionline",
+  primaryKey: "uniquekey",
+  cursor: "linelastmodifieddate",
+  docs: SUITEQL_DOCS,
+  schema: z.looseObject({
+    uniquekey: text(),
+    transaction: text(),
+    id: int(),
+    mainline: flag("T", "F"),
+    netamount: money().nullish(),
+    foreignamount: money().nullish(),
+    item: text().nullish(),
+    entity: text().nullish(),
+    memo: text().nullish(),
+    linelastmodifieddate: timestamp(),
+  }),
+});

@@ -1,0 +1,129 @@
+import type { SalesforceConfig } from "../../core/config/index.js";
+import { declaredFields, type StreamDefinition } from "../engine/define-stream.js";
+import { HttpStatusError, SourceHttpClient } from "../engine/http-client.js";
+import { RateBudget } from "../engine/rate-budget.js";
+import { arrayField, isObject, vendorMessage } from "../engine/response-shape.js";
+import type {
+  ExtractWindow,
+  OpenSource,
+  Page,
+  StreamHandle,
+  StreamMetrics,
+} from "../engine/source.js";
+import { joinUrl, sourceSettings } from "../engine/source-settings.js";
+import { isoSeconds, parseTimestamp } from "../engine/timestamps.js";
+import { TokenAuthenticator } from "../engine/token-auth.js";
+import type { SalesforceRequest } from "./salesforce-request.js";
+import { SALESFORCE_STREAMS } from "./salesforce-streams.js";
+
+/** getDeleted sees about 15 days of the recycle bin; older windows fall back to a key scan. */
+const DELETED_HISTORY_MS = 14 * 86_400_000;
+/** A query whose locator keeps expiring is restarted at most this many times. */
+const MAX_LOCATOR_RESTARTS = 5;
+
+/**
+ * Salesforce REST defaults: OAuth2 client credentials, SOQL `query` paged by `nextRecordsUrl`
+ * locators (`Sforce-Query-Options: batchSize`), deletes from `getDeleted`.
+ * @see https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_query.htm
+ */
+export function openSalesforce(config: SalesforceConfig): OpenSource {
+  const auth = new TokenAuthenticator("salesforce", async () => ({
+    method: "POST",
+    url: config.auth.token_url ?? `${config.base_url}/services/oauth2/token`,
+    form: {
+      grant_type: "client_credentials",
+      client_id: config.auth.client_id,
+      client_secret: config.auth.client_secret.reveal(),
+    },
+  }));
+  const client = new SourceHttpClient({
+    system: "salesforce",
+    http: config.http,
+    budget: new RateBudget(config.http),
+    auth,
+    describeBody: (body) =>
+      vendorMessage(body, (parsed) =>
+        Array.isArray(parsed) && isObject(parsed[0])
+          ? `${parsed[0].errorCode}: ${parsed[0].message}`
+          : undefined,
+      ),
+  });
+  const dataUrl = `${config.base_url}/services/data/${config.api_version}`;
+
+  async function* pages(
+    stream: StreamDefinition<SalesforceRequest>,
+    window: ExtractWindow,
+    metrics: StreamMetrics,
+  ): AsyncIterable<Page> {
+    let fromMs = window.fromMs;
+    for (let restarts = 0; ; restarts++) {
+      let url = `${dataUrl}/query?q=${encodeURIComponent(soql(stream, fromMs, window.toMs))}`;
+      let lastCursor: number | undefined;
+      try {
+        for (;;) {
+          const body = await client.json<unknown>(
+            { url, headers: { "sforce-query-options": `batchSize=${config.batch_size}` } },
+            metrics,
+          );
+          const records = arrayField(body, "records", `salesforce ${stream.name}`);
+          const last = records.at(-1);
+          if (isObject(last))
+            lastCursor = parseTimestamp(last[stream.cursor ?? "SystemModstamp"]) ?? lastCursor;
+          yield { records };
+          const next = isObject(body) ? body.nextRecordsUrl : undefined;
+          if ((isObject(body) && body.done === true) || typeof next !== "string") return;
+          url = joinUrl(config.base_url, next);
+        }
+      } catch (error) {
+        // An expired locator restarts the query where the delivered records end.
+        if (!isExpiredLocator(error) || restarts >= MAX_LOCATOR_RESTARTS) throw error;
+        fromMs = lastCursor ?? fromMs;
+      }
+    }
+  }
+
+  async function* deletedKeys(
+    stream: StreamDefinition<SalesforceRequest>,
+    window: ExtractWindow,
+    metrics: StreamMetrics,
+  ) {
+    const url = `${dataUrl}/sobjects/${stream.request.object}/deleted/?start=${encodeURIComponent(
+      isoSeconds(window.fromMs),
+    )}&end=${encodeURIComponent(isoSeconds(window.toMs))}`;
+    const body = await client.json<unknown>({ url }, metrics);
+    const records = arrayField(body, "deletedRecords", `salesforce ${stream.name} getDeleted`);
+    yield records.flatMap((record) =>
+      isObject(record) && typeof record.id === "string" ? [record.id] : [],
+    );
+  }
+
+  const handles: StreamHandle[] = SALESFORCE_STREAMS.map((stream) => ({
+    system: "salesforce",
+    definition: stream,
+    ignoredFields: ["attributes"],
+    pages: (window, metrics) => pages(stream, window, metrics),
+    deletes: {
+      historyMs: DELETED_HISTORY_MS,
+      deletedKeys: (window, metrics) => deletedKeys(stream, window, metrics),
+    },
+  }));
+  return { system: "salesforce", streams: handles, ...sourceSettings(config) };
+}
+
+/** `SELECT … WHERE SystemModstamp >= from AND < to ORDER BY SystemModstamp, Id` (UTC literals). */
+export function soql(
+  stream: StreamDefinition<SalesforceRequest>,
+  fromMs: number,
+  toMs: number,
+): string {
+  const cursor = stream.cursor ?? "SystemModstamp";
+  return [
+    `SELECT ${declaredFields(stream).join(", ")} FROM ${stream.request.object}`,
+    `WHERE ${cursor} >= ${isoSeconds(fromMs)} AND ${cursor} < ${isoSeconds(toMs)}`,
+    `ORDER BY ${cursor}, ${stream.primaryKey.join(", ")}`,
+  ].join(" ");
+}
+
+function isExpiredLocator(error: unknown): boolean {
+  return error instanceof HttpStatusError && error.body.includes("INVALID_QUERY_LOCATOR");
+}

@@ -1,0 +1,152 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type { PslinkConfig } from "../core/config/index.js";
+import { configError } from "../core/errors.js";
+import { RunRecorder } from "../loaders/run-recorder.js";
+import { migrate } from "../warehouse/migrate.js";
+import { openWarehouse } from "../warehouse/open-warehouse.js";
+import type { Warehouse } from "../warehouse/warehouse.js";
+import type { OpenSource, StreamHandle } from "./engine/source.js";
+import { runStream } from "./engine/stream-runner.js";
+import type { StreamRunResult, SyncEventHandler } from "./engine/sync-events.js";
+import { openSources } from "./open-sources.js";
+
+/** The warehouse lock one run at a time holds (CLI, scheduler and Dagster alike). */
+export const RUN_LOCK_NAME = "run";
+
+export interface SyncOptions {
+  /** Only these systems (default: every configured one). */
+  sources?: readonly string[];
+  /** Only these streams, by name or `system.name` (case-insensitive). */
+  streams?: readonly string[];
+  /** Re-read every stream whole (also runs the delete scans). */
+  fullRefresh?: boolean;
+  onEvent?: SyncEventHandler;
+  /** Records per committed batch (one transaction each). */
+  batchRows?: number;
+  /** Window end = run start minus this lag, so records still being written are left for next time. */
+  safetyLagMs?: number;
+  /** An open warehouse to use (long-running hosts); otherwise one is opened and closed here. */
+  warehouse?: Warehouse;
+  /** Take the warehouse run lock (default true; a host already holding it passes false). */
+  lock?: boolean;
+  runId?: string;
+  /** What started the run, for `pslink.runs` (cli, scheduler, dagster). */
+  trigger?: string;
+  /** Stops before the next stream starts. */
+  signal?: AbortSignal;
+}
+
+export interface RunSummary {
+  runId: string;
+  status: "succeeded" | "failed";
+  startedAt: string;
+  durationMs: number;
+  streams: StreamRunResult[];
+}
+
+export const DEFAULT_BATCH_ROWS = 10_000;
+export const DEFAULT_SAFETY_LAG_MS = 2_000;
+
+/** Incrementally extracts the configured sources into the warehouse; one run, one summary. */
+export async function syncSources(
+  config: PslinkConfig,
+  options: SyncOptions = {},
+): Promise<RunSummary> {
+  const sources = openSources(config, options.sources);
+  const selected = selectStreams(sources, options.streams ?? []);
+  const wh = options.warehouse ?? (await openWarehouse(config.warehouse, config.baseDir));
+  const runId = options.runId ?? randomUUID();
+  const started = Date.now();
+  const lock =
+    options.lock === false
+      ? undefined
+      : await wh
+          .acquireLock(RUN_LOCK_NAME, `pslink sync ${runId} pid ${process.pid} on ${hostname()}`)
+          .catch(async (error: unknown) => {
+            if (!options.warehouse) await wh.close();
+            throw error;
+          });
+  try {
+    await migrate(wh);
+    const recorder = new RunRecorder(wh, runId);
+    await recorder.started("sync", options.trigger ?? "cli");
+    const context = {
+      wh,
+      runId,
+      windowEndMs:
+        Math.floor((started - (options.safetyLagMs ?? DEFAULT_SAFETY_LAG_MS)) / 1000) * 1000,
+      fullRefresh: options.fullRefresh ?? false,
+      batchRows: options.batchRows ?? DEFAULT_BATCH_ROWS,
+      onEvent: options.onEvent ?? (() => undefined),
+    };
+    const results = await Promise.all(
+      selected.map(async ({ source, handles }) => {
+        const done: StreamRunResult[] = [];
+        for (const handle of handles) {
+          if (options.signal?.aborted) break;
+          const result = await runStream({ ...context, source }, handle);
+          await recorder.stream(result);
+          done.push(result);
+        }
+        return done;
+      }),
+    );
+    const streams = results.flat();
+    const failed = streams.filter((result) => result.status === "failed");
+    const status = failed.length === 0 ? "succeeded" : "failed";
+    await recorder.finished(
+      status,
+      {
+        streams: streams.length,
+        failed: failed.map((result) => `${result.system}.${result.stream}`),
+        new_rows: sum(streams, "newRows"),
+        changed_rows: sum(streams, "changedRows"),
+        deleted_rows: sum(streams, "deletedRows"),
+        quarantined_rows: sum(streams, "quarantinedRows"),
+      },
+      failed.length === 0 ? undefined : `${failed.length} stream(s) failed`,
+    );
+    return {
+      runId,
+      status,
+      startedAt: new Date(started).toISOString(),
+      durationMs: Date.now() - started,
+      streams,
+    };
+  } finally {
+    await lock?.release();
+    if (!options.warehouse) await wh.close();
+  }
+}
+
+function sum(
+  results: readonly StreamRunResult[],
+  field: "newRows" | "changedRows" | "deletedRows" | "quarantinedRows",
+): number {
+  return results.reduce((total, result) => total + result[field], 0);
+}
+
+function selectStreams(sources: readonly OpenSource[], names: readonly string[]) {
+  const wanted = names.map((name) => name.toLowerCase());
+  const matched = new Set<string>();
+  const selected = sources.map((source) => ({
+    source,
+    handles: source.streams.filter((handle: StreamHandle) => {
+      const name = handle.definition.name.toLowerCase();
+      const hit = wanted.find((w) => w === name || w === `${source.system}.${name}`);
+      if (hit) matched.add(hit);
+      return wanted.length > 0
+        ? hit !== undefined
+        : source.settings(handle.definition.name).enabled;
+    }),
+  }));
+  const unknown = wanted.filter((name) => !matched.has(name));
+  if (unknown.length > 0) {
+    const known = sources.flatMap((s) => s.streams.map((h) => `${s.system}.${h.definition.name}`));
+    throw configError(`unknown stream(s): ${unknown.join(", ")}`, {
+      hint: `streams: ${known.join(", ")}`,
+    });
+  }
+  return selected.filter((entry) => entry.handles.length > 0);
+}

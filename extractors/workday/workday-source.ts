@@ -1,0 +1,104 @@
+import type { WorkdayConfig } from "../../core/config/index.js";
+import { configError } from "../../core/errors.js";
+import type { Authenticator } from "../engine/http-client.js";
+import { SourceHttpClient } from "../engine/http-client.js";
+import { RateBudget } from "../engine/rate-budget.js";
+import { arrayField, isObject, vendorMessage } from "../engine/response-shape.js";
+import type {
+  ExtractWindow,
+  OpenSource,
+  Page,
+  StreamHandle,
+  StreamMetrics,
+} from "../engine/source.js";
+import { sourceSettings } from "../engine/source-settings.js";
+import { isoSeconds } from "../engine/timestamps.js";
+import { TokenAuthenticator } from "../engine/token-auth.js";
+import { workersStream } from "./streams/workers-stream.js";
+
+/** REST lists serve at most this many rows per request. */
+const REST_LIMIT = 100;
+
+/**
+ * Workday defaults: the workers report over RaaS, split into prompt date ranges of
+ * `report.window` (reports are not paged), or the REST workers list (`mode: rest`, limit/offset,
+ * no change filter, so every run reads it whole). Basic auth or an OAuth refresh token.
+ * @see https://doc.workday.com/admin-guide/en-us/integrations/reports-as-a-service.html
+ */
+export function openWorkday(config: WorkdayConfig): OpenSource {
+  const client = new SourceHttpClient({
+    system: "workday",
+    http: config.http,
+    budget: new RateBudget(config.http),
+    auth: workdayAuthenticator(config),
+    describeBody: (body) =>
+      vendorMessage(body, (parsed) => (isObject(parsed) ? parsed.error : undefined)),
+  });
+  const rest = config.mode === "rest";
+  const report = config.report;
+  if (!rest && !report) {
+    throw configError("sources.workday.report is required in RaaS mode", {
+      hint: "add report: {owner, name} naming the workers custom report, or set mode: rest",
+    });
+  }
+
+  async function* raasPages(window: ExtractWindow, metrics: StreamMetrics): AsyncIterable<Page> {
+    if (!report) return;
+    const url = `${config.base_url}/ccx/service/customreport2/${config.tenant}/${report.owner}/${report.name}`;
+    for (let from = window.fromMs; from < window.toMs; from += report.window) {
+      const to = Math.min(from + report.window, window.toMs);
+      const params = new URLSearchParams({
+        format: "json",
+        [report.prompt_from]: isoSeconds(from),
+        [report.prompt_to]: isoSeconds(to),
+      });
+      const body = await client.json<unknown>({ url: `${url}?${params}` }, metrics);
+      // A report's row order is the author's: only the window's end is a safe watermark.
+      yield {
+        records: arrayField(body, "Report_Entry", "workday workers report"),
+        watermarkMs: to,
+      };
+    }
+  }
+
+  async function* restPages(_window: ExtractWindow, metrics: StreamMetrics): AsyncIterable<Page> {
+    for (let offset = 0; ; offset += REST_LIMIT) {
+      const url = `${config.base_url}/ccx/api/v1/${config.tenant}/workers?limit=${REST_LIMIT}&offset=${offset}`;
+      const body = await client.json<unknown>({ url }, metrics);
+      const data = arrayField(body, "data", "workday workers");
+      yield { records: data };
+      const total = isObject(body) && typeof body.total === "number" ? body.total : undefined;
+      if (data.length < REST_LIMIT || (total !== undefined && offset + REST_LIMIT >= total)) return;
+    }
+  }
+
+  const handle: StreamHandle = {
+    system: "workday",
+    definition: workersStream,
+    ignoredFields: rest ? ["id", "descriptor", "href"] : [],
+    fullScanOnly: rest,
+    pages: rest ? restPages : raasPages,
+  };
+  return { system: "workday", streams: [handle], ...sourceSettings(config) };
+}
+
+function workdayAuthenticator(config: WorkdayConfig): Authenticator {
+  const auth = config.auth;
+  switch (auth.kind) {
+    case "basic": {
+      const header = `Basic ${Buffer.from(`${auth.username}:${auth.password.reveal()}`).toString("base64")}`;
+      return { headers: async () => ({ authorization: header }), invalidate: () => undefined };
+    }
+    case "oauth2_refresh_token":
+      return new TokenAuthenticator("workday", async () => ({
+        method: "POST",
+        url: auth.token_url ?? `${config.base_url}/ccx/oauth2/${config.tenant}/token`,
+        form: {
+          grant_type: "refresh_token",
+          refresh_token: auth.refresh_token.reveal(),
+          client_id: auth.client_id,
+          client_secret: auth.client_secret.reveal(),
+        },
+      }));
+  }
+}

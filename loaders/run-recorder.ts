@@ -1,0 +1,58 @@
+import { hostname } from "node:os";
+import type { StreamRunResult } from "../extractors/engine/sync-events.js";
+import { sqlTimestamp } from "../extractors/engine/timestamps.js";
+import type { Warehouse } from "../warehouse/warehouse.js";
+import { cursorJson } from "./stream-state-store.js";
+
+/** Records a sync in `pslink.runs` and its streams in `pslink.run_streams`. */
+export class RunRecorder {
+  constructor(
+    private readonly wh: Warehouse,
+    private readonly runId: string,
+  ) {}
+
+  async started(job: string, trigger: string): Promise<void> {
+    await this.wh.execute(
+      `insert into pslink.runs (run_id, job, trigger, status, started_at, host, pid)
+       values ($1, $2, $3, 'running', cast($4 as ${this.wh.sqlType("timestamp")}), $5, $6)`,
+      [this.runId, job, trigger, sqlTimestamp(Date.now()), hostname(), process.pid],
+    );
+  }
+
+  async stream(result: StreamRunResult): Promise<void> {
+    const json = this.wh.sqlType("json");
+    await this.wh.execute(
+      `insert into pslink.run_streams (run_id, source, stream, status, new_rows, changed_rows, deleted_rows,
+         quarantined_rows, pages, requests, duration_ms, cursor_before, cursor_after, error)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, cast($12 as ${json}), cast($13 as ${json}), $14)`,
+      [
+        this.runId,
+        result.system,
+        result.stream,
+        result.status,
+        result.newRows,
+        result.changedRows,
+        result.deletedRows,
+        result.quarantinedRows,
+        result.pages,
+        result.requests,
+        result.durationMs,
+        cursorJson(result.cursorBefore),
+        cursorJson(result.cursorAfter),
+        result.error?.message ?? null,
+      ],
+    );
+  }
+
+  async finished(
+    status: "succeeded" | "failed",
+    summary: Record<string, unknown>,
+    error?: string,
+  ): Promise<void> {
+    await this.wh.execute(
+      `update pslink.runs set status = $2, finished_at = cast($3 as ${this.wh.sqlType("timestamp")}),
+         summary = cast($4 as ${this.wh.sqlType("json")}), error = $5 where run_id = $1`,
+      [this.runId, status, sqlTimestamp(Date.now()), JSON.stringify(summary), error ?? null],
+    );
+  }
+}

@@ -1,0 +1,79 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { syncSources } from "../../extractors/sync-sources.js";
+import { warehouseCases } from "../support/warehouses.js";
+import { freshTargets } from "./support/fresh-target.js";
+import { type SandboxSync, startSandboxSync } from "./support/sandbox-sync.js";
+
+let fixture: SandboxSync;
+beforeAll(async () => {
+  fixture = await startSandboxSync(13);
+});
+afterAll(() => fixture.close());
+const freshTarget = freshTargets();
+
+describe.each(warehouseCases())("schema drift on $kind", (warehouse) => {
+  it("keeps a new field in raw JSON and records it; a type change quarantines the record", async () => {
+    const target = await freshTarget(warehouse);
+    const config = fixture.configFor(target);
+    await syncSources(config, { sources: ["kantata"] });
+
+    const users = fixture.sandbox.world.collection("kantata", "users");
+    const user = [...users.scanByKey()][0] as Record<string, unknown>;
+    users.upsert({ ...user, nickname: "Robin" }, Date.now());
+    const workspaces = fixture.sandbox.world.collection("kantata", "workspaces");
+    const workspace = [...workspaces.scanByKey()][0] as Record<string, unknown>;
+    workspaces.upsert({ ...workspace, budgeted: "yes" }, Date.now());
+    await sleep(3_100);
+
+    const summary = await syncSources(config, { sources: ["kantata"] });
+    expect(summary.status).toBe("succeeded");
+    expect(summary.streams.find((s) => s.stream === "users")).toMatchObject({
+      changedRows: 1,
+      driftFields: ["nickname"],
+    });
+    expect(summary.streams.find((s) => s.stream === "workspaces")).toMatchObject({
+      quarantinedRows: 1,
+      driftFields: ["budgeted"],
+    });
+
+    const wh = await warehouse.open(target);
+    const drift = await wh.query<{
+      stream: string;
+      field: string;
+      change: string;
+      expected_type: string | null;
+      observed_type: string;
+    }>(
+      "select stream, field, change, expected_type, observed_type from pslink.schema_drift order by stream",
+    );
+    expect(drift).toEqual([
+      {
+        stream: "users",
+        field: "nickname",
+        change: "new_field",
+        expected_type: null,
+        observed_type: "string",
+      },
+      {
+        stream: "workspaces",
+        field: "budgeted",
+        change: "type_change",
+        expected_type: "boolean",
+        observed_type: "string",
+      },
+    ]);
+    const [raw] = await wh.query<{ record: unknown }>(
+      "select _pslink_record as record from raw_kantata.users where id = $1 order by _pslink_extracted_at desc limit 1",
+      [user.id],
+    );
+    const record = typeof raw?.record === "string" ? JSON.parse(raw.record) : raw?.record;
+    expect(record).toMatchObject({ nickname: "Robin" });
+    const quarantined = await wh.query(
+      "select record_key, reason from pslink.quarantine where stream = 'workspaces'",
+    );
+    expect(quarantined).toEqual([
+      { record_key: workspace.id, reason: expect.stringContaining("budgeted") },
+    ]);
+  });
+});
