@@ -52,14 +52,14 @@ describe("config", () => {
     const message = problems(
       "version: 1\nsources:\n  salesforce:\n    base_ur: https://x.my.salesforce.com\n",
     );
-    expect(message).toContain('sources.salesforce: unknown key(s) "base_ur"; did you mean "base_url"?');
+    expect(message).toContain(
+      'sources.salesforce: unknown key(s) "base_ur"; did you mean "base_url"?',
+    );
     expect(message).toContain("sources.salesforce.base_url: missing");
   });
 
   it("suggests the nearest key in nested unions", () => {
-    const message = problems(
-      "version: 1\nwarehouse:\n  kind: postgres\n  hots: db.internal\n",
-    );
+    const message = problems("version: 1\nwarehouse:\n  kind: postgres\n  hots: db.internal\n");
     expect(message).toContain('warehouse: unknown key(s) "hots"; did you mean "host"?');
   });
 
@@ -71,7 +71,7 @@ describe("config", () => {
         "sources:",
         "  kantata:",
         "    base_url: api.mavenlink.com",
-        "    auth: { kind: bearer, token: \"${KANTATA_TOKEN}\" }",
+        '    auth: { kind: bearer, token: "${KANTATA_TOKEN}" }',
         "    http: { timeout: 10 minutes }",
       ].join("\n"),
       { KANTATA_TOKEN: "t0ken-value" },
@@ -86,7 +86,9 @@ describe("config", () => {
     const literal = problems(
       "version: 1\nsources:\n  kantata:\n    auth: { kind: bearer, token: abc123secret }\n",
     );
-    expect(literal).toContain("sources.kantata.auth.token: secrets are read from the environment only");
+    expect(literal).toContain(
+      "sources.kantata.auth.token: secrets are read from the environment only",
+    );
     expect(literal).not.toContain("abc123secret");
 
     const missing = problems(
@@ -101,10 +103,12 @@ describe("config", () => {
   });
 
   it("refuses a DuckDB file named like one of pslink's schemas", () => {
-    expect(problems("version: 1\nwarehouse: { kind: duckdb, path: data/pslink.duckdb }\n")).toContain(
-      "warehouse.path: DuckDB names the database after the file",
-    );
-    expect(parse("version: 1\nwarehouse: { kind: duckdb, path: data/acme.duckdb }\n").warehouse).toMatchObject({
+    expect(
+      problems("version: 1\nwarehouse: { kind: duckdb, path: data/pslink.duckdb }\n"),
+    ).toContain("warehouse.path: DuckDB names the database after the file");
+    expect(
+      parse("version: 1\nwarehouse: { kind: duckdb, path: data/acme.duckdb }\n").warehouse,
+    ).toMatchObject({
       path: "data/acme.duckdb",
     });
   });
@@ -125,7 +129,11 @@ describe("config", () => {
         }),
       ),
     ].join("\n");
-    for (const name of ["SALESFORCE_CLIENT_SECRET", "KANTATA_TOKEN", "WORKDAY_ISU_PASSWORD"] as const) {
+    for (const name of [
+      "SALESFORCE_CLIENT_SECRET",
+      "KANTATA_TOKEN",
+      "WORKDAY_ISU_PASSWORD",
+    ] as const) {
       expect(everything).not.toContain(EXAMPLE_ENV[name]);
     }
     expect(everything).toContain("***");
@@ -142,9 +150,13 @@ describe("pslink config check", () => {
         .map(([key, value]) => `${key}="${value.replaceAll("\n", "\\n")}"`)
         .join("\n"),
     );
-    const result = spawnSync("node", ["bin/pslink.js", "config", "check", "-c", join(dir, "pslink.yml")], {
-      encoding: "utf8",
-    });
+    const result = spawnSync(
+      "node",
+      ["bin/pslink.js", "config", "check", "-c", join(dir, "pslink.yml")],
+      {
+        encoding: "utf8",
+      },
+    );
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("warehouse: duckdb (warehouse/acme.duckdb)");
@@ -157,9 +169,13 @@ describe("pslink config check", () => {
       join(dir, "pslink.yml"),
       "version: 1\nwarehouse: { kind: postgres, url: postgres://u:hunter2pass@db/x }\n",
     );
-    const result = spawnSync("node", ["bin/pslink.js", "config", "check", "-c", join(dir, "pslink.yml")], {
-      encoding: "utf8",
-    });
+    const result = spawnSync(
+      "node",
+      ["bin/pslink.js", "config", "check", "-c", join(dir, "pslink.yml")],
+      {
+        encoding: "utf8",
+      },
+    );
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("warehouse.url: secrets are read from the environment only");
     expect(result.stderr).not.toContain("hunter2pass");

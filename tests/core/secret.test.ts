@@ -6,7 +6,9 @@ describe("redact", () => {
   it("masks registered secrets wherever they appear", () => {
     const secret = new Secret("s3cr3t-value-xyz");
     expect(`${secret}`).toBe("***");
-    expect(redact("token=s3cr3t-value-xyz; again s3cr3t-value-xyz")).not.toContain("s3cr3t-value-xyz");
+    expect(redact("token=s3cr3t-value-xyz; again s3cr3t-value-xyz")).not.toContain(
+      "s3cr3t-value-xyz",
+    );
   });
 
   it("masks URL credentials, bearer tokens and sensitive query parameters", () => {

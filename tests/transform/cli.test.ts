@@ -42,16 +42,32 @@ describe.each(transformWarehouseCases())("pslink build and test on $kind", ({ ki
     await writeFile(join(dir, "pslink.yml"), `version: 1\nwarehouse: ${warehouse}\n`);
     const common = ["--config", join(dir, "pslink.yml")];
 
-    const build = await run(["build", ...common, "--project-dir", DBT_MINI_DIR, "--vars", "{default_hourly_rate: 200}"]);
+    const build = await run([
+      "build",
+      ...common,
+      "--project-dir",
+      DBT_MINI_DIR,
+      "--vars",
+      "{default_hourly_rate: 200}",
+    ]);
     expect(build.code).toBe(0);
     expect(build.output).toMatch(/1 of 6 OK +view staging\.stg_psa__projects \.+ \[/);
     expect(build.output).toMatch(/OK +table marts\.project_summary \.+ \[4 rows in /);
     expect(build.output).toContain("Done in");
     expect(build.output).toContain("6 ok, 0 error, 0 skipped.");
 
-    const tested = await run(["test", ...common, "--project-dir", DBT_MINI_DIR, "--select", "stg_psa__time_entries"]);
+    const tested = await run([
+      "test",
+      ...common,
+      "--project-dir",
+      DBT_MINI_DIR,
+      "--select",
+      "stg_psa__time_entries",
+    ]);
     expect(tested.code).toBe(1);
-    expect(tested.output).toMatch(/FAIL +relationships_stg_psa__time_entries_project_id__\S+ \.+ \[2 failing rows/);
+    expect(tested.output).toMatch(
+      /FAIL +relationships_stg_psa__time_entries_project_id__\S+ \.+ \[2 failing rows/,
+    );
     expect(tested.output).toContain("from_field=99");
     expect(tested.output).toMatch(/\d+ pass, 1 warn, 1 fail, 0 error\./);
   });

@@ -80,7 +80,7 @@ describe.each(warehouseCases())("$kind: bookkeeping migrations", (wc) => {
       );
     }
     const audit = await warehouse.query<{ audit_id: number; occurred_at: Date }>(
-      'select audit_id, occurred_at, details from pslink.audit_log order by audit_id',
+      "select audit_id, occurred_at, details from pslink.audit_log order by audit_id",
     );
     expect(audit.map((a) => a.audit_id)).toEqual([1, 2]);
     expect(audit[0]?.occurred_at).toBeInstanceOf(Date);

@@ -64,7 +64,8 @@ describe("openWarehouse: DuckDB", () => {
 describe("openWarehouse: PostgreSQL", () => {
   const server = () =>
     new URL(
-      process.env.PSLINK_TEST_PG_URL ?? "postgres://pslink:pslink_test_pw_7c1e@127.0.0.1:5432/pslink_test",
+      process.env.PSLINK_TEST_PG_URL ??
+        "postgres://pslink:pslink_test_pw_7c1e@127.0.0.1:5432/pslink_test",
     );
 
   it("reports a wrong password as a config error that never contains the password", async () => {

@@ -23,7 +23,9 @@ export const bookkeepingMigrations: readonly Migration[] = [
           t.text("run_id").primary();
           t.text("job").notNullable();
           t.text("trigger").notNullable();
-          t.text("status").notNullable().checkIn(["running", "succeeded", "failed", "skipped", "cancelled"]);
+          t.text("status")
+            .notNullable()
+            .checkIn(["running", "succeeded", "failed", "skipped", "cancelled"]);
           t.timestamp("started_at", { useTz: true }).notNullable().defaultTo(k.fn.now());
           t.timestamp("finished_at", { useTz: true });
           t.jsonb("summary");
@@ -36,7 +38,9 @@ export const bookkeepingMigrations: readonly Migration[] = [
           t.text("run_id").notNullable();
           t.text("source").notNullable();
           t.text("stream").notNullable();
-          t.text("status").notNullable().checkIn(["running", "succeeded", "failed", "skipped", "cancelled"]);
+          t.text("status")
+            .notNullable()
+            .checkIn(["running", "succeeded", "failed", "skipped", "cancelled"]);
           for (const counter of ["new_rows", "changed_rows", "deleted_rows", "quarantined_rows"]) {
             t.bigInteger(counter).notNullable().defaultTo(0);
           }
