@@ -1,24 +1,6 @@
+import { ruleLabel } from "../core/rules.js";
 import { comparable } from "./field-values.js";
 import type { WriteItem, WritePlan } from "./plan-types.js";
-
-/** DESIGN.md's rule names, for the steward's view. */
-const RULE_NAMES: Record<string, string> = {
-  R01: "approved_time_not_posted",
-  R02: "posted_time_mismatch",
-  R03: "posting_without_approval",
-  R04: "duplicate_posting",
-  R05: "project_missing_in_erp",
-  R06: "project_master_mismatch",
-  R07: "won_deal_without_project",
-  R08: "customer_master_mismatch",
-  R09: "terminated_worker_active",
-  R10: "cost_rate_mismatch",
-  R11: "unbilled_time_aging",
-  R12: "invoice_amount_mismatch",
-  R13: "milestone_not_invoiced",
-  R14: "contract_value_mismatch",
-  R15: "closed_period_posting",
-};
 
 /** Counts of items by status, e.g. `3 approved, 1 refused`. */
 export function statusCounts(items: readonly WriteItem[]): string {
@@ -41,7 +23,7 @@ export function renderPlan(plan: WritePlan, items: readonly WriteItem[]): string
     lines.push("", target);
     const ofTarget = items.filter((item) => item.target_system === target);
     for (const rule of [...new Set(ofTarget.map((item) => item.rule_id))].sort()) {
-      lines.push(`  ${rule} ${RULE_NAMES[rule] ?? ""}`.trimEnd());
+      lines.push(`  ${ruleLabel(rule)}`);
       for (const item of ofTarget.filter((i) => i.rule_id === rule))
         lines.push(...renderItem(item));
     }

@@ -1,28 +1,10 @@
 import type { Command } from "commander";
 import { configError } from "../../core/errors.js";
+import { RULE_NAMES, ruleName } from "../../core/rules.js";
 import { openWarehouse } from "../../warehouse/open-warehouse.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { configFrom, print } from "../program.js";
 import { textTable } from "../text-table.js";
-
-/** What each rule finds (docs/reconciliation-rules.md). */
-const RULE_NAMES: Record<string, string> = {
-  R01: "approved_time_not_posted",
-  R02: "posted_time_mismatch",
-  R03: "posting_without_approval",
-  R04: "duplicate_posting",
-  R05: "project_missing_in_erp",
-  R06: "project_master_mismatch",
-  R07: "won_deal_without_project",
-  R08: "customer_master_mismatch",
-  R09: "terminated_worker_active",
-  R10: "cost_rate_mismatch",
-  R11: "unbilled_time_aging",
-  R12: "invoice_amount_mismatch",
-  R13: "milestone_not_invoiced",
-  R14: "contract_value_mismatch",
-  R15: "closed_period_posting",
-};
 
 const DAY_MS = 86_400_000;
 
@@ -171,7 +153,7 @@ function summaryTable(rows: readonly ExceptionRow[], now: number): string {
     [...byRule.values()],
     [
       { header: "rule", value: (s) => s.rule },
-      { header: "what", value: (s) => RULE_NAMES[s.rule] },
+      { header: "what", value: (s) => ruleName(s.rule) },
       { header: "severity", value: (s) => s.severity },
       { header: "open", align: "right", value: (s) => s.open },
       { header: "oldest (days)", align: "right", value: (s) => s.oldestDays },

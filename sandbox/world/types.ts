@@ -46,6 +46,8 @@ export interface Collection<R extends SandboxRecord = SandboxRecord> {
 }
 
 /** One planted inconsistency, as the reconciliation must report it. */
+import type { RuleId } from "../../core/rules.js";
+
 export interface GroundTruthEntry {
   /** Stable id of the planted case (e.g. "R01-0003"). */
   case_id: string;
@@ -65,22 +67,7 @@ export interface GroundTruthEntry {
   details: Record<string, unknown>;
 }
 
-export type RuleId =
-  | "R01"
-  | "R02"
-  | "R03"
-  | "R04"
-  | "R05"
-  | "R06"
-  | "R07"
-  | "R08"
-  | "R09"
-  | "R10"
-  | "R11"
-  | "R12"
-  | "R13"
-  | "R14"
-  | "R15";
+export type { RuleId } from "../../core/rules.js";
 
 export interface GroundTruth {
   seed: number;
