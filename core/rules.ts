@@ -29,3 +29,6 @@ export function ruleLabel(ruleId: string): string {
 export function ruleName(ruleId: string): string {
   return (RULE_NAMES as Record<string, string>)[ruleId] ?? "";
 }
+
+/** Every rule id, R01 … R15. */
+export const RULE_IDS = Object.keys(RULE_NAMES) as RuleId[];

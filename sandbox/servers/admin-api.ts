@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PslinkError } from "../../core/errors.js";
+import { RULE_IDS, type RuleId } from "../../core/rules.js";
 import type { SystemName } from "../world/types.js";
 import type { World } from "../world/world.js";
 import type { FaultInjector } from "./fault-injector.js";
@@ -8,23 +9,7 @@ import type { RequestLog, WriteJournal } from "./request-log.js";
 import type { Reply, SandboxRequest } from "./server-types.js";
 
 const SYSTEMS = ["salesforce", "netsuite", "kantata", "workday"] as const;
-const RULES = [
-  "R01",
-  "R02",
-  "R03",
-  "R04",
-  "R05",
-  "R06",
-  "R07",
-  "R08",
-  "R09",
-  "R10",
-  "R11",
-  "R12",
-  "R13",
-  "R14",
-  "R15",
-] as const;
+const RULES = RULE_IDS as [RuleId, ...RuleId[]];
 const count = z.number().int().nonnegative().optional();
 const advanceSchema = z.strictObject({
   inserts: count,

@@ -1,24 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { RULE_IDS } from "../../core/rules.js";
 import type { RuleId } from "../../sandbox/world/types.js";
 import { comparable, fixedWorld } from "./world-test-helpers.js";
 
-const RULES: RuleId[] = [
-  "R01",
-  "R02",
-  "R03",
-  "R04",
-  "R05",
-  "R06",
-  "R07",
-  "R08",
-  "R09",
-  "R10",
-  "R11",
-  "R12",
-  "R13",
-  "R14",
-  "R15",
-];
+const RULES: RuleId[] = RULE_IDS;
 
 describe.each([
   ["small", 3],

@@ -1,25 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { RULE_IDS } from "../../core/rules.js";
 import type { Collection, RuleId, SandboxRecord } from "../../sandbox/world/types.js";
 import { type AdvanceReport, createWorld, type World } from "../../sandbox/world/world.js";
 import { AS_OF, comparable, fixedWorld, NOW } from "./world-test-helpers.js";
 
-const RULES: RuleId[] = [
-  "R01",
-  "R02",
-  "R03",
-  "R04",
-  "R05",
-  "R06",
-  "R07",
-  "R08",
-  "R09",
-  "R10",
-  "R11",
-  "R12",
-  "R13",
-  "R14",
-  "R15",
-];
+const RULES: RuleId[] = RULE_IDS;
 
 const modifiedMs = (c: Collection, r: SandboxRecord) => {
   const value = String(r[c.modifiedField]);
