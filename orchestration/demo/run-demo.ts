@@ -2,7 +2,7 @@ import { rm } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { loadConfig, type PslinkConfig } from "../../core/config/index.js";
 import type { SyncEventHandler } from "../../extractors/engine/sync-events.js";
-import { syncSources } from "../../extractors/sync-sources.js";
+import { DEFAULT_SAFETY_LAG_MS, syncSources } from "../../extractors/sync-sources.js";
 import { applyPlan } from "../../reverse-etl/apply-plan.js";
 import { decideItems } from "../../reverse-etl/decide-items.js";
 import { loadItems, loadPlan } from "../../reverse-etl/plan-store.js";
@@ -115,6 +115,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       ? await approveAndApply(warehouse, config, planned.planId, options.approveRules, step, print)
       : 0;
 
+    // A sync's window ends a safety lag before it starts: let the writes fall inside it.
+    await new Promise((resolve) => setTimeout(resolve, DEFAULT_SAFETY_LAG_MS + 1_100));
     await sync("syncing again to verify the writes");
     const verified = await verifyApplied({ warehouse });
     print(
