@@ -11,6 +11,7 @@ import { migrate } from "../../warehouse/migrate.js";
 import { openWarehouse } from "../../warehouse/open-warehouse.js";
 import { configFrom, print } from "../program.js";
 import { textTable } from "../text-table.js";
+import { syncProgress } from "./sync-progress.js";
 
 interface ScheduleOptions {
   list?: boolean;
@@ -41,9 +42,15 @@ export function registerScheduleCommand(program: Command): void {
       }
       const warehouse = await openWarehouse(config.warehouse, config.baseDir);
       await migrate(warehouse);
+      const progress = syncProgress(logger.child({ component: "scheduler" }), false);
       const scheduler = new Scheduler({
         schedules: config.schedules,
-        runStep: createStepRunner({ config, warehouse, projectDir: options.projectDir }),
+        runStep: createStepRunner({
+          config,
+          warehouse,
+          projectDir: options.projectDir,
+          onSyncEvent: (event) => progress.onEvent(event),
+        }),
         history: warehouseRunHistory(warehouse),
         acquireLock: (holder) => warehouse.acquireLock(RUN_LOCK_NAME, holder),
         logger: logger.child({ component: "scheduler" }),
@@ -77,6 +84,7 @@ export function registerScheduleCommand(program: Command): void {
       } finally {
         process.off("SIGTERM", shutdown);
         process.off("SIGINT", shutdown);
+        progress.stop();
         await warehouse.close();
       }
     });

@@ -1,5 +1,6 @@
 import type { PslinkConfig } from "../../core/config/index.js";
 import { fatalError } from "../../core/errors.js";
+import type { SyncEventHandler } from "../../extractors/engine/sync-events.js";
 import { syncSources } from "../../extractors/sync-sources.js";
 import { applyPlan } from "../../reverse-etl/apply-plan.js";
 import { planWritebacks } from "../../reverse-etl/plan-writebacks.js";
@@ -17,6 +18,8 @@ export interface StepRunnerOptions {
   projectDir?: string;
   /** Who runs scheduled plan/apply (the audit log's actor). */
   actor?: string;
+  /** Progress of sync steps (the schedule command logs it). */
+  onSyncEvent?: SyncEventHandler;
 }
 
 /**
@@ -38,6 +41,7 @@ export function createStepRunner(options: StepRunnerOptions): StepRunner {
           fullRefresh: step.full_refresh,
           sources: step.sources,
           signal: context.signal,
+          onEvent: options.onSyncEvent,
         });
         const failed = summary.streams.filter((stream) => stream.status === "failed");
         if (summary.status === "failed") {
