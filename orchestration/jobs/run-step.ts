@@ -4,6 +4,7 @@ import type { SyncEventHandler } from "../../extractors/engine/sync-events.js";
 import { syncSources } from "../../extractors/sync-sources.js";
 import { applyPlan } from "../../reverse-etl/apply-plan.js";
 import { planWritebacks } from "../../reverse-etl/plan-writebacks.js";
+import { verifyApplied } from "../../reverse-etl/verify-applied.js";
 import { defaultProjectDir } from "../../transform/project/default-project-dir.js";
 import { buildModels } from "../../transform/run/build-models.js";
 import { testModels } from "../../transform/run/test-models.js";
