@@ -30,18 +30,16 @@ export function registerSyncCommand(program: Command): void {
     .option("--batch-rows <n>", "records per committed batch (one transaction each)")
     .option("--list-assets", "print the tables sync writes and their checks as JSON, and exit")
     .action(async (options: SyncCommandOptions, command: Command) => {
-      const config = configFrom(command);
       if (options.listAssets) {
-        const configured = Object.entries(config.sources)
-          .filter(([, source]) => source !== undefined)
-          .map(([name]) => name);
-        return print(JSON.stringify({ assets: syncAssetCatalog(configured) }));
+        return print(JSON.stringify({ assets: syncAssetCatalog(configFrom(command).sources) }));
       }
       const progress = syncProgress(logger.child({ job: "sync" }), process.stderr.isTTY === true);
       let summary: Awaited<ReturnType<typeof syncSources>>;
       try {
         summary = await withPipes(
           async ({ emit, session }) => {
+            // Loaded inside the Pipes session, so Dagster also shows a config error.
+            const config = configFrom(command);
             const run = await syncSources(config, {
               sources: options.source,
               streams: options.stream,
