@@ -36,7 +36,7 @@ function fixableByItsWrite(row: ExceptionRow | undefined): boolean {
   return reasons.every((reason) => reason === "active_in_psa");
 }
 
-const APPROVE = ["R01", "R09", "R10"];
+const APPROVE = ["R01", "R05", "R09"];
 const REJECT = ["R08"];
 
 describe.each(warehouseCases())("the full write-back loop on $kind", (warehouseCase) => {

@@ -84,7 +84,7 @@ final as (
             "'companyName'", "title",
             "'parent'", json_object(["'id'", "customer_id"]),
             "'subsidiary'", json_object(["'id'", "subsidiary_id"]),
-            "'currency'", json_object(["'refName'", "currency"]),
+            "'currency'", json_object(["'id'", "currency"]),
             "'entityStatus'", json_object(["'id'", "entity_status"]),
             "'startDate'", "cast(start_date as varchar)",
             "'projectedEndDate'", "cast(due_date as varchar)",

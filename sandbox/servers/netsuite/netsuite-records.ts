@@ -9,7 +9,7 @@ import { nsError } from "./netsuite-errors.js";
 const READ_ONLY = ["id", "lastmodifieddate"];
 const REQUIRED_ON_CREATE: Record<string, string[]> = {
   timebill: ["employee", "hours", "trandate"],
-  job: ["companyname", "customer"],
+  job: ["companyname", "parent"],
   customer: ["companyname"],
   employee: ["entityid"],
 };
@@ -64,7 +64,11 @@ export class NetsuiteRecords {
         REST_NAMES[missing] ?? missing,
       );
     const id = String(this.deps.ids.take(collection));
-    this.store(collection, { ...blank(collection), ...fields, id });
+    this.store(collection, {
+      ...blank(collection),
+      ...autoNumbered(collection.name, id, fields),
+      id,
+    });
     return empty(204, { location: `${request.origin}/services/rest/record/v1/${type}/${id}` });
   }
 
@@ -93,7 +97,12 @@ export class NetsuiteRecords {
     if ("reply" in parsed) return parsed.reply;
     const fields = parsed.fields;
     const id = String(this.deps.ids.take(collection));
-    this.store(collection, { ...blank(collection), ...fields, externalid: key.slice(4), id });
+    this.store(collection, {
+      ...blank(collection),
+      ...autoNumbered(collection.name, id, fields),
+      externalid: key.slice(4),
+      id,
+    });
     return empty(204, { location: `${request.origin}/services/rest/record/v1/${type}/${id}` });
   }
 
@@ -162,6 +171,22 @@ export class NetsuiteRecords {
   private store(collection: Collection, record: SandboxRecord): void {
     collection.upsert(record, this.deps.now());
   }
+}
+
+/** Auto-numbering prefixes of entity records NetSuite names itself when `entityid` is not sent. */
+const ENTITY_PREFIX: Record<string, string> = { job: "PRJ", customer: "CUST" };
+
+/** Fields NetSuite fills in on create: the auto-numbered `entityid`, a job's `customer`. */
+function autoNumbered(
+  type: string,
+  id: string,
+  fields: Record<string, unknown>,
+): Record<string, unknown> {
+  const prefix = ENTITY_PREFIX[type];
+  const filled = { ...fields };
+  if (prefix && filled.entityid == null) filled.entityid = `${prefix}-${id}`;
+  if (type === "job" && filled.customer == null) filled.customer = filled.parent;
+  return filled;
 }
 
 /** REST values as SuiteQL shows them: references by id, booleans T/F, dates M/D/YYYY. */
