@@ -2,13 +2,13 @@ import { hostname } from "node:os";
 import type { TargetSystem } from "../core/config/governance-schema.js";
 import type { PslinkConfig } from "../core/config/index.js";
 import { configError, describeError } from "../core/errors.js";
+import { migrate } from "../warehouse/migrate.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { applyBatch, type BatchWriter } from "./apply-batch.js";
 import { type ApplyContext, applyItem, type ItemEnd } from "./apply-item.js";
 import { audit } from "./audit-log.js";
 import { loadItems, loadPlan } from "./plan-store.js";
 import type { WriteItem } from "./plan-types.js";
-import { ensureReverseEtlSchema } from "./reverse-etl-migrations.js";
 import { checkWindow, type WindowCheck } from "./write-window.js";
 import { createWriter } from "./writers/create-writer.js";
 import { SALESFORCE_BATCH_LIMIT } from "./writers/salesforce-writer.js";
@@ -50,7 +50,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   const { warehouse: wh, config } = options;
   const now = options.now ?? new Date();
   const actor = options.actor ?? "pslink";
-  await ensureReverseEtlSchema(wh);
+  await migrate(wh);
   if (options.planId !== undefined && !(await loadPlan(wh, options.planId))) {
     throw configError(`there is no plan ${options.planId}`, {
       hint: "list plans with `pslink plans`",

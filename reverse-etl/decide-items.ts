@@ -1,10 +1,10 @@
 import type { PslinkConfig } from "../core/config/index.js";
 import { configError } from "../core/errors.js";
+import { migrate } from "../warehouse/migrate.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { audit } from "./audit-log.js";
 import { confirmPlan, loadItems, loadPlan, updateItem } from "./plan-store.js";
 import type { WriteItem } from "./plan-types.js";
-import { ensureReverseEtlSchema } from "./reverse-etl-migrations.js";
 
 export interface DecideOptions {
   warehouse: Warehouse;
@@ -38,7 +38,7 @@ export async function decideItems(options: DecideOptions): Promise<WriteItem[]> 
     );
     throw configError(message, { hint });
   };
-  await ensureReverseEtlSchema(wh);
+  await migrate(wh);
   const reason = options.reason.trim();
   if (reason === "") throw configError(`a ${decision} needs a reason: pass --reason "…"`);
   const configured = options.config.governance.stewards.find((s) => s.name === steward);

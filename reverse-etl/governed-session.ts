@@ -1,8 +1,8 @@
 import { userInfo } from "node:os";
 import type { PslinkConfig } from "../core/config/index.js";
+import { migrate } from "../warehouse/migrate.js";
 import { openWarehouse } from "../warehouse/open-warehouse.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
-import { ensureReverseEtlSchema } from "./reverse-etl-migrations.js";
 
 /** Runs a governance command against the configured warehouse, closing it afterwards. */
 export async function withGovernedWarehouse<T>(
@@ -11,7 +11,7 @@ export async function withGovernedWarehouse<T>(
 ): Promise<T> {
   const warehouse = await openWarehouse(config.warehouse, config.baseDir);
   try {
-    await ensureReverseEtlSchema(warehouse);
+    await migrate(warehouse);
     return await task(warehouse, config);
   } finally {
     await warehouse.close();

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { PslinkConfig } from "../core/config/index.js";
+import { migrate } from "../warehouse/migrate.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { audit } from "./audit-log.js";
 import { findBlastRadius } from "./blast-radius.js";
@@ -9,7 +10,6 @@ import { ClosedPeriods } from "./period-guard.js";
 import { insertPlan, settledItemKeys } from "./plan-store.js";
 import type { ItemStatus, PlanStatus, WriteItem, WritePlan } from "./plan-types.js";
 import { readProposals } from "./proposal-reader.js";
-import { ensureReverseEtlSchema } from "./reverse-etl-migrations.js";
 
 export interface PlanOptions {
   warehouse: Warehouse;
@@ -39,7 +39,7 @@ export async function planWritebacks(options: PlanOptions): Promise<PlanResult> 
   const governance = options.config.governance;
   const now = options.now ?? new Date();
   const actor = options.actor ?? "pslink";
-  await ensureReverseEtlSchema(wh);
+  await migrate(wh);
   const batch = await readProposals(wh, governance.proposals_schema);
   const periods = await ClosedPeriods.load(wh);
   const settled = await settledItemKeys(wh);

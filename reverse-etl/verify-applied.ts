@@ -1,10 +1,10 @@
+import { migrate } from "../warehouse/migrate.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { audit } from "./audit-log.js";
 import { readRow, type StateTable, stateTable } from "./current-state.js";
 import { comparable, sameValue } from "./field-values.js";
 import { loadItems, updateItem } from "./plan-store.js";
 import type { WriteItem } from "./plan-types.js";
-import { ensureReverseEtlSchema } from "./reverse-etl-migrations.js";
 import { OBJECT_CATALOG } from "./writers/object-catalog.js";
 import type { ObjectSpec } from "./writers/writer-types.js";
 
@@ -26,7 +26,7 @@ export async function verifyApplied(options: {
 }): Promise<VerifyResult> {
   const { warehouse: wh } = options;
   const now = options.now ?? new Date();
-  await ensureReverseEtlSchema(wh);
+  await migrate(wh);
   const result: VerifyResult = { verified: 0, unverified: 0, pending: 0 };
   const tables = new Map<string, StateTable | undefined>();
   for (const item of await loadItems(wh, { statuses: ["applied"] })) {

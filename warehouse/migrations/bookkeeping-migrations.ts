@@ -160,6 +160,19 @@ $$`,
   for each statement execute function pslink.audit_log_append_only()`,
     ],
   },
+  {
+    // Governance: the proposal's identity and domain (steward checks), the target snapshot
+    // (stale check), and why an item ended as it did. DuckDB alters one column per statement.
+    name: "0005_write_item_governance",
+    schema: (s) =>
+      s
+        .alterTable("write_items", (t) => t.text("proposal_key"))
+        .alterTable("write_items", (t) => t.text("domain"))
+        .alterTable("write_items", (t) => t.text("source_system"))
+        .alterTable("write_items", (t) => t.jsonb("snapshot"))
+        .alterTable("write_items", (t) => t.text("status_reason"))
+        .alterTable("write_items", (t) => t.text("result_id")),
+  },
 ];
 
 function updatedAt(t: Knex.CreateTableBuilder, k: Knex): void {
