@@ -1,9 +1,8 @@
 import type { KantataConfig } from "../../core/config/index.js";
 import type { StreamDefinition } from "../engine/define-stream.js";
-import type { Authenticator } from "../engine/http-client.js";
 import { SourceHttpClient } from "../engine/http-client.js";
 import { RateBudget } from "../engine/rate-budget.js";
-import { arrayField, isObject, vendorMessage } from "../engine/response-shape.js";
+import { arrayField, isObject } from "../engine/response-shape.js";
 import type {
   ExtractWindow,
   OpenSource,
@@ -13,6 +12,7 @@ import type {
 } from "../engine/source.js";
 import { sourceSettings } from "../engine/source-settings.js";
 import { isoSeconds } from "../engine/timestamps.js";
+import { describeKantataError, kantataAuthenticator } from "./kantata-auth.js";
 import type { KantataRequest } from "./kantata-request.js";
 import { KANTATA_STREAMS } from "./kantata-streams.js";
 
@@ -23,20 +23,13 @@ import { KANTATA_STREAMS } from "./kantata-streams.js";
  * @see https://developer.kantata.com/ox/api-reference/overview
  */
 export function openKantata(config: KantataConfig): OpenSource {
-  const auth: Authenticator = {
-    headers: async () => ({ authorization: `Bearer ${config.auth.token.reveal()}` }),
-    invalidate: () => undefined,
-  };
+  const auth = kantataAuthenticator(config);
   const client = new SourceHttpClient({
     system: "kantata",
     http: config.http,
     budget: new RateBudget(config.http),
     auth,
-    describeBody: (body) =>
-      vendorMessage(body, (parsed) => {
-        const errors = isObject(parsed) ? parsed.errors : undefined;
-        return Array.isArray(errors) && isObject(errors[0]) ? errors[0].message : undefined;
-      }),
+    describeBody: describeKantataError,
   });
 
   async function* pages(

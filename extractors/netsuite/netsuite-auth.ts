@@ -4,6 +4,7 @@ import OAuth from "oauth-1.0a";
 import type { NetsuiteConfig } from "../../core/config/index.js";
 import { configError } from "../../core/errors.js";
 import type { Authenticator, HttpRequest } from "../engine/http-client.js";
+import { isObject, vendorMessage } from "../engine/response-shape.js";
 import { TokenAuthenticator } from "../engine/token-auth.js";
 
 type JwtAuth = Extract<NetsuiteConfig["auth"], { kind: "oauth2_jwt" }>;
@@ -77,4 +78,15 @@ function tbaAuthenticator(auth: TbaAuth): Authenticator {
     },
     invalidate: () => undefined,
   };
+}
+
+/** `o:errorCode: detail` of the first entry of NetSuite's `o:errorDetails`. */
+export function describeNetsuiteError(body: string): string | undefined {
+  return vendorMessage(body, (parsed) => {
+    const details = isObject(parsed) ? parsed["o:errorDetails"] : undefined;
+    const first = Array.isArray(details) && isObject(details[0]) ? details[0] : undefined;
+    return first
+      ? `${String(first["o:errorCode"] ?? "")}: ${String(first.detail ?? "")}`
+      : undefined;
+  });
 }

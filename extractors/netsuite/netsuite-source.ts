@@ -1,10 +1,9 @@
 import type { NetsuiteConfig } from "../../core/config/index.js";
 import { SourceHttpClient } from "../engine/http-client.js";
 import { RateBudget } from "../engine/rate-budget.js";
-import { isObject, vendorMessage } from "../engine/response-shape.js";
 import type { OpenSource, StreamHandle } from "../engine/source.js";
 import { sourceSettings } from "../engine/source-settings.js";
-import { netsuiteAuthenticator } from "./netsuite-auth.js";
+import { describeNetsuiteError, netsuiteAuthenticator } from "./netsuite-auth.js";
 import { NETSUITE_STREAMS } from "./netsuite-streams.js";
 import { suiteqlPages } from "./suiteql-pages.js";
 
@@ -19,12 +18,7 @@ export function openNetsuite(config: NetsuiteConfig): OpenSource {
     http: config.http,
     budget: new RateBudget(config.http),
     auth: netsuiteAuthenticator(config),
-    describeBody: (body) =>
-      vendorMessage(body, (parsed) => {
-        const details = isObject(parsed) ? parsed["o:errorDetails"] : undefined;
-        const first = Array.isArray(details) && isObject(details[0]) ? details[0] : undefined;
-        return first ? `${first["o:errorCode"]}: ${first.detail}` : undefined;
-      }),
+    describeBody: describeNetsuiteError,
   });
   const paging = {
     client,

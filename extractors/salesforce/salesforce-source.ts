@@ -2,7 +2,7 @@ import type { SalesforceConfig } from "../../core/config/index.js";
 import { declaredFields, type StreamDefinition } from "../engine/define-stream.js";
 import { HttpStatusError, SourceHttpClient } from "../engine/http-client.js";
 import { RateBudget } from "../engine/rate-budget.js";
-import { arrayField, isObject, vendorMessage } from "../engine/response-shape.js";
+import { arrayField, isObject } from "../engine/response-shape.js";
 import type {
   ExtractWindow,
   OpenSource,
@@ -12,7 +12,7 @@ import type {
 } from "../engine/source.js";
 import { joinUrl, sourceSettings } from "../engine/source-settings.js";
 import { isoSeconds, parseTimestamp } from "../engine/timestamps.js";
-import { TokenAuthenticator } from "../engine/token-auth.js";
+import { describeSalesforceError, salesforceAuthenticator } from "./salesforce-auth.js";
 import type { SalesforceRequest } from "./salesforce-request.js";
 import { SALESFORCE_STREAMS } from "./salesforce-streams.js";
 
@@ -27,26 +27,13 @@ const MAX_LOCATOR_RESTARTS = 5;
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_query.htm
  */
 export function openSalesforce(config: SalesforceConfig): OpenSource {
-  const auth = new TokenAuthenticator("salesforce", async () => ({
-    method: "POST",
-    url: config.auth.token_url ?? `${config.base_url}/services/oauth2/token`,
-    form: {
-      grant_type: "client_credentials",
-      client_id: config.auth.client_id,
-      client_secret: config.auth.client_secret.reveal(),
-    },
-  }));
+  const auth = salesforceAuthenticator(config);
   const client = new SourceHttpClient({
     system: "salesforce",
     http: config.http,
     budget: new RateBudget(config.http),
     auth,
-    describeBody: (body) =>
-      vendorMessage(body, (parsed) =>
-        Array.isArray(parsed) && isObject(parsed[0])
-          ? `${parsed[0].errorCode}: ${parsed[0].message}`
-          : undefined,
-      ),
+    describeBody: describeSalesforceError,
   });
   const dataUrl = `${config.base_url}/services/data/${config.api_version}`;
 

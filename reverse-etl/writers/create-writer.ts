@@ -1,10 +1,18 @@
 import type { TargetSystem } from "../../core/config/governance-schema.js";
 import type { PslinkConfig } from "../../core/config/index.js";
 import { configError } from "../../core/errors.js";
-import type { Authenticator } from "../../extractors/engine/http-client.js";
-import { isObject, vendorMessage } from "../../extractors/engine/response-shape.js";
-import { TokenAuthenticator } from "../../extractors/engine/token-auth.js";
-import { netsuiteAuthenticator } from "../../extractors/netsuite/netsuite-auth.js";
+import {
+  describeKantataError,
+  kantataAuthenticator,
+} from "../../extractors/kantata/kantata-auth.js";
+import {
+  describeNetsuiteError,
+  netsuiteAuthenticator,
+} from "../../extractors/netsuite/netsuite-auth.js";
+import {
+  describeSalesforceError,
+  salesforceAuthenticator,
+} from "../../extractors/salesforce/salesforce-auth.js";
 import { createKantataWriter } from "./kantata-writer.js";
 import { createNetsuiteWriter } from "./netsuite-writer.js";
 import { createSalesforceWriter } from "./salesforce-writer.js";
@@ -30,66 +38,31 @@ export function createWriter(
         auth: netsuiteAuthenticator(source),
         limits,
         timeoutMs: source.http.timeout,
-        describeBody: (body) =>
-          vendorMessage(body, (parsed) => {
-            const detail =
-              isObject(parsed) && Array.isArray(parsed["o:errorDetails"])
-                ? parsed["o:errorDetails"][0]
-                : undefined;
-            return isObject(detail)
-              ? `${String(detail["o:errorCode"] ?? "")}: ${String(detail.detail ?? "")}`
-              : undefined;
-          }),
+        describeBody: describeNetsuiteError,
       });
       return createNetsuiteWriter(source.base_url, client);
     }
     case "kantata": {
       const source = config.sources.kantata;
       if (!source) throw missing();
-      const token = source.auth.token;
-      const auth: Authenticator = {
-        headers: async () => ({ authorization: `Bearer ${token.reveal()}` }),
-        invalidate: () => undefined,
-      };
       const client = new WriteClient({
         system: "kantata",
-        auth,
+        auth: kantataAuthenticator(source),
         limits,
         timeoutMs: source.http.timeout,
-        describeBody: (body) =>
-          vendorMessage(body, (parsed) => {
-            const error =
-              isObject(parsed) && Array.isArray(parsed.errors) ? parsed.errors[0] : undefined;
-            return isObject(error)
-              ? `${String(error.type ?? "error")}: ${String(error.message ?? "")}`
-              : undefined;
-          }),
+        describeBody: describeKantataError,
       });
       return createKantataWriter(source.base_url, client);
     }
     case "salesforce": {
       const source = config.sources.salesforce;
       if (!source) throw missing();
-      const auth = new TokenAuthenticator("salesforce", async () => ({
-        method: "POST",
-        url: source.auth.token_url ?? `${source.base_url}/services/oauth2/token`,
-        form: {
-          grant_type: "client_credentials",
-          client_id: source.auth.client_id,
-          client_secret: source.auth.client_secret.reveal(),
-        },
-      }));
       const client = new WriteClient({
         system: "salesforce",
-        auth,
+        auth: salesforceAuthenticator(source),
         limits,
         timeoutMs: source.http.timeout,
-        describeBody: (body) =>
-          vendorMessage(body, (parsed) =>
-            Array.isArray(parsed) && isObject(parsed[0])
-              ? `${String(parsed[0].errorCode)}: ${String(parsed[0].message)}`
-              : undefined,
-          ),
+        describeBody: describeSalesforceError,
       });
       return createSalesforceWriter(
         `${source.base_url}/services/data/${source.api_version}`,
