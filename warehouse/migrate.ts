@@ -36,6 +36,9 @@ export async function migrate(
     if (applied.has(migration.name)) continue;
     if (await applyOne(warehouse, migration)) ran.push(migration.name);
   }
+  // DuckDB replays schema changes from its WAL after a crash, and cannot re-bind defaults such
+  // as now() there: write them into the database file at once.
+  if (ran.length > 0 && warehouse.kind === "duckdb") await warehouse.execute("checkpoint");
   return ran;
 }
 

@@ -124,6 +124,14 @@ export const bookkeepingMigrations: readonly Migration[] = [
           t.jsonb("response");
           t.text("error");
           updatedAt(t, k);
+          // Governance: the proposal's identity and domain (steward checks), the target
+          // snapshot (stale check), and why an item ended as it did.
+          t.text("proposal_key");
+          t.text("domain");
+          t.text("source_system");
+          t.jsonb("snapshot");
+          t.text("status_reason");
+          t.text("result_id");
           t.index(["plan_id"]);
         }),
   },
@@ -159,19 +167,6 @@ $$`,
       `create trigger audit_log_no_truncate before truncate on pslink.audit_log
   for each statement execute function pslink.audit_log_append_only()`,
     ],
-  },
-  {
-    // Governance: the proposal's identity and domain (steward checks), the target snapshot
-    // (stale check), and why an item ended as it did. DuckDB alters one column per statement.
-    name: "0005_write_item_governance",
-    schema: (s) =>
-      s
-        .alterTable("write_items", (t) => t.text("proposal_key"))
-        .alterTable("write_items", (t) => t.text("domain"))
-        .alterTable("write_items", (t) => t.text("source_system"))
-        .alterTable("write_items", (t) => t.jsonb("snapshot"))
-        .alterTable("write_items", (t) => t.text("status_reason"))
-        .alterTable("write_items", (t) => t.text("result_id")),
   },
 ];
 
