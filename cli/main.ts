@@ -3,6 +3,7 @@ import { describeError, PslinkError } from "../core/errors.js";
 import { registerApplyCommand } from "./commands/apply-command.js";
 import { registerApproveCommand } from "./commands/approve-command.js";
 import { registerAuditCommand } from "./commands/audit-command.js";
+import { registerBenchCommand } from "./commands/bench-command.js";
 import { registerBuildCommand } from "./commands/build-command.js";
 import { registerConfigCommand } from "./commands/config-command.js";
 import { registerDemoCommand } from "./commands/demo-command.js";
@@ -38,6 +39,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerDemoCommand(program);
   registerScheduleCommand(program);
   registerSyncCommand(program);
+  registerBenchCommand(program);
   try {
     await program.parseAsync([...argv]);
     return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;

@@ -36,6 +36,7 @@ export class BatchWriter {
   readonly #runId: string;
   readonly #sql: MergeSql;
   readonly #stage: StagingTable;
+  #hasOpenQuarantine: boolean | undefined;
 
   constructor(wh: Warehouse, layout: LandingLayout, runId: string) {
     this.#wh = wh;
@@ -51,15 +52,22 @@ export class BatchWriter {
       const counts: BatchCounts = { newRows: 0, changedRows: 0, quarantinedRows: 0 };
       if (batch.good.length > 0) {
         await this.#stageRecords(tx, batch.good);
-        const [row] = await tx.query<{ new_rows: unknown; changed_rows: unknown }>(
-          this.#sql.counts,
-        );
+        await tx.execute(this.#sql.classify);
+        const [row] = await tx.query<{
+          new_rows: unknown;
+          changed_rows: unknown;
+          raw_rows: unknown;
+        }>(this.#sql.counts);
         counts.newRows = Number(row?.new_rows ?? 0);
         counts.changedRows = Number(row?.changed_rows ?? 0);
-        await tx.execute(this.#sql.appendRaw, [this.#runId, now]);
-        await tx.execute(this.#sql.update, [now, this.#runId]);
-        await tx.execute(this.#sql.insert, [now, this.#runId]);
-        await resolveQuarantined(tx, this.#wh, this.#layout, this.#stage.sql, this.#runId, now);
+        // Statements with nothing to do are skipped: each would still scan a table.
+        if (Number(row?.raw_rows ?? 0) > 0)
+          await tx.execute(this.#sql.appendRaw, [this.#runId, now]);
+        if (counts.changedRows > 0) await tx.execute(this.#sql.update, [now, this.#runId]);
+        if (counts.newRows > 0) await tx.execute(this.#sql.insert, [now, this.#runId]);
+        if (await this.#quarantineOpen(tx)) {
+          await resolveQuarantined(tx, this.#wh, this.#layout, this.#stage.sql, this.#runId, now);
+        }
         if (batch.scanning) {
           await tx.execute(
             `insert into ${this.#wh.qualified(this.#layout.seen)} (_pslink_run_id, _pslink_key) select cast($1 as ${this.#wh.sqlType("text")}), _pslink_key from ${this.#stage.sql}`,
@@ -68,6 +76,7 @@ export class BatchWriter {
         }
       }
       if (batch.bad.length > 0) {
+        this.#hasOpenQuarantine = true;
         counts.quarantinedRows = await quarantineRecords(
           tx,
           this.#wh,
@@ -83,6 +92,21 @@ export class BatchWriter {
       await writeStreamState(tx, this.#wh, this.#layout, batch.cursor, this.#runId, now);
       return counts;
     });
+  }
+
+  /**
+   * Whether the stream may have open quarantine rows for a landed key to resolve; asked once per
+   * stream run (only this run writes the stream's quarantine rows while it holds the run lock).
+   */
+  async #quarantineOpen(tx: SqlExecutor): Promise<boolean> {
+    if (this.#hasOpenQuarantine === undefined) {
+      const [row] = await tx.query<{ open: unknown }>(
+        "select count(*) as open from pslink.quarantine where source = $1 and stream = $2 and resolved_at is null",
+        [this.#layout.system, this.#layout.stream],
+      );
+      this.#hasOpenQuarantine = Number(row?.open ?? 0) > 0;
+    }
+    return this.#hasOpenQuarantine;
   }
 
   async #stageRecords(tx: SqlExecutor, records: readonly GoodRecord[]): Promise<void> {

@@ -1,12 +1,19 @@
 import type { ColumnType, Warehouse } from "../warehouse/warehouse.js";
 import type { LandingLayout } from "./landing-layout.js";
 
+/** Staging column the classification writes: null new key, 0 same, 1 differs but older, 2 changed. */
+export const CHANGE_COLUMN = "_pslink_change";
+
 /**
  * The set-based statements that move a staged batch into raw and current state. Staging holds
  * text; casts happen here, once per batch, on both dialects alike. `s` is staging, `c` current.
+ * One join against current state classifies every staged row; the statements after it read
+ * only the batch, so a batch costs one pass over `src` rather than one per statement.
  */
 export interface MergeSql {
-  /** Counts new and changed rows of the staged batch (before the merge). */
+  /** Marks each staged row with how it relates to current state (`CHANGE_COLUMN`). */
+  readonly classify: string;
+  /** Counts new and changed rows, and the versions raw receives. */
   readonly counts: string;
   /** Appends versions that differ from current state to raw ($1 run id, $2 extracted at). */
   readonly appendRaw: string;
@@ -21,12 +28,12 @@ export function mergeSql(wh: Warehouse, layout: LandingLayout, stage: string): M
   const src = wh.qualified(layout.src);
   const raw = wh.qualified(layout.raw);
   const ts = wh.sqlType("timestamp");
+  const change = `s.${q(CHANGE_COLUMN)}`;
   const cast = (alias: string, name: string, type: ColumnType) =>
     castText(wh, `${alias}.${q(name)}`, type);
   const joinOn = layout.keys
     .map((k) => `c.${q(k.name)} = ${cast("s", k.name, k.type)}`)
     .join(" and ");
-  const firstKey = q(layout.keys[0]?.name ?? "_pslink_key");
   const differs = `(c._pslink_hash <> s._pslink_hash or c._pslink_deleted_at is not null)`;
   // Latest version wins by cursor, then extraction order: an older cursor never overwrites.
   const notOlder = `coalesce(cast(s._pslink_cursor as ${ts}) >= c._pslink_cursor, true)`;
@@ -35,25 +42,28 @@ export function mergeSql(wh: Warehouse, layout: LandingLayout, stage: string): M
   const text = wh.sqlType("text");
   const meta = `s._pslink_hash, cast(s._pslink_cursor as ${ts}), cast($1 as ${ts}), cast(null as ${ts}), cast($2 as ${text})`;
   return {
+    classify: `update ${stage} as s set ${q(CHANGE_COLUMN)} = case when ${differs}
+        then (case when ${notOlder} then 2 else 1 end) else 0 end
+      from ${src} c where ${joinOn}`,
     counts: `select
-        count(*) filter (where c.${firstKey} is null) as new_rows,
-        count(*) filter (where c.${firstKey} is not null and ${differs} and ${notOlder}) as changed_rows
-      from ${stage} s left join ${src} c on ${joinOn}`,
+        count(*) filter (where ${change} is null) as new_rows,
+        count(*) filter (where ${change} = 2) as changed_rows,
+        count(*) filter (where ${change} is null or ${change} > 0) as raw_rows
+      from ${stage} s`,
     appendRaw: `insert into ${raw} (_pslink_run_id, _pslink_extracted_at, ${layout.keys
       .map((k) => q(k.name))
       .join(", ")}, _pslink_hash, _pslink_record)
       select cast($1 as ${text}), cast($2 as ${ts}), ${layout.keys.map((k) => `s.${q(k.name)}`).join(", ")},
         s._pslink_hash, cast(s._pslink_record as ${wh.sqlType("json")})
-      from ${stage} s left join ${src} c on ${joinOn}
-      where c.${firstKey} is null or ${differs}`,
+      from ${stage} s where ${change} is null or ${change} > 0`,
     update: `update ${src} as c set ${layout.columns
       .map((col, i) => `${q(col.name)} = ${typedValues[i]}`)
       .join(", ")}, _pslink_hash = s._pslink_hash, _pslink_cursor = cast(s._pslink_cursor as ${ts}),
         _pslink_updated_at = cast($1 as ${ts}), _pslink_deleted_at = null, _pslink_run_id = cast($2 as ${text})
-      from ${stage} s where ${joinOn} and ${differs} and ${notOlder}`,
+      from ${stage} s where ${joinOn} and ${change} = 2`,
     insert: `insert into ${src} (${declared.join(", ")}, _pslink_hash, _pslink_cursor, _pslink_updated_at, _pslink_deleted_at, _pslink_run_id)
       select ${typedValues.join(", ")}, ${meta}
-      from ${stage} s where not exists (select 1 from ${src} c where ${joinOn})`,
+      from ${stage} s where ${change} is null`,
   };
 }
 

@@ -1,6 +1,7 @@
 import { assertNever } from "../core/errors.js";
 import type { SqlExecutor, TableName, Warehouse } from "../warehouse/warehouse.js";
 import { columnDefinitions, type LandingLayout } from "./landing-layout.js";
+import { CHANGE_COLUMN } from "./merge-sql.js";
 
 /**
  * The scratch table a batch is bulk-appended to before the set-based merge. It is a temporary
@@ -18,7 +19,8 @@ export interface StagingTable {
 
 export function stagingTable(wh: Warehouse, layout: LandingLayout): StagingTable {
   const name = `pslink_stage_${layout.system}__${layout.raw.table}`;
-  const columns = columnDefinitions(wh, layout.stageColumns);
+  // The change column is filled by the merge's classification, never by the bulk append.
+  const columns = `${columnDefinitions(wh, layout.stageColumns)}, ${wh.quote(CHANGE_COLUMN)} ${wh.sqlType("integer")}`;
   switch (wh.kind) {
     case "duckdb":
       // Unqualified names resolve to the temp catalog first; the appender finds it under "main".

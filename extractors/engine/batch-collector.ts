@@ -17,7 +17,16 @@ export class BatchCollector {
   #watermark: number | null;
   readonly #lastScanMs: number | null;
 
-  constructor(handle: StreamHandle, state: StreamCursor, window: ExtractWindow) {
+  readonly #scanning: boolean;
+
+  /** `scanning`: the batches' keys are logged for the running delete scan. */
+  constructor(
+    handle: StreamHandle,
+    state: StreamCursor,
+    window: ExtractWindow,
+    scanning = window.full,
+  ) {
+    this.#scanning = scanning;
     this.#preparer = new RecordPreparer(handle.definition, {
       ignoredFields: handle.ignoredFields,
       timeZone: handle.timeZone,
@@ -72,7 +81,7 @@ export class BatchCollector {
       bad: this.#bad,
       drift,
       cursor: { cursorMs: this.#watermark, lastScanMs: this.#lastScanMs },
-      scanning: this.#window.full,
+      scanning: this.#scanning,
     };
     this.#good = new Map();
     this.#bad = [];

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash as digest } from "node:crypto";
 import type { z } from "zod";
 import type { DriftField } from "../../loaders/schema-drift-store.js";
 import { declaredFields, fieldMetaOf, type StreamDefinition } from "./define-stream.js";
@@ -53,7 +53,8 @@ export class RecordPreparer {
 
   prepare(raw: unknown): PreparedRecord {
     const json = JSON.stringify(raw) ?? "null";
-    const hash = createHash("md5").update(json).digest("base64url");
+    // One-shot digest: a Hash object per record costs more than the MD5 itself.
+    const hash = digest("md5", json, "base64url");
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
       return { kind: "bad", key: null, cursorMs: null, reason: "not a JSON object", json, hash };
     }

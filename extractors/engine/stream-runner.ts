@@ -1,7 +1,7 @@
 import { asPslinkError } from "../../core/errors.js";
 import { type Batch, BatchWriter } from "../../loaders/batch-writer.js";
 import { ensureLandingTables } from "../../loaders/ensure-landing-tables.js";
-import { landingLayout } from "../../loaders/landing-layout.js";
+import { type LandingLayout, landingLayout } from "../../loaders/landing-layout.js";
 import { clearSeenKeys, softDeleteKeys, softDeleteUnseen } from "../../loaders/soft-deletes.js";
 import {
   readStreamState,
@@ -10,6 +10,7 @@ import {
 } from "../../loaders/stream-state-store.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { BatchCollector } from "./batch-collector.js";
+import { CommitPipeline } from "./commit-pipeline.js";
 import { planWindow } from "./plan-window.js";
 import { readAhead } from "./read-ahead.js";
 import type { OpenSource, StreamHandle, StreamMetrics } from "./source.js";
@@ -79,9 +80,11 @@ export async function runStream(
       ...window,
     });
     if (window.full) await clearSeenKeys(ctx.wh, layout);
+    // A scan over a stream with no live rows cannot find anything to delete: skip its key log.
+    const scanning = window.full && (await hasLiveRows(ctx.wh, layout));
 
     const writer = new BatchWriter(ctx.wh, layout, ctx.runId);
-    const collector = new BatchCollector(handle, state, window);
+    const collector = new BatchCollector(handle, state, window, scanning);
     let committed: StreamCursor = state;
     const commit = async (batch: Batch) => {
       const counts = await writer.commit(batch);
@@ -102,13 +105,21 @@ export async function runStream(
         requests: metrics.requests,
       });
     };
-    for await (const page of readAhead(handle.pages(window, metrics))) {
-      metrics.pages += 1;
-      result.recordsRead += page.records.length;
-      collector.add(page);
-      if (collector.size >= ctx.batchRows) await commit(collector.take());
+    // One batch commits while the next one fills, so the warehouse and the source work at the
+    // same time; batches still commit one after another, in order, each with its own cursor.
+    const pipeline = new CommitPipeline(commit);
+    try {
+      for await (const page of readAhead(handle.pages(window, metrics))) {
+        pipeline.check();
+        metrics.pages += 1;
+        result.recordsRead += page.records.length;
+        collector.add(page);
+        if (collector.size >= ctx.batchRows) await pipeline.submit(collector.take());
+      }
+      if (collector.size > 0) await pipeline.submit(collector.take());
+    } finally {
+      await pipeline.drain();
     }
-    if (collector.size > 0) await commit(collector.take());
 
     const deleted =
       handle.deletes && !window.full ? await collectDeleted(handle, window, metrics) : [];
@@ -121,7 +132,7 @@ export async function runStream(
     };
     const now = sqlTimestamp(Date.now());
     result.deletedRows = await ctx.wh.transaction(async (tx) => {
-      const marked = window.full
+      const marked = scanning
         ? await softDeleteUnseen(tx, ctx.wh, layout, ctx.runId, now)
         : await softDeleteKeys(tx, ctx.wh, layout, ctx.runId, deleted, now);
       await writeStreamState(tx, ctx.wh, layout, final, ctx.runId, now);
@@ -148,4 +159,12 @@ async function collectDeleted(
   if (!handle.deletes) return keys;
   for await (const chunk of handle.deletes.deletedKeys(window, metrics)) keys.push(...chunk);
   return keys;
+}
+
+/** Whether current state holds any row that is not soft-deleted. */
+async function hasLiveRows(wh: Warehouse, layout: LandingLayout): Promise<boolean> {
+  const rows = await wh.query(
+    `select 1 as live from ${wh.qualified(layout.src)} where _pslink_deleted_at is null limit 1`,
+  );
+  return rows.length > 0;
 }

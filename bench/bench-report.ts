@@ -1,0 +1,82 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, freemem, loadavg, totalmem } from "node:os";
+import { join } from "node:path";
+
+/** One measured line of the results table. */
+export interface BenchRow {
+  step: string;
+  warehouse: string;
+  records: number | null;
+  seconds: number;
+  recordsPerSecond: number | null;
+  peakRssMiB: number | null;
+  note?: string;
+}
+
+/** Every figure of one benchmark run, as written to `bench/results/<date>-<size>.json`. */
+export interface BenchResults {
+  startedAt: string;
+  size: string;
+  seed: number;
+  asOf: string;
+  machine: {
+    nproc: number;
+    cpu: string;
+    memoryGiB: number;
+    freeGiB: number;
+    node: string;
+    loadAverage: { before: number[]; after?: number[] };
+  };
+  rows: BenchRow[];
+  ratios: Record<string, number>;
+  /** Steps that failed (their error), when any did. */
+  failures?: string[];
+}
+
+/** Machine facts recorded beside the figures (other work on the machine moves them). */
+export function machineFacts(): BenchResults["machine"] {
+  return {
+    nproc: cpus().length,
+    cpu: cpus()[0]?.model ?? "unknown",
+    memoryGiB: round(totalmem() / 2 ** 30, 1),
+    freeGiB: round(freemem() / 2 ** 30, 1),
+    node: process.version,
+    loadAverage: { before: loadavg().map((value) => round(value, 2)) },
+  };
+}
+
+/** The results table as text lines. */
+export function formatTable(rows: readonly BenchRow[]): string[] {
+  const header = ["step", "warehouse", "records", "seconds", "records/s", "peak RSS MiB", "note"];
+  const body = rows.map((row) => [
+    row.step,
+    row.warehouse,
+    row.records === null ? "" : String(row.records),
+    row.seconds.toFixed(1),
+    row.recordsPerSecond === null ? "" : String(Math.round(row.recordsPerSecond)),
+    row.peakRssMiB === null ? "" : String(row.peakRssMiB),
+    row.note ?? "",
+  ]);
+  const widths = header.map((title, i) =>
+    Math.max(title.length, ...body.map((cells) => (cells[i] as string).length)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] as number))
+      .join("  ")
+      .trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...body.map(line)];
+}
+
+/** Writes the results JSON; returns its path. */
+export function writeResults(dir: string, results: BenchResults): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${results.startedAt.slice(0, 10)}-${results.size}.json`);
+  writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
+  return path;
+}
+
+export function round(value: number, digits: number): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}

@@ -1,0 +1,238 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../core/config/index.js";
+import type { SandboxSize } from "../sandbox/world/types.js";
+import { openWarehouse } from "../warehouse/open-warehouse.js";
+import { type BenchWarehouse, kantataAccess, writeBenchConfig } from "./bench-configs.js";
+import {
+  type BenchResults,
+  type BenchRow,
+  formatTable,
+  machineFacts,
+  round,
+  writeResults,
+} from "./bench-report.js";
+import { expectSuccess, type Measured, runMeasured } from "./measured-process.js";
+import { createBenchDatabase } from "./postgres-bench-database.js";
+import { repoRoot } from "./repo-root.js";
+import { type SandboxChild, startSandboxChild } from "./sandbox-child.js";
+
+export interface BenchOptions {
+  size: SandboxSize;
+  seed: number;
+  warehouses: readonly ("duckdb" | "postgres")[];
+  /** Compare with dlt on Kantata time entries. */
+  dlt: boolean;
+  /** Time `pslink build` of models/ on the DuckDB warehouse. */
+  build: boolean;
+  /** Read every page once before measuring, so no run pays the sandbox's first serialisation. */
+  warmUp: boolean;
+  /** Share of records the sandbox changes before the incremental run. */
+  changeShare: number;
+  resultsDir: string;
+  log: (line: string) => void;
+}
+
+const ROOT = repoRoot();
+const DEFAULT_BIN = join(ROOT, "bin", "pslink.js");
+
+/**
+ * The benchmark: a sandbox in its own process, full and incremental syncs into fresh warehouses
+ * (each sync a child process, timed and RSS-sampled), dlt on the same time entries, and a full
+ * build of models/. Prints the table and writes `bench/results/<date>-<size>.json`.
+ */
+export async function runBench(options: BenchOptions): Promise<BenchResults> {
+  // Children run the same pslink as this process (a private build benches itself).
+  const bin = process.argv[1] ?? DEFAULT_BIN;
+  const startedAt = new Date().toISOString();
+  const work = mkdtempSync(join(tmpdir(), "pslink-bench-"));
+  const machine = machineFacts();
+  const rows: BenchRow[] = [];
+  const ratios: Record<string, number> = {};
+  const failures: string[] = [];
+  let asOf = "";
+  const results = (): BenchResults => ({
+    startedAt,
+    size: options.size,
+    seed: options.seed,
+    asOf,
+    machine,
+    rows,
+    ratios,
+    ...(failures.length > 0 ? { failures } : {}),
+  });
+  // Written after every step, so a failure late in a long run keeps the figures measured so far.
+  const save = () => writeResults(options.resultsDir, results());
+  const pslink = (config: string, args: readonly string[]) =>
+    runMeasured(process.execPath, [bin, "--config", config, ...args], { cwd: ROOT });
+  options.log(`starting the ${options.size} sandbox (separate process)`);
+  const sandbox = await startSandboxChild({
+    bin,
+    cwd: ROOT,
+    size: options.size,
+    seed: options.seed,
+    configDir: join(work, "sandbox"),
+  });
+  try {
+    asOf = groundTruth(sandbox).as_of;
+    if (options.warmUp) {
+      options.log("warm-up sync (not measured): the sandbox serialises each record once");
+      const config = writeBenchConfig(sandbox.configDir, join(work, "warm-up"), { kind: "duckdb" });
+      expectSuccess("warm-up sync", await pslink(config, ["sync"]));
+      rmSync(join(work, "warm-up"), { recursive: true, force: true });
+    }
+    let duckdbConfig: string | undefined;
+    for (const kind of options.warehouses) {
+      const database = kind === "postgres" ? await createBenchDatabase() : undefined;
+      try {
+        const target: BenchWarehouse =
+          database === undefined ? { kind: "duckdb" } : { kind: "postgres", url: database.url };
+        const config = writeBenchConfig(sandbox.configDir, join(work, kind), target);
+        if (kind === "duckdb") duckdbConfig = config;
+        options.log(`full sync into a fresh ${kind} warehouse`);
+        const full = expectSuccess(`full sync (${kind})`, await pslink(config, ["sync"]));
+        const fullRows = await landedRows(config);
+        rows.push(row("full sync", kind, fullRows, full));
+        const change = Math.max(1, Math.round(fullRows * options.changeShare));
+        options.log(
+          `sandbox advance: ~${change} changes (${options.changeShare * 100}% of records)`,
+        );
+        await sandbox.admin("advance", advanceBody(change));
+        // The next window must close after the changes: window ends are whole seconds minus 2 s.
+        await new Promise((done) => setTimeout(done, 3_000));
+        options.log(`incremental sync (${kind})`);
+        const incremental = expectSuccess(
+          `incremental sync (${kind})`,
+          await pslink(config, ["sync"]),
+        );
+        const incrementalRows = await landedRows(config);
+        rows.push(
+          row("incremental sync", kind, incrementalRows, incremental, `after ~${change} changes`),
+        );
+        ratios[`incremental_over_full_${kind}`] = round(incremental.wallMs / full.wallMs, 4);
+      } catch (error) {
+        failures.push(`${kind}: ${String(error)}`);
+        options.log(`FAILED (${kind}): ${String(error).slice(0, 2000)}`);
+      } finally {
+        await database?.drop();
+        save();
+      }
+    }
+    if (options.dlt) {
+      options.log("time entries only: pslink, then dlt, each into a fresh DuckDB");
+      const config = writeBenchConfig(sandbox.configDir, join(work, "time-entries"), {
+        kind: "duckdb",
+      });
+      const ours = expectSuccess(
+        "pslink time entries",
+        await pslink(config, ["sync", "--stream", "kantata.time_entries"]),
+      );
+      const ourRows = await landedRows(config);
+      rows.push(row("time entries", "duckdb", ourRows, ours, "pslink"));
+      const theirs = await runDlt(sandbox, join(work, "dlt"));
+      rows.push(row("time entries", "duckdb", theirs.rows, theirs.run, "dlt (REST client, merge)"));
+      ratios.pslink_over_dlt_time_entries = round(
+        ourRows / ours.wallMs / (theirs.rows / theirs.run.wallMs),
+        2,
+      );
+    }
+    if (options.build && duckdbConfig !== undefined) {
+      options.log(`pslink build of models/ (as_of_date ${asOf})`);
+      const build = expectSuccess(
+        "pslink build",
+        await pslink(duckdbConfig, [
+          "build",
+          "--project-dir",
+          join(ROOT, "models"),
+          "--vars",
+          JSON.stringify({ as_of_date: asOf }),
+        ]),
+      );
+      rows.push(row("build models/", "duckdb", null, build));
+    }
+    machine.loadAverage.after = loadavg().map((value) => round(value, 2));
+    for (const line of formatTable(rows)) options.log(line);
+    for (const [name, value] of Object.entries(ratios)) options.log(`${name}: ${value}`);
+    for (const failure of failures) options.log(`failed: ${failure.split("\n")[0]}`);
+    options.log(`results: ${save()}`);
+    return results();
+  } finally {
+    await sandbox.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function row(
+  step: string,
+  warehouse: string,
+  records: number | null,
+  run: Measured,
+  note?: string,
+): BenchRow {
+  const seconds = run.wallMs / 1000;
+  return {
+    step,
+    warehouse,
+    records,
+    seconds: round(seconds, 2),
+    recordsPerSecond: records === null ? null : round(records / seconds, 0),
+    peakRssMiB: run.peakRssMiB,
+    ...(note === undefined ? {} : { note }),
+  };
+}
+
+/** Mostly updates and new entries, a few back-dated and late ones (what a day brings). */
+function advanceBody(change: number) {
+  return {
+    inserts: Math.round(change * 0.35),
+    updates: Math.round(change * 0.55),
+    backdated: Math.round(change * 0.05),
+    lateArrivals: Math.round(change * 0.05),
+    deletes: 0,
+  };
+}
+
+function groundTruth(sandbox: SandboxChild): { as_of: string } {
+  return JSON.parse(readFileSync(join(sandbox.configDir, "ground-truth.json"), "utf8"));
+}
+
+/** Rows the latest sync landed (new + changed), from its `pslink.run_streams` rows. */
+async function landedRows(configPath: string): Promise<number> {
+  const config = loadConfig(configPath);
+  const wh = await openWarehouse(config.warehouse, config.baseDir);
+  try {
+    const [found] = await wh.query<{ landed: unknown }>(
+      `select coalesce(sum(s.new_rows + s.changed_rows), 0) as landed from pslink.run_streams s
+       where s.run_id = (select run_id from pslink.runs where job = 'sync' order by started_at desc limit 1)`,
+    );
+    return Number(found?.landed ?? 0);
+  } finally {
+    await wh.close();
+  }
+}
+
+async function runDlt(
+  sandbox: SandboxChild,
+  dir: string,
+): Promise<{ rows: number; run: Measured }> {
+  const python = execFileSync("bash", [join(ROOT, "scripts", "ensure-bench-python.sh")], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  })
+    .trim()
+    .split("\n")
+    .at(-1) as string;
+  const { baseUrl, token } = kantataAccess(sandbox.configDir);
+  const run = expectSuccess(
+    "dlt",
+    await runMeasured(
+      python,
+      [join(ROOT, "bench", "dlt_time_entries.py"), baseUrl, token, join(dir, "dlt.duckdb"), dir],
+      { cwd: ROOT, env: { ...process.env, RUNTIME__LOG_LEVEL: "WARNING" } },
+    ),
+  );
+  const reported = JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "{}") as { rows?: number };
+  return { rows: reported.rows ?? 0, run };
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Adds the benchmark's comparison tool (dlt, with its DuckDB destination) to the repo's .venv,
+# after ensure-python.sh has made it, idempotently and quietly. Additive only: the dbt pins of
+# ensure-python.sh stay as they are (duckdb is pinned to the same version here too).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+
+PACKAGES=(
+  "dlt[duckdb]==1.31.0"
+  "duckdb==1.5.6"
+)
+
+log() { echo "ensure-bench-python: $*" >&2; }
+
+"$ROOT/scripts/ensure-python.sh" >/dev/null
+
+stamp="$VENV/.pslink-bench-packages"
+wanted="$(printf '%s\n' "${PACKAGES[@]}")"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
+  log "installing ${PACKAGES[*]}"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-input "${PACKAGES[@]}" >&2
+  printf '%s\n' "$wanted" >"$stamp"
+fi
+
+echo "$VENV/bin/python"
