@@ -4,7 +4,10 @@ import { sqlTimestamp } from "../extractors/engine/timestamps.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { cursorJson } from "./stream-state-store.js";
 
-/** Records a sync in `pslink.runs` and its streams in `pslink.run_streams`. */
+/** The states of a row in `pslink.runs`. */
+export type RunStatus = "running" | "succeeded" | "failed" | "skipped" | "cancelled";
+
+/** Records a run in `pslink.runs` (and a sync's streams in `pslink.run_streams`). */
 export class RunRecorder {
   constructor(
     private readonly wh: Warehouse,
@@ -45,7 +48,7 @@ export class RunRecorder {
   }
 
   async finished(
-    status: "succeeded" | "failed",
+    status: Exclude<RunStatus, "running" | "skipped">,
     summary: Record<string, unknown>,
     error?: string,
   ): Promise<void> {
@@ -53,6 +56,26 @@ export class RunRecorder {
       `update pslink.runs set status = $2, finished_at = cast($3 as ${this.wh.sqlType("timestamp")}),
          summary = cast($4 as ${this.wh.sqlType("json")}), error = $5 where run_id = $1`,
       [this.runId, status, sqlTimestamp(Date.now()), JSON.stringify(summary), error ?? null],
+    );
+  }
+
+  /** A run that did not start (another one held the warehouse), with the reason. */
+  async skipped(job: string, trigger: string, reason: string): Promise<void> {
+    const timestamp = this.wh.sqlType("timestamp");
+    await this.wh.execute(
+      `insert into pslink.runs (run_id, job, trigger, status, started_at, finished_at, summary, error, host, pid)
+       values ($1, $2, $3, 'skipped', cast($4 as ${timestamp}), cast($4 as ${timestamp}),
+         cast($5 as ${this.wh.sqlType("json")}), $6, $7, $8)`,
+      [
+        this.runId,
+        job,
+        trigger,
+        sqlTimestamp(Date.now()),
+        JSON.stringify({ reason }),
+        reason,
+        hostname(),
+        process.pid,
+      ],
     );
   }
 }
