@@ -1,97 +1,204 @@
-import type { BadRecord, GoodRecord } from "../extractors/engine/prepare-records.js";
+import type { StreamDefinition } from "../extractors/engine/define-stream.js";
+import {
+  type BadRecord,
+  newFieldDrift,
+  RecordExplainer,
+} from "../extractors/engine/explain-records.js";
+import type { ExtractWindow } from "../extractors/engine/source.js";
 import { sqlTimestamp } from "../extractors/engine/timestamps.js";
 import type { SqlExecutor, Warehouse } from "../warehouse/warehouse.js";
 import type { LandingLayout } from "./landing-layout.js";
 import { type MergeSql, mergeSql } from "./merge-sql.js";
 import { quarantineRecords, resolveQuarantined } from "./quarantine-store.js";
 import { type DriftField, recordDrift } from "./schema-drift-store.js";
-import { type StagingTable, stagingTable } from "./staging-table.js";
+import { type ShredOptions, type ShredSql, shredSql } from "./shred-sql.js";
+import { PAGE_COLUMNS, pagesTable, type StagingTable, stagingTable } from "./staging-table.js";
 import { type StreamCursor, writeStreamState } from "./stream-state-store.js";
 
-/** One bounded batch of a stream, already validated and deduplicated by key. */
+/** One bounded batch of a stream: its pages' records as JSON arrays, in extraction order. */
 export interface Batch {
-  readonly good: readonly GoodRecord[];
-  readonly bad: readonly BadRecord[];
-  readonly drift: readonly DriftField[];
-  /** The cursor to commit with this batch (never past the window end). */
-  readonly cursor: StreamCursor;
-  /** Record the batch's keys as seen by the running delete scan. */
-  readonly scanning: boolean;
+  readonly pages: readonly {
+    readonly body: string;
+    /** Everything modified before this instant has been delivered (else: the page's newest cursor). */
+    readonly watermarkMs: number | null;
+  }[];
+  readonly records: number;
 }
 
-export interface BatchCounts {
+export interface BatchOutcome {
   newRows: number;
   changedRows: number;
   quarantinedRows: number;
+  /** Drift first met in this batch. */
+  drift: DriftField[];
+  /** The cursor committed with the batch. */
+  cursor: StreamCursor;
+}
+
+export interface BatchWriterOptions extends ShredOptions {
+  readonly runId: string;
+  readonly stream: StreamDefinition;
+  /** Cursor state before the run and the window being read: the watermark stays inside it. */
+  readonly state: StreamCursor;
+  readonly window: ExtractWindow;
+  /** Log the batches' keys as seen by the running delete scan. */
+  readonly scanning: boolean;
 }
 
 /**
- * Commits batches of one stream: per batch ONE transaction appends raw, merges current state
- * (bulk-append to staging, then set-based statements), quarantines bad records and advances the
- * cursor, so a crash at any instant leaves either all of a batch or none of it.
+ * Commits batches of one stream: per batch ONE transaction stages the pages, shreds and checks
+ * the records in the warehouse, appends raw, merges current state, quarantines bad records and
+ * advances the cursor, so a crash at any instant leaves either all of a batch or none of it.
  */
 export class BatchWriter {
   readonly #wh: Warehouse;
   readonly #layout: LandingLayout;
-  readonly #runId: string;
-  readonly #sql: MergeSql;
+  readonly #options: BatchWriterOptions;
+  readonly #pages: StagingTable;
   readonly #stage: StagingTable;
+  readonly #shred: ShredSql;
+  readonly #sql: MergeSql;
+  readonly #explainer: RecordExplainer;
+  readonly #reported = new Set<string>();
+  #watermark: number | null;
   #hasOpenQuarantine: boolean | undefined;
 
-  constructor(wh: Warehouse, layout: LandingLayout, runId: string) {
+  constructor(wh: Warehouse, layout: LandingLayout, options: BatchWriterOptions) {
     this.#wh = wh;
     this.#layout = layout;
-    this.#runId = runId;
+    this.#options = options;
+    this.#pages = pagesTable(wh, layout);
     this.#stage = stagingTable(wh, layout);
+    this.#shred = shredSql(wh, layout, options.stream, this.#pages.sql, this.#stage.sql, options);
     this.#sql = mergeSql(wh, layout, this.#stage.sql);
+    this.#explainer = new RecordExplainer(options.stream);
+    this.#watermark = options.state.cursorMs;
   }
 
-  async commit(batch: Batch): Promise<BatchCounts> {
+  async commit(batch: Batch): Promise<BatchOutcome> {
     const now = sqlTimestamp(Date.now());
     return this.#wh.transaction(async (tx) => {
-      const counts: BatchCounts = { newRows: 0, changedRows: 0, quarantinedRows: 0 };
-      if (batch.good.length > 0) {
-        await this.#stageRecords(tx, batch.good);
-        await tx.execute(this.#sql.classify);
-        const [row] = await tx.query<{
-          new_rows: unknown;
-          changed_rows: unknown;
-          raw_rows: unknown;
-        }>(this.#sql.counts);
-        counts.newRows = Number(row?.new_rows ?? 0);
-        counts.changedRows = Number(row?.changed_rows ?? 0);
-        // Statements with nothing to do are skipped: each would still scan a table.
-        if (Number(row?.raw_rows ?? 0) > 0)
-          await tx.execute(this.#sql.appendRaw, [this.#runId, now]);
-        if (counts.changedRows > 0) await tx.execute(this.#sql.update, [now, this.#runId]);
-        if (counts.newRows > 0) await tx.execute(this.#sql.insert, [now, this.#runId]);
-        if (await this.#quarantineOpen(tx)) {
-          await resolveQuarantined(tx, this.#wh, this.#layout, this.#stage.sql, this.#runId, now);
-        }
-        if (batch.scanning) {
-          await tx.execute(
-            `insert into ${this.#wh.qualified(this.#layout.seen)} (_pslink_run_id, _pslink_key) select cast($1 as ${this.#wh.sqlType("text")}), _pslink_key from ${this.#stage.sql}`,
-            [this.#runId],
-          );
-        }
-      }
-      if (batch.bad.length > 0) {
+      await this.#pages.reset(tx);
+      await tx.append(
+        this.#pages.target,
+        PAGE_COLUMNS,
+        batch.pages.map((page, index) => [index, page.body]),
+      );
+      await this.#stage.reset(tx);
+      await tx.execute(this.#shred.shred);
+      const [summary] = await tx.query<{ records: unknown; bad: unknown; drifting: unknown }>(
+        this.#shred.summary,
+      );
+      const records = Number(summary?.records ?? 0);
+      const badCount = Number(summary?.bad ?? 0);
+      const outcome: BatchOutcome = {
+        newRows: 0,
+        changedRows: 0,
+        quarantinedRows: 0,
+        drift: [],
+        cursor: { cursorMs: null, lastScanMs: this.#options.state.lastScanMs },
+      };
+      if (records > badCount) await this.#merge(tx, outcome, now);
+      const bad = badCount > 0 ? await this.#explainBad(tx) : [];
+      if (bad.length > 0) {
         this.#hasOpenQuarantine = true;
-        counts.quarantinedRows = await quarantineRecords(
+        outcome.quarantinedRows = await quarantineRecords(
           tx,
           this.#wh,
           this.#layout,
-          this.#runId,
-          batch.bad,
+          this.#options.runId,
+          bad,
           now,
         );
-        if (batch.scanning) await this.#markSeen(tx, batch.bad);
       }
-      if (batch.drift.length > 0)
-        await recordDrift(tx, this.#wh, this.#layout, this.#runId, batch.drift, now);
-      await writeStreamState(tx, this.#wh, this.#layout, batch.cursor, this.#runId, now);
-      return counts;
+      if (this.#options.scanning && records > 0) {
+        // Quarantined keys still exist at the source: a delete scan must not soft-delete them.
+        await tx.execute(
+          `insert into ${this.#wh.qualified(this.#layout.seen)} (_pslink_run_id, _pslink_key)
+           select distinct cast($1 as ${this.#wh.sqlType("text")}), _pslink_key from ${this.#stage.sql}
+           where _pslink_key is not null`,
+          [this.#options.runId],
+        );
+      }
+      if (Number(summary?.drifting ?? 0) > 0) await this.#noteNewFields(tx);
+      outcome.drift = this.#newDrift();
+      if (outcome.drift.length > 0)
+        await recordDrift(tx, this.#wh, this.#layout, this.#options.runId, outcome.drift, now);
+      outcome.cursor = { ...outcome.cursor, cursorMs: await this.#advance(tx, batch) };
+      await writeStreamState(tx, this.#wh, this.#layout, outcome.cursor, this.#options.runId, now);
+      return outcome;
     });
+  }
+
+  async #merge(tx: SqlExecutor, outcome: BatchOutcome, now: string): Promise<void> {
+    const runId = this.#options.runId;
+    await tx.execute(this.#sql.classify);
+    const [row] = await tx.query<{ new_rows: unknown; changed_rows: unknown; raw_rows: unknown }>(
+      this.#sql.counts,
+    );
+    outcome.newRows = Number(row?.new_rows ?? 0);
+    outcome.changedRows = Number(row?.changed_rows ?? 0);
+    // Statements with nothing to do are skipped: each would still scan a table.
+    if (Number(row?.raw_rows ?? 0) > 0) await tx.execute(this.#sql.appendRaw, [runId, now]);
+    if (outcome.changedRows > 0) await tx.execute(this.#sql.update, [now, runId]);
+    if (outcome.newRows > 0) await tx.execute(this.#sql.insert, [now, runId]);
+    if (await this.#quarantineOpen(tx)) {
+      await resolveQuarantined(tx, this.#wh, this.#layout, this.#stage.sql, runId, now);
+    }
+  }
+
+  async #explainBad(tx: SqlExecutor): Promise<BadRecord[]> {
+    const rows = await tx.query<{
+      key: string | null;
+      hash: string;
+      record: string;
+      problem: string | null;
+    }>(this.#shred.badRecords);
+    return rows.map((row) =>
+      this.#explainer.explain({
+        key: row.key,
+        hash: row.hash,
+        json: row.record,
+        problem: row.problem,
+      }),
+    );
+  }
+
+  readonly #newFields = new Map<string, DriftField>();
+
+  async #noteNewFields(tx: SqlExecutor): Promise<void> {
+    const rows = await tx.query<{ field: string; record: string }>(this.#shred.undeclaredFields);
+    for (const row of rows) {
+      if (!this.#newFields.has(row.field))
+        this.#newFields.set(row.field, newFieldDrift(row.field, row.record));
+    }
+  }
+
+  /** Drift met so far and not yet recorded: new fields first, then type changes. */
+  #newDrift(): DriftField[] {
+    const drift: DriftField[] = [];
+    for (const found of [...this.#newFields.values(), ...this.#explainer.typeChanges.values()]) {
+      const id = `${found.change}:${found.field}`;
+      if (this.#reported.has(id)) continue;
+      this.#reported.add(id);
+      drift.push(found);
+    }
+    return drift;
+  }
+
+  /** The cursor after this batch: each page's watermark, never past the window end, never back. */
+  async #advance(tx: SqlExecutor, batch: Batch): Promise<number | null> {
+    const rows = await tx.query<{ page: unknown; cursor_ms: unknown }>(this.#shred.pageCursors);
+    const newest = new Map(rows.map((row) => [Number(row.page), row.cursor_ms]));
+    batch.pages.forEach((page, index) => {
+      const cursorMs = newest.get(index);
+      const reached =
+        page.watermarkMs ?? (cursorMs === null || cursorMs === undefined ? null : Number(cursorMs));
+      if (reached === null) return;
+      const clamped = Math.min(reached, this.#options.window.toMs);
+      this.#watermark = Math.max(this.#watermark ?? clamped, clamped);
+    });
+    return this.#watermark;
   }
 
   /**
@@ -107,36 +214,5 @@ export class BatchWriter {
       this.#hasOpenQuarantine = Number(row?.open ?? 0) > 0;
     }
     return this.#hasOpenQuarantine;
-  }
-
-  async #stageRecords(tx: SqlExecutor, records: readonly GoodRecord[]): Promise<void> {
-    await this.#stage.reset(tx);
-    await tx.append(this.#stage.target, this.#layout.stageColumns, stageRows(records));
-  }
-
-  /** Quarantined keys still exist at the source: a delete scan must not soft-delete them. */
-  async #markSeen(tx: SqlExecutor, bad: readonly BadRecord[]): Promise<void> {
-    const rows = bad.flatMap((record) => (record.key === null ? [] : [[this.#runId, record.key]]));
-    if (rows.length === 0) return;
-    await tx.append(
-      this.#layout.seen,
-      [
-        { name: "_pslink_run_id", type: "text" },
-        { name: "_pslink_key", type: "text" },
-      ],
-      rows,
-    );
-  }
-}
-
-function* stageRows(records: readonly GoodRecord[]): Iterable<readonly unknown[]> {
-  for (const record of records) {
-    yield [
-      record.key,
-      ...record.values,
-      record.hash,
-      record.cursorMs === null ? null : sqlTimestamp(record.cursorMs),
-      record.json,
-    ];
   }
 }

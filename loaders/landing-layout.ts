@@ -23,7 +23,12 @@ export interface LandingLayout {
   readonly columns: readonly ColumnSpec[];
   /** Primary-key columns (typed, as in `src`). */
   readonly keys: readonly ColumnSpec[];
-  /** Staging columns, all text: key, declared values, hash, cursor, record. */
+  /**
+   * Staging columns: the batch's records shredded by the warehouse (typed declared values, key,
+   * hash, cursor, the record) with their verdicts. `_pslink_bad`: fails its schema;
+   * `_pslink_problem`: declared fields that failed (comma-separated); `_pslink_drift`: carries
+   * undeclared fields; `_pslink_latest`: the good version of its key that lands.
+   */
   readonly stageColumns: readonly ColumnSpec[];
 }
 
@@ -42,11 +47,17 @@ export function landingLayout(system: SystemName, stream: StreamDefinition): Lan
     columns,
     keys,
     stageColumns: [
+      { name: "_pslink_page", type: "integer" },
+      { name: "_pslink_ord", type: "bigint" },
       { name: "_pslink_key", type: "text" },
-      ...columns.map((column) => ({ name: column.name, type: "text" as const })),
+      ...columns.map((column) => ({ ...column, nullable: true })),
       { name: "_pslink_hash", type: "text" },
-      { name: "_pslink_cursor", type: "text" },
-      { name: "_pslink_record", type: "text" },
+      { name: "_pslink_cursor", type: "timestamp" },
+      { name: "_pslink_record", type: "json" },
+      { name: "_pslink_bad", type: "boolean" },
+      { name: "_pslink_problem", type: "text" },
+      { name: "_pslink_drift", type: "boolean" },
+      { name: "_pslink_latest", type: "boolean" },
     ],
   };
 }

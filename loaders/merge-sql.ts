@@ -1,4 +1,4 @@
-import type { ColumnType, Warehouse } from "../warehouse/warehouse.js";
+import type { Warehouse } from "../warehouse/warehouse.js";
 import type { LandingLayout } from "./landing-layout.js";
 
 /** Staging column the classification writes: null new key, 0 same, 1 differs but older, 2 changed. */
@@ -6,12 +6,13 @@ export const CHANGE_COLUMN = "_pslink_change";
 
 /**
  * The set-based statements that move a staged batch into raw and current state. Staging holds
- * text; casts happen here, once per batch, on both dialects alike. `s` is staging, `c` current.
- * One join against current state classifies every staged row; the statements after it read
- * only the batch, so a batch costs one pass over `src` rather than one per statement.
+ * typed values already (the shredding converted them); only rows marked `_pslink_latest` (the
+ * good version of each key) move. `s` is staging, `c` current. One join against current state
+ * classifies every landing row; the statements after it read only the batch, so a batch costs
+ * one pass over `src` rather than one per statement.
  */
 export interface MergeSql {
-  /** Marks each staged row with how it relates to current state (`CHANGE_COLUMN`). */
+  /** Marks each landing row with how it relates to current state (`CHANGE_COLUMN`). */
   readonly classify: string;
   /** Counts new and changed rows, and the versions raw receives. */
   readonly counts: string;
@@ -28,56 +29,39 @@ export function mergeSql(wh: Warehouse, layout: LandingLayout, stage: string): M
   const src = wh.qualified(layout.src);
   const raw = wh.qualified(layout.raw);
   const ts = wh.sqlType("timestamp");
+  const text = wh.sqlType("text");
   const change = `s.${q(CHANGE_COLUMN)}`;
-  const cast = (alias: string, name: string, type: ColumnType) =>
-    castText(wh, `${alias}.${q(name)}`, type);
-  const joinOn = layout.keys
-    .map((k) => `c.${q(k.name)} = ${cast("s", k.name, k.type)}`)
-    .join(" and ");
+  const joinOn = layout.keys.map((k) => `c.${q(k.name)} = s.${q(k.name)}`).join(" and ");
   const differs = `(c._pslink_hash <> s._pslink_hash or c._pslink_deleted_at is not null)`;
   // Latest version wins by cursor, then extraction order: an older cursor never overwrites.
-  const notOlder = `coalesce(cast(s._pslink_cursor as ${ts}) >= c._pslink_cursor, true)`;
+  const notOlder = `coalesce(s._pslink_cursor >= c._pslink_cursor, true)`;
   const declared = layout.columns.map((c) => q(c.name));
-  const typedValues = layout.columns.map((c) => cast("s", c.name, c.type));
-  const text = wh.sqlType("text");
-  const meta = `s._pslink_hash, cast(s._pslink_cursor as ${ts}), cast($1 as ${ts}), cast(null as ${ts}), cast($2 as ${text})`;
+  const landing = `s._pslink_latest and (${change} is null or ${change} > 0)`;
   return {
     classify: `update ${stage} as s set ${q(CHANGE_COLUMN)} = case when ${differs}
         then (case when ${notOlder} then 2 else 1 end) else 0 end
-      from ${src} c where ${joinOn}`,
+      from ${src} c where ${joinOn} and s._pslink_latest`,
     counts: `select
         count(*) filter (where ${change} is null) as new_rows,
         count(*) filter (where ${change} = 2) as changed_rows,
         count(*) filter (where ${change} is null or ${change} > 0) as raw_rows
-      from ${stage} s`,
+      from ${stage} s where s._pslink_latest`,
     appendRaw: `insert into ${raw} (_pslink_run_id, _pslink_extracted_at, ${layout.keys
       .map((k) => q(k.name))
       .join(", ")}, _pslink_hash, _pslink_record)
-      select cast($1 as ${text}), cast($2 as ${ts}), ${layout.keys.map((k) => `s.${q(k.name)}`).join(", ")},
-        s._pslink_hash, cast(s._pslink_record as ${wh.sqlType("json")})
-      from ${stage} s where ${change} is null or ${change} > 0`,
-    update: `update ${src} as c set ${layout.columns
-      .map((col, i) => `${q(col.name)} = ${typedValues[i]}`)
-      .join(", ")}, _pslink_hash = s._pslink_hash, _pslink_cursor = cast(s._pslink_cursor as ${ts}),
+      select cast($1 as ${text}), cast($2 as ${ts}), ${layout.keys.map((k) => `cast(s.${q(k.name)} as ${text})`).join(", ")},
+        s._pslink_hash, s._pslink_record
+      from ${stage} s where ${landing}`,
+    update: `update ${src} as c set ${declared
+      .map((column) => `${column} = s.${column}`)
+      .join(", ")}, _pslink_hash = s._pslink_hash, _pslink_cursor = s._pslink_cursor,
         _pslink_updated_at = cast($1 as ${ts}), _pslink_deleted_at = null, _pslink_run_id = cast($2 as ${text})
-      from ${stage} s where ${joinOn} and ${change} = 2`,
+      from ${stage} s where ${joinOn} and s._pslink_latest and ${change} = 2`,
     insert: `insert into ${src} (${declared.join(", ")}, _pslink_hash, _pslink_cursor, _pslink_updated_at, _pslink_deleted_at, _pslink_run_id)
-      select ${typedValues.join(", ")}, ${meta}
-      from ${stage} s where ${change} is null`,
+      select ${declared.map((column) => `s.${column}`).join(", ")}, s._pslink_hash, s._pslink_cursor,
+        cast($1 as ${ts}), cast(null as ${ts}), cast($2 as ${text})
+      from ${stage} s where s._pslink_latest and ${change} is null`,
   };
-}
-
-/**
- * Casts a staged text value to its column type. DuckDB parses text → DECIMAL(38, 9) an order of
- * magnitude slower than text → DOUBLE; the values began as JSON numbers (doubles), so going
- * through DOUBLE loses nothing there.
- */
-function castText(wh: Warehouse, expression: string, type: ColumnType): string {
-  if (type === "text") return expression;
-  if (type === "decimal" && wh.kind === "duckdb") {
-    return `cast(cast(${expression} as ${wh.sqlType("double")}) as ${wh.sqlType(type)})`;
-  }
-  return `cast(${expression} as ${wh.sqlType(type)})`;
 }
 
 /** `src` key columns rendered as the staging `_pslink_key` text (`a|b` for composite keys). */

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { BadRecord } from "../extractors/engine/prepare-records.js";
+import type { BadRecord } from "../extractors/engine/explain-records.js";
 import type { SqlExecutor, Warehouse } from "../warehouse/warehouse.js";
 import type { LandingLayout } from "./landing-layout.js";
 
@@ -80,7 +80,7 @@ export async function resolveQuarantined(
   await tx.execute(
     `update pslink.quarantine set resolved_at = cast($3 as ${wh.sqlType("timestamp")}), resolved_run_id = $4
      where source = $1 and stream = $2 and resolved_at is null
-       and record_key in (select _pslink_key from ${stage})`,
+       and record_key in (select _pslink_key from ${stage} where _pslink_latest)`,
     [layout.system, layout.stream, now, runId],
   );
 }

@@ -1,12 +1,11 @@
 import { assertNever } from "../core/errors.js";
-import type { SqlExecutor, TableName, Warehouse } from "../warehouse/warehouse.js";
+import type { ColumnSpec, SqlExecutor, TableName, Warehouse } from "../warehouse/warehouse.js";
 import { columnDefinitions, type LandingLayout } from "./landing-layout.js";
 import { CHANGE_COLUMN } from "./merge-sql.js";
 
 /**
- * The scratch table a batch is bulk-appended to before the set-based merge. It is a temporary
- * table on both dialects: never written to the WAL (half the commit cost on DuckDB), private to
- * the connection, and gone with it.
+ * A scratch table a batch passes through. Temporary on both dialects: never written to the WAL
+ * (half the commit cost on DuckDB), private to the connection, and gone with it.
  */
 export interface StagingTable {
   /** Where `append` writes. */
@@ -17,10 +16,28 @@ export interface StagingTable {
   reset(tx: SqlExecutor): Promise<void>;
 }
 
+/** Columns of the pages table: one row per page, its records as one JSON array. */
+export const PAGE_COLUMNS: readonly ColumnSpec[] = [
+  { name: "page_no", type: "integer" },
+  { name: "body", type: "text" },
+];
+
+/** The batch's pages as the source sent them (records re-serialised as one JSON array per page). */
+export function pagesTable(wh: Warehouse, layout: LandingLayout): StagingTable {
+  return scratchTable(wh, `pslink_pages_${layout.system}__${layout.raw.table}`, PAGE_COLUMNS);
+}
+
+/** The batch's records shredded into typed columns, with their verdicts (`layout.stageColumns`). */
 export function stagingTable(wh: Warehouse, layout: LandingLayout): StagingTable {
-  const name = `pslink_stage_${layout.system}__${layout.raw.table}`;
-  // The change column is filled by the merge's classification, never by the bulk append.
-  const columns = `${columnDefinitions(wh, layout.stageColumns)}, ${wh.quote(CHANGE_COLUMN)} ${wh.sqlType("integer")}`;
+  // The change column is filled by the merge's classification.
+  return scratchTable(wh, `pslink_stage_${layout.system}__${layout.raw.table}`, [
+    ...layout.stageColumns,
+    { name: CHANGE_COLUMN, type: "integer" },
+  ]);
+}
+
+function scratchTable(wh: Warehouse, name: string, columns: readonly ColumnSpec[]): StagingTable {
+  const definition = columnDefinitions(wh, columns);
   switch (wh.kind) {
     case "duckdb":
       // Unqualified names resolve to the temp catalog first; the appender finds it under "main".
@@ -28,7 +45,7 @@ export function stagingTable(wh: Warehouse, layout: LandingLayout): StagingTable
         target: { schema: "main", table: name },
         sql: wh.quote(name),
         reset: async (tx) => {
-          await tx.execute(`create temp table if not exists ${wh.quote(name)} (${columns})`);
+          await tx.execute(`create temp table if not exists ${wh.quote(name)} (${definition})`);
           await tx.execute(`delete from ${wh.quote(name)}`);
         },
       };
@@ -39,7 +56,7 @@ export function stagingTable(wh: Warehouse, layout: LandingLayout): StagingTable
         sql: `pg_temp.${wh.quote(name)}`,
         reset: (tx) =>
           tx.execute(
-            `create temp table if not exists ${wh.quote(name)} (${columns}) on commit delete rows`,
+            `create temp table if not exists ${wh.quote(name)} (${definition}) on commit delete rows`,
           ),
       };
     default:

@@ -44,7 +44,13 @@ export function defineStream<R>(input: StreamInput<R>): StreamDefinition<R> {
       throw configError(`stream ${input.name}: field "${field}" is not in its schema`);
     }
   }
-  return { ...input, primaryKey, lookback: input.lookback ?? DEFAULT_LOOKBACK_MS };
+  const stream = { ...input, primaryKey, lookback: input.lookback ?? DEFAULT_LOOKBACK_MS };
+  if (input.cursor && fieldMetaOf(stream, input.cursor).column !== "timestamp") {
+    throw configError(
+      `stream ${input.name}: cursor field "${input.cursor}" must be declared with timestamp()`,
+    );
+  }
+  return stream;
 }
 
 /** Declared field names, in schema order. */
@@ -68,6 +74,23 @@ export function declaredColumns(stream: StreamDefinition): ColumnSpec[] {
     type: fieldMetaOf(stream, field).column,
     nullable: !stream.primaryKey.includes(field),
   }));
+}
+
+/** What a declared field may be besides its type: JSON null (`.nullable()`), absent (`.optional()`). */
+export function emptiness(
+  stream: StreamDefinition,
+  field: string,
+): { null: boolean; absent: boolean } {
+  const found = { null: false, absent: false };
+  let current: z.core.$ZodType = stream.schema.shape[field] as z.ZodType;
+  for (;;) {
+    const def = current._zod.def;
+    if (def.type === "unknown") return { null: true, absent: true };
+    if (def.type === "nullable") found.null = true;
+    else if (def.type === "optional" || def.type === "default") found.absent = true;
+    else return found;
+    current = (def as z.core.$ZodOptionalDef).innerType;
+  }
 }
 
 /** How a declared field lands: its column type and value conversion. */

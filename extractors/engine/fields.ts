@@ -1,94 +1,122 @@
 import { z } from "zod";
+import type { JsonFieldSql, JsonSql } from "../../warehouse/json-sql.js";
+import { sqlLiteral } from "../../warehouse/json-sql.js";
 import type { ColumnType } from "../../warehouse/warehouse.js";
-import { parseTimestamp, sqlTimestamp } from "./timestamps.js";
 
 /**
  * The field vocabulary streams declare their schemas with. Each helper is a plain zod check of
- * the vendor's wire value (no transforms, so zod compiles the object schema to a fast path) plus
- * the column it lands as and how its value is written there, as registry metadata.
+ * the vendor's wire value (no transforms; zod explains a quarantined record) plus, as registry
+ * metadata, the column it lands as and the SQL that reads and checks it in the warehouse, where
+ * records are shredded into columns in bulk.
  */
 export interface FieldMeta {
   column: ColumnType;
-  /** The wire value (never null) as column text, null for SQL null, undefined when unreadable (quarantine). */
-  toColumn(value: unknown, timeZone: string): string | null | undefined;
+  /** SQL for the column value of a present, non-null wire value (null when it does not convert). */
+  value(field: JsonFieldSql, sql: JsonSql, timeZone: string): string;
+  /** SQL: whether the wire value is valid, given the column value computed as `value`. */
+  valid(field: JsonFieldSql, sql: JsonSql, value: string): string;
 }
 
 export const fieldMeta = z.registry<FieldMeta>();
 
-function typed<T extends z.ZodType>(
-  schema: T,
-  column: ColumnType,
-  toColumn: FieldMeta["toColumn"],
-): T {
-  fieldMeta.add(schema as z.ZodType, { column, toColumn });
+function typed<T extends z.ZodType>(schema: T, meta: FieldMeta): T {
+  fieldMeta.add(schema as z.ZodType, meta);
   return schema;
 }
-
-const asText = (value: unknown) => String(value);
 
 /** Date-times as the four vendors write them (ISO 8601 with or without zone, or `M/D/YYYY h:mm am`). */
 const DATE_TIME =
   /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$|^\d{1,2}\/\d{1,2}\/\d{4}(\s+\d{1,2}:\d{2}(:\d{2})?\s*([ap]m)?)?$/i;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const NUMERIC_TEXT = String.raw`-?\d+(\.\d+)?`;
+
+/** A date in any vendor date-time form: the UTC date of the instant, as JavaScript's Date reads it. */
+const dateValue: FieldMeta["value"] = (field, sql) =>
+  `case when ${field.isString} then ${sql.utcDate(sql.timestamp(field.text, "UTC"))} end`;
 
 /** A string (ids, names, codes). */
-export const text = () => typed(z.string(), "text", asText);
+export const text = () =>
+  typed(z.string(), {
+    column: "text",
+    value: (f) => f.text,
+    valid: (f) => f.isString,
+  });
 
 /** A whole number sent as a JSON number. */
-export const int = () => typed(z.number().int(), "bigint", asText);
+export const int = () =>
+  typed(z.number().int(), {
+    column: "bigint",
+    value: (f, sql) => `case when ${f.isNumber} then ${sql.cast(f.text, "bigint")} end`,
+    valid: (f, sql) => `(${f.isNumber} and ${sql.isSafeInteger(f.text)})`,
+  });
 
 /** A number sent as a JSON number. */
-export const num = () => typed(z.number(), "double", asText);
+export const num = () => number("double");
 
 /** Money sent as a JSON number. */
-export const money = () => typed(z.number(), "decimal", asText);
+export const money = () => number("decimal");
+
+function number(column: "double" | "decimal") {
+  return typed(z.number(), {
+    column,
+    value: (f, sql) => `case when ${f.isNumber} then ${sql.cast(f.text, column)} end`,
+    valid: (f) => f.isNumber,
+  });
+}
 
 /** A JSON boolean. */
-export const bool = () => typed(z.boolean(), "boolean", asText);
+export const bool = () =>
+  typed(z.boolean(), {
+    column: "boolean",
+    value: (f) => `case when ${f.isBoolean} then ${f.text} = 'true' end`,
+    valid: (f) => f.isBoolean,
+  });
 
 /** A boolean sent as text, e.g. NetSuite "T"/"F" or Workday "1"/"0". */
 export const flag = (yes: string, no: string) =>
-  typed(z.enum([yes, no]), "boolean", (value) => String(value === yes));
+  typed(z.enum([yes, no]), {
+    column: "boolean",
+    value: (f) => `case when ${f.isString} then ${f.text} = ${sqlLiteral(yes)} end`,
+    valid: (f) => `(${f.isString} and ${f.text} in (${sqlLiteral(yes)}, ${sqlLiteral(no)}))`,
+  });
 
 /** A number sent as text (Workday RaaS sends every value as a string). */
 export const numericText = () =>
-  typed(
-    z.string().regex(/^-?\d+(\.\d+)?$/, { message: "expected a number written as text" }),
-    "double",
-    asText,
-  );
+  typed(z.string().regex(new RegExp(`^${NUMERIC_TEXT}$`), "expected a number written as text"), {
+    column: "double",
+    value: (f, sql) =>
+      `case when ${f.isString} and ${sql.matches(f.text, NUMERIC_TEXT)} then ${sql.cast(f.text, "double")} end`,
+    valid: (_f, _sql, value) => `(${value} is not null)`,
+  });
 
 /** A date-time in any vendor format; lands as a UTC timestamp (zone-less times read in the system's zone). */
 export const timestamp = () =>
-  typed(
-    z.string().regex(DATE_TIME, { message: "expected a date-time" }),
-    "timestamp",
-    (value, timeZone) => {
-      const ms = parseTimestamp(value, timeZone);
-      return ms === undefined ? undefined : sqlTimestamp(ms);
-    },
-  );
+  typed(z.string().regex(DATE_TIME, "expected a date-time"), {
+    column: "timestamp",
+    value: (f, sql, timeZone) =>
+      `case when ${f.isString} then ${sql.timestamp(f.text, timeZone)} end`,
+    valid: (_f, _sql, value) => `(${value} is not null)`,
+  });
 
 /** A calendar date `YYYY-MM-DD` (or NetSuite's `M/D/YYYY`); lands as a date. */
 export const date = () =>
-  typed(z.string().regex(DATE_TIME, { message: "expected a date" }), "date", dateColumn);
+  typed(z.string().regex(DATE_TIME, "expected a date"), {
+    column: "date",
+    value: dateValue,
+    valid: (_f, _sql, value) => `(${value} is not null)`,
+  });
 
 /** A date that may be blank (Workday sends "" for an empty date cell); blank lands as null. */
 export const blankableDate = () =>
-  typed(
-    z
-      .string()
-      .regex(new RegExp(`^$|${DATE_TIME.source}`, "i"), { message: "expected a date or nothing" }),
-    "date",
-    (value) => (value === "" ? null : dateColumn(value)),
-  );
+  typed(z.string().regex(new RegExp(`^$|${DATE_TIME.source}`, "i"), "expected a date or nothing"), {
+    column: "date",
+    value: dateValue,
+    valid: (f, _sql, value) => `(${value} is not null or (${f.isString} and ${f.text} = ''))`,
+  });
 
 /** Any JSON value (nested objects the vendor sends whole). */
-export const json = () => typed(z.unknown(), "json", (value) => JSON.stringify(value));
-
-function dateColumn(value: unknown): string | undefined {
-  if (typeof value === "string" && ISO_DATE.test(value))
-    return Number.isNaN(Date.parse(value)) ? undefined : value;
-  const ms = parseTimestamp(value);
-  return ms === undefined ? undefined : sqlTimestamp(ms).slice(0, 10);
-}
+export const json = () =>
+  typed(z.unknown(), {
+    column: "json",
+    value: (f) => `case when not (${f.isNull} or ${f.isAbsent}) then ${f.json} end`,
+    valid: () => "true",
+  });

@@ -83,23 +83,30 @@ export async function runStream(
     // A scan over a stream with no live rows cannot find anything to delete: skip its key log.
     const scanning = window.full && (await hasLiveRows(ctx.wh, layout));
 
-    const writer = new BatchWriter(ctx.wh, layout, ctx.runId);
-    const collector = new BatchCollector(handle, state, window, scanning);
+    const writer = new BatchWriter(ctx.wh, layout, {
+      runId: ctx.runId,
+      stream: definition,
+      ignoredFields: handle.ignoredFields,
+      timeZone: handle.timeZone,
+      state,
+      window,
+      scanning,
+    });
+    const collector = new BatchCollector();
     let committed: StreamCursor = state;
     const commit = async (batch: Batch) => {
-      const counts = await writer.commit(batch);
-      committed = batch.cursor;
-      result.newRows += counts.newRows;
-      result.changedRows += counts.changedRows;
-      result.quarantinedRows += counts.quarantinedRows;
-      result.driftFields.push(...batch.drift.map((d) => d.field));
-      result.cursorAfter = batch.cursor.cursorMs;
-      const rows = batch.good.length + batch.bad.length;
+      const outcome = await writer.commit(batch);
+      committed = outcome.cursor;
+      result.newRows += outcome.newRows;
+      result.changedRows += outcome.changedRows;
+      result.quarantinedRows += outcome.quarantinedRows;
+      result.driftFields.push(...outcome.drift.map((d) => d.field));
+      result.cursorAfter = outcome.cursor.cursorMs;
       ctx.onEvent({
         type: "batch-committed",
         system: handle.system,
         stream: definition.name,
-        rows,
+        rows: batch.records,
         totalRows: result.newRows + result.changedRows,
         pages: metrics.pages,
         requests: metrics.requests,

@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { POSTGRES_PARSE_TIMESTAMP } from "../json-sql.js";
 import type { Migration } from "./migration-sql.js";
 
 /**
@@ -167,6 +168,12 @@ $$`,
       `create trigger audit_log_no_truncate before truncate on pslink.audit_log
   for each statement execute function pslink.audit_log_append_only()`,
     ],
+  },
+  {
+    name: "0005_parse_timestamp",
+    schema: (s) => s,
+    // DuckDB has try_cast and try_strptime; PostgreSQL needs a function to read a bad date as null.
+    postgresOnly: [POSTGRES_PARSE_TIMESTAMP],
   },
 ];
 

@@ -1,0 +1,113 @@
+import type { z } from "zod";
+import type { DriftField } from "../../loaders/schema-drift-store.js";
+import type { StreamDefinition } from "./define-stream.js";
+
+/** A record that failed its schema: set aside in `pslink.quarantine`, never dropped. */
+export interface BadRecord {
+  /** Primary key values joined with `|`; null when the record has no readable key. */
+  readonly key: string | null;
+  readonly reason: string;
+  /** The record as landed (JSON text). */
+  readonly json: string;
+  readonly hash: string;
+}
+
+/** What the warehouse reported about a record it found bad (see `loaders/shred-sql.ts`). */
+export interface BadRecordRow {
+  readonly key: string | null;
+  readonly hash: string;
+  readonly json: string;
+  /** Declared fields whose SQL check failed, comma-separated. */
+  readonly problem: string | null;
+}
+
+/**
+ * Explains the records the warehouse's checks rejected, in words a steward can act on: zod's
+ * issues for the schema, else the field that could not be converted. A declared field arriving
+ * with another JSON type is noted as a type change (schema drift).
+ */
+export class RecordExplainer {
+  readonly #stream: StreamDefinition;
+  /** Type changes met so far, by field. */
+  readonly typeChanges = new Map<string, DriftField>();
+
+  constructor(stream: StreamDefinition) {
+    this.#stream = stream;
+  }
+
+  explain(row: BadRecordRow): BadRecord {
+    const bad = (reason: string): BadRecord => ({
+      key: row.key,
+      reason,
+      json: row.json,
+      hash: row.hash,
+    });
+    const raw: unknown = JSON.parse(row.json);
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+      return bad("not a JSON object");
+    }
+    const record = raw as Record<string, unknown>;
+    const parsed = this.#stream.schema.safeParse(record);
+    if (!parsed.success) {
+      this.#noteTypeChanges(parsed.error, record);
+      return bad(describeIssues(parsed.error));
+    }
+    if (row.key === null) return bad("primary key missing");
+    const field = row.problem?.split(",")[0];
+    if (field !== undefined && field !== "") {
+      return bad(`${field}: ${JSON.stringify(record[field])} cannot be read as its declared type`);
+    }
+    return bad("the record could not be landed");
+  }
+
+  #noteTypeChanges(error: z.ZodError, record: Record<string, unknown>): void {
+    for (const issue of error.issues) {
+      const field = issue.path[0];
+      if (issue.code !== "invalid_type" || typeof field !== "string" || !(field in record))
+        continue;
+      if (this.typeChanges.has(field)) continue;
+      const value = record[field];
+      this.typeChanges.set(field, {
+        field,
+        change: "type_change",
+        expectedType: issue.expected,
+        observedType: jsonType(value),
+        sample: sampleOf(value),
+      });
+    }
+  }
+}
+
+/** A new (undeclared) field, as seen in one record carrying it. */
+export function newFieldDrift(field: string, recordJson: string): DriftField {
+  const record = JSON.parse(recordJson) as Record<string, unknown>;
+  const value = record[field];
+  return {
+    field,
+    change: "new_field",
+    expectedType: null,
+    observedType: jsonType(value),
+    sample: sampleOf(value),
+  };
+}
+
+function sampleOf(value: unknown): string {
+  const text = JSON.stringify(value) ?? "null";
+  return text.length <= 200 ? text : JSON.stringify(`${text.slice(0, 200)}…`);
+}
+
+function jsonType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  return typeof value;
+}
+
+/** `field: message; field: message` — short enough for a quarantine row and a log line. */
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map(
+      (issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(record)"}: ${issue.message}`,
+    )
+    .join("; ");
+}

@@ -1,0 +1,126 @@
+import {
+  columnName,
+  declaredFields,
+  emptiness,
+  fieldMetaOf,
+  type StreamDefinition,
+} from "../extractors/engine/define-stream.js";
+import { jsonSql } from "../warehouse/json-sql.js";
+import type { Warehouse } from "../warehouse/warehouse.js";
+import type { LandingLayout } from "./landing-layout.js";
+
+export interface ShredOptions {
+  /** Envelope fields the system adds to every record (not drift). */
+  readonly ignoredFields?: readonly string[];
+  /** Zone the system's zone-less timestamps are written in. */
+  readonly timeZone?: string;
+}
+
+/** The statements that turn a batch's staged pages into staged, checked records. */
+export interface ShredSql {
+  /** Fills staging from the pages table: one row per record, typed, checked, hashed. */
+  readonly shred: string;
+  /** One row: records, bad records, whether any record drifts. */
+  readonly summary: string;
+  /** `(page, cursor_ms)`: the newest cursor of each staged page (null when it has none). */
+  readonly pageCursors: string;
+  /** `(ord, key, hash, record, problem)` of each bad record, in extraction order. */
+  readonly badRecords: string;
+  /** `(field, record)`: each undeclared field the batch carries, with one record showing it. */
+  readonly undeclaredFields: string;
+}
+
+/**
+ * Shredding in the warehouse: the records of a batch arrive as JSON arrays (one per page) and
+ * the database parses, checks (the same rules as the zod schema, written in SQL by the field
+ * helpers), converts, hashes and keys them, all set-based. JavaScript only explains the rare bad
+ * record. Within the batch, the latest version of a key (by cursor, then extraction order) lands.
+ */
+export function shredSql(
+  wh: Warehouse,
+  layout: LandingLayout,
+  stream: StreamDefinition,
+  pages: string,
+  stage: string,
+  options: ShredOptions = {},
+): ShredSql {
+  const sql = jsonSql(wh);
+  const q = (name: string) => wh.quote(name);
+  const timeZone = options.timeZone ?? "UTC";
+  const fields = declaredFields(stream);
+  const known = [...fields, ...(options.ignoredFields ?? [])];
+
+  const values: string[] = [];
+  const checks: string[] = [];
+  fields.forEach((name, index) => {
+    const field = sql.field(index, name);
+    const meta = fieldMetaOf(stream, name);
+    const column = q(columnName(name));
+    values.push(`${meta.value(field, sql, timeZone)} as ${column}`);
+    const valid = meta.valid(field, sql, column);
+    const empty = emptiness(stream, name);
+    const allowed = [
+      ...(empty.null ? [field.isNull] : []),
+      ...(empty.absent ? [field.isAbsent] : []),
+      valid,
+    ].join(" or ");
+    checks.push(`case when not (${allowed}) then ${sqlText(name)} end`);
+  });
+
+  const keyParts = stream.primaryKey.map((name) => {
+    const field = sql.field(fields.indexOf(name), name);
+    return `case when (${field.isString} and ${field.text} <> '') or ${field.isNumber} then ${field.text} end`;
+  });
+  const key = keyParts.length === 1 ? keyParts[0] : keyParts.join(" || '|' || ");
+  const cursor = stream.cursor === null ? "null" : q(columnName(stream.cursor));
+  const text = wh.sqlType("text");
+
+  // Levels: records → typed values → checks → verdict and the version that lands.
+  const parsed = `select _pslink_page, _pslink_ord, rec${sql
+    .prelude(fields)
+    .map((item) => `, ${item}`)
+    .join("")} from (${sql.records(pages)}) records`;
+  const typed = `select parsed.*, ${sql.isObject} as _pslink_object,
+      cast(${key} as ${text}) as _pslink_key, ${sql.hash} as _pslink_hash,
+      ${sql.hasOtherKeys(known)} as _pslink_drift, ${values.join(", ")}
+    from (${parsed}) parsed`;
+  const checked = `select *, ${cursor} as _pslink_cursor,
+      concat_ws(',', ${checks.join(", ")}) as _pslink_problem
+    from (${typed}) typed`;
+  const verdict = `select *, not _pslink_object or _pslink_key is null or _pslink_problem <> '' as _pslink_bad
+    from (${checked}) checked`;
+  const columns = [
+    "_pslink_page",
+    "_pslink_ord",
+    "_pslink_key",
+    ...layout.columns.map((column) => q(column.name)),
+    "_pslink_hash",
+    "_pslink_cursor",
+    "_pslink_record",
+    "_pslink_bad",
+    "_pslink_problem",
+    "_pslink_drift",
+    "_pslink_latest",
+  ];
+  const shred = `insert into ${stage} (${columns.join(", ")})
+    select _pslink_page, _pslink_ord, _pslink_key, ${layout.columns.map((column) => q(column.name)).join(", ")},
+      _pslink_hash, _pslink_cursor, rec, _pslink_bad, nullif(_pslink_problem, ''), coalesce(_pslink_drift, false),
+      not _pslink_bad and row_number() over (
+        partition by _pslink_bad, _pslink_key order by _pslink_cursor desc nulls last, _pslink_ord desc) = 1
+    from (${verdict}) verdict`;
+  return {
+    shred,
+    summary: `select count(*) as records, count(*) filter (where _pslink_bad) as bad,
+        count(*) filter (where _pslink_drift) as drifting from ${stage}`,
+    pageCursors: `select _pslink_page as page, ${sql.epochMs("max(_pslink_cursor)")} as cursor_ms
+      from ${stage} group by _pslink_page`,
+    badRecords: `select _pslink_ord as ord, _pslink_key as key, _pslink_hash as hash,
+        cast(_pslink_record as ${text}) as record, _pslink_problem as problem
+      from ${stage} where _pslink_bad order by _pslink_ord`,
+    undeclaredFields: sql.otherKeys(stage, known),
+  };
+}
+
+function sqlText(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}

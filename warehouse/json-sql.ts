@@ -1,0 +1,201 @@
+import { assertNever } from "../core/errors.js";
+import { duckdbType } from "./duckdb-dialect.js";
+import type { ColumnType, Warehouse, WarehouseKind } from "./warehouse.js";
+
+/**
+ * SQL over one field of a JSON record, in one dialect. Kind tests are null-safe booleans (false
+ * when the field is absent).
+ */
+export interface JsonFieldSql {
+  readonly isString: string;
+  readonly isNumber: string;
+  readonly isBoolean: string;
+  readonly isNull: string;
+  readonly isAbsent: string;
+  /** The value as text (strings unquoted, numbers and booleans as written); null for null/absent. */
+  readonly text: string;
+  /** The value as JSON text. */
+  readonly json: string;
+}
+
+/**
+ * What the warehouse needs to read vendor records as JSON: records are shredded into typed
+ * columns by the database (vectorised, off the Node main thread) instead of value by value in
+ * JavaScript. The record being read is the column `rec`.
+ */
+export interface JsonSql {
+  /** `_pslink_page, _pslink_ord, rec` for every record of `pages(page_no, body)`, body a JSON array. */
+  records(pages: string): string;
+  /** Select items computed once per record that `field` reads (DuckDB parses each record once). */
+  prelude(fields: readonly string[]): string[];
+  /** Field `name`, the `index`th of the prelude's list. */
+  field(index: number, name: string): JsonFieldSql;
+  /** Whether `rec` is a JSON object. */
+  readonly isObject: string;
+  /** MD5 of the record's JSON text. */
+  readonly hash: string;
+  /** Whether `rec` (an object) has a key outside `known`. */
+  hasOtherKeys(known: readonly string[]): string;
+  /** Rows `(field, record)`: each key outside `known` of `stage`'s drifting rows, with one record carrying it. */
+  otherKeys(stage: string, known: readonly string[]): string;
+  /** `text` as `type`, null when it does not convert. */
+  cast(text: string, type: ColumnType): string;
+  /** Whether the number written as `text` is a safe integer (what JavaScript's `Number.isSafeInteger` accepts). */
+  isSafeInteger(text: string): string;
+  /** Whether `text` matches the whole regular expression (RE2 / POSIX syntax common to both). */
+  matches(text: string, pattern: string): string;
+  /** A vendor date-time (see `extractors/engine/timestamps.ts`) as timestamptz; null when unreadable. */
+  timestamp(text: string, timeZone: string): string;
+  /** A timestamptz's UTC calendar date. */
+  utcDate(timestamp: string): string;
+  /** Milliseconds since the epoch of a timestamptz. */
+  epochMs(timestamp: string): string;
+}
+
+export function jsonSql(wh: Pick<Warehouse, "kind">): JsonSql {
+  return jsonSqlFor(wh.kind);
+}
+
+export function jsonSqlFor(kind: WarehouseKind): JsonSql {
+  switch (kind) {
+    case "duckdb":
+      return DUCKDB;
+    case "postgres":
+      return POSTGRES;
+    default:
+      return assertNever(kind, "warehouse kind");
+  }
+}
+
+/** A SQL string literal. */
+export function sqlLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+const ISO_ZONED = String.raw`\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}:?\d{2})`;
+const ISO_LOCAL = String.raw`\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?`;
+const US = String.raw`\d{1,2}/\d{1,2}/\d{4}(\s+\d{1,2}:\d{2}(:\d{2})?\s*([AP]M)?)?`;
+const US_FORMATS = [
+  "%m/%d/%Y %I:%M %p",
+  "%m/%d/%Y %I:%M:%S %p",
+  "%m/%d/%Y %I:%M%p",
+  "%m/%d/%Y %I:%M:%S%p",
+  "%m/%d/%Y %H:%M",
+  "%m/%d/%Y %H:%M:%S",
+  "%m/%d/%Y",
+];
+
+const listOf = (values: readonly string[]) => `[${values.map(sqlLiteral).join(", ")}]`;
+const pathOf = (field: string) => sqlLiteral(`$."${field.replaceAll('"', '\\"')}"`);
+
+const DUCKDB: JsonSql = {
+  records: (pages) =>
+    `select page_no as _pslink_page, page_no * 1000000 + i as _pslink_ord, rec
+     from (select page_no, unnest(recs) as rec, generate_subscripts(recs, 1) as i
+           from (select page_no, json_extract(body, '$[*]') as recs from ${pages}))`,
+  prelude: (fields) => {
+    const paths = `[${fields.map(pathOf).join(", ")}]`;
+    return [`json_type(rec, ${paths}) as _t`, `json_extract_string(rec, ${paths}) as _v`];
+  },
+  field: (index, name) => {
+    const type = `_t[${index + 1}]`;
+    return {
+      isString: `coalesce(${type} = 'VARCHAR', false)`,
+      isNumber: `coalesce(${type} in ('BIGINT', 'UBIGINT', 'DOUBLE'), false)`,
+      isBoolean: `coalesce(${type} = 'BOOLEAN', false)`,
+      isNull: `coalesce(${type} = 'NULL', false)`,
+      isAbsent: `(${type} is null)`,
+      text: `_v[${index + 1}]`,
+      json: `json_extract(rec, ${pathOf(name)})`,
+    };
+  },
+  isObject: "coalesce(json_type(rec) = 'OBJECT', false)",
+  hash: "md5(rec)",
+  hasOtherKeys: (known) => `not list_has_all(${listOf(known)}, json_keys(rec))`,
+  otherKeys: (stage, known) =>
+    `select field, cast(any_value(_pslink_record) as varchar) as record
+     from (select unnest(json_keys(_pslink_record)) as field, _pslink_record from ${stage} where _pslink_drift)
+     where not list_contains(${listOf(known)}, field) group by field`,
+  cast: (text, type) =>
+    type === "decimal"
+      ? `try_cast(try_cast(${text} as double) as ${duckdbType(type)})`
+      : `try_cast(${text} as ${duckdbType(type)})`,
+  isSafeInteger: (text) =>
+    `coalesce(try_cast(${text} as double) = trunc(try_cast(${text} as double)) and abs(try_cast(${text} as double)) <= 9007199254740991, false)`,
+  matches: (text, pattern) => `coalesce(regexp_full_match(${text}, ${sqlLiteral(pattern)}), false)`,
+  timestamp: (text, timeZone) => {
+    const local = (naive: string) => `timezone(${sqlLiteral(timeZone)}, ${naive})`;
+    const trimmed = `upper(trim(${text}))`;
+    // DuckDB reads "+05:30" only right after the time: drop the space some vendors put first.
+    const zoned = `regexp_replace(${trimmed}, '\\s+(Z|[+-]\\d{2}:?\\d{2})$', '\\1')`;
+    return `case
+      when regexp_full_match(${trimmed}, ${sqlLiteral(ISO_ZONED)}) then try_cast(${zoned} as timestamptz)
+      when regexp_full_match(${trimmed}, ${sqlLiteral(ISO_LOCAL)}) then ${local(`try_cast(${trimmed} as timestamp)`)}
+      when regexp_full_match(${trimmed}, ${sqlLiteral(US)}) then ${local(`try_strptime(${trimmed}, ${listOf(US_FORMATS)})`)}
+    end`;
+  },
+  utcDate: (timestamp) => `cast(timezone('UTC', ${timestamp}) as date)`,
+  epochMs: (timestamp) => `epoch_ms(${timestamp})`,
+};
+
+const POSTGRES: JsonSql = {
+  records: (pages) =>
+    `select p.page_no as _pslink_page, p.page_no::bigint * 1000000 + r.i as _pslink_ord, r.rec
+     from ${pages} p cross join lateral jsonb_array_elements(p.body::jsonb) with ordinality as r(rec, i)`,
+  prelude: () => [],
+  field: (_index, name) => {
+    const value = `rec -> ${sqlLiteral(name)}`;
+    const type = `jsonb_typeof(${value})`;
+    return {
+      isString: `coalesce(${type} = 'string', false)`,
+      isNumber: `coalesce(${type} = 'number', false)`,
+      isBoolean: `coalesce(${type} = 'boolean', false)`,
+      isNull: `coalesce(${type} = 'null', false)`,
+      isAbsent: `(${value} is null)`,
+      text: `(rec ->> ${sqlLiteral(name)})`,
+      json: `(${value})`,
+    };
+  },
+  isObject: "(jsonb_typeof(rec) = 'object')",
+  hash: "md5(rec::text)",
+  hasOtherKeys: (known) =>
+    `(jsonb_typeof(rec) = 'object' and not (array(select jsonb_object_keys(rec)) <@ array[${known.map(sqlLiteral).join(", ")}]::text[]))`,
+  otherKeys: (stage, known) =>
+    `select k.field, min(s._pslink_record::text) as record
+     from ${stage} s cross join lateral jsonb_object_keys(s._pslink_record::jsonb) as k(field)
+     where s._pslink_drift and k.field <> all(array[${known.map(sqlLiteral).join(", ")}]::text[])
+     group by k.field`,
+  // Every caller guards the cast with a kind test, so the value is of the right shape.
+  cast: (text, type) =>
+    type === "bigint"
+      ? `cast(cast(${text} as numeric) as bigint)`
+      : `cast(${text} as ${postgresCastType(type)})`,
+  isSafeInteger: (text) =>
+    `(cast(${text} as numeric) = trunc(cast(${text} as numeric)) and abs(cast(${text} as numeric)) <= 9007199254740991)`,
+  matches: (text, pattern) => `coalesce(${text} ~ ${sqlLiteral(`^(${pattern})$`)}, false)`,
+  // Migration 0005: the same three forms, with a failed cast (e.g. 31 February) read as null.
+  timestamp: (text, timeZone) => `pslink.parse_timestamp(${text}, ${sqlLiteral(timeZone)})`,
+  utcDate: (timestamp) => `cast(${timestamp} at time zone 'UTC' as date)`,
+  epochMs: (timestamp) => `(extract(epoch from ${timestamp}) * 1000)::bigint`,
+};
+
+function postgresCastType(type: ColumnType): string {
+  return type === "double" ? "double precision" : type === "decimal" ? "numeric" : type;
+}
+
+/** The body of `pslink.parse_timestamp(text, time_zone)` on PostgreSQL (migration 0005). */
+export const POSTGRES_PARSE_TIMESTAMP = `create or replace function pslink.parse_timestamp(value text, time_zone text)
+returns timestamptz language plpgsql stable set datestyle to 'ISO, MDY' as $fn$
+declare
+  s text := upper(btrim(value));
+begin
+  if s ~ '^(${ISO_ZONED})$' then
+    return regexp_replace(s, '\\s+(Z|[+-]\\d{2}:?\\d{2})$', '\\1')::timestamptz;
+  elsif s ~ '^(${ISO_LOCAL})$' or s ~ '^(${US})$' then
+    return s::timestamp at time zone time_zone;
+  end if;
+  return null;
+exception when others then
+  return null;
+end
+$fn$`;
