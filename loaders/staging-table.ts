@@ -41,13 +41,11 @@ function scratchTable(wh: Warehouse, name: string, columns: readonly ColumnSpec[
   switch (wh.kind) {
     case "duckdb":
       // Unqualified names resolve to the temp catalog first; the appender finds it under "main".
+      // Replaced, not emptied: an in-memory table keeps deleted rows' memory until it is dropped.
       return {
         target: { schema: "main", table: name },
         sql: wh.quote(name),
-        reset: async (tx) => {
-          await tx.execute(`create temp table if not exists ${wh.quote(name)} (${definition})`);
-          await tx.execute(`delete from ${wh.quote(name)}`);
-        },
+        reset: (tx) => tx.execute(`create or replace temp table ${wh.quote(name)} (${definition})`),
       };
     case "postgres":
       // A pooled connection keeps its temp table; rows vanish at each commit.

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import PQueue from "p-queue";
 import { assertNever, fatalError, PslinkError, transientError } from "../core/errors.js";
 import { appendRows } from "./duckdb-append.js";
 import { openInstance, releaseInstance } from "./duckdb-instances.js";
@@ -35,10 +36,17 @@ export async function openDuckdbWarehouse(options: DuckdbWarehouseOptions): Prom
   if (options.threads !== undefined) settings.threads = String(options.threads);
   if (options.memoryLimit !== undefined) settings.memory_limit = options.memoryLimit;
   const instance = await openInstance(options.path, settings);
+  return new DuckdbWarehouse(options.path, instance, await connectUtc(instance));
+}
+
+/** Transactions that may run at once, each on its own connection (e.g. two streams' batches). */
+const TRANSACTION_CONNECTIONS = 2;
+
+async function connectUtc(instance: DuckDBInstance): Promise<DuckDBConnection> {
   const connection = await instance.connect();
   // Sessions run in UTC so that timestamp <-> text casts agree with PostgreSQL's (ICU may be absent).
   await connection.run("set TimeZone = 'UTC'").catch(() => undefined);
-  return new DuckdbWarehouse(options.path, instance, connection);
+  return connection;
 }
 
 /** Runs statements on one DuckDB connection; also the executor handed to transaction callbacks. */
@@ -110,6 +118,14 @@ class DuckdbWarehouse implements Warehouse {
   readonly kind = "duckdb" as const;
   readonly #queue = new SerialQueue();
   readonly #direct: DuckdbExecutor;
+  /**
+   * Transactions run on their own connections, up to TRANSACTION_CONNECTIONS at once: a batch
+   * of one stream commits while another stream's does (DuckDB runs each of these small
+   * statements on one thread, so a second connection is what puts the second core to work).
+   */
+  readonly #transactions = new PQueue({ concurrency: TRANSACTION_CONNECTIONS });
+  readonly #idle: DuckDBConnection[] = [];
+  readonly #opened: DuckDBConnection[] = [];
   #closed = false;
 
   constructor(
@@ -134,20 +150,34 @@ class DuckdbWarehouse implements Warehouse {
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.#exclusive(async () => {
-      await this.#direct.execute("begin transaction");
-      const tx = new DuckdbTransaction(this.connection);
-      try {
-        const result = await insideTransaction.run(this, () => fn(tx));
-        tx.open = false;
-        await this.#direct.execute("commit");
-        return result;
-      } catch (error) {
-        tx.open = false;
-        await this.connection.run("rollback").catch(() => undefined);
-        throw error;
-      }
-    });
+    if (insideTransaction.getStore() === this) return Promise.reject(misusedWarehouse());
+    return this.#transactions.add(
+      async () => {
+        if (this.#closed) throw fatalError("the DuckDB warehouse is closed");
+        const connection = this.#idle.pop() ?? (await this.#connect());
+        const tx = new DuckdbTransaction(connection);
+        try {
+          await tx.execute("begin transaction");
+          const result = await insideTransaction.run(this, () => fn(tx));
+          tx.open = false;
+          await new DuckdbExecutor(connection).execute("commit");
+          return result;
+        } catch (error) {
+          tx.open = false;
+          await connection.run("rollback").catch(() => undefined);
+          throw error;
+        } finally {
+          this.#idle.push(connection);
+        }
+      },
+      { throwOnTimeout: true },
+    );
+  }
+
+  async #connect(): Promise<DuckDBConnection> {
+    const connection = await connectUtc(this.instance);
+    this.#opened.push(connection);
+    return connection;
   }
 
   acquireLock(name: string, holder: string): Promise<RunLock> {
@@ -170,6 +200,8 @@ class DuckdbWarehouse implements Warehouse {
     return this.#queue.run(async () => {
       if (this.#closed) return;
       this.#closed = true;
+      await this.#transactions.onIdle();
+      for (const connection of this.#opened) connection.closeSync();
       this.connection.closeSync();
       releaseInstance(this.path, this.instance);
     });
@@ -177,18 +209,18 @@ class DuckdbWarehouse implements Warehouse {
 
   /** Every statement waits its turn on the one connection, so transactions never interleave. */
   #exclusive<T>(task: () => Promise<T>): Promise<T> {
-    if (insideTransaction.getStore() === this) {
-      return Promise.reject(
-        fatalError("a DuckDB transaction callback used the warehouse instead of its `tx`", {
-          hint: "inside warehouse.transaction(fn), run statements through the executor passed to fn",
-        }),
-      );
-    }
+    if (insideTransaction.getStore() === this) return Promise.reject(misusedWarehouse());
     return this.#queue.run(() => {
       if (this.#closed) throw fatalError("the DuckDB warehouse is closed");
       return task();
     });
   }
+}
+
+function misusedWarehouse(): PslinkError {
+  return fatalError("a DuckDB transaction callback used the warehouse instead of its `tx`", {
+    hint: "inside warehouse.transaction(fn), run statements through the executor passed to fn",
+  });
 }
 
 /** DuckDB's SQL type for a column type. */
