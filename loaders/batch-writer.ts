@@ -35,6 +35,17 @@ export interface BatchOutcome {
   cursor: StreamCursor;
 }
 
+/** What staging a batch found, carried into the transaction that lands it. */
+interface StagedBatch {
+  readonly records: number;
+  readonly good: number;
+  readonly bad: readonly BadRecord[];
+  /** Undeclared fields, each with one record carrying it. */
+  readonly undeclared: readonly { field: string; record: string }[];
+  /** Newest cursor (epoch ms) of each page, by page index. */
+  readonly newestCursor: ReadonlyMap<number, unknown>;
+}
+
 export interface BatchWriterOptions extends ShredOptions {
   readonly runId: string;
   readonly stream: StreamDefinition;
@@ -46,9 +57,10 @@ export interface BatchWriterOptions extends ShredOptions {
 }
 
 /**
- * Commits batches of one stream: per batch ONE transaction stages the pages, shreds and checks
- * the records in the warehouse, appends raw, merges current state, quarantines bad records and
- * advances the cursor, so a crash at any instant leaves either all of a batch or none of it.
+ * Commits batches of one stream. Per batch, a first transaction stages the pages and shreds and
+ * checks the records in the warehouse (temporary tables only); then ONE transaction appends raw,
+ * merges current state, quarantines bad records and advances the cursor, so a crash at any
+ * instant leaves either all of a batch or none of it.
  */
 export class BatchWriter {
   readonly #wh: Warehouse;
@@ -59,6 +71,8 @@ export class BatchWriter {
   readonly #shred: ShredSql;
   readonly #sql: MergeSql;
   readonly #explainer: RecordExplainer;
+  /** Undeclared fields met so far, by name; drift already recorded, by change and field. */
+  readonly #newFields = new Map<string, DriftField>();
   readonly #reported = new Set<string>();
   #watermark: number | null;
   #hasOpenQuarantine: boolean | undefined;
@@ -75,59 +89,89 @@ export class BatchWriter {
     this.#watermark = options.state.cursorMs;
   }
 
-  async commit(batch: Batch): Promise<BatchOutcome> {
-    const now = sqlTimestamp(Date.now());
-    return this.#wh.transaction(async (tx) => {
-      await this.#pages.reset(tx);
-      await tx.append(
-        this.#pages.target,
-        PAGE_COLUMNS,
-        batch.pages.map((page, index) => [index, page.body]),
-      );
-      await this.#stage.reset(tx);
-      await tx.execute(this.#shred.shred);
-      const [summary] = await tx.query<{ records: unknown; bad: unknown; drifting: unknown }>(
-        this.#shred.summary,
-      );
-      const records = Number(summary?.records ?? 0);
-      const badCount = Number(summary?.bad ?? 0);
-      const outcome: BatchOutcome = {
-        newRows: 0,
-        changedRows: 0,
-        quarantinedRows: 0,
-        drift: [],
-        cursor: { cursorMs: null, lastScanMs: this.#options.state.lastScanMs },
-      };
-      if (records > badCount) await this.#merge(tx, outcome, now);
-      const bad = badCount > 0 ? await this.#explainBad(tx) : [];
-      if (bad.length > 0) {
-        this.#hasOpenQuarantine = true;
-        outcome.quarantinedRows = await quarantineRecords(
-          tx,
-          this.#wh,
-          this.#layout,
-          this.#options.runId,
-          bad,
-          now,
-        );
-      }
-      if (this.#options.scanning && records > 0) {
-        // Quarantined keys still exist at the source: a delete scan must not soft-delete them.
-        await tx.execute(
-          `insert into ${this.#wh.qualified(this.#layout.seen)} (_pslink_run_id, _pslink_key)
-           select distinct cast($1 as ${this.#wh.sqlType("text")}), _pslink_key from ${this.#stage.sql}
-           where _pslink_key is not null`,
-          [this.#options.runId],
-        );
-      }
-      if (Number(summary?.drifting ?? 0) > 0) await this.#noteNewFields(tx);
-      outcome.drift = this.#newDrift();
-      if (outcome.drift.length > 0)
-        await recordDrift(tx, this.#wh, this.#layout, this.#options.runId, outcome.drift, now);
-      outcome.cursor = { ...outcome.cursor, cursorMs: await this.#advance(tx, batch) };
-      await writeStreamState(tx, this.#wh, this.#layout, outcome.cursor, this.#options.runId, now);
-      return outcome;
+  /**
+   * Commits `batch` once `previous` (the stream's batch before it) has committed. Staging and
+   * shredding run at once, in their own transaction on a held connection (they read no
+   * permanent table), so they overlap the previous batch's merge; the merge then runs in a
+   * second transaction on the same connection, which sees the previous batch.
+   */
+  commit(batch: Batch, previous: Promise<unknown> = Promise.resolve()): Promise<BatchOutcome> {
+    return this.#wh.session(async (session) => {
+      const staged = await session.transaction((tx) => this.#stageBatch(tx, batch));
+      await previous;
+      return session.transaction((tx) => this.#landBatch(tx, batch, staged));
     });
+  }
+
+  async #stageBatch(tx: SqlExecutor, batch: Batch): Promise<StagedBatch> {
+    await this.#pages.reset(tx);
+    await tx.append(
+      this.#pages.target,
+      PAGE_COLUMNS,
+      batch.pages.map((page, index) => [index, page.body]),
+    );
+    await this.#stage.reset(tx);
+    await tx.execute(this.#shred.shred);
+    const [summary] = await tx.query<{ records: unknown; bad: unknown; drifting: unknown }>(
+      this.#shred.summary,
+    );
+    const records = Number(summary?.records ?? 0);
+    const badCount = Number(summary?.bad ?? 0);
+    const pageCursors = await tx.query<{ page: unknown; cursor_ms: unknown }>(
+      this.#shred.pageCursors,
+    );
+    return {
+      records,
+      good: records - badCount,
+      bad: badCount > 0 ? await this.#explainBad(tx) : [],
+      undeclared:
+        Number(summary?.drifting ?? 0) > 0
+          ? await tx.query<{ field: string; record: string }>(this.#shred.undeclaredFields)
+          : [],
+      newestCursor: new Map(pageCursors.map((row) => [Number(row.page), row.cursor_ms])),
+    };
+  }
+
+  async #landBatch(tx: SqlExecutor, batch: Batch, staged: StagedBatch): Promise<BatchOutcome> {
+    const now = sqlTimestamp(Date.now());
+    const outcome: BatchOutcome = {
+      newRows: 0,
+      changedRows: 0,
+      quarantinedRows: 0,
+      drift: [],
+      cursor: { cursorMs: null, lastScanMs: this.#options.state.lastScanMs },
+    };
+    if (staged.good > 0) await this.#merge(tx, outcome, now);
+    if (staged.bad.length > 0) {
+      this.#hasOpenQuarantine = true;
+      outcome.quarantinedRows = await quarantineRecords(
+        tx,
+        this.#wh,
+        this.#layout,
+        this.#options.runId,
+        staged.bad,
+        now,
+      );
+    }
+    if (this.#options.scanning && staged.records > 0) {
+      // Quarantined keys still exist at the source: a delete scan must not soft-delete them.
+      await tx.execute(
+        `insert into ${this.#wh.qualified(this.#layout.seen)} (_pslink_run_id, _pslink_key)
+         select distinct cast($1 as ${this.#wh.sqlType("text")}), _pslink_key from ${this.#stage.sql}
+         where _pslink_key is not null`,
+        [this.#options.runId],
+      );
+    }
+    for (const row of staged.undeclared) {
+      if (!this.#newFields.has(row.field))
+        this.#newFields.set(row.field, newFieldDrift(row.field, row.record));
+    }
+    outcome.drift = this.#newDrift();
+    if (outcome.drift.length > 0)
+      await recordDrift(tx, this.#wh, this.#layout, this.#options.runId, outcome.drift, now);
+    outcome.cursor = { ...outcome.cursor, cursorMs: this.#advance(batch, staged.newestCursor) };
+    await writeStreamState(tx, this.#wh, this.#layout, outcome.cursor, this.#options.runId, now);
+    return outcome;
   }
 
   async #merge(tx: SqlExecutor, outcome: BatchOutcome, now: string): Promise<void> {
@@ -164,16 +208,6 @@ export class BatchWriter {
     );
   }
 
-  readonly #newFields = new Map<string, DriftField>();
-
-  async #noteNewFields(tx: SqlExecutor): Promise<void> {
-    const rows = await tx.query<{ field: string; record: string }>(this.#shred.undeclaredFields);
-    for (const row of rows) {
-      if (!this.#newFields.has(row.field))
-        this.#newFields.set(row.field, newFieldDrift(row.field, row.record));
-    }
-  }
-
   /** Drift met so far and not yet recorded: new fields first, then type changes. */
   #newDrift(): DriftField[] {
     const drift: DriftField[] = [];
@@ -187,11 +221,9 @@ export class BatchWriter {
   }
 
   /** The cursor after this batch: each page's watermark, never past the window end, never back. */
-  async #advance(tx: SqlExecutor, batch: Batch): Promise<number | null> {
-    const rows = await tx.query<{ page: unknown; cursor_ms: unknown }>(this.#shred.pageCursors);
-    const newest = new Map(rows.map((row) => [Number(row.page), row.cursor_ms]));
+  #advance(batch: Batch, newestCursor: ReadonlyMap<number, unknown>): number | null {
     batch.pages.forEach((page, index) => {
-      const cursorMs = newest.get(index);
+      const cursorMs = newestCursor.get(index);
       const reached =
         page.watermarkMs ?? (cursorMs === null || cursorMs === undefined ? null : Number(cursorMs));
       if (reached === null) return;

@@ -5,7 +5,7 @@ import {
   fieldMetaOf,
   type StreamDefinition,
 } from "../extractors/engine/define-stream.js";
-import { jsonSql } from "../warehouse/json-sql.js";
+import { jsonSql, sqlLiteral } from "../warehouse/json-sql.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import type { LandingLayout } from "./landing-layout.js";
 
@@ -64,7 +64,7 @@ export function shredSql(
       ...(empty.absent ? [field.isAbsent] : []),
       valid,
     ].join(" or ");
-    checks.push(`case when not (${allowed}) then ${sqlText(name)} end`);
+    checks.push(`case when not (${allowed}) then ${sqlLiteral(name)} end`);
   });
 
   const keyParts = stream.primaryKey.map((name) => {
@@ -119,8 +119,4 @@ export function shredSql(
       from ${stage} where _pslink_bad order by _pslink_ord`,
     undeclaredFields: sql.otherKeys(stage, known),
   };
-}
-
-function sqlText(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
 }

@@ -48,13 +48,14 @@ function scratchTable(wh: Warehouse, name: string, columns: readonly ColumnSpec[
         reset: (tx) => tx.execute(`create or replace temp table ${wh.quote(name)} (${definition})`),
       };
     case "postgres":
-      // A pooled connection keeps its temp table; rows vanish at each commit.
+      // A pooled connection keeps its temp table; rows stay across the session's transactions
+      // (a batch is staged in one and merged in the next) until the next reset.
       return {
         target: { schema: "pg_temp", table: name },
         sql: `pg_temp.${wh.quote(name)}`,
         reset: (tx) =>
           tx.execute(
-            `create temp table if not exists ${wh.quote(name)} (${definition}) on commit delete rows`,
+            `create temp table if not exists ${wh.quote(name)} (${definition}); truncate pg_temp.${wh.quote(name)}`,
           ),
       };
     default:

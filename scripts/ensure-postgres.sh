@@ -59,7 +59,7 @@ else
 fi
 # Dropping a scratch database "with (force)" must also stop an autovacuum worker busy in it,
 # which runs as the bootstrap superuser: the role needs pg_signal_backend for that.
-psql_admin -c "grant pg_signal_backend to $PG_ROLE"
+psql_admin -c "set client_min_messages = warning" -c "grant pg_signal_backend to $PG_ROLE"
 if [ "$(psql_admin -c "select 1 from pg_database where datname = '$PG_DATABASE'")" != "1" ]; then
   log "creating database $PG_DATABASE"
   psql_admin -c "create database $PG_DATABASE owner $PG_ROLE"

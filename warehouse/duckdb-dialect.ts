@@ -15,6 +15,7 @@ import type {
   RunLock,
   SqlExecutor,
   TableName,
+  TransactionRunner,
   Warehouse,
 } from "./warehouse.js";
 
@@ -39,8 +40,8 @@ export async function openDuckdbWarehouse(options: DuckdbWarehouseOptions): Prom
   return new DuckdbWarehouse(options.path, instance, await connectUtc(instance));
 }
 
-/** Transactions that may run at once, each on its own connection (e.g. two streams' batches). */
-const TRANSACTION_CONNECTIONS = 2;
+/** Sessions (and transactions) that may run at once, each on its own connection. */
+const SESSION_CONNECTIONS = 3;
 
 async function connectUtc(instance: DuckDBInstance): Promise<DuckDBConnection> {
   const connection = await instance.connect();
@@ -119,11 +120,12 @@ class DuckdbWarehouse implements Warehouse {
   readonly #queue = new SerialQueue();
   readonly #direct: DuckdbExecutor;
   /**
-   * Transactions run on their own connections, up to TRANSACTION_CONNECTIONS at once: a batch
-   * of one stream commits while another stream's does (DuckDB runs each of these small
-   * statements on one thread, so a second connection is what puts the second core to work).
+   * Transactions and sessions run on their own connections, up to SESSION_CONNECTIONS at once:
+   * one batch is staged while the one before it merges, and another stream's batches proceed
+   * too. DuckDB runs a batch's statements on one thread, so connections are what put more
+   * cores to work.
    */
-  readonly #transactions = new PQueue({ concurrency: TRANSACTION_CONNECTIONS });
+  readonly #connections = new PQueue({ concurrency: SESSION_CONNECTIONS });
   readonly #idle: DuckDBConnection[] = [];
   readonly #opened: DuckDBConnection[] = [];
   #closed = false;
@@ -150,28 +152,41 @@ class DuckdbWarehouse implements Warehouse {
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.session((session) => session.transaction(fn));
+  }
+
+  session<T>(fn: (session: TransactionRunner) => Promise<T>): Promise<T> {
     if (insideTransaction.getStore() === this) return Promise.reject(misusedWarehouse());
-    return this.#transactions.add(
+    return this.#connections.add(
       async () => {
         if (this.#closed) throw fatalError("the DuckDB warehouse is closed");
         const connection = this.#idle.pop() ?? (await this.#connect());
-        const tx = new DuckdbTransaction(connection);
         try {
-          await tx.execute("begin transaction");
-          const result = await insideTransaction.run(this, () => fn(tx));
-          tx.open = false;
-          await new DuckdbExecutor(connection).execute("commit");
-          return result;
-        } catch (error) {
-          tx.open = false;
-          await connection.run("rollback").catch(() => undefined);
-          throw error;
+          return await fn({ transaction: (work) => this.#transactionOn(connection, work) });
         } finally {
           this.#idle.push(connection);
         }
       },
       { throwOnTimeout: true },
     );
+  }
+
+  async #transactionOn<T>(
+    connection: DuckDBConnection,
+    fn: (tx: SqlExecutor) => Promise<T>,
+  ): Promise<T> {
+    const tx = new DuckdbTransaction(connection);
+    try {
+      await tx.execute("begin transaction");
+      const result = await insideTransaction.run(this, () => fn(tx));
+      tx.open = false;
+      await new DuckdbExecutor(connection).execute("commit");
+      return result;
+    } catch (error) {
+      tx.open = false;
+      await connection.run("rollback").catch(() => undefined);
+      throw error;
+    }
   }
 
   async #connect(): Promise<DuckDBConnection> {
@@ -200,7 +215,7 @@ class DuckdbWarehouse implements Warehouse {
     return this.#queue.run(async () => {
       if (this.#closed) return;
       this.#closed = true;
-      await this.#transactions.onIdle();
+      await this.#connections.onIdle();
       for (const connection of this.#opened) connection.closeSync();
       this.connection.closeSync();
       releaseInstance(this.path, this.instance);

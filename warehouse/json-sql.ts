@@ -85,6 +85,13 @@ const US_FORMATS = [
   "%m/%d/%Y",
 ];
 
+/**
+ * ISO date-times PostgreSQL always casts: year 1000–9999, day 01–28 of any month, valid clock
+ * times. (Days 29–31 depend on the month and take the guarded path.)
+ */
+const SAFE_DATE_TIME = String.raw`[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?)?`;
+const ZONE = String.raw`(Z|[+-](0\d|1[0-3])(:?[0-5]\d)?)`;
+
 const listOf = (values: readonly string[]) => `[${values.map(sqlLiteral).join(", ")}]`;
 const pathOf = (field: string) => sqlLiteral(`$."${field.replaceAll('"', '\\"')}"`);
 
@@ -173,8 +180,13 @@ const POSTGRES: JsonSql = {
   isSafeInteger: (text) =>
     `(cast(${text} as numeric) = trunc(cast(${text} as numeric)) and abs(cast(${text} as numeric)) <= 9007199254740991)`,
   matches: (text, pattern) => `coalesce(${text} ~ ${sqlLiteral(`^(${pattern})$`)}, false)`,
-  // Migration 0005: the same three forms, with a failed cast (e.g. 31 February) read as null.
-  timestamp: (text, timeZone) => `pslink.parse_timestamp(${text}, ${sqlLiteral(timeZone)})`,
+  // Values that cannot fail to cast take the inline path; the rest go through migration 0005's
+  // function, which reads a failed cast (e.g. 31 February) as null.
+  timestamp: (text, timeZone) => `case
+      when ${text} ~ '^(${SAFE_DATE_TIME})${ZONE}$' then cast(${text} as timestamptz)
+      when ${text} ~ '^(${SAFE_DATE_TIME})$' then cast(${text} as timestamp) at time zone ${sqlLiteral(timeZone)}
+      else pslink.parse_timestamp(${text}, ${sqlLiteral(timeZone)})
+    end`,
   utcDate: (timestamp) => `cast(${timestamp} at time zone 'UTC' as date)`,
   epochMs: (timestamp) => `(extract(epoch from ${timestamp}) * 1000)::bigint`,
 };

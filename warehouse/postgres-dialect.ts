@@ -13,6 +13,7 @@ import type {
   RunLock,
   SqlExecutor,
   TableName,
+  TransactionRunner,
   Warehouse,
 } from "./warehouse.js";
 
@@ -95,26 +96,37 @@ class PostgresWarehouse extends PostgresExecutor implements Warehouse {
     super(pool);
   }
 
-  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.session((session) => session.transaction(fn));
+  }
+
+  async session<T>(fn: (session: TransactionRunner) => Promise<T>): Promise<T> {
     const client = await this.pool.connect().catch((error: unknown) => {
       throw connectionError(error, this.connection.target);
     });
-    const tx = new PostgresExecutor(client);
     let broken: Error | undefined;
+    const transaction = async <U>(work: (tx: SqlExecutor) => Promise<U>): Promise<U> => {
+      if (broken) throw fatalError("this session's connection failed to roll back");
+      const tx = new PostgresExecutor(client);
+      try {
+        await tx.execute("begin");
+        const result = await work(tx);
+        tx.open = false;
+        await client.query("commit").catch((error: unknown) => {
+          throw sqlError(error, "commit");
+        });
+        return result;
+      } catch (error) {
+        tx.open = false;
+        await client.query("rollback").catch((rollbackError: unknown) => {
+          broken =
+            rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        });
+        throw error;
+      }
+    };
     try {
-      await tx.execute("begin");
-      const result = await fn(tx);
-      tx.open = false;
-      await client.query("commit").catch((error: unknown) => {
-        throw sqlError(error, "commit");
-      });
-      return result;
-    } catch (error) {
-      tx.open = false;
-      await client.query("rollback").catch((rollbackError: unknown) => {
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-      });
-      throw error;
+      return await fn({ transaction });
     } finally {
       // A client whose rollback failed is discarded rather than handed to the next caller.
       client.release(broken);

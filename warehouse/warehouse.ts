@@ -54,10 +54,19 @@ export interface RunLock {
   release(): Promise<void>;
 }
 
-export interface Warehouse extends SqlExecutor {
-  readonly kind: WarehouseKind;
+/** Runs transactions one after another on one connection. */
+export interface TransactionRunner {
   /** Runs `fn` in one transaction: committed if it resolves, rolled back if it throws. */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+}
+
+export interface Warehouse extends SqlExecutor, TransactionRunner {
+  readonly kind: WarehouseKind;
+  /**
+   * Runs `fn` holding one connection throughout: its transactions run on it one after another
+   * and share its temporary tables (a batch is staged in one transaction, merged in the next).
+   */
+  session<T>(fn: (session: TransactionRunner) => Promise<T>): Promise<T>;
   /**
    * Takes the named run lock without waiting; throws a `transient` PslinkError naming the holder
    * (pid, host, command, since) when another process holds it.

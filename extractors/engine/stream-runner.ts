@@ -94,8 +94,8 @@ export async function runStream(
     });
     const collector = new BatchCollector();
     let committed: StreamCursor = state;
-    const commit = async (batch: Batch) => {
-      const outcome = await writer.commit(batch);
+    const commit = async (batch: Batch, previous: Promise<unknown>) => {
+      const outcome = await writer.commit(batch, previous);
       committed = outcome.cursor;
       result.newRows += outcome.newRows;
       result.changedRows += outcome.changedRows;
@@ -112,8 +112,9 @@ export async function runStream(
         requests: metrics.requests,
       });
     };
-    // One batch commits while the next one fills, so the warehouse and the source work at the
-    // same time; batches still commit one after another, in order, each with its own cursor.
+    // Batches commit while the next one fills, so the warehouse and the source work at the same
+    // time; one batch is staged while the one before it lands. Batches still land one after
+    // another, in order, each with its own cursor.
     const pipeline = new CommitPipeline(commit);
     try {
       for await (const page of readAhead(handle.pages(window, metrics))) {

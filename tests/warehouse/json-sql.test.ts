@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { parseTimestamp } from "../../extractors/engine/timestamps.js";
+import { jsonSql, sqlLiteral } from "../../warehouse/json-sql.js";
+import { migrate } from "../../warehouse/migrate.js";
+import { warehouseCases } from "../support/warehouses.js";
+
+/** Vendor date-times as the four systems write them, and the forms around them. */
+const READABLE = [
+  "2026-05-07T22:07:19.000+0000",
+  "2026-05-07T22:07:19Z",
+  "2026-05-07t22:07:19z",
+  "2026-05-07T22:07:19.123Z",
+  "2026-05-07T15:07:19-07:00",
+  "2026-05-07T15:07:19 -07:00",
+  "2026-05-07 22:07:19",
+  "2026-05-07T22:07",
+  "2026-05-07",
+  "5/7/2026 3:07 pm",
+  "5/7/2026 3:07:19 PM",
+  "05/07/2026 15:07",
+  "5/7/2026",
+  " 2026-05-07T22:07:19Z ",
+];
+const UNREADABLE = ["31.31.20X6", "someday", "", "2026-13-01", "2026-02-31T00:00:00Z", "infinity"];
+const ZONES = ["UTC", "America/Los_Angeles", "Asia/Kolkata"];
+
+describe.each(warehouseCases())("record shredding SQL on $kind", (warehouse) => {
+  it("reads every vendor date-time form to the instant the extractor's parser reads", async () => {
+    const wh = await warehouse.open();
+    await migrate(wh);
+    const sql = jsonSql(wh);
+    for (const zone of ZONES) {
+      const values = [...READABLE, ...UNREADABLE].map((text) => `(${sqlLiteral(text)})`);
+      const rows = await wh.query<{ text: string; ms: unknown }>(
+        `select v as text, ${sql.epochMs(sql.timestamp("v", zone))} as ms
+         from (values ${values.join(", ")}) as t(v)`,
+      );
+      const read = new Map(rows.map((row) => [row.text, row.ms === null ? null : Number(row.ms)]));
+      for (const text of READABLE) {
+        expect({ text, zone, ms: read.get(text) }).toEqual({
+          text,
+          zone,
+          ms: parseTimestamp(text.trim(), zone),
+        });
+      }
+      // Stricter than the JavaScript parser on impossible dates: 31 February is quarantined.
+      for (const text of UNREADABLE)
+        expect({ text, ms: read.get(text) }).toEqual({ text, ms: null });
+    }
+  });
+});
