@@ -11,4 +11,12 @@ if (!existsSync(entry)) {
   process.exit(2);
 }
 const { main } = await import(entry);
-process.exitCode = await main(process.argv);
+const code = await main(process.argv);
+// The command is done: leftover timers (a rate limiter's interval, an idle keep-alive socket)
+// must not hold the process open. Exit once what was written has been flushed.
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+process.exit(code);
+
+function flushed(stream) {
+  return new Promise((resolve) => stream.write("", () => resolve()));
+}
