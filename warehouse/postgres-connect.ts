@@ -35,7 +35,9 @@ export function postgresConnection(config: PostgresWarehouseConfig): PostgresCon
       password,
       ssl: config.ssl || parts.ssl ? { rejectUnauthorized: false } : undefined,
       // UTC sessions: timestamps cast to text and dates derived from them read the same as DuckDB's.
-      options: "-c TimeZone=UTC",
+      // No JIT: pslink's statements are many and wide (shredding a batch has hundreds of
+      // expressions), and compiling them cost 4× running them (2.0 s vs 0.49 s per 10k records).
+      options: "-c TimeZone=UTC -c jit=off",
       application_name: "pslink",
       connectionTimeoutMillis: 15_000,
       types: pslinkTypes,
