@@ -50,10 +50,13 @@ export function createStepRunner(options: StepRunnerOptions): StepRunner {
             `sync failed for ${failed.map((s) => `${s.system}.${s.stream}`).join(", ") || "some streams"}`,
           );
         }
+        // The verify job: applied write-backs the landed data now reflects become verified.
+        const verified = await verifyApplied({ warehouse });
         return {
           run_id: summary.runId,
           streams: summary.streams.length,
           duration_ms: summary.durationMs,
+          writebacks: verified,
         };
       }
       case "build": {

@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { DEFAULT_SAFETY_LAG_MS, syncSources } from "../../extractors/sync-sources.js";
+import { DEFAULT_SAFETY_LAG_MS } from "../../extractors/sync-sources.js";
+import { createStepRunner } from "../../orchestration/jobs/run-step.js";
 import { applyPlan } from "../../reverse-etl/apply-plan.js";
 import { decideItems } from "../../reverse-etl/decide-items.js";
 import { loadItems } from "../../reverse-etl/plan-store.js";
 import { planWritebacks } from "../../reverse-etl/plan-writebacks.js";
-import { verifyApplied } from "../../reverse-etl/verify-applied.js";
 import { SANDBOX_STEWARD } from "../../sandbox/sandbox-config.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { build, type LandedSandbox, landSandbox } from "../models/model-harness.js";
@@ -97,10 +97,12 @@ describe.each(warehouseCases())("the full write-back loop on $kind", (warehouseC
 
     // A sync's window ends a safety lag before it starts: let the writes fall inside it.
     await new Promise((resolve) => setTimeout(resolve, DEFAULT_SAFETY_LAG_MS + 1_100));
-    const resync = await syncSources(config, { warehouse: wh, lock: false, trigger: "e2e" });
-    expect(resync.status).toBe("succeeded");
-    const verified = await verifyApplied({ warehouse: wh });
-    expect(verified).toMatchObject({ verified: approved.length, unverified: 0 });
+    // The scheduler's sync step: the sync, then the verify job over the applied write-backs.
+    const resync = await createStepRunner({ config, warehouse: wh })(
+      { kind: "sync", full_refresh: false },
+      { runId: "e2e-resync", trigger: "e2e", signal: new AbortController().signal },
+    );
+    expect(resync.writebacks).toMatchObject({ verified: approved.length, unverified: 0 });
     await build(wh, vars);
     const after = await exceptions(wh);
 
