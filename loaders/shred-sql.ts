@@ -1,8 +1,7 @@
 import {
   columnName,
+  declaredField,
   declaredFields,
-  emptiness,
-  fieldMetaOf,
   type StreamDefinition,
 } from "../extractors/engine/define-stream.js";
 import { jsonSql, sqlLiteral } from "../warehouse/json-sql.js";
@@ -54,15 +53,13 @@ export function shredSql(
   const checks: string[] = [];
   fields.forEach((name, index) => {
     const field = sql.field(index, name);
-    const meta = fieldMetaOf(stream, name);
+    const { meta, acceptsNull, acceptsAbsent } = declaredField(stream, name);
     const column = q(columnName(name));
     values.push(`${meta.value(field, sql, timeZone)} as ${column}`);
-    const valid = meta.valid(field, sql, column);
-    const empty = emptiness(stream, name);
     const allowed = [
-      ...(empty.null ? [field.isNull] : []),
-      ...(empty.absent ? [field.isAbsent] : []),
-      valid,
+      ...(acceptsNull ? [field.isNull] : []),
+      ...(acceptsAbsent ? [field.isAbsent] : []),
+      meta.valid(field, sql, column),
     ].join(" or ");
     checks.push(`case when not (${allowed}) then ${sqlLiteral(name)} end`);
   });

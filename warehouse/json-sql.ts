@@ -1,6 +1,6 @@
 import { assertNever } from "../core/errors.js";
 import { duckdbType } from "./duckdb-dialect.js";
-import type { ColumnType, Warehouse, WarehouseKind } from "./warehouse.js";
+import type { ColumnType, Warehouse } from "./warehouse.js";
 
 /**
  * SQL over one field of a JSON record, in one dialect. Kind tests are null-safe booleans (false
@@ -53,17 +53,13 @@ export interface JsonSql {
 }
 
 export function jsonSql(wh: Pick<Warehouse, "kind">): JsonSql {
-  return jsonSqlFor(wh.kind);
-}
-
-export function jsonSqlFor(kind: WarehouseKind): JsonSql {
-  switch (kind) {
+  switch (wh.kind) {
     case "duckdb":
       return DUCKDB;
     case "postgres":
       return POSTGRES;
     default:
-      return assertNever(kind, "warehouse kind");
+      return assertNever(wh.kind, "warehouse kind");
   }
 }
 
@@ -166,11 +162,11 @@ const POSTGRES: JsonSql = {
   isObject: "(jsonb_typeof(rec) = 'object')",
   hash: "md5(rec::text)",
   hasOtherKeys: (known) =>
-    `(jsonb_typeof(rec) = 'object' and not (array(select jsonb_object_keys(rec)) <@ array[${known.map(sqlLiteral).join(", ")}]::text[]))`,
+    `(jsonb_typeof(rec) = 'object' and not (array(select jsonb_object_keys(rec)) <@ ${textArray(known)}))`,
   otherKeys: (stage, known) =>
     `select k.field, min(s._pslink_record::text) as record
      from ${stage} s cross join lateral jsonb_object_keys(s._pslink_record::jsonb) as k(field)
-     where s._pslink_drift and k.field <> all(array[${known.map(sqlLiteral).join(", ")}]::text[])
+     where s._pslink_drift and k.field <> all(${textArray(known)})
      group by k.field`,
   // Every caller guards the cast with a kind test, so the value is of the right shape.
   cast: (text, type) =>
@@ -190,6 +186,10 @@ const POSTGRES: JsonSql = {
   utcDate: (timestamp) => `cast(${timestamp} at time zone 'UTC' as date)`,
   epochMs: (timestamp) => `(extract(epoch from ${timestamp}) * 1000)::bigint`,
 };
+
+function textArray(values: readonly string[]): string {
+  return `array[${values.map(sqlLiteral).join(", ")}]::text[]`;
+}
 
 function postgresCastType(type: ColumnType): string {
   return type === "double" ? "double precision" : type === "decimal" ? "numeric" : type;

@@ -76,35 +76,36 @@ export function declaredColumns(stream: StreamDefinition): ColumnSpec[] {
   }));
 }
 
-/** What a declared field may be besides its type: JSON null (`.nullable()`), absent (`.optional()`). */
-export function emptiness(
-  stream: StreamDefinition,
-  field: string,
-): { null: boolean; absent: boolean } {
-  const found = { null: false, absent: false };
+/** A declared field: how it lands, and what it may be besides its type. */
+export interface DeclaredField {
+  readonly meta: FieldMeta;
+  /** JSON null is valid (`.nullable()`). */
+  readonly acceptsNull: boolean;
+  /** The field may be absent (`.optional()`, `.default()`). */
+  readonly acceptsAbsent: boolean;
+}
+
+/** Unwraps a field's `.nullable()`/`.optional()`/`.default()` down to its helper's metadata. */
+export function declaredField(stream: StreamDefinition, field: string): DeclaredField {
+  let acceptsNull = false;
+  let acceptsAbsent = false;
   let current: z.core.$ZodType = stream.schema.shape[field] as z.ZodType;
   for (;;) {
+    const meta = fieldMeta.get(current as z.ZodType);
+    if (meta) return { meta, acceptsNull, acceptsAbsent };
     const def = current._zod.def;
-    if (def.type === "unknown") return { null: true, absent: true };
-    if (def.type === "nullable") found.null = true;
-    else if (def.type === "optional" || def.type === "default") found.absent = true;
-    else return found;
+    if (def.type === "nullable") acceptsNull = true;
+    else if (def.type === "optional" || def.type === "default") acceptsAbsent = true;
+    else {
+      throw configError(
+        `${stream.name}.${field}: declare the field with a helper from extractors/engine/fields.ts`,
+      );
+    }
     current = (def as z.core.$ZodOptionalDef).innerType;
   }
 }
 
 /** How a declared field lands: its column type and value conversion. */
 export function fieldMetaOf(stream: StreamDefinition, field: string): FieldMeta {
-  const label = `${stream.name}.${field}`;
-  let current: z.core.$ZodType = stream.schema.shape[field] as z.ZodType;
-  for (;;) {
-    const meta = fieldMeta.get(current as z.ZodType);
-    if (meta) return meta;
-    const def = current._zod.def;
-    if (def.type === "optional" || def.type === "nullable" || def.type === "default") {
-      current = (def as z.core.$ZodOptionalDef).innerType;
-      continue;
-    }
-    throw configError(`${label}: declare the field with a helper from extractors/engine/fields.ts`);
-  }
+  return declaredField(stream, field).meta;
 }
