@@ -2,7 +2,9 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import PQueue from "p-queue";
 import { assertNever, fatalError, PslinkError, transientError } from "../core/errors.js";
+import { logger } from "../core/logger.js";
 import { appendRows } from "./duckdb-append.js";
+import { type CheckpointGate, checkpointGate } from "./duckdb-checkpoints.js";
 import { openInstance, releaseInstance } from "./duckdb-instances.js";
 import { acquireDuckdbLock } from "./duckdb-run-lock.js";
 import { columnConverter, duckdbParams } from "./duckdb-values.js";
@@ -24,6 +26,8 @@ export interface DuckdbWarehouseOptions {
   path: string;
   threads?: number;
   memoryLimit?: string;
+  /** WAL size that triggers a checkpoint (default `CHECKPOINT_WAL_BYTES`). */
+  checkpointWalBytes?: number;
 }
 
 type Rows = Iterable<readonly unknown[]> | AsyncIterable<readonly unknown[]>;
@@ -37,7 +41,8 @@ export async function openDuckdbWarehouse(options: DuckdbWarehouseOptions): Prom
   if (options.threads !== undefined) settings.threads = String(options.threads);
   if (options.memoryLimit !== undefined) settings.memory_limit = options.memoryLimit;
   const instance = await openInstance(options.path, settings);
-  return new DuckdbWarehouse(options.path, instance, await connectUtc(instance));
+  const gate = checkpointGate(instance, options.path, options.checkpointWalBytes);
+  return new DuckdbWarehouse(options.path, instance, await connectUtc(instance), gate);
 }
 
 /** Sessions (and transactions) that may run at once, each on its own connection. */
@@ -128,18 +133,22 @@ class DuckdbWarehouse implements Warehouse {
   readonly #connections = new PQueue({ concurrency: SESSION_CONNECTIONS });
   readonly #idle: DuckDBConnection[] = [];
   readonly #opened: DuckDBConnection[] = [];
+  readonly #gate: CheckpointGate;
   #closed = false;
 
   constructor(
     private readonly path: string,
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
+    gate: CheckpointGate,
   ) {
     this.#direct = new DuckdbExecutor(connection);
+    this.#gate = gate;
   }
 
-  execute(sql: string, params?: readonly unknown[]): Promise<void> {
-    return this.#exclusive(() => this.#direct.execute(sql, params));
+  async execute(sql: string, params?: readonly unknown[]): Promise<void> {
+    await this.#exclusive(() => this.#direct.execute(sql, params));
+    await this.#afterCommit();
   }
 
   query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]> {
@@ -175,18 +184,33 @@ class DuckdbWarehouse implements Warehouse {
     connection: DuckDBConnection,
     fn: (tx: SqlExecutor) => Promise<T>,
   ): Promise<T> {
-    const tx = new DuckdbTransaction(connection);
-    try {
-      await tx.execute("begin transaction");
-      const result = await insideTransaction.run(this, () => fn(tx));
-      tx.open = false;
-      await new DuckdbExecutor(connection).execute("commit");
-      return result;
-    } catch (error) {
-      tx.open = false;
-      await connection.run("rollback").catch(() => undefined);
-      throw error;
-    }
+    const result = await this.#gate.pass(async () => {
+      const tx = new DuckdbTransaction(connection);
+      try {
+        await tx.execute("begin transaction");
+        const value = await insideTransaction.run(this, () => fn(tx));
+        tx.open = false;
+        await new DuckdbExecutor(connection).execute("commit");
+        return value;
+      } catch (error) {
+        tx.open = false;
+        await connection.run("rollback").catch(() => undefined);
+        throw error;
+      }
+    });
+    await this.#afterCommit();
+    return result;
+  }
+
+  /** Checkpoints once the WAL has grown past the threshold (see `CheckpointGate`). */
+  #afterCommit(): Promise<void> {
+    return this.#gate.afterCommit(async () => {
+      // No statement is running: every one passes the gate, which has drained.
+      await this.connection.run("checkpoint").catch((error: unknown) => {
+        // The commit stands; DuckDB checkpoints again at a later commit or at close.
+        logger.debug({ err: error }, "DuckDB checkpoint skipped");
+      });
+    });
   }
 
   async #connect(): Promise<DuckDBConnection> {
@@ -225,10 +249,12 @@ class DuckdbWarehouse implements Warehouse {
   /** Every statement waits its turn on the one connection, so transactions never interleave. */
   #exclusive<T>(task: () => Promise<T>): Promise<T> {
     if (insideTransaction.getStore() === this) return Promise.reject(misusedWarehouse());
-    return this.#queue.run(() => {
-      if (this.#closed) throw fatalError("the DuckDB warehouse is closed");
-      return task();
-    });
+    return this.#gate.pass(() =>
+      this.#queue.run(() => {
+        if (this.#closed) throw fatalError("the DuckDB warehouse is closed");
+        return task();
+      }),
+    );
   }
 }
 

@@ -46,8 +46,8 @@ export interface JsonSql {
   matches(text: string, pattern: string): string;
   /** A vendor date-time (see `extractors/engine/timestamps.ts`) as timestamptz; null when unreadable. */
   timestamp(text: string, timeZone: string): string;
-  /** A timestamptz's UTC calendar date. */
-  utcDate(timestamp: string): string;
+  /** A vendor date or date-time as the UTC calendar date of its instant (zone-less forms read in UTC); null when unreadable. */
+  date(text: string): string;
   /** Milliseconds since the epoch of a timestamptz. */
   epochMs(timestamp: string): string;
 }
@@ -71,6 +71,11 @@ export function sqlLiteral(value: string): string {
 const ISO_ZONED = String.raw`\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}:?\d{2})`;
 const ISO_LOCAL = String.raw`\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?`;
 const US = String.raw`\d{1,2}/\d{1,2}/\d{4}(\s+\d{1,2}:\d{2}(:\d{2})?\s*([AP]M)?)?`;
+/** The forms the vendors send nearly always, read without the general path's clean-up (DuckDB). */
+const FAST_ZONED = String.raw`\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})`;
+const FAST_LOCAL = String.raw`\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?`;
+const ISO_DATE = String.raw`\d{4}-\d{2}-\d{2}`;
+const US_DATE = String.raw`\d{1,2}/\d{1,2}/\d{4}`;
 const US_FORMATS = [
   "%m/%d/%Y %I:%M %p",
   "%m/%d/%Y %I:%M:%S %p",
@@ -96,9 +101,12 @@ const DUCKDB: JsonSql = {
     `select page_no as _pslink_page, page_no * 1000000 + i as _pslink_ord, rec
      from (select page_no, unnest(recs) as rec, generate_subscripts(recs, 1) as i
            from (select page_no, json_extract(body, '$[*]') as recs from ${pages}))`,
+  // One pass reads every field's kind, another its text: json_transform to a struct of VARCHAR
+  // reads values as json_extract_string does (strings unescaped, others as written).
   prelude: (fields) => {
     const paths = `[${fields.map(pathOf).join(", ")}]`;
-    return [`json_type(rec, ${paths}) as _t`, `json_extract_string(rec, ${paths}) as _v`];
+    const texts = JSON.stringify(Object.fromEntries(fields.map((field) => [field, "VARCHAR"])));
+    return [`json_type(rec, ${paths}) as _t`, `json_transform(rec, ${sqlLiteral(texts)}) as _v`];
   },
   field: (index, name) => {
     const type = `_t[${index + 1}]`;
@@ -108,7 +116,7 @@ const DUCKDB: JsonSql = {
       isBoolean: `coalesce(${type} = 'BOOLEAN', false)`,
       isNull: `coalesce(${type} = 'NULL', false)`,
       isAbsent: `(${type} is null)`,
-      text: `_v[${index + 1}]`,
+      text: `_v[${sqlLiteral(name)}]`,
       json: `json_extract(rec, ${pathOf(name)})`,
     };
   },
@@ -126,18 +134,12 @@ const DUCKDB: JsonSql = {
   isSafeInteger: (text) =>
     `coalesce(try_cast(${text} as double) = trunc(try_cast(${text} as double)) and abs(try_cast(${text} as double)) <= 9007199254740991, false)`,
   matches: (text, pattern) => `coalesce(regexp_full_match(${text}, ${sqlLiteral(pattern)}), false)`,
-  timestamp: (text, timeZone) => {
-    const local = (naive: string) => `timezone(${sqlLiteral(timeZone)}, ${naive})`;
-    const trimmed = `upper(trim(${text}))`;
-    // DuckDB reads "+05:30" only right after the time: drop the space some vendors put first.
-    const zoned = `regexp_replace(${trimmed}, '\\s+(Z|[+-]\\d{2}:?\\d{2})$', '\\1')`;
-    return `case
-      when regexp_full_match(${trimmed}, ${sqlLiteral(ISO_ZONED)}) then try_cast(${zoned} as timestamptz)
-      when regexp_full_match(${trimmed}, ${sqlLiteral(ISO_LOCAL)}) then ${local(`try_cast(${trimmed} as timestamp)`)}
-      when regexp_full_match(${trimmed}, ${sqlLiteral(US)}) then ${local(`try_strptime(${trimmed}, ${listOf(US_FORMATS)})`)}
-    end`;
-  },
-  utcDate: (timestamp) => `cast(timezone('UTC', ${timestamp}) as date)`,
+  timestamp: duckdbTimestamp,
+  date: (text) => `case
+      when regexp_full_match(${text}, ${sqlLiteral(ISO_DATE)}) then try_cast(${text} as date)
+      when regexp_full_match(${text}, ${sqlLiteral(US_DATE)}) then cast(try_strptime(${text}, '%m/%d/%Y') as date)
+      else cast(timezone('UTC', ${duckdbTimestamp(text, "UTC")}) as date)
+    end`,
   epochMs: (timestamp) => `epoch_ms(${timestamp})`,
 };
 
@@ -176,16 +178,39 @@ const POSTGRES: JsonSql = {
   isSafeInteger: (text) =>
     `(cast(${text} as numeric) = trunc(cast(${text} as numeric)) and abs(cast(${text} as numeric)) <= 9007199254740991)`,
   matches: (text, pattern) => `coalesce(${text} ~ ${sqlLiteral(`^(${pattern})$`)}, false)`,
-  // Values that cannot fail to cast take the inline path; the rest go through migration 0005's
-  // function, which reads a failed cast (e.g. 31 February) as null.
-  timestamp: (text, timeZone) => `case
-      when ${text} ~ '^(${SAFE_DATE_TIME})${ZONE}$' then cast(${text} as timestamptz)
-      when ${text} ~ '^(${SAFE_DATE_TIME})$' then cast(${text} as timestamp) at time zone ${sqlLiteral(timeZone)}
-      else pslink.parse_timestamp(${text}, ${sqlLiteral(timeZone)})
-    end`,
-  utcDate: (timestamp) => `cast(${timestamp} at time zone 'UTC' as date)`,
+  timestamp: postgresTimestamp,
+  date: (text) => `cast(${postgresTimestamp(text, "UTC")} at time zone 'UTC' as date)`,
   epochMs: (timestamp) => `(extract(epoch from ${timestamp}) * 1000)::bigint`,
 };
+
+/** DuckDB's reading of a vendor date-time (`JsonSql.timestamp`). */
+function duckdbTimestamp(text: string, timeZone: string): string {
+  const local = (naive: string) => `timezone(${sqlLiteral(timeZone)}, ${naive})`;
+  const trimmed = `upper(trim(${text}))`;
+  // DuckDB reads "+05:30" only right after the time: drop the space some vendors put first.
+  const zoned = `regexp_replace(${trimmed}, '\\s+(Z|[+-]\\d{2}:?\\d{2})$', '\\1')`;
+  // The first branches take the vendors' usual forms as they are; the rest clean up first.
+  return `case
+    when regexp_full_match(${text}, ${sqlLiteral(FAST_ZONED)}) then try_cast(${text} as timestamptz)
+    when regexp_full_match(${text}, ${sqlLiteral(FAST_LOCAL)}) then ${local(`try_cast(${text} as timestamp)`)}
+    when regexp_full_match(${trimmed}, ${sqlLiteral(ISO_ZONED)}) then try_cast(${zoned} as timestamptz)
+    when regexp_full_match(${trimmed}, ${sqlLiteral(ISO_LOCAL)}) then ${local(`try_cast(${trimmed} as timestamp)`)}
+    when regexp_full_match(${trimmed}, ${sqlLiteral(US)}) then ${local(`try_strptime(${trimmed}, ${listOf(US_FORMATS)})`)}
+  end`;
+}
+
+/**
+ * PostgreSQL's reading of a vendor date-time (`JsonSql.timestamp`). Values that cannot fail to cast
+ * take the inline path; the rest go through migration 0005's function, which reads a failed cast
+ * (e.g. 31 February) as null.
+ */
+function postgresTimestamp(text: string, timeZone: string): string {
+  return `case
+    when ${text} ~ '^(${SAFE_DATE_TIME})${ZONE}$' then cast(${text} as timestamptz)
+    when ${text} ~ '^(${SAFE_DATE_TIME})$' then cast(${text} as timestamp) at time zone ${sqlLiteral(timeZone)}
+    else pslink.parse_timestamp(${text}, ${sqlLiteral(timeZone)})
+  end`;
+}
 
 function textArray(values: readonly string[]): string {
   return `array[${values.map(sqlLiteral).join(", ")}]::text[]`;

@@ -31,7 +31,7 @@ const NUMERIC_TEXT = String.raw`-?\d+(\.\d+)?`;
 
 /** A date in any vendor date-time form: the UTC date of the instant, as JavaScript's Date reads it. */
 const dateValue: FieldMeta["value"] = (field, sql) =>
-  `case when ${field.isString} then ${sql.utcDate(sql.timestamp(field.text, "UTC"))} end`;
+  `case when ${field.isString} then ${sql.date(field.text)} end`;
 
 /** A string (ids, names, codes). */
 export const text = () =>

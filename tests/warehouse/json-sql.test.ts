@@ -21,7 +21,17 @@ const READABLE = [
   "5/7/2026",
   " 2026-05-07T22:07:19Z ",
 ];
-const UNREADABLE = ["31.31.20X6", "someday", "", "2026-13-01", "2026-02-31T00:00:00Z", "infinity"];
+const UNREADABLE = [
+  "31.31.20X6",
+  "someday",
+  "",
+  "2026-13-01",
+  "2026-02-31",
+  "2/31/2026",
+  "2026-02-31T00:00:00Z",
+  "2026-02-31 10:00:00",
+  "infinity",
+];
 const ZONES = ["UTC", "America/Los_Angeles", "Asia/Kolkata"];
 
 describe.each(warehouseCases())("record shredding SQL on $kind", (warehouse) => {
@@ -47,5 +57,24 @@ describe.each(warehouseCases())("record shredding SQL on $kind", (warehouse) => 
       for (const text of UNREADABLE)
         expect({ text, ms: read.get(text) }).toEqual({ text, ms: null });
     }
+  });
+
+  it("reads every vendor date and date-time form to the UTC date of its instant", async () => {
+    const wh = await warehouse.open();
+    await migrate(wh);
+    const sql = jsonSql(wh);
+    const values = [...READABLE, ...UNREADABLE].map((text) => `(${sqlLiteral(text)})`);
+    const rows = await wh.query<{ text: string; day: unknown }>(
+      `select v as text, cast(${sql.date("v")} as ${wh.sqlType("text")}) as day
+       from (values ${values.join(", ")}) as t(v)`,
+    );
+    const read = new Map(rows.map((row) => [row.text, row.day]));
+    for (const text of READABLE) {
+      const ms = parseTimestamp(text.trim(), "UTC");
+      const day = ms === null ? null : new Date(ms).toISOString().slice(0, 10);
+      expect({ text, day: read.get(text) }).toEqual({ text, day });
+    }
+    for (const text of UNREADABLE)
+      expect({ text, day: read.get(text) }).toEqual({ text, day: null });
   });
 });
