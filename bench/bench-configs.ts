@@ -3,7 +3,9 @@ import { join } from "node:path";
 import { parse, stringify } from "yaml";
 
 /** Where one benchmark run writes. */
-export type BenchWarehouse = { kind: "duckdb" } | { kind: "postgres"; url: string };
+export type BenchWarehouse =
+  | { kind: "duckdb"; memoryLimit?: string }
+  | { kind: "postgres"; url: string };
 
 /**
  * Copies the sandbox's pslink.yml and .env into `dir` with the warehouse replaced, so every
@@ -21,7 +23,11 @@ export function writeBenchConfig(
   >;
   config.warehouse =
     warehouse.kind === "duckdb"
-      ? { kind: "duckdb", path: "warehouse.duckdb" }
+      ? {
+          kind: "duckdb",
+          path: "warehouse.duckdb",
+          ...(warehouse.memoryLimit ? { memory_limit: warehouse.memoryLimit } : {}),
+        }
       : { kind: "postgres", url: "${PSLINK_BENCH_PG_URL}" };
   copyFileSync(join(sandboxDir, ".env"), join(dir, ".env"));
   if (warehouse.kind === "postgres") {
