@@ -16,12 +16,8 @@ log() { echo "ensure-bench-python: $*" >&2; }
 
 "$ROOT/scripts/ensure-python.sh" >/dev/null
 
-stamp="$VENV/.pslink-bench-packages"
-wanted="$(printf '%s\n' "${PACKAGES[@]}")"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
-  log "installing ${PACKAGES[*]}"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-input "${PACKAGES[@]}" >&2
-  printf '%s\n' "$wanted" >"$stamp"
-fi
+# shellcheck source=scripts/pip-install-once.sh
+source "$ROOT/scripts/pip-install-once.sh"
+install_once .pslink-bench-packages "" "${PACKAGES[@]}"
 
 echo "$VENV/bin/python"

@@ -25,16 +25,8 @@ elif [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi
 
-stamp="$VENV/.pslink-dagster-packages"
-wanted="$(printf '%s\n' "${PACKAGES[@]}" "--" "$constraints")"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
-  log "installing ${PACKAGES[*]}"
-  constraints_file="$(mktemp)"
-  trap 'rm -f "$constraints_file"' EXIT
-  printf '%s\n' "$constraints" >"$constraints_file"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
-    -c "$constraints_file" "${PACKAGES[@]}" >&2
-  printf '%s\n' "$wanted" >"$stamp"
-fi
+# shellcheck source=scripts/pip-install-once.sh
+source "$ROOT/scripts/pip-install-once.sh"
+install_once .pslink-dagster-packages "$constraints" "${PACKAGES[@]}"
 
 printf '%s\n' "${PACKAGES[@]}"

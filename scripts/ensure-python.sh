@@ -22,12 +22,8 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi
 
-stamp="$VENV/.pslink-packages"
-wanted="$(printf '%s\n' "${PACKAGES[@]}")"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
-  log "installing ${PACKAGES[*]}"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-input "${PACKAGES[@]}" >&2
-  printf '%s\n' "$wanted" >"$stamp"
-fi
+# shellcheck source=scripts/pip-install-once.sh
+source "$ROOT/scripts/pip-install-once.sh"
+install_once .pslink-packages "" "${PACKAGES[@]}"
 
 printf '%s\n' "${PACKAGES[@]}"
