@@ -15,13 +15,18 @@ import { type ShredOptions, type ShredSql, shredSql } from "./shred-sql.js";
 import { PAGE_COLUMNS, pagesTable, type StagingTable, stagingTable } from "./staging-table.js";
 import { type StreamCursor, writeStreamState } from "./stream-state-store.js";
 
-/** One bounded batch of a stream: its pages' records as JSON arrays, in extraction order. */
+/** One page of a batch: its records as one JSON array. */
+export interface BatchPage {
+  readonly body: string;
+  /** Everything modified before this instant has been delivered (else: the page's newest cursor). */
+  readonly watermarkMs: number | null;
+  /** Some record carries a field the stream neither declares nor ignores. */
+  readonly drifts: boolean;
+}
+
+/** One bounded batch of a stream: its pages, in extraction order. */
 export interface Batch {
-  readonly pages: readonly {
-    readonly body: string;
-    /** Everything modified before this instant has been delivered (else: the page's newest cursor). */
-    readonly watermarkMs: number | null;
-  }[];
+  readonly pages: readonly BatchPage[];
   readonly records: number;
 }
 
@@ -108,13 +113,17 @@ export class BatchWriter {
     await tx.append(
       this.#pages.target,
       PAGE_COLUMNS,
-      batch.pages.map((page, index) => [index, page.body]),
+      batch.pages.map((page, index) => [index, page.body, page.drifts]),
     );
     await this.#stage.reset(tx);
     await tx.execute(this.#shred.shred);
-    const [summary] = await tx.query<{ records: unknown; bad: unknown; drifting: unknown }>(
-      this.#shred.summary,
-    );
+    const [summary] = await tx.query<{
+      records: unknown;
+      bad: unknown;
+      drifting: unknown;
+      duplicates: unknown;
+    }>(this.#shred.summary);
+    if (Number(summary?.duplicates ?? 0) > 0) await tx.execute(this.#shred.dedupe);
     const records = Number(summary?.records ?? 0);
     const badCount = Number(summary?.bad ?? 0);
     const pageCursors = await tx.query<{ page: unknown; cursor_ms: unknown }>(

@@ -19,8 +19,10 @@ export interface ShredOptions {
 export interface ShredSql {
   /** Fills staging from the pages table: one row per record, typed, checked, hashed. */
   readonly shred: string;
-  /** One row: records, bad records, whether any record drifts. */
+  /** One row: records, bad records, drifting records, good records whose key came before. */
   readonly summary: string;
+  /** Keeps `_pslink_latest` on one version per key (run only when `summary` counts duplicates). */
+  readonly dedupe: string;
   /** `(page, cursor_ms)`: the newest cursor of each staged page (null when it has none). */
   readonly pageCursors: string;
   /** `(ord, key, hash, record, problem)` of each bad record, in extraction order. */
@@ -73,13 +75,14 @@ export function shredSql(
   const text = wh.sqlType("text");
 
   // Levels: records → typed values → checks → verdict and the version that lands.
-  const parsed = `select _pslink_page, _pslink_ord, rec${sql
+  const parsed = `select _pslink_page, _pslink_ord, _pslink_page_drifts, rec${sql
     .prelude(fields)
     .map((item) => `, ${item}`)
     .join("")} from (${sql.records(pages)}) records`;
   const typed = `select parsed.*, ${sql.isObject} as _pslink_object,
       cast(${key} as ${text}) as _pslink_key, ${sql.hash} as _pslink_hash,
-      ${sql.hasOtherKeys(known)} as _pslink_drift, ${values.join(", ")}
+      case when _pslink_page_drifts then ${sql.hasOtherKeys(known)} else false end as _pslink_drift,
+      ${values.join(", ")}
     from (${parsed}) parsed`;
   const checked = `select *, ${cursor} as _pslink_cursor,
       concat_ws(',', ${checks.join(", ")}) as _pslink_problem
@@ -102,13 +105,22 @@ export function shredSql(
   const shred = `insert into ${stage} (${columns.join(", ")})
     select _pslink_page, _pslink_ord, _pslink_key, ${layout.columns.map((column) => q(column.name)).join(", ")},
       _pslink_hash, _pslink_cursor, rec, _pslink_bad, nullif(_pslink_problem, ''), coalesce(_pslink_drift, false),
-      not _pslink_bad and row_number() over (
-        partition by _pslink_bad, _pslink_key order by _pslink_cursor desc nulls last, _pslink_ord desc) = 1
+      not _pslink_bad
     from (${verdict}) verdict`;
   return {
     shred,
     summary: `select count(*) as records, count(*) filter (where _pslink_bad) as bad,
-        count(*) filter (where _pslink_drift) as drifting from ${stage}`,
+        count(*) filter (where _pslink_drift) as drifting,
+        count(*) filter (where not _pslink_bad) - count(distinct _pslink_key) filter (where not _pslink_bad) as duplicates
+      from ${stage}`,
+    // A key met twice in one batch is rare (a record updated while being paged past): ranking
+    // only then spares every batch a sort.
+    dedupe: `update ${stage} set _pslink_latest = false where _pslink_ord in (
+        select _pslink_ord from (
+          select _pslink_ord, row_number() over (
+            partition by _pslink_key order by _pslink_cursor desc nulls last, _pslink_ord desc) as version
+          from ${stage} where not _pslink_bad) ranked
+        where version > 1)`,
     pageCursors: `select _pslink_page as page, ${sql.epochMs("max(_pslink_cursor)")} as cursor_ms
       from ${stage} group by _pslink_page`,
     badRecords: `select _pslink_ord as ord, _pslink_key as key, _pslink_hash as hash,

@@ -16,10 +16,11 @@ export interface StagingTable {
   reset(tx: SqlExecutor): Promise<void>;
 }
 
-/** Columns of the pages table: one row per page, its records as one JSON array. */
+/** Columns of the pages table: one row per page, its records as one JSON array (`BatchPage`). */
 export const PAGE_COLUMNS: readonly ColumnSpec[] = [
   { name: "page_no", type: "integer" },
   { name: "body", type: "text" },
+  { name: "drifts", type: "boolean" },
 ];
 
 /** The batch's pages as the source sent them (records re-serialised as one JSON array per page). */

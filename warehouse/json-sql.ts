@@ -24,7 +24,10 @@ export interface JsonFieldSql {
  * JavaScript. The record being read is the column `rec`.
  */
 export interface JsonSql {
-  /** `_pslink_page, _pslink_ord, rec` for every record of `pages(page_no, body)`, body a JSON array. */
+  /**
+   * `_pslink_page, _pslink_ord, _pslink_page_drifts, rec` for every record of
+   * `pages(page_no, body, drifts)`, body a JSON array.
+   */
   records(pages: string): string;
   /** Select items computed once per record that `field` reads (DuckDB parses each record once). */
   prelude(fields: readonly string[]): string[];
@@ -98,9 +101,9 @@ const pathOf = (field: string) => sqlLiteral(`$."${field.replaceAll('"', '\\"')}
 
 const DUCKDB: JsonSql = {
   records: (pages) =>
-    `select page_no as _pslink_page, page_no * 1000000 + i as _pslink_ord, rec
-     from (select page_no, unnest(recs) as rec, generate_subscripts(recs, 1) as i
-           from (select page_no, json_extract(body, '$[*]') as recs from ${pages}))`,
+    `select page_no as _pslink_page, page_no * 1000000 + i as _pslink_ord, drifts as _pslink_page_drifts, rec
+     from (select page_no, drifts, unnest(recs) as rec, generate_subscripts(recs, 1) as i
+           from (select page_no, drifts, json_extract(body, '$[*]') as recs from ${pages}))`,
   // One pass reads every field's kind, another its text: json_transform to a struct of VARCHAR
   // reads values as json_extract_string does (strings unescaped, others as written).
   prelude: (fields) => {
@@ -120,7 +123,8 @@ const DUCKDB: JsonSql = {
       json: `json_extract(rec, ${pathOf(name)})`,
     };
   },
-  isObject: "coalesce(json_type(rec) = 'OBJECT', false)",
+  // `rec` is written by json_extract, without leading white space: its first character tells.
+  isObject: "coalesce(starts_with(rec, '{'), false)",
   hash: "md5(rec)",
   hasOtherKeys: (known) => `not list_has_all(${listOf(known)}, json_keys(rec))`,
   otherKeys: (stage, known) =>
@@ -145,7 +149,8 @@ const DUCKDB: JsonSql = {
 
 const POSTGRES: JsonSql = {
   records: (pages) =>
-    `select p.page_no as _pslink_page, p.page_no::bigint * 1000000 + r.i as _pslink_ord, r.rec
+    `select p.page_no as _pslink_page, p.page_no::bigint * 1000000 + r.i as _pslink_ord,
+       p.drifts as _pslink_page_drifts, r.rec
      from ${pages} p cross join lateral jsonb_array_elements(p.body::jsonb) with ordinality as r(rec, i)`,
   prelude: () => [],
   field: (_index, name) => {

@@ -1,4 +1,4 @@
-import type { Batch } from "../../loaders/batch-writer.js";
+import type { Batch, BatchPage } from "../../loaders/batch-writer.js";
 import type { Page } from "./source.js";
 
 /**
@@ -6,8 +6,14 @@ import type { Page } from "./source.js";
  * JSON array per page: the warehouse parses, checks and converts them in bulk at commit.
  */
 export class BatchCollector {
-  #pages: { body: string; watermarkMs: number | null }[] = [];
+  /** Fields a record may carry without drifting: declared and envelope fields. */
+  readonly #known: ReadonlySet<string>;
+  #pages: BatchPage[] = [];
   #records = 0;
+
+  constructor(known: Iterable<string>) {
+    this.#known = new Set(known);
+  }
 
   /** Records held. */
   get size(): number {
@@ -15,7 +21,11 @@ export class BatchCollector {
   }
 
   add(page: Page): void {
-    this.#pages.push({ body: JSON.stringify(page.records), watermarkMs: page.watermarkMs ?? null });
+    this.#pages.push({
+      body: JSON.stringify(page.records),
+      watermarkMs: page.watermarkMs ?? null,
+      drifts: carriesUnknownKey(page.records, this.#known),
+    });
     this.#records += page.records.length;
   }
 
@@ -26,4 +36,17 @@ export class BatchCollector {
     this.#records = 0;
     return batch;
   }
+}
+
+/**
+ * Whether some record of the page has a key outside `known`. Read here, where the records are
+ * objects already: the warehouse then lists a record's keys only on the rare page that drifts,
+ * instead of parsing every record once more for them.
+ */
+function carriesUnknownKey(records: readonly unknown[], known: ReadonlySet<string>): boolean {
+  for (const record of records) {
+    if (record === null || typeof record !== "object" || Array.isArray(record)) continue;
+    for (const key of Object.keys(record)) if (!known.has(key)) return true;
+  }
+  return false;
 }

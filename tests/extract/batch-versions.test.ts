@@ -1,0 +1,60 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { syncSources } from "../../extractors/sync-sources.js";
+import { warehouseCases } from "../support/warehouses.js";
+import { freshTargets } from "./support/fresh-target.js";
+import { type SandboxSync, startSandboxSync } from "./support/sandbox-sync.js";
+
+let fixture: SandboxSync;
+beforeAll(async () => {
+  fixture = await startSandboxSync(17);
+});
+afterAll(() => fixture.close());
+const freshTarget = freshTargets();
+
+describe.each(warehouseCases())("a key met twice in one batch on $kind", (warehouse) => {
+  it("lands the newer version once, in current state and in raw", async () => {
+    const { faults, world, requestLog, urls, credentials } = fixture.sandbox;
+    const entries = world.collection("kantata", "time_entries");
+    // Paged oldest first: the oldest entry is on the first page.
+    const oldest = [...entries.scanByKey()].reduce((a, b) =>
+      String(a.updated_at) <= String(b.updated_at) ? a : b,
+    ) as Record<string, unknown>;
+    const path = "time_entries";
+    requestLog.clear();
+    // The first two pages answer slowly: once page 1 is out, the entry changes while page 2
+    // is on its way. Real Kantata pages the live table, so the newer version comes again on
+    // the last page; the sandbox pages a snapshot, which the test first pushes out of its cache.
+    faults.add({ system: "kantata", path, kind: "slow", delay_ms: 1_500, times: 2 });
+    const target = await freshTarget(warehouse);
+    const run = syncSources(fixture.configFor(target), {
+      streams: ["kantata.time_entries"],
+    });
+    while (requestLog.count({ system: "kantata", path }) < 1) await sleep(20);
+    entries.upsert({ ...oldest, notes: "edited while paging" }, Date.now());
+    for (let perPage = 1; perPage <= 16; perPage++) {
+      const other = await fetch(`${urls.kantata}/api/v1/workspaces.json?per_page=${perPage}`, {
+        headers: { authorization: `Bearer ${credentials.kantata.token}` },
+      });
+      expect(other.status).toBe(200);
+    }
+
+    const summary = await run;
+    const [result] = summary.streams;
+    expect(result).toMatchObject({ status: "succeeded", quarantinedRows: 0 });
+    // Every record once, and the edited entry twice; it lands once.
+    expect(result?.recordsRead).toBe((result?.newRows ?? 0) + 1);
+
+    const wh = await warehouse.open(target);
+    const key = [String(oldest.id)];
+    expect(
+      await wh.query("select notes from src_kantata.time_entries where id = $1", key),
+    ).toEqual([{ notes: "edited while paging" }]);
+    const raw = await wh.query(
+      "select _pslink_record from raw_kantata.time_entries where id = $1",
+      key,
+    );
+    expect(raw).toHaveLength(1);
+    expect(JSON.stringify(raw[0])).toContain("edited while paging");
+  });
+});
