@@ -47,9 +47,9 @@ describe.each(warehouseCases())("a key met twice in one batch on $kind", (wareho
 
     const wh = await warehouse.open(target);
     const key = [String(oldest.id)];
-    expect(
-      await wh.query("select notes from src_kantata.time_entries where id = $1", key),
-    ).toEqual([{ notes: "edited while paging" }]);
+    expect(await wh.query("select notes from src_kantata.time_entries where id = $1", key)).toEqual(
+      [{ notes: "edited while paging" }],
+    );
     const raw = await wh.query(
       "select _pslink_record from raw_kantata.time_entries where id = $1",
       key,
