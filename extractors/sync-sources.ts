@@ -80,17 +80,19 @@ export async function syncSources(
       batchRows: options.batchRows ?? DEFAULT_BATCH_ROWS,
       onEvent: options.onEvent ?? (() => undefined),
     };
-    const results = await Promise.all(
-      selected.map(async ({ source, handles }) => {
-        const done: StreamRunResult[] = [];
-        for (const handle of handles) {
-          if (options.signal?.aborted) break;
-          const result = await runStream({ ...context, source }, handle);
-          await recorder.stream(result);
-          done.push(result);
-        }
-        return done;
-      }),
+    const results = await wh.bulkLoad(() =>
+      Promise.all(
+        selected.map(async ({ source, handles }) => {
+          const done: StreamRunResult[] = [];
+          for (const handle of handles) {
+            if (options.signal?.aborted) break;
+            const result = await runStream({ ...context, source }, handle);
+            await recorder.stream(result);
+            done.push(result);
+          }
+          return done;
+        }),
+      ),
     );
     const streams = results.flat();
     const failed = streams.filter((result) => result.status === "failed");

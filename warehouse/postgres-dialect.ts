@@ -133,6 +133,10 @@ class PostgresWarehouse extends PostgresExecutor implements Warehouse {
     }
   }
 
+  bulkLoad<T>(fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+
   acquireLock(name: string, holder: string): Promise<RunLock> {
     return acquirePostgresLock(this.connection, name, holder);
   }

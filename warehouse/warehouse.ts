@@ -72,6 +72,13 @@ export interface Warehouse extends SqlExecutor, TransactionRunner {
    * (pid, host, command, since) when another process holds it.
    */
   acquireLock(name: string, holder: string): Promise<RunLock>;
+  /**
+   * Runs `fn`, a bulk load: several streams' batches at once, each a handful of statements.
+   * Meanwhile DuckDB gives each statement one thread (unless `warehouse.threads` is set): the
+   * overlapping batches keep the cores busy, and idle parallel workers only cost CPU.
+   * PostgreSQL runs `fn` as it is.
+   */
+  bulkLoad<T>(fn: () => Promise<T>): Promise<T>;
   /** Quotes an identifier for this dialect. */
   quote(identifier: string): string;
   /** `schema.table`, both parts quoted. */
