@@ -96,13 +96,13 @@ export class BatchWriter {
 
   /**
    * Commits `batch` once `previous` (the stream's batch before it) has committed. Staging and
-   * shredding run at once, in their own transaction on a held connection (they read no
-   * permanent table), so they overlap the previous batch's merge; the merge then runs in a
-   * second transaction on the same connection, which sees the previous batch.
+   * shredding run at once, in their own scratch transaction on a held connection (they read no
+   * permanent table), so they overlap the previous batch's merge and any checkpoint; the merge
+   * then runs in a second transaction on the same connection, which sees the previous batch.
    */
   commit(batch: Batch, previous: Promise<unknown> = Promise.resolve()): Promise<BatchOutcome> {
     return this.#wh.session(async (session) => {
-      const staged = await session.transaction((tx) => this.#stageBatch(tx, batch));
+      const staged = await session.scratchTransaction((tx) => this.#stageBatch(tx, batch));
       await previous;
       return session.transaction((tx) => this.#landBatch(tx, batch, staged));
     });

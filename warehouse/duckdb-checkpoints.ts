@@ -2,12 +2,14 @@ import { stat } from "node:fs/promises";
 import type { DuckDBInstance } from "@duckdb/node-api";
 
 /**
- * WAL size past which a checkpoint runs. At DuckDB's own threshold (16 MiB) the large sandbox's
- * full sync took 91.6 s instead of 68.3 s without the gate (each checkpoint rewrites the tables'
- * last, partly filled row groups); at 64 MiB it took 66.3 s and peak RSS fell from 1,693 to
- * 1,333 MiB (`docs/benchmarks.md`).
+ * WAL size past which a checkpoint runs. Each checkpoint rewrites the tables' last, partly
+ * filled row groups, and while it runs no batch lands, so fewer checkpoints are faster. Full
+ * sync of the large sandbox (`docs/benchmarks.md`): at DuckDB's own 16 MiB 91.6 s; at 64 MiB
+ * 14–20 checkpoints taking 13–16 s in all, 46–54 s; at 256 MiB 4 checkpoints, 5.6 s in all,
+ * 40–43 s. Peak RSS was the same at 64 and 256 MiB (1.3–1.5 GiB by default, 850 MiB with
+ * `memory_limit: 256MB`): without the gate the WAL grew to the whole load.
  */
-export const CHECKPOINT_WAL_BYTES = 64 * 1024 * 1024;
+export const CHECKPOINT_WAL_BYTES = 256 * 1024 * 1024;
 
 /**
  * Checkpoints a DuckDB file while it is written over several connections.
@@ -17,9 +19,11 @@ export const CHECKPOINT_WAL_BYTES = 64 * 1024 * 1024;
  * so the WAL grew to the size of the whole load (234 MB for the medium sandbox) and every row
  * not yet checkpointed stayed in memory: the process grew with the data.
  *
- * Every statement and transaction passes the gate. After a commit takes the WAL past the
- * threshold, new work waits at the gate, the open transactions finish, one CHECKPOINT runs, and
- * the waiting work goes on. Nothing open ever waits for the gate, so it cannot deadlock.
+ * Every statement and transaction on permanent tables passes the gate. After a commit takes
+ * the WAL past the threshold, new work waits at the gate, the open transactions finish, one
+ * CHECKPOINT runs, and the waiting work goes on. Nothing open ever waits for the gate, so it
+ * cannot deadlock. Scratch transactions (temporary tables only, a batch's staging) bypass it:
+ * DuckDB checkpoints the file while they are open, so batches keep shredding meanwhile.
  */
 export class CheckpointGate {
   readonly #walPath: string | null;

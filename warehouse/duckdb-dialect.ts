@@ -15,9 +15,9 @@ import type {
   ColumnType,
   Row,
   RunLock,
+  Session,
   SqlExecutor,
   TableName,
-  TransactionRunner,
   Warehouse,
 } from "./warehouse.js";
 
@@ -173,14 +173,17 @@ class DuckdbWarehouse implements Warehouse {
     return this.session((session) => session.transaction(fn));
   }
 
-  session<T>(fn: (session: TransactionRunner) => Promise<T>): Promise<T> {
+  session<T>(fn: (session: Session) => Promise<T>): Promise<T> {
     if (insideTransaction.getStore() === this) return Promise.reject(misusedWarehouse());
     return this.#connections.add(
       async () => {
         if (this.#closed) throw fatalError("the DuckDB warehouse is closed");
         const connection = this.#idle.pop() ?? (await this.#connect());
         try {
-          return await fn({ transaction: (work) => this.#transactionOn(connection, work) });
+          return await fn({
+            transaction: (work) => this.#transactionOn(connection, work),
+            scratchTransaction: (work) => this.#transactionOn(connection, work, true),
+          });
         } finally {
           this.#idle.push(connection);
         }
@@ -189,11 +192,17 @@ class DuckdbWarehouse implements Warehouse {
     );
   }
 
+  /**
+   * Runs `fn` in a transaction on `connection`. A scratch transaction touches no permanent
+   * table, so it neither waits for a checkpoint nor holds one up (DuckDB checkpoints the file
+   * while transactions on temporary tables are open): batches shred while the file checkpoints.
+   */
   async #transactionOn<T>(
     connection: DuckDBConnection,
     fn: (tx: SqlExecutor) => Promise<T>,
+    scratch = false,
   ): Promise<T> {
-    const result = await this.#gate.pass(async () => {
+    const run = async () => {
       const tx = new DuckdbTransaction(connection);
       try {
         await tx.execute("begin transaction");
@@ -206,7 +215,9 @@ class DuckdbWarehouse implements Warehouse {
         await connection.run("rollback").catch(() => undefined);
         throw error;
       }
-    });
+    };
+    if (scratch) return run();
+    const result = await this.#gate.pass(run);
     await this.#afterCommit();
     return result;
   }

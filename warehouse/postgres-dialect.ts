@@ -11,9 +11,9 @@ import type {
   ColumnType,
   Row,
   RunLock,
+  Session,
   SqlExecutor,
   TableName,
-  TransactionRunner,
   Warehouse,
 } from "./warehouse.js";
 
@@ -100,7 +100,7 @@ class PostgresWarehouse extends PostgresExecutor implements Warehouse {
     return this.session((session) => session.transaction(fn));
   }
 
-  async session<T>(fn: (session: TransactionRunner) => Promise<T>): Promise<T> {
+  async session<T>(fn: (session: Session) => Promise<T>): Promise<T> {
     const client = await this.pool.connect().catch((error: unknown) => {
       throw connectionError(error, this.connection.target);
     });
@@ -126,7 +126,7 @@ class PostgresWarehouse extends PostgresExecutor implements Warehouse {
       }
     };
     try {
-      return await fn({ transaction });
+      return await fn({ transaction, scratchTransaction: transaction });
     } finally {
       // A client whose rollback failed is discarded rather than handed to the next caller.
       client.release(broken);

@@ -60,13 +60,22 @@ export interface TransactionRunner {
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
 }
 
+/** One held connection (`Warehouse.session`). */
+export interface Session extends TransactionRunner {
+  /**
+   * Like `transaction`, for work on temporary tables only (a batch's staging): DuckDB may
+   * checkpoint while it runs. `fn` must not read or write a permanent table.
+   */
+  scratchTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+}
+
 export interface Warehouse extends SqlExecutor, TransactionRunner {
   readonly kind: WarehouseKind;
   /**
    * Runs `fn` holding one connection throughout: its transactions run on it one after another
    * and share its temporary tables (a batch is staged in one transaction, merged in the next).
    */
-  session<T>(fn: (session: TransactionRunner) => Promise<T>): Promise<T>;
+  session<T>(fn: (session: Session) => Promise<T>): Promise<T>;
   /**
    * Takes the named run lock without waiting; throws a `transient` PslinkError naming the holder
    * (pid, host, command, since) when another process holds it.
