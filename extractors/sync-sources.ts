@@ -24,6 +24,8 @@ export interface SyncOptions {
   onEvent?: SyncEventHandler;
   /** Records per committed batch (one transaction each). */
   batchRows?: number;
+  /** JSON text per batch at most, whatever the record count (bounds a batch's memory). */
+  batchBytes?: number;
   /** Window end = run start minus this lag, so records still being written are left for next time. */
   safetyLagMs?: number;
   /** An open warehouse to use (long-running hosts); otherwise one is opened and closed here. */
@@ -46,6 +48,8 @@ export interface RunSummary {
 }
 
 export const DEFAULT_BATCH_ROWS = 10_000;
+/** 10,000 of the sandbox's Kantata time entries are 3.9 MB of JSON: only records ~8× wider are cut sooner. */
+export const DEFAULT_BATCH_BYTES = 32 * 1024 * 1024;
 export const DEFAULT_SAFETY_LAG_MS = 2_000;
 
 /** Incrementally extracts the configured sources into the warehouse; one run, one summary. */
@@ -78,6 +82,7 @@ export async function syncSources(
         Math.floor((started - (options.safetyLagMs ?? DEFAULT_SAFETY_LAG_MS)) / 1000) * 1000,
       fullRefresh: options.fullRefresh ?? false,
       batchRows: options.batchRows ?? DEFAULT_BATCH_ROWS,
+      batchBytes: options.batchBytes ?? DEFAULT_BATCH_BYTES,
       onEvent: options.onEvent ?? (() => undefined),
     };
     const results = await wh.bulkLoad(() =>

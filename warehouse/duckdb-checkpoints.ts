@@ -2,14 +2,13 @@ import { stat } from "node:fs/promises";
 import type { DuckDBInstance } from "@duckdb/node-api";
 
 /**
- * WAL size past which a checkpoint runs. Each checkpoint rewrites the tables' last, partly
- * filled row groups, and while it runs no batch lands, so fewer checkpoints are faster. Full
- * sync of the large sandbox (`docs/benchmarks.md`): at DuckDB's own 16 MiB 91.6 s; at 64 MiB
- * 14–20 checkpoints taking 13–16 s in all, 46–54 s; at 256 MiB 4 checkpoints, 5.6 s in all,
- * 40–43 s. Peak RSS was the same at 64 and 256 MiB (1.3–1.5 GiB by default, 850 MiB with
- * `memory_limit: 256MB`): without the gate the WAL grew to the whole load.
+ * WAL size past which a checkpoint runs. At DuckDB's own threshold (16 MiB) the large sandbox's
+ * full sync took 91.6 s instead of 68.3 s without the gate (each checkpoint rewrites the tables'
+ * last, partly filled row groups); at 64 MiB it took 66.3 s and peak RSS fell from 1,693 to
+ * 1,333 MiB. 256 MiB cut the checkpoints' own time (4 taking 5.6 s instead of 14–20 taking
+ * 13–16 s) but not the run's, and raised peak RSS by 100–250 MiB (`docs/benchmarks.md`).
  */
-export const CHECKPOINT_WAL_BYTES = 256 * 1024 * 1024;
+export const CHECKPOINT_WAL_BYTES = 64 * 1024 * 1024;
 
 /**
  * Checkpoints a DuckDB file while it is written over several connections.

@@ -10,6 +10,7 @@ export class BatchCollector {
   readonly #known: ReadonlySet<string>;
   #pages: BatchPage[] = [];
   #records = 0;
+  #bytes = 0;
 
   constructor(known: Iterable<string>) {
     this.#known = new Set(known);
@@ -20,13 +21,20 @@ export class BatchCollector {
     return this.#records;
   }
 
+  /** Length of the held pages' JSON text. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
   add(page: Page): void {
+    const body = JSON.stringify(page.records);
     this.#pages.push({
-      body: JSON.stringify(page.records),
+      body,
       watermarkMs: page.watermarkMs ?? null,
       drifts: carriesUnknownKey(page.records, this.#known),
     });
     this.#records += page.records.length;
+    this.#bytes += body.length;
   }
 
   /** Hands over the held pages as a batch and starts a new one. */
@@ -34,6 +42,7 @@ export class BatchCollector {
     const batch: Batch = { pages: this.#pages, records: this.#records };
     this.#pages = [];
     this.#records = 0;
+    this.#bytes = 0;
     return batch;
   }
 }

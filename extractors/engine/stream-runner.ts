@@ -26,6 +26,8 @@ export interface StreamRunContext {
   readonly windowEndMs: number;
   readonly fullRefresh: boolean;
   readonly batchRows: number;
+  /** A batch also closes once its records' JSON reaches this length (wide records). */
+  readonly batchBytes: number;
   readonly onEvent: SyncEventHandler;
 }
 
@@ -126,7 +128,8 @@ export async function runStream(
         metrics.pages += 1;
         result.recordsRead += page.records.length;
         collector.add(page);
-        if (collector.size >= ctx.batchRows) await pipeline.submit(collector.take());
+        if (collector.size >= ctx.batchRows || collector.bytes >= ctx.batchBytes)
+          await pipeline.submit(collector.take());
       }
       if (collector.size > 0) await pipeline.submit(collector.take());
     } finally {

@@ -12,8 +12,8 @@ beforeAll(async () => {
 afterAll(() => fixture.close());
 const freshTarget = freshTargets();
 
-describe.each(warehouseCases())("a key met twice in one batch on $kind", (warehouse) => {
-  it("lands the newer version once, in current state and in raw", async () => {
+describe.each(warehouseCases())("batches on $kind", (warehouse) => {
+  it("land the newer version of a key met twice in one batch once, in current state and in raw", async () => {
     const { faults, world, requestLog, urls, credentials } = fixture.sandbox;
     const entries = world.collection("kantata", "time_entries");
     // Paged oldest first: the oldest entry is on the first page.
@@ -56,5 +56,30 @@ describe.each(warehouseCases())("a key met twice in one batch on $kind", (wareho
     );
     expect(raw).toHaveLength(1);
     expect(JSON.stringify(raw[0])).toContain("edited while paging");
+  });
+
+  it("close once their JSON reaches the byte bound, whatever their record count", async () => {
+    const target = await freshTarget(warehouse);
+    const batches: number[] = [];
+    const summary = await syncSources(fixture.configFor(target), {
+      streams: ["kantata.time_entries"],
+      batchBytes: 100_000,
+      onEvent: (event) => {
+        if (event.type === "batch-committed") batches.push(event.rows);
+      },
+    });
+    const [result] = summary.streams;
+    expect(result?.status).toBe("succeeded");
+    // Pages of 100 entries are ≈ 38 kB of JSON: three of them pass 100 kB.
+    const read = result?.recordsRead ?? 0;
+    expect(read).toBeGreaterThan(1_000);
+    expect(batches).toHaveLength(Math.ceil(read / 300));
+    expect(batches.slice(0, -1).every((rows) => rows === 300)).toBe(true);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(read);
+    const wh = await warehouse.open(target);
+    const [row] = await wh.query<{ n: unknown }>(
+      "select count(*) as n from src_kantata.time_entries",
+    );
+    expect(Number(row?.n)).toBe(result?.newRows);
   });
 });
