@@ -6,7 +6,7 @@ import type { DuckDBInstance } from "@duckdb/node-api";
  * full sync took 91.6 s instead of 68.3 s without the gate (each checkpoint rewrites the tables'
  * last, partly filled row groups); at 64 MiB it took 66.3 s and peak RSS fell from 1,693 to
  * 1,333 MiB. 256 MiB cut the checkpoints' own time (4 taking 5.6 s instead of 14–20 taking
- * 13–16 s) but not the run's, and raised peak RSS by 100–250 MiB (`docs/benchmarks.md`).
+ * 13–16 s) but not the run's, and raised peak RSS by 60–260 MiB (`docs/benchmarks.md`).
  */
 export const CHECKPOINT_WAL_BYTES = 64 * 1024 * 1024;
 
