@@ -2,6 +2,7 @@ import {
   columnName,
   declaredField,
   declaredFields,
+  knownFields,
   type StreamDefinition,
 } from "../extractors/engine/define-stream.js";
 import { jsonSql, sqlLiteral } from "../warehouse/json-sql.js";
@@ -49,7 +50,7 @@ export function shredSql(
   const q = (name: string) => wh.quote(name);
   const timeZone = options.timeZone ?? "UTC";
   const fields = declaredFields(stream);
-  const known = [...fields, ...(options.ignoredFields ?? [])];
+  const known = knownFields(stream, options.ignoredFields);
 
   const values: string[] = [];
   const checks: string[] = [];

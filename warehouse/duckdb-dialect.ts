@@ -225,7 +225,8 @@ class DuckdbWarehouse implements Warehouse {
   /** Checkpoints once the WAL has grown past the threshold (see `CheckpointGate`). */
   #afterCommit(): Promise<void> {
     return this.#gate.afterCommit(async () => {
-      // No statement is running: every one passes the gate, which has drained.
+      // Nothing on a permanent table is running: that work passes the gate, which has drained
+      // (scratch transactions may be open; DuckDB checkpoints the file all the same).
       await this.connection.run("checkpoint").catch((error: unknown) => {
         // The commit stands; DuckDB checkpoints again at a later commit or at close.
         logger.debug({ err: error }, "DuckDB checkpoint skipped");

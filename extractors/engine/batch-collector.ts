@@ -6,7 +6,7 @@ import type { Page } from "./source.js";
  * JSON array per page: the warehouse parses, checks and converts them in bulk at commit.
  */
 export class BatchCollector {
-  /** Fields a record may carry without drifting: declared and envelope fields. */
+  /** `knownFields` of the stream. */
   readonly #known: ReadonlySet<string>;
   #pages: BatchPage[] = [];
   #records = 0;

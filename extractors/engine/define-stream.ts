@@ -58,6 +58,14 @@ export function declaredFields(stream: StreamDefinition): string[] {
   return Object.keys(stream.schema.shape);
 }
 
+/** Fields a record may carry without drifting: the declared ones and the system's envelope fields. */
+export function knownFields(
+  stream: StreamDefinition,
+  ignoredFields: readonly string[] = [],
+): string[] {
+  return [...declaredFields(stream), ...ignoredFields];
+}
+
 /** `AccountId` → `account_id`, `Employee_ID` → `employee_id`: warehouse column names. */
 export function columnName(field: string): string {
   return field

@@ -11,7 +11,7 @@ import {
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { BatchCollector } from "./batch-collector.js";
 import { CommitPipeline } from "./commit-pipeline.js";
-import { declaredFields } from "./define-stream.js";
+import { knownFields } from "./define-stream.js";
 import { planWindow } from "./plan-window.js";
 import { readAhead } from "./read-ahead.js";
 import type { OpenSource, StreamHandle, StreamMetrics } from "./source.js";
@@ -95,10 +95,7 @@ export async function runStream(
       window,
       scanning,
     });
-    const collector = new BatchCollector([
-      ...declaredFields(definition),
-      ...(handle.ignoredFields ?? []),
-    ]);
+    const collector = new BatchCollector(knownFields(definition, handle.ignoredFields));
     let committed: StreamCursor = state;
     const commit = async (batch: Batch, previous: Promise<unknown>) => {
       const outcome = await writer.commit(batch, previous);
