@@ -5,7 +5,7 @@ import { configError } from "../core/errors.js";
 import { RunRecorder } from "../loaders/run-recorder.js";
 import { migrate } from "../warehouse/migrate.js";
 import { openWarehouse } from "../warehouse/open-warehouse.js";
-import type { Warehouse } from "../warehouse/warehouse.js";
+import type { Warehouse, WarehouseKind } from "../warehouse/warehouse.js";
 import type { OpenSource, StreamHandle } from "./engine/source.js";
 import { runStream } from "./engine/stream-runner.js";
 import type { StreamRunResult, SyncEventHandler } from "./engine/sync-events.js";
@@ -22,10 +22,14 @@ export interface SyncOptions {
   /** Re-read every stream whole (also runs the delete scans). */
   fullRefresh?: boolean;
   onEvent?: SyncEventHandler;
-  /** Records per committed batch (one transaction each). */
+  /** Records per committed batch (one transaction each); default by warehouse (`defaultBatchRows`). */
   batchRows?: number;
-  /** JSON text per batch at most, whatever the record count (bounds a batch's memory). */
+  /** JSON text per batch at most, whatever the record count (bounds a batch's staging tables). */
   batchBytes?: number;
+  /** Records staged at once (bounds the pages a stream holds in the Node process). */
+  groupRows?: number;
+  /** JSON text staged at once at most, whatever the record count. */
+  groupBytes?: number;
   /** Window end = run start minus this lag, so records still being written are left for next time. */
   safetyLagMs?: number;
   /** An open warehouse to use (long-running hosts); otherwise one is opened and closed here. */
@@ -47,9 +51,20 @@ export interface RunSummary {
   streams: StreamRunResult[];
 }
 
-export const DEFAULT_BATCH_ROWS = 10_000;
-/** 10,000 of the sandbox's Kantata time entries are 3.9 MB of JSON: only records ~8× wider are cut sooner. */
-export const DEFAULT_BATCH_BYTES = 32 * 1024 * 1024;
+/**
+ * Records per committed batch. DuckDB: one row group. A transaction that appends a whole row
+ * group to a table writes it straight to the database file; smaller ones go through the WAL, and
+ * a checkpoint writes them again (`docs/benchmarks.md`). PostgreSQL: every batch goes through its
+ * WAL alike.
+ */
+export function defaultBatchRows(kind: WarehouseKind): number {
+  return kind === "duckdb" ? 122_880 : 10_000;
+}
+/** 122,880 of the sandbox's Kantata time entries are 48 MB of JSON: only wider records cut a batch sooner. */
+export const DEFAULT_BATCH_BYTES = 128 * 1024 * 1024;
+/** 10,000 of the sandbox's Kantata time entries are 3.9 MB of JSON. */
+export const DEFAULT_GROUP_ROWS = 10_000;
+export const DEFAULT_GROUP_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_SAFETY_LAG_MS = 2_000;
 
 /** Incrementally extracts the configured sources into the warehouse; one run, one summary. */
@@ -81,8 +96,7 @@ export async function syncSources(
       windowEndMs:
         Math.floor((started - (options.safetyLagMs ?? DEFAULT_SAFETY_LAG_MS)) / 1000) * 1000,
       fullRefresh: options.fullRefresh ?? false,
-      batchRows: options.batchRows ?? DEFAULT_BATCH_ROWS,
-      batchBytes: options.batchBytes ?? DEFAULT_BATCH_BYTES,
+      ...batchBounds(options, wh.kind),
       onEvent: options.onEvent ?? (() => undefined),
     };
     const results = await wh.bulkLoad(() =>
@@ -156,4 +170,16 @@ function selectStreams(sources: readonly OpenSource[], names: readonly string[])
     });
   }
   return selected.filter((entry) => entry.handles.length > 0);
+}
+
+/** Batch and group bounds: a group never outgrows its batch. */
+function batchBounds(options: SyncOptions, kind: WarehouseKind) {
+  const batchRows = options.batchRows ?? defaultBatchRows(kind);
+  const batchBytes = options.batchBytes ?? DEFAULT_BATCH_BYTES;
+  return {
+    batchRows,
+    batchBytes,
+    groupRows: Math.min(options.groupRows ?? DEFAULT_GROUP_ROWS, batchRows),
+    groupBytes: Math.min(options.groupBytes ?? DEFAULT_GROUP_BYTES, batchBytes),
+  };
 }

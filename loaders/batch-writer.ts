@@ -6,6 +6,7 @@ import {
 } from "../extractors/engine/explain-records.js";
 import type { ExtractWindow } from "../extractors/engine/source.js";
 import { sqlTimestamp } from "../extractors/engine/timestamps.js";
+import { type HeldSession, holdSession } from "../warehouse/held-session.js";
 import type { SqlExecutor, Warehouse } from "../warehouse/warehouse.js";
 import type { LandingLayout } from "./landing-layout.js";
 import { type MergeSql, mergeSql } from "./merge-sql.js";
@@ -24,8 +25,11 @@ export interface BatchPage {
   readonly drifts: boolean;
 }
 
-/** One bounded batch of a stream: its pages, in extraction order. */
-export interface Batch {
+/**
+ * Pages staged together, in extraction order: the most JSON the Node process holds for a stream
+ * at once. A batch (one transaction) lands one or more groups.
+ */
+export interface PageGroup {
   readonly pages: readonly BatchPage[];
   readonly records: number;
 }
@@ -47,8 +51,24 @@ interface StagedBatch {
   readonly bad: readonly BadRecord[];
   /** Undeclared fields, each with one record carrying it. */
   readonly undeclared: readonly { field: string; record: string }[];
-  /** Newest cursor (epoch ms) of each page, by page index. */
+  /** Newest cursor (epoch ms) of each page, by page number. */
   readonly newestCursor: ReadonlyMap<number, unknown>;
+}
+
+/** The steps of a batch, run by `OpenBatch` on its held connection. */
+interface BatchSteps {
+  /** Stages a group whose first page is the batch's `firstPage`th (0: the batch's first group). */
+  stage(tx: SqlExecutor, group: PageGroup, firstPage: number): Promise<void>;
+  /** Checks the whole staged batch (temporary tables only). */
+  summarize(tx: SqlExecutor): Promise<StagedBatch>;
+  /** Lands the staged batch; `watermarks` holds each page's, by page number. */
+  land(
+    tx: SqlExecutor,
+    watermarks: readonly (number | null)[],
+    staged: StagedBatch,
+  ): Promise<BatchOutcome>;
+  /** Empties the staging tables. */
+  clear(tx: SqlExecutor): Promise<void>;
 }
 
 export interface BatchWriterOptions extends ShredOptions {
@@ -62,10 +82,11 @@ export interface BatchWriterOptions extends ShredOptions {
 }
 
 /**
- * Commits batches of one stream. Per batch, a first transaction stages the pages and shreds and
- * checks the records in the warehouse (temporary tables only); then ONE transaction appends raw,
- * merges current state, quarantines bad records and advances the cursor, so a crash at any
- * instant leaves either all of a batch or none of it.
+ * Commits batches of one stream. A batch is staged group by group as its pages arrive, each
+ * group in its own scratch transaction (temporary tables only) that shreds and checks its
+ * records in the warehouse; then ONE transaction appends raw, merges current state, quarantines
+ * bad records and advances the cursor, so a crash at any instant leaves either all of a batch or
+ * none of it.
  */
 export class BatchWriter {
   readonly #wh: Warehouse;
@@ -76,6 +97,7 @@ export class BatchWriter {
   readonly #shred: ShredSql;
   readonly #sql: MergeSql;
   readonly #explainer: RecordExplainer;
+  readonly #steps: BatchSteps;
   /** Undeclared fields met so far, by name; drift already recorded, by change and field. */
   readonly #newFields = new Map<string, DriftField>();
   readonly #reported = new Set<string>();
@@ -92,31 +114,37 @@ export class BatchWriter {
     this.#sql = mergeSql(wh, layout, this.#stage.sql);
     this.#explainer = new RecordExplainer(options.stream);
     this.#watermark = options.state.cursorMs;
+    this.#steps = {
+      stage: (tx, group, firstPage) => this.#stageGroup(tx, group, firstPage),
+      summarize: (tx) => this.#summarize(tx),
+      land: (tx, watermarks, staged) => this.#landBatch(tx, watermarks, staged),
+      clear: async (tx) => {
+        await this.#pages.clear(tx);
+        await this.#stage.clear(tx);
+      },
+    };
   }
 
   /**
-   * Commits `batch` once `previous` (the stream's batch before it) has committed. Staging and
-   * shredding run at once, in their own scratch transaction on a held connection (they read no
-   * permanent table), so they overlap the previous batch's merge and any checkpoint; the merge
-   * then runs in a second transaction on the same connection, which sees the previous batch.
+   * Starts a batch. It holds one connection (its staging tables are that connection's) until it
+   * lands or is abandoned.
    */
-  commit(batch: Batch, previous: Promise<unknown> = Promise.resolve()): Promise<BatchOutcome> {
-    return this.#wh.session(async (session) => {
-      const staged = await session.scratchTransaction((tx) => this.#stageBatch(tx, batch));
-      await previous;
-      return session.transaction((tx) => this.#landBatch(tx, batch, staged));
-    });
+  open(): OpenBatch {
+    return new OpenBatch(holdSession(this.#wh), this.#steps);
   }
 
-  async #stageBatch(tx: SqlExecutor, batch: Batch): Promise<StagedBatch> {
+  async #stageGroup(tx: SqlExecutor, group: PageGroup, firstPage: number): Promise<void> {
     await this.#pages.reset(tx);
     await tx.append(
       this.#pages.target,
       PAGE_COLUMNS,
-      batch.pages.map((page, index) => [index, page.body, page.drifts]),
+      group.pages.map((page, index) => [firstPage + index, page.body, page.drifts]),
     );
-    await this.#stage.reset(tx);
+    if (firstPage === 0) await this.#stage.reset(tx);
     await tx.execute(this.#shred.shred);
+  }
+
+  async #summarize(tx: SqlExecutor): Promise<StagedBatch> {
     const [summary] = await tx.query<{
       records: unknown;
       bad: unknown;
@@ -141,7 +169,11 @@ export class BatchWriter {
     };
   }
 
-  async #landBatch(tx: SqlExecutor, batch: Batch, staged: StagedBatch): Promise<BatchOutcome> {
+  async #landBatch(
+    tx: SqlExecutor,
+    watermarks: readonly (number | null)[],
+    staged: StagedBatch,
+  ): Promise<BatchOutcome> {
     const now = sqlTimestamp(Date.now());
     const outcome: BatchOutcome = {
       newRows: 0,
@@ -178,7 +210,10 @@ export class BatchWriter {
     outcome.drift = this.#newDrift();
     if (outcome.drift.length > 0)
       await recordDrift(tx, this.#wh, this.#layout, this.#options.runId, outcome.drift, now);
-    outcome.cursor = { ...outcome.cursor, cursorMs: this.#advance(batch, staged.newestCursor) };
+    outcome.cursor = {
+      ...outcome.cursor,
+      cursorMs: this.#advance(watermarks, staged.newestCursor),
+    };
     await writeStreamState(tx, this.#wh, this.#layout, outcome.cursor, this.#options.runId, now);
     return outcome;
   }
@@ -230,11 +265,14 @@ export class BatchWriter {
   }
 
   /** The cursor after this batch: each page's watermark, never past the window end, never back. */
-  #advance(batch: Batch, newestCursor: ReadonlyMap<number, unknown>): number | null {
-    batch.pages.forEach((page, index) => {
-      const cursorMs = newestCursor.get(index);
+  #advance(
+    watermarks: readonly (number | null)[],
+    newestCursor: ReadonlyMap<number, unknown>,
+  ): number | null {
+    watermarks.forEach((watermarkMs, page) => {
+      const cursorMs = newestCursor.get(page);
       const reached =
-        page.watermarkMs ?? (cursorMs === null || cursorMs === undefined ? null : Number(cursorMs));
+        watermarkMs ?? (cursorMs === null || cursorMs === undefined ? null : Number(cursorMs));
       if (reached === null) return;
       const clamped = Math.min(reached, this.#options.window.toMs);
       this.#watermark = Math.max(this.#watermark ?? clamped, clamped);
@@ -255,5 +293,89 @@ export class BatchWriter {
       this.#hasOpenQuarantine = Number(row?.open ?? 0) > 0;
     }
     return this.#hasOpenQuarantine;
+  }
+}
+
+/**
+ * A batch being staged: its groups stage one after another on the batch's held connection while
+ * the stream fetches the next pages, and `land` commits them all in one transaction.
+ */
+export class OpenBatch {
+  readonly #held: HeldSession;
+  readonly #steps: BatchSteps;
+  /** Each staged page's watermark, by page number within the batch. */
+  readonly #watermarks: (number | null)[] = [];
+  #staging: Promise<void> = Promise.resolve();
+  #records = 0;
+  #bytes = 0;
+
+  constructor(held: HeldSession, steps: BatchSteps) {
+    this.#held = held;
+    this.#steps = steps;
+  }
+
+  /** Records staged or staging. */
+  get records(): number {
+    return this.#records;
+  }
+
+  /** Length of the staged groups' JSON text. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /**
+   * Starts staging `group` once the group before it has staged (so the caller holds at most one
+   * group while another stages); throws when an earlier group failed to stage.
+   */
+  async stage(group: PageGroup): Promise<void> {
+    await this.#staging;
+    const firstPage = this.#watermarks.length;
+    for (const page of group.pages) {
+      this.#watermarks.push(page.watermarkMs);
+      this.#bytes += page.body.length;
+    }
+    this.#records += group.records;
+    const staging = this.#held.session.then((session) =>
+      session.scratchTransaction((tx) => this.#steps.stage(tx, group, firstPage)),
+    );
+    // A failure surfaces at the next `stage` or at `land`.
+    staging.catch(() => undefined);
+    this.#staging = staging;
+  }
+
+  /**
+   * Lands the staged groups in one transaction once `previous` (the stream's batch before this
+   * one) has landed, then gives the connection back. The staged batch is checked first, so that
+   * overlaps the previous batch's landing.
+   */
+  async land(previous: Promise<unknown> = Promise.resolve()): Promise<BatchOutcome> {
+    try {
+      await this.#staging;
+      const session = await this.#held.session;
+      const staged = await session.scratchTransaction((tx) => this.#steps.summarize(tx));
+      await previous;
+      return await session.transaction((tx) => this.#steps.land(tx, this.#watermarks, staged));
+    } finally {
+      await this.#free();
+    }
+  }
+
+  /** Gives the connection back without landing (the stream failed or stopped). */
+  async abandon(): Promise<void> {
+    await this.#staging.catch(() => undefined);
+    await this.#free();
+  }
+
+  /**
+   * Empties the staging tables (DuckDB keeps an in-memory table's rows until it is dropped, and
+   * each connection has its own) and gives the connection back. Should emptying fail, the rows
+   * wait for the connection's next batch to replace them: nothing is lost.
+   */
+  async #free(): Promise<void> {
+    await this.#held.session
+      .then((session) => session.scratchTransaction((tx) => this.#steps.clear(tx)))
+      .catch(() => undefined);
+    await this.#held.release();
   }
 }

@@ -14,6 +14,8 @@ export interface StagingTable {
   readonly sql: string;
   /** Makes the table exist and empty, inside the batch's transaction. */
   reset(tx: SqlExecutor): Promise<void>;
+  /** Frees the table's rows once the batch has landed. */
+  clear(tx: SqlExecutor): Promise<void>;
 }
 
 /** Columns of the pages table: one row per page, its records as one JSON array (`BatchPage`). */
@@ -47,6 +49,7 @@ function scratchTable(wh: Warehouse, name: string, columns: readonly ColumnSpec[
         target: { schema: "main", table: name },
         sql: wh.quote(name),
         reset: (tx) => tx.execute(`create or replace temp table ${wh.quote(name)} (${definition})`),
+        clear: (tx) => tx.execute(`drop table if exists ${wh.quote(name)}`),
       };
     case "postgres":
       // A pooled connection keeps its temp table; rows stay across the session's transactions
@@ -58,6 +61,7 @@ function scratchTable(wh: Warehouse, name: string, columns: readonly ColumnSpec[
           tx.execute(
             `create temp table if not exists ${wh.quote(name)} (${definition}); truncate pg_temp.${wh.quote(name)}`,
           ),
+        clear: (tx) => tx.execute(`truncate pg_temp.${wh.quote(name)}`),
       };
     default:
       return assertNever(wh.kind, "warehouse kind");

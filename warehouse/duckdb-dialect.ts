@@ -51,8 +51,11 @@ export async function openDuckdbWarehouse(options: DuckdbWarehouseOptions): Prom
   );
 }
 
-/** Sessions (and transactions) that may run at once, each on its own connection. */
-const SESSION_CONNECTIONS = 3;
+/**
+ * Sessions (and transactions) that may run at once, each on its own connection: two per stream
+ * of the four systems syncing side by side. A held connection mostly waits for its stream's pages.
+ */
+const SESSION_CONNECTIONS = 8;
 
 async function connectUtc(instance: DuckDBInstance): Promise<DuckDBConnection> {
   const connection = await instance.connect();
@@ -132,9 +135,9 @@ class DuckdbWarehouse implements Warehouse {
   readonly #direct: DuckdbExecutor;
   /**
    * Transactions and sessions run on their own connections, up to SESSION_CONNECTIONS at once:
-   * one batch is staged while the one before it merges, and another stream's batches proceed
-   * too. DuckDB runs a batch's statements on one thread, so connections are what put more
-   * cores to work.
+   * a stream holds one for the batch it stages and one for the batch it lands, and the four
+   * systems' streams run side by side. DuckDB runs a batch's statements on one thread, so
+   * connections are what put more cores to work.
    */
   readonly #connections = new PQueue({ concurrency: SESSION_CONNECTIONS });
   readonly #idle: DuckDBConnection[] = [];

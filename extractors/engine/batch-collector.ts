@@ -1,8 +1,8 @@
-import type { Batch, BatchPage } from "../../loaders/batch-writer.js";
+import type { BatchPage, PageGroup } from "../../loaders/batch-writer.js";
 import type { Page } from "./source.js";
 
 /**
- * Gathers pages into a bounded batch. Records stay as the source sent them, re-serialised as one
+ * Gathers pages into a bounded group, staged at once. Records stay as the source sent them, re-serialised as one
  * JSON array per page: the warehouse parses, checks and converts them in bulk at commit.
  */
 export class BatchCollector {
@@ -37,13 +37,13 @@ export class BatchCollector {
     this.#bytes += body.length;
   }
 
-  /** Hands over the held pages as a batch and starts a new one. */
-  take(): Batch {
-    const batch: Batch = { pages: this.#pages, records: this.#records };
+  /** Hands over the held pages as a group and starts a new one. */
+  take(): PageGroup {
+    const group: PageGroup = { pages: this.#pages, records: this.#records };
     this.#pages = [];
     this.#records = 0;
     this.#bytes = 0;
-    return batch;
+    return group;
   }
 }
 
@@ -58,4 +58,16 @@ function carriesUnknownKey(records: readonly unknown[], known: ReadonlySet<strin
     for (const key of Object.keys(record)) if (!known.has(key)) return true;
   }
   return false;
+}
+
+/**
+ * Splits `page` so that its head holds at most `room` records. Only a page whose records come
+ * oldest first (no watermark of its own) is split: its head's newest cursor is then a safe
+ * watermark. Any other page is returned whole.
+ */
+export function splitPage(page: Page, room: number): [Page, Page | undefined] {
+  if (page.watermarkMs !== undefined || room <= 0 || page.records.length <= room) {
+    return [page, undefined];
+  }
+  return [{ records: page.records.slice(0, room) }, { records: page.records.slice(room) }];
 }

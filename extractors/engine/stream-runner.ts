@@ -1,5 +1,5 @@
 import { asPslinkError } from "../../core/errors.js";
-import { type Batch, BatchWriter } from "../../loaders/batch-writer.js";
+import { BatchWriter, type OpenBatch } from "../../loaders/batch-writer.js";
 import { ensureLandingTables } from "../../loaders/ensure-landing-tables.js";
 import { type LandingLayout, landingLayout } from "../../loaders/landing-layout.js";
 import { clearSeenKeys, softDeleteKeys, softDeleteUnseen } from "../../loaders/soft-deletes.js";
@@ -9,12 +9,12 @@ import {
   writeStreamState,
 } from "../../loaders/stream-state-store.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
-import { BatchCollector } from "./batch-collector.js";
+import { BatchCollector, splitPage } from "./batch-collector.js";
 import { CommitPipeline } from "./commit-pipeline.js";
 import { knownFields } from "./define-stream.js";
 import { planWindow } from "./plan-window.js";
 import { readAhead } from "./read-ahead.js";
-import type { OpenSource, StreamHandle, StreamMetrics } from "./source.js";
+import type { OpenSource, Page, StreamHandle, StreamMetrics } from "./source.js";
 import type { StreamRunResult, SyncEventHandler } from "./sync-events.js";
 import { sqlTimestamp } from "./timestamps.js";
 
@@ -25,9 +25,14 @@ export interface StreamRunContext {
   /** Window end for every stream of the run (start of run minus the safety lag). */
   readonly windowEndMs: number;
   readonly fullRefresh: boolean;
+  /** Records per committed batch (one transaction). */
   readonly batchRows: number;
   /** A batch also closes once its records' JSON reaches this length (wide records). */
   readonly batchBytes: number;
+  /** Records per staged group: the most a stream's pages hold in the Node process. */
+  readonly groupRows: number;
+  /** A group also closes once its records' JSON reaches this length. */
+  readonly groupBytes: number;
   readonly onEvent: SyncEventHandler;
 }
 
@@ -97,8 +102,8 @@ export async function runStream(
     });
     const collector = new BatchCollector(knownFields(definition, handle.ignoredFields));
     let committed: StreamCursor = state;
-    const commit = async (batch: Batch, previous: Promise<unknown>) => {
-      const outcome = await writer.commit(batch, previous);
+    const land = async (batch: OpenBatch, previous: Promise<unknown>) => {
+      const outcome = await batch.land(previous);
       committed = outcome.cursor;
       result.newRows += outcome.newRows;
       result.changedRows += outcome.changedRows;
@@ -115,21 +120,42 @@ export async function runStream(
         requests: metrics.requests,
       });
     };
-    // Batches commit while the next one fills, so the warehouse and the source work at the same
-    // time; one batch is staged while the one before it lands. Batches still land one after
+    // A batch stages group by group while the stream reads on, and lands while the next batch
+    // stages: the warehouse and the source work at the same time. Batches still land one after
     // another, in order, each with its own cursor.
-    const pipeline = new CommitPipeline(commit);
+    const pipeline = new CommitPipeline(land, 1);
+    let open: OpenBatch | undefined;
+    const stageGroup = async () => {
+      open ??= writer.open();
+      await open.stage(collector.take());
+    };
+    const submitBatch = async () => {
+      const full = open;
+      open = undefined;
+      if (full) await pipeline.submit(full);
+    };
     try {
       for await (const page of readAhead(handle.pages(window, metrics))) {
         pipeline.check();
         metrics.pages += 1;
         result.recordsRead += page.records.length;
-        collector.add(page);
-        if (collector.size >= ctx.batchRows || collector.bytes >= ctx.batchBytes)
-          await pipeline.submit(collector.take());
+        // A page that would overfill the batch is split, so full batches hold exactly
+        // `batchRows` records: whole row groups on DuckDB.
+        for (let rest: Page | undefined = page; rest; ) {
+          const room = ctx.batchRows - (open?.records ?? 0) - collector.size;
+          const [head, tail] = splitPage(rest, room);
+          collector.add(head);
+          rest = tail;
+          if (tail || collector.size >= ctx.groupRows || collector.bytes >= ctx.groupBytes)
+            await stageGroup();
+          if (open && (open.records >= ctx.batchRows || open.bytes >= ctx.batchBytes))
+            await submitBatch();
+        }
       }
-      if (collector.size > 0) await pipeline.submit(collector.take());
+      if (collector.size > 0) await stageGroup();
+      await submitBatch();
     } finally {
+      await open?.abandon();
       await pipeline.drain();
     }
 

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { splitPage } from "../../extractors/engine/batch-collector.js";
 import { syncSources } from "../../extractors/sync-sources.js";
 import { warehouseCases } from "../support/warehouses.js";
 import { freshTargets } from "./support/fresh-target.js";
@@ -13,49 +14,86 @@ afterAll(() => fixture.close());
 const freshTarget = freshTargets();
 
 describe.each(warehouseCases())("batches on $kind", (warehouse) => {
-  it("land the newer version of a key met twice in one batch once, in current state and in raw", async () => {
-    const { faults, world, requestLog, urls, credentials } = fixture.sandbox;
-    const entries = world.collection("kantata", "time_entries");
-    // Paged oldest first: the oldest entry is on the first page.
-    const oldest = [...entries.scanByKey()].reduce((a, b) =>
-      String(a.updated_at) <= String(b.updated_at) ? a : b,
-    ) as Record<string, unknown>;
-    const path = "time_entries";
-    requestLog.clear();
-    // The first two pages answer slowly: once page 1 is out, the entry changes while page 2
-    // is on its way. Real Kantata pages the live table, so the newer version comes again on
-    // the last page; the sandbox pages a snapshot, which the test first pushes out of its cache.
-    faults.add({ system: "kantata", path, kind: "slow", delay_ms: 1_500, times: 2 });
-    const target = await freshTarget(warehouse);
-    const run = syncSources(fixture.configFor(target), {
-      streams: ["kantata.time_entries"],
-    });
-    while (requestLog.count({ system: "kantata", path }) < 1) await sleep(20);
-    entries.upsert({ ...oldest, notes: "edited while paging" }, Date.now());
-    for (let perPage = 1; perPage <= 16; perPage++) {
-      const other = await fetch(`${urls.kantata}/api/v1/workspaces.json?per_page=${perPage}`, {
-        headers: { authorization: `Bearer ${credentials.kantata.token}` },
+  it.each([
+    { staged: "in one group", groupRows: undefined },
+    { staged: "in groups of 100 records", groupRows: 100 },
+  ])(
+    "land the newer version of a key met twice in one batch once, in current state and in raw (staged $staged)",
+    async ({ groupRows }) => {
+      const { faults, world, requestLog, urls, credentials } = fixture.sandbox;
+      const entries = world.collection("kantata", "time_entries");
+      // Paged oldest first: the oldest entry is on the first page.
+      const oldest = [...entries.scanByKey()].reduce((a, b) =>
+        String(a.updated_at) <= String(b.updated_at) ? a : b,
+      ) as Record<string, unknown>;
+      const path = "time_entries";
+      requestLog.clear();
+      // The first two pages answer slowly: once page 1 is out, the entry changes while page 2
+      // is on its way. Real Kantata pages the live table, so the newer version comes again on
+      // the last page; the sandbox pages a snapshot, which the test first pushes out of its cache.
+      faults.add({ system: "kantata", path, kind: "slow", delay_ms: 1_500, times: 2 });
+      const target = await freshTarget(warehouse);
+      const run = syncSources(fixture.configFor(target), {
+        streams: ["kantata.time_entries"],
+        groupRows,
       });
-      expect(other.status).toBe(200);
-    }
+      while (requestLog.count({ system: "kantata", path }) < 1) await sleep(20);
+      entries.upsert({ ...oldest, notes: "edited while paging" }, Date.now());
+      for (let perPage = 1; perPage <= 16; perPage++) {
+        const other = await fetch(`${urls.kantata}/api/v1/workspaces.json?per_page=${perPage}`, {
+          headers: { authorization: `Bearer ${credentials.kantata.token}` },
+        });
+        expect(other.status).toBe(200);
+      }
 
-    const summary = await run;
+      const summary = await run;
+      const [result] = summary.streams;
+      expect(result).toMatchObject({ status: "succeeded", quarantinedRows: 0 });
+      // Every record once, and the edited entry twice; it lands once.
+      expect(result?.recordsRead).toBe((result?.newRows ?? 0) + 1);
+
+      const wh = await warehouse.open(target);
+      const key = [String(oldest.id)];
+      expect(
+        await wh.query("select notes from src_kantata.time_entries where id = $1", key),
+      ).toEqual([{ notes: "edited while paging" }]);
+      const raw = await wh.query(
+        "select _pslink_record from raw_kantata.time_entries where id = $1",
+        key,
+      );
+      expect(raw).toHaveLength(1);
+      expect(JSON.stringify(raw[0])).toContain("edited while paging");
+    },
+  );
+
+  it("hold exactly batchRows records when full, pages split between them", async () => {
+    const target = await freshTarget(warehouse);
+    const batches: number[] = [];
+    const summary = await syncSources(fixture.configFor(target), {
+      streams: ["kantata.time_entries"],
+      // Pages of 100 entries: every second page is split between two batches.
+      batchRows: 250,
+      onEvent: (event) => {
+        if (event.type === "batch-committed") batches.push(event.rows);
+      },
+    });
     const [result] = summary.streams;
-    expect(result).toMatchObject({ status: "succeeded", quarantinedRows: 0 });
-    // Every record once, and the edited entry twice; it lands once.
-    expect(result?.recordsRead).toBe((result?.newRows ?? 0) + 1);
-
+    expect(result?.status).toBe("succeeded");
+    const read = result?.recordsRead ?? 0;
+    expect(read % 250).not.toBe(0);
+    expect(batches).toEqual([
+      ...Array.from({ length: Math.floor(read / 250) }, () => 250),
+      read % 250,
+    ]);
+    // Nothing lost or landed twice at the splits.
     const wh = await warehouse.open(target);
-    const key = [String(oldest.id)];
-    expect(await wh.query("select notes from src_kantata.time_entries where id = $1", key)).toEqual(
-      [{ notes: "edited while paging" }],
+    const [counts] = await wh.query<{ src: unknown; raw: unknown; keys: unknown }>(
+      `select (select count(*) from src_kantata.time_entries) as src,
+        (select count(*) from raw_kantata.time_entries) as raw,
+        (select count(distinct id) from raw_kantata.time_entries) as keys`,
     );
-    const raw = await wh.query(
-      "select _pslink_record from raw_kantata.time_entries where id = $1",
-      key,
-    );
-    expect(raw).toHaveLength(1);
-    expect(JSON.stringify(raw[0])).toContain("edited while paging");
+    expect(counts).toEqual({ src: read, raw: read, keys: read });
+    expect(result?.newRows).toBe(read);
   });
 
   it("close once their JSON reaches the byte bound, whatever their record count", async () => {
@@ -81,5 +119,22 @@ describe.each(warehouseCases())("batches on $kind", (warehouse) => {
       "select count(*) as n from src_kantata.time_entries",
     );
     expect(Number(row?.n)).toBe(result?.newRows);
+  });
+});
+
+describe("splitting a page between batches", () => {
+  const records = [{ id: 1 }, { id: 2 }, { id: 3 }];
+
+  it("splits a page whose records come oldest first at the batch's room", () => {
+    expect(splitPage({ records }, 2)).toEqual([
+      { records: [{ id: 1 }, { id: 2 }] },
+      { records: [{ id: 3 }] },
+    ]);
+    expect(splitPage({ records }, 3)).toEqual([{ records }, undefined]);
+  });
+
+  it("keeps a page with its own watermark whole: its records need not be in cursor order", () => {
+    const page = { records, watermarkMs: 1_700_000_000_000 };
+    expect(splitPage(page, 1)).toEqual([page, undefined]);
   });
 });
