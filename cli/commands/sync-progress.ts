@@ -7,6 +7,9 @@ interface StreamLine {
   name: string;
   state: "running" | "succeeded" | "failed";
   mode: string;
+  /** Records read and handed to the warehouse. */
+  read: number;
+  /** Records in committed batches. */
   rows: number;
   pages: number;
   requests: number;
@@ -34,6 +37,7 @@ export function syncProgress(
             name,
             state: "running",
             mode: event.mode,
+            read: 0,
             rows: 0,
             pages: 0,
             requests: 0,
@@ -49,6 +53,16 @@ export function syncProgress(
               },
               "stream started",
             );
+          break;
+        }
+        case "records-read": {
+          const line = lines.get(`${event.system}.${event.stream}`);
+          if (line)
+            Object.assign(line, {
+              read: event.totalRows,
+              pages: event.pages,
+              requests: event.requests,
+            });
           break;
         }
         case "batch-committed": {
@@ -92,8 +106,9 @@ export function syncProgress(
 function renderLine(line: StreamLine): string {
   const seconds = Math.max((Date.now() - line.startedAt) / 1000, 0.001);
   const mark = line.state === "running" ? "…" : line.state === "succeeded" ? "✓" : "✗";
-  const rate = line.state === "running" ? `${Math.round(line.rows / seconds)} rows/s` : "";
-  return `${mark} ${line.name.padEnd(34)} ${line.mode.padEnd(11)} ${String(line.rows).padStart(9)} rows ${String(line.pages).padStart(6)} pages  ${rate}`;
+  const read = Math.max(line.read, line.rows);
+  const rate = line.state === "running" ? `${Math.round(read / seconds)} rows/s` : "";
+  return `${mark} ${line.name.padEnd(34)} ${line.mode.padEnd(11)} ${String(read).padStart(9)} read ${String(line.rows).padStart(9)} committed ${String(line.pages).padStart(6)} pages  ${rate}`;
 }
 
 function logStreamResult(logger: Logger, result: StreamRunResult): void {

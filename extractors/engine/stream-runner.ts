@@ -127,7 +127,17 @@ export async function runStream(
     let open: OpenBatch | undefined;
     const stageGroup = async () => {
       open ??= writer.open();
-      await open.stage(collector.take());
+      const group = collector.take();
+      await open.stage(group);
+      ctx.onEvent({
+        type: "records-read",
+        system: handle.system,
+        stream: definition.name,
+        rows: group.records,
+        totalRows: result.recordsRead - collector.size,
+        pages: metrics.pages,
+        requests: metrics.requests,
+      });
     };
     const submitBatch = async () => {
       const full = open;

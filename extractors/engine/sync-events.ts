@@ -37,6 +37,17 @@ export type SyncEvent =
       toMs: number;
     }
   | {
+      /** A group of records was read and handed to the warehouse to stage. */
+      type: "records-read";
+      system: SystemName;
+      stream: string;
+      rows: number;
+      /** Records read so far in this stream run. */
+      totalRows: number;
+      pages: number;
+      requests: number;
+    }
+  | {
       type: "batch-committed";
       system: SystemName;
       stream: string;

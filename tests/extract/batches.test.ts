@@ -69,12 +69,15 @@ describe.each(warehouseCases())("batches on $kind", (warehouse) => {
   it("hold exactly batchRows records when full, pages split between them", async () => {
     const target = await freshTarget(warehouse);
     const batches: number[] = [];
+    const reads: { rows: number; totalRows: number }[] = [];
     const summary = await syncSources(fixture.configFor(target), {
       streams: ["kantata.time_entries"],
       // Pages of 100 entries: every second page is split between two batches.
       batchRows: 250,
+      groupRows: 100,
       onEvent: (event) => {
         if (event.type === "batch-committed") batches.push(event.rows);
+        if (event.type === "records-read") reads.push(event);
       },
     });
     const [result] = summary.streams;
@@ -85,6 +88,10 @@ describe.each(warehouseCases())("batches on $kind", (warehouse) => {
       ...Array.from({ length: Math.floor(read / 250) }, () => 250),
       read % 250,
     ]);
+    // Progress is reported per staged group, several per batch.
+    expect(reads.length).toBeGreaterThan(batches.length);
+    expect(reads.reduce((sum, group) => sum + group.rows, 0)).toBe(read);
+    expect(reads.at(-1)?.totalRows).toBe(read);
     // Nothing lost or landed twice at the splits.
     const wh = await warehouse.open(target);
     const [counts] = await wh.query<{ src: unknown; raw: unknown; keys: unknown }>(
