@@ -1,4 +1,4 @@
-import type { Warehouse } from "../warehouse/warehouse.js";
+import type { TableName, Warehouse } from "../warehouse/warehouse.js";
 import {
   columnDefinitions,
   type LandingLayout,
@@ -10,8 +10,33 @@ import {
 /**
  * Creates a stream's raw, current-state and scratch tables when missing, and adds columns a
  * newer declaration introduced (declared fields only grow; dropped fields stay in raw JSON).
+ * One catalog query finds what exists: a stream that has synced before runs no DDL.
  */
 export async function ensureLandingTables(wh: Warehouse, layout: LandingLayout): Promise<void> {
+  const tables = [layout.raw, layout.src, layout.seen];
+  const rows = await wh.query<{ table_schema: string; table_name: string; column_name: string }>(
+    `select table_schema, table_name, column_name from information_schema.columns
+     where ${tables.map((_, i) => `(table_schema = $${2 * i + 1} and table_name = $${2 * i + 2})`).join(" or ")}`,
+    tables.flatMap((table) => [table.schema, table.table]),
+  );
+  const columnsOf = (table: TableName) =>
+    new Set(
+      rows
+        .filter((row) => row.table_schema === table.schema && row.table_name === table.table)
+        .map((row) => row.column_name),
+    );
+  if (tables.some((table) => columnsOf(table).size === 0)) await createTables(wh, layout);
+  const present = columnsOf(layout.src);
+  if (present.size === 0) return;
+  for (const column of layout.columns) {
+    if (present.has(column.name)) continue;
+    await wh.execute(
+      `alter table ${wh.qualified(layout.src)} add column ${wh.quote(column.name)} ${wh.sqlType(column.type)}`,
+    );
+  }
+}
+
+async function createTables(wh: Warehouse, layout: LandingLayout): Promise<void> {
   for (const schema of [layout.raw.schema, layout.src.schema, STAGING_SCHEMA]) {
     await wh.execute(`create schema if not exists ${wh.quote(schema)}`);
   }
@@ -25,22 +50,7 @@ export async function ensureLandingTables(wh: Warehouse, layout: LandingLayout):
       ...SRC_META_COLUMNS,
     ])}, primary key (${keyList}))`,
   );
-  await addMissingColumns(wh, layout);
   await wh.execute(
     `create table if not exists ${wh.qualified(layout.seen)} (_pslink_run_id ${wh.sqlType("text")} not null, _pslink_key ${wh.sqlType("text")} not null)`,
   );
-}
-
-async function addMissingColumns(wh: Warehouse, layout: LandingLayout): Promise<void> {
-  const rows = await wh.query<{ column_name: string }>(
-    "select column_name from information_schema.columns where table_schema = $1 and table_name = $2",
-    [layout.src.schema, layout.src.table],
-  );
-  const present = new Set(rows.map((row) => row.column_name));
-  for (const column of layout.columns) {
-    if (present.has(column.name)) continue;
-    await wh.execute(
-      `alter table ${wh.qualified(layout.src)} add column ${wh.quote(column.name)} ${wh.sqlType(column.type)}`,
-    );
-  }
 }

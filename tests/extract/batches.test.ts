@@ -103,6 +103,44 @@ describe.each(warehouseCases())("batches on $kind", (warehouse) => {
     expect(result?.newRows).toBe(read);
   });
 
+  it("that fail half staged leave the committed ones, and a rerun lands the rest once", async () => {
+    const { faults } = fixture.sandbox;
+    const world = fixture.sandbox.world.collection("kantata", "time_entries");
+    const target = await freshTarget(warehouse);
+    const options = { streams: ["kantata.time_entries"], batchRows: 1_000, groupRows: 100 };
+    let committed = 0;
+    const broken = await syncSources(fixture.configFor(target), {
+      ...options,
+      onEvent: (event) => {
+        if (event.type !== "batch-committed") return;
+        committed += event.rows;
+        // From now on every page fails, while the next batch is open with groups staged.
+        if (faults.list().length === 0)
+          faults.add({ system: "kantata", path: "time_entries", kind: "http_500", times: 1_000 });
+      },
+    });
+    faults.clear();
+    const [failed] = broken.streams;
+    expect(failed?.status).toBe("failed");
+    // Batches read before the fault may still have landed; never part of one.
+    expect(committed % 1_000).toBe(0);
+    expect(committed).toBeGreaterThan(0);
+    expect(committed).toBeLessThan(world.size - 1_000);
+    const wh = await warehouse.open(target);
+    const count = async (table: string) => {
+      const [row] = await wh.query<{ n: unknown }>(`select count(*) as n from ${table}`);
+      return Number(row?.n);
+    };
+    // Only the committed batches landed.
+    expect(await count("src_kantata.time_entries")).toBe(committed);
+    expect(await count("raw_kantata.time_entries")).toBe(committed);
+
+    const rerun = await syncSources(fixture.configFor(target), options);
+    expect(rerun.streams[0]?.status).toBe("succeeded");
+    expect(await count("src_kantata.time_entries")).toBe(world.size);
+    expect(await count("raw_kantata.time_entries")).toBe(world.size);
+  });
+
   it("close once their JSON reaches the byte bound, whatever their record count", async () => {
     const target = await freshTarget(warehouse);
     const batches: number[] = [];

@@ -76,4 +76,26 @@ describe.each(warehouseCases())("schema drift on $kind", (warehouse) => {
       { record_key: workspace.id, reason: expect.stringContaining("budgeted") },
     ]);
   });
+
+  it("gives a field declared after the stream's first sync its column in current state", async () => {
+    const target = await freshTarget(warehouse);
+    const config = fixture.configFor(target);
+    await syncSources(config, { streams: ["kantata.users"] });
+    // As if the tables came from a release that did not declare `headline` yet.
+    const wh = await warehouse.open(target);
+    await wh.execute("alter table src_kantata.users drop column headline");
+
+    const users = fixture.sandbox.world.collection("kantata", "users");
+    const user = [...users.scanByKey()][0] as Record<string, unknown>;
+    users.upsert({ ...user, headline: "Principal consultant" }, Date.now());
+    await sleep(3_100);
+    const summary = await syncSources(config, { streams: ["kantata.users"] });
+    expect(summary.status).toBe("succeeded");
+    expect(summary.streams[0]?.changedRows).toBe(1);
+    const rows = await wh.query<{ headline: unknown }>(
+      "select headline from src_kantata.users where id = $1",
+      [String(user.id)],
+    );
+    expect(rows).toEqual([{ headline: "Principal consultant" }]);
+  });
 });
