@@ -125,16 +125,18 @@ export async function runStream(
     // another, in order, each with its own cursor.
     const pipeline = new CommitPipeline(land, 1);
     let open: OpenBatch | undefined;
+    let staged = 0;
     const stageGroup = async () => {
       open ??= writer.open();
       const group = collector.take();
       await open.stage(group);
+      staged += group.records;
       ctx.onEvent({
         type: "records-read",
         system: handle.system,
         stream: definition.name,
         rows: group.records,
-        totalRows: result.recordsRead - collector.size,
+        totalRows: staged,
         pages: metrics.pages,
         requests: metrics.requests,
       });
