@@ -345,16 +345,14 @@ export class OpenBatch {
   }
 
   /**
-   * Lands the staged groups in one transaction once `previous` (the stream's batch before this
-   * one) has landed, then gives the connection back. The staged batch is checked first, so that
-   * overlaps the previous batch's landing.
+   * Lands the staged groups in one transaction (the stream's batch before it has landed), then
+   * gives the connection back.
    */
-  async land(previous: Promise<unknown> = Promise.resolve()): Promise<BatchOutcome> {
+  async land(): Promise<BatchOutcome> {
     try {
       await this.#staging;
       const session = await this.#held.session;
       const staged = await session.scratchTransaction((tx) => this.#steps.summarize(tx));
-      await previous;
       return await session.transaction((tx) => this.#steps.land(tx, this.#watermarks, staged));
     } finally {
       await this.#free();

@@ -2,8 +2,8 @@ import type { BatchPage, PageGroup } from "../../loaders/batch-writer.js";
 import type { Page } from "./source.js";
 
 /**
- * Gathers pages into a bounded group, staged at once. Records stay as the source sent them, re-serialised as one
- * JSON array per page: the warehouse parses, checks and converts them in bulk at commit.
+ * Gathers pages into a bounded group, staged at once. Records stay as the source sent them,
+ * re-serialised as one JSON array per page: the warehouse parses, checks and converts them in bulk.
  */
 export class BatchCollector {
   /** `knownFields` of the stream. */

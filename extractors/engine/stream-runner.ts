@@ -15,7 +15,7 @@ import { knownFields } from "./define-stream.js";
 import { planWindow } from "./plan-window.js";
 import { readAhead } from "./read-ahead.js";
 import type { OpenSource, Page, StreamHandle, StreamMetrics } from "./source.js";
-import type { StreamRunResult, SyncEventHandler } from "./sync-events.js";
+import type { StreamProgress, StreamRunResult, SyncEventHandler } from "./sync-events.js";
 import { sqlTimestamp } from "./timestamps.js";
 
 export interface StreamRunContext {
@@ -102,8 +102,16 @@ export async function runStream(
     });
     const collector = new BatchCollector(knownFields(definition, handle.ignoredFields));
     let committed: StreamCursor = state;
-    const land = async (batch: OpenBatch, previous: Promise<unknown>) => {
-      const outcome = await batch.land(previous);
+    const progress = (rows: number, totalRows: number): StreamProgress => ({
+      system: handle.system,
+      stream: definition.name,
+      rows,
+      totalRows,
+      pages: metrics.pages,
+      requests: metrics.requests,
+    });
+    const land = async (batch: OpenBatch) => {
+      const outcome = await batch.land();
       committed = outcome.cursor;
       result.newRows += outcome.newRows;
       result.changedRows += outcome.changedRows;
@@ -112,18 +120,13 @@ export async function runStream(
       result.cursorAfter = outcome.cursor.cursorMs;
       ctx.onEvent({
         type: "batch-committed",
-        system: handle.system,
-        stream: definition.name,
-        rows: batch.records,
-        totalRows: result.newRows + result.changedRows,
-        pages: metrics.pages,
-        requests: metrics.requests,
+        ...progress(batch.records, result.newRows + result.changedRows),
       });
     };
     // A batch stages group by group while the stream reads on, and lands while the next batch
     // stages: the warehouse and the source work at the same time. Batches still land one after
     // another, in order, each with its own cursor.
-    const pipeline = new CommitPipeline(land, 1);
+    const pipeline = new CommitPipeline(land);
     let open: OpenBatch | undefined;
     let staged = 0;
     const stageGroup = async () => {
@@ -131,15 +134,7 @@ export async function runStream(
       const group = collector.take();
       await open.stage(group);
       staged += group.records;
-      ctx.onEvent({
-        type: "records-read",
-        system: handle.system,
-        stream: definition.name,
-        rows: group.records,
-        totalRows: staged,
-        pages: metrics.pages,
-        requests: metrics.requests,
-      });
+      ctx.onEvent({ type: "records-read", ...progress(group.records, staged) });
     };
     const submitBatch = async () => {
       const full = open;

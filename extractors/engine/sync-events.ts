@@ -26,6 +26,18 @@ export interface StreamRunResult {
   error?: PslinkError;
 }
 
+/** Where a stream's extraction has got to, carried by its progress events. */
+export interface StreamProgress {
+  system: SystemName;
+  stream: string;
+  /** Records of this group (`records-read`) or batch (`batch-committed`). */
+  rows: number;
+  /** So far in this stream run: records staged (`records-read`), new and changed rows landed. */
+  totalRows: number;
+  pages: number;
+  requests: number;
+}
+
 /** Progress a sync reports as it goes (the CLI's live display and logs read these). */
 export type SyncEvent =
   | {
@@ -36,26 +48,9 @@ export type SyncEvent =
       fromMs: number;
       toMs: number;
     }
-  | {
-      /** A group of records was read and handed to the warehouse to stage. */
-      type: "records-read";
-      system: SystemName;
-      stream: string;
-      rows: number;
-      /** Records read so far in this stream run. */
-      totalRows: number;
-      pages: number;
-      requests: number;
-    }
-  | {
-      type: "batch-committed";
-      system: SystemName;
-      stream: string;
-      rows: number;
-      totalRows: number;
-      pages: number;
-      requests: number;
-    }
+  /** A group of records was read and handed to the warehouse to stage. */
+  | ({ type: "records-read" } & StreamProgress)
+  | ({ type: "batch-committed" } & StreamProgress)
   | { type: "stream-finished"; result: StreamRunResult };
 
 export type SyncEventHandler = (event: SyncEvent) => void;
