@@ -3,6 +3,7 @@ import type { StreamDefinition } from "../engine/define-stream.js";
 import { SourceHttpClient } from "../engine/http-client.js";
 import { RateBudget } from "../engine/rate-budget.js";
 import { arrayField, isObject } from "../engine/response-shape.js";
+import { seekPages } from "../engine/seek-pages.js";
 import type {
   ExtractWindow,
   OpenSource,
@@ -11,15 +12,16 @@ import type {
   StreamMetrics,
 } from "../engine/source.js";
 import { sourceSettings } from "../engine/source-settings.js";
-import { isoSeconds } from "../engine/timestamps.js";
+import { isoSeconds, parseTimestamp } from "../engine/timestamps.js";
 import { describeKantataError, kantataAuthenticator } from "./kantata-auth.js";
 import type { KantataRequest } from "./kantata-request.js";
 import { KANTATA_STREAMS } from "./kantata-streams.js";
 
 /**
- * Kantata OX API v1 defaults: bearer token, `page`/`per_page` paging ordered `updated_at:asc`,
- * `updated_after` for increments; records are read through `results` because the top-level
- * maps also hold included associations. 429s carry no Retry-After: the engine backs off itself.
+ * Kantata OX API v1 defaults: bearer token, records ordered `updated_at:asc` and sought with
+ * `updated_after` (page numbers only within one second: `seekPages`); records are read through
+ * `results` because the top-level maps also hold included associations. 429s carry no
+ * Retry-After: the engine backs off itself.
  * @see https://developer.kantata.com/ox/api-reference/overview
  */
 export function openKantata(config: KantataConfig): OpenSource {
@@ -37,25 +39,36 @@ export function openKantata(config: KantataConfig): OpenSource {
     window: ExtractWindow,
     metrics: StreamMetrics,
   ): AsyncIterable<Page> {
+    const cursor = stream.cursor ?? "updated_at";
     const params = new URLSearchParams({
       per_page: String(config.per_page),
-      order: `${stream.cursor ?? "updated_at"}:asc`,
-      // updated_after is exclusive and second-precise: one second earlier keeps `>=` semantics.
-      updated_after: isoSeconds(window.fromMs - 1000),
+      order: `${cursor}:asc`,
       ...stream.request.params,
     });
-    for (let page = 1; ; page++) {
-      params.set("page", String(page));
-      const body = await client.json<unknown>(
-        { url: `${config.base_url}/${stream.request.path}?${params}` },
-        metrics,
-      );
-      const results = arrayField(body, "results", `kantata ${stream.name}`);
-      yield { records: resolveResults(body, results, stream.select ?? stream.name) };
-      const meta = isObject(body) && isObject(body.meta) ? body.meta : undefined;
-      const pageCount = typeof meta?.page_count === "number" ? meta.page_count : undefined;
-      if (results.length === 0 || (pageCount !== undefined && page >= pageCount)) return;
-    }
+    yield* seekPages({
+      fromMs: window.fromMs,
+      fetch: async (fromMs, page) => {
+        // updated_after is exclusive and second-precise: one second earlier reads `>= fromMs`.
+        params.set("updated_after", isoSeconds(fromMs - 1000));
+        params.set("page", String(page + 1));
+        const body = await client.json<unknown>(
+          { url: `${config.base_url}/${stream.request.path}?${params}` },
+          metrics,
+        );
+        const results = arrayField(body, "results", `kantata ${stream.name}`);
+        const meta = isObject(body) && isObject(body.meta) ? body.meta : undefined;
+        const pageCount = typeof meta?.page_count === "number" ? meta.page_count : undefined;
+        return {
+          records: resolveResults(body, results, stream.select ?? stream.name),
+          last: results.length === 0 || (pageCount !== undefined && page + 1 >= pageCount),
+        };
+      },
+      cursorMs: (record) => (isObject(record) ? parseTimestamp(record[cursor]) : undefined),
+      key: (record) =>
+        isObject(record) && (typeof record.id === "string" || typeof record.id === "number")
+          ? String(record.id)
+          : undefined,
+    });
   }
 
   const handles: StreamHandle[] = KANTATA_STREAMS.map((stream) => ({

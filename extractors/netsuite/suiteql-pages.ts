@@ -2,6 +2,7 @@ import { fatalError } from "../../core/errors.js";
 import { declaredFields, type StreamDefinition } from "../engine/define-stream.js";
 import type { SourceHttpClient } from "../engine/http-client.js";
 import { arrayField, isObject } from "../engine/response-shape.js";
+import { seekPages } from "../engine/seek-pages.js";
 import type { Page, StreamMetrics } from "../engine/source.js";
 import { localSeconds, parseTimestamp } from "../engine/timestamps.js";
 import type { NetsuiteRequest } from "./netsuite-request.js";
@@ -16,12 +17,13 @@ export interface SuiteqlPaging {
 }
 
 /**
- * Pages one window of a SuiteQL stream with limit/offset. A window holding more rows than one
- * query may serve is split in halves by `lastmodifieddate`, each restarting at offset 0, so
- * windows are delivered oldest first and every query stays under the cap.
+ * Pages one window of a SuiteQL stream oldest first. Each query seeks from the newest second read
+ * so far (`seekPages`) and is read from offset 0, so a row changed behind the reader cannot shift
+ * an unread row onto a page already read, and no query comes near the rows-per-query cap; only a
+ * second holding more rows than one page is paged on by offset.
  * @see https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_157909186990.html
  */
-export async function* suiteqlPages(
+export function suiteqlPages(
   paging: SuiteqlPaging,
   stream: StreamDefinition<NetsuiteRequest>,
   fromMs: number,
@@ -29,34 +31,28 @@ export async function* suiteqlPages(
   metrics: StreamMetrics,
 ): AsyncIterable<Page> {
   const limit = Math.min(paging.pageSize, paging.maxRowsPerQuery);
-  const first = await fetchPage(paging, stream, fromMs, toMs, 0, limit, metrics);
-  const total =
-    isObject(first) && typeof first.totalResults === "number" ? first.totalResults : undefined;
-  if (total !== undefined && total > paging.maxRowsPerQuery) {
-    const middle = Math.floor((fromMs + (toMs - fromMs) / 2) / 1000) * 1000;
-    if (middle <= fromMs) throw capError(paging, stream);
-    yield* suiteqlPages(paging, stream, fromMs, middle, metrics);
-    yield* suiteqlPages(paging, stream, middle, toMs, metrics);
-    return;
-  }
-  let body = first;
-  for (let offset = 0; ; ) {
-    const records = arrayField(body, "items", `netsuite ${stream.name}`);
-    yield { records };
-    offset += limit;
-    if (!(isObject(body) && body.hasMore === true)) return;
-    if (offset >= paging.maxRowsPerQuery) {
-      // No total to split by: carry on with a new query from the last row's timestamp.
-      const last = records.at(-1);
-      const lastMs = isObject(last)
-        ? parseTimestamp(last[stream.cursor ?? "lastmodifieddate"], paging.timeZone)
+  const cursor = stream.cursor ?? "lastmodifieddate";
+  return seekPages({
+    fromMs,
+    fetch: async (seekMs, page) => {
+      const offset = page * limit;
+      if (offset + limit > paging.maxRowsPerQuery) throw capError(paging, stream);
+      const body = await fetchPage(paging, stream, seekMs, toMs, offset, limit, metrics);
+      return {
+        records: arrayField(body, "items", `netsuite ${stream.name}`),
+        last: !(isObject(body) && body.hasMore === true),
+      };
+    },
+    cursorMs: (record) =>
+      isObject(record) ? parseTimestamp(record[cursor], paging.timeZone) : undefined,
+    key: (record) => {
+      if (!isObject(record)) return undefined;
+      const parts = stream.primaryKey.map((field) => record[field]);
+      return parts.every((part) => typeof part === "string" || typeof part === "number")
+        ? parts.join("|")
         : undefined;
-      if (lastMs === undefined || lastMs <= fromMs) throw capError(paging, stream);
-      yield* suiteqlPages(paging, stream, lastMs, toMs, metrics);
-      return;
-    }
-    body = await fetchPage(paging, stream, fromMs, toMs, offset, limit, metrics);
-  }
+    },
+  });
 }
 
 function capError(paging: SuiteqlPaging, stream: StreamDefinition<NetsuiteRequest>) {

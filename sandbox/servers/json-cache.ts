@@ -11,10 +11,17 @@ interface Entry {
  */
 export class JsonCache {
   #shapes = new Map<string, WeakMap<SandboxRecord, Entry>>();
+  #generation = 0;
 
   /** Forgets every text: world mutations may change a record in place within one stamp second. */
   reset(): void {
     this.#shapes = new Map();
+    this.#generation += 1;
+  }
+
+  /** Changes with every `reset`: anything built from records before it may be stale. */
+  get generation(): number {
+    return this.#generation;
   }
 
   /** The record's text for `shape`, rendered by `render` when missing or stale. */

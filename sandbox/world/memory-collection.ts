@@ -39,6 +39,7 @@ export class MemoryCollection<R extends SandboxRecord = SandboxRecord> implement
   );
   private readonly byKey = new SlotIndex((_ms, slot) => this.slotRecords[slot] !== undefined);
   private readonly deletions: Array<Deletion<R>> = [];
+  #version = 0;
 
   constructor(spec: CollectionSpec) {
     this.system = spec.system;
@@ -50,6 +51,11 @@ export class MemoryCollection<R extends SandboxRecord = SandboxRecord> implement
 
   get size(): number {
     return this.slots.size;
+  }
+
+  /** Changes with every write: a result built at one version holds until the next. */
+  get version(): number {
+    return this.#version;
   }
 
   get(id: string): R | undefined {
@@ -111,6 +117,7 @@ export class MemoryCollection<R extends SandboxRecord = SandboxRecord> implement
     if (slot === undefined || !record) return false;
     this.slots.delete(id);
     this.slotRecords[slot] = undefined;
+    this.#version += 1;
     this.deletions.push({ id, deletedMs: atMs, record });
     return true;
   }
@@ -121,6 +128,7 @@ export class MemoryCollection<R extends SandboxRecord = SandboxRecord> implement
     if (slot === undefined) return;
     this.slots.delete(id);
     this.slotRecords[slot] = undefined;
+    this.#version += 1;
   }
 
   *deleted(range: { fromMs?: number; toMs?: number } = {}): Iterable<Deletion<R>> {
@@ -140,6 +148,7 @@ export class MemoryCollection<R extends SandboxRecord = SandboxRecord> implement
     }
     this.slotRecords[slot] = record;
     this.slotMs[slot] = atMs;
+    this.#version += 1;
     this.byModified.add(atMs, id, slot);
   }
 

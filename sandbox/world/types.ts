@@ -25,7 +25,11 @@ export interface Collection<R extends SandboxRecord = SandboxRecord> {
   /** Field holding the record's last-modified timestamp (vendor format). */
   readonly modifiedField: string;
   readonly size: number;
+  /** Changes with every write: a result built at one version holds until the next. */
+  readonly version: number;
   get(id: string): R | undefined;
+  /** The record's modified time in epoch ms, as `scan` orders it. */
+  modifiedMs(id: string): number | undefined;
   /**
    * Live records ordered by (modifiedMs, id) ascending, restricted to
    * `fromMs <= modifiedMs < toMs` when given. Iteration must be cheap (an index, not a sort

@@ -76,7 +76,7 @@ export function createKantataApi(deps: ApiDeps): {
         const collection = deps.world.collection("kantata", name);
         const record = collection.get(id);
         if (!record) return kantataErrors.notFound(`${name} ${id} not found`);
-        return lists.render(collection, [record], 1, 1, null);
+        return lists.renderRecord(collection, record);
       }),
     },
     {

@@ -1,25 +1,26 @@
 import type { Collection, SandboxRecord } from "../../world/types.js";
-import { SnapshotCache } from "../json-cache.js";
-import { type Condition, parseVendorTime, type SortKey } from "../query/query-model.js";
-import { runQuery } from "../query/query-plan.js";
+import { LiveResults, type RowRange } from "../query/live-results.js";
+import { parseVendorTime, type SortKey } from "../query/query-model.js";
 import { intParam, jsonText } from "../reply.js";
 import type { ApiDeps, Reply, SandboxRequest } from "../server-types.js";
 import { kantataErrors } from "./kantata-errors.js";
 
 const MAX_PER_PAGE = 200;
 const DEFAULT_PER_PAGE = 20;
-const SNAPSHOT_IDLE_MS = 10 * 60_000;
 const PEOPLE = new Set(["user", "assignee", "creator"]);
 
 /**
  * Kantata list endpoints (`GET /api/v1/<list>.json`): paging, `updated_after`, `order`, `only`,
- * `include`, and hiding time of archived workspaces unless asked.
+ * `include`, and hiding time of archived workspaces unless asked. Pages read the live table, as
+ * Kantata's do: a record updated while a client pages moves to the end and shifts the rest.
  * @see https://developer.kantata.com/tag/Time-Entries
  */
 export class KantataLists {
-  readonly #snapshots = new SnapshotCache<SandboxRecord[]>(16);
+  readonly #results: LiveResults;
 
-  constructor(private readonly deps: ApiDeps) {}
+  constructor(private readonly deps: ApiDeps) {
+    this.#results = new LiveResults(() => deps.cache.generation);
+  }
 
   list(request: SandboxRequest, collection: Collection): Reply {
     const page = intParam(request.query, "page") ?? 1;
@@ -40,28 +41,31 @@ export class KantataLists {
     if (afterMs !== undefined && Number.isNaN(afterMs)) {
       return kantataErrors.validation("updated_after must be an ISO 8601 time", "updated_after");
     }
-    const key = snapshotKey(collection.name, request.query);
-    let rows = page === 1 ? undefined : this.#snapshots.getFresh(key, SNAPSHOT_IDLE_MS);
-    if (rows === undefined) {
-      const where: Condition[] =
+    const only = request.query.get("only");
+    const archived = request.query.get("from_archived_workspaces") === "true";
+    const hidesArchived = collection.name === "time_entries" && !archived;
+    const rows = this.#results.run({
+      collection,
+      where:
         afterMs === undefined
           ? []
-          : [{ field: collection.modifiedField, op: ">", value: { kind: "time", ms: afterMs } }];
-      rows = runQuery(collection, where, order, { precisionMs: 1000 });
-      rows = this.visible(rows, collection, request.query);
-      this.#snapshots.set(key, rows);
-    }
+          : [{ field: collection.modifiedField, op: ">", value: { kind: "time", ms: afterMs } }],
+      orderBy: order,
+      precisionMs: 1000,
+      shape: `only=${only ?? ""}|archived=${archived}`,
+      stamp: hidesArchived ? String(this.workspaces().version) : undefined,
+      filter: (found) => this.visible(found, only, hidesArchived),
+    });
     return this.render(collection, rows, page, perPage, request.query.get("include"));
   }
 
-  private visible(rows: SandboxRecord[], collection: Collection, query: URLSearchParams) {
-    const only = query.get("only");
+  private visible(rows: SandboxRecord[], only: string | null, hidesArchived: boolean) {
     if (only !== null) {
       const ids = new Set(only.split(",").map((id) => id.trim()));
       rows = rows.filter((record) => ids.has(String(record.id)));
     }
-    if (collection.name === "time_entries" && query.get("from_archived_workspaces") !== "true") {
-      const workspaces = this.deps.world.collection("kantata", "workspaces");
+    if (hidesArchived) {
+      const workspaces = this.workspaces();
       rows = rows.filter(
         (record) => workspaces.get(String(record.workspace_id))?.archived !== true,
       );
@@ -69,16 +73,27 @@ export class KantataLists {
     return rows;
   }
 
+  private workspaces(): Collection {
+    return this.deps.world.collection("kantata", "workspaces");
+  }
+
+  /** One record in the list envelope (a show, create or update answer). */
+  renderRecord(collection: Collection, record: SandboxRecord): Reply {
+    return this.render(collection, { rows: [record], start: 0, end: 1 }, 1, 1, null);
+  }
+
   /** The envelope: count, meta, results in order, and maps of records (own and included). */
   render(
     collection: Collection,
-    rows: SandboxRecord[],
+    found: RowRange,
     page: number,
     perPage: number,
     include: string | null,
   ) {
-    const start = (page - 1) * perPage;
-    const end = Math.min(rows.length, start + perPage);
+    const { rows } = found;
+    const count = found.end - found.start;
+    const start = found.start + (page - 1) * perPage;
+    const end = Math.min(found.end, start + perPage);
     const maps = new Map<string, Map<string, SandboxRecord>>();
     let results = "";
     const own = new Map<string, SandboxRecord>();
@@ -95,7 +110,7 @@ export class KantataLists {
       .filter(Boolean)) {
       this.includeInto(maps, name, own.values());
     }
-    let body = `{"count":${rows.length},"meta":{"count":${rows.length},"page_count":${Math.ceil(rows.length / perPage)},"page_number":${page},"page_size":${perPage}},"results":[${results}]`;
+    let body = `{"count":${count},"meta":{"count":${count},"page_count":${Math.ceil(count / perPage)},"page_number":${page},"page_size":${perPage}},"results":[${results}]`;
     for (const [name, records] of maps) {
       const source = this.deps.world.collection("kantata", name);
       let map = "";
@@ -154,10 +169,4 @@ function parseOrder(raw: string | null, collection: Collection): SortKey[] | und
     ];
   }
   return undefined;
-}
-
-function snapshotKey(list: string, query: URLSearchParams): string {
-  const params = [...query.entries()].filter(([name]) => name !== "page" && name !== "include");
-  params.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `${list}?${new URLSearchParams(params).toString()}`;
 }

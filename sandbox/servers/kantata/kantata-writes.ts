@@ -67,7 +67,7 @@ export class KantataWrites {
     }
     const record = { ...existing, ...changes };
     collection.upsert(record, this.deps.now());
-    return this.lists.render(collection, [record], 1, 1, null);
+    return this.lists.renderRecord(collection, record);
   }
 
   createExternalReference(request: SandboxRequest): Reply {
@@ -114,7 +114,7 @@ export class KantataWrites {
       id,
     };
     collection.upsert(record, now);
-    return this.lists.render(collection, [record], 1, 1, null);
+    return this.lists.renderRecord(collection, record);
   }
 
   setCustomFieldValue(request: SandboxRequest): Reply {

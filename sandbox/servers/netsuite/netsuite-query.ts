@@ -1,8 +1,7 @@
 import type { Collection, SandboxRecord } from "../../world/types.js";
-import { SnapshotCache } from "../json-cache.js";
+import { LiveResults, type RowRange } from "../query/live-results.js";
 import { QuerySyntaxError } from "../query/query-lexer.js";
 import { fieldResolver } from "../query/query-model.js";
-import { runQuery } from "../query/query-plan.js";
 import { parseSuiteql } from "../query/suiteql-parser.js";
 import { bodyJson, intParam, isObject, jsonText } from "../reply.js";
 import type { ApiDeps, Reply, SandboxRequest } from "../server-types.js";
@@ -10,25 +9,26 @@ import { sampleRecord } from "../write-validation.js";
 import { nsError } from "./netsuite-errors.js";
 
 const MAX_LIMIT = 1000;
-const SNAPSHOT_IDLE_MS = 10 * 60_000;
 const PATH = "/services/rest/query/v1/suiteql";
 
 interface Result {
-  rows: SandboxRecord[];
+  rows: RowRange;
   fields: string[] | "*";
   table: string;
   stampField: string;
 }
 
 /**
- * `POST /services/rest/query/v1/suiteql?limit=&offset=`. Offset 0 runs the query; later pages
- * read the same result set, as a client paging one query expects.
+ * `POST /services/rest/query/v1/suiteql?limit=&offset=`. Every page runs the query on the live
+ * tables, as NetSuite does: rows changed while a client pages by offset move and shift the rest.
  * @see https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_157909186990.html
  */
 export class SuiteqlQueries {
-  readonly #results = new SnapshotCache<Result>(16);
+  readonly #results: LiveResults;
 
-  constructor(private readonly deps: ApiDeps) {}
+  constructor(private readonly deps: ApiDeps) {
+    this.#results = new LiveResults(() => deps.cache.generation);
+  }
 
   run(request: SandboxRequest): Reply {
     const prefer = request.headers.prefer;
@@ -52,13 +52,8 @@ export class SuiteqlQueries {
     const body = bodyJson(request);
     const q = isObject(body) && typeof body.q === "string" ? body.q : undefined;
     if (q === undefined) return invalid('The request body must be {"q": "<SuiteQL>"}.');
-    let result = offset === 0 ? undefined : this.#results.getFresh(q, SNAPSHOT_IDLE_MS);
-    if (result === undefined) {
-      const outcome = this.execute(q);
-      if ("status" in outcome) return outcome;
-      result = outcome;
-      this.#results.set(q, result);
-    }
+    const result = this.execute(q);
+    if ("status" in result) return result;
     return this.page(request, result, limit, offset);
   }
 
@@ -90,34 +85,41 @@ export class SuiteqlQueries {
       );
     }
     const where = parsed.where.map((c) => ({ ...c, field: resolve(c.field) as string }));
-    const rows = runQuery(collection, where, orderBy, { precisionMs: 1000 });
+    const rows = this.#results.run({ collection, where, orderBy, precisionMs: 1000 });
     const fields =
       parsed.fields === "*" ? "*" : parsed.fields.map((name) => resolve(name) as string);
     return { rows, fields, table, stampField: collection.modifiedField };
   }
 
   private page(request: SandboxRequest, result: Result, limit: number, offset: number): Reply {
-    const { rows, fields, table, stampField } = result;
-    const end = Math.min(rows.length, offset + limit);
+    const { fields, table, stampField } = result;
+    const { rows, start } = result.rows;
+    const total = result.rows.end - start;
+    const end = Math.min(total, offset + limit);
     const shape = `ns|${table}|${fields === "*" ? "*" : fields.join(",")}`;
     const render = (record: SandboxRecord) => renderItem(record, fields);
     let items = "";
     for (let i = offset; i < end; i += 1) {
-      const text = this.deps.cache.text(shape, rows[i] as SandboxRecord, stampField, render);
+      const text = this.deps.cache.text(
+        shape,
+        rows[start + i] as SandboxRecord,
+        stampField,
+        render,
+      );
       items += i === offset ? text : `,${text}`;
     }
-    const hasMore = end < rows.length;
+    const hasMore = end < total;
     const href = (at: number) => `${request.origin}${PATH}?limit=${limit}&offset=${at}`;
     const links = [{ rel: "self", href: href(offset) }];
     if (offset > 0) links.unshift({ rel: "previous", href: href(Math.max(0, offset - limit)) });
     links.unshift({ rel: "first", href: href(0) });
     if (hasMore) links.push({ rel: "next", href: href(end) });
-    const last = Math.max(0, Math.floor((rows.length - 1) / limit) * limit);
+    const last = Math.max(0, Math.floor((total - 1) / limit) * limit);
     links.push({ rel: "last", href: href(last) });
     const count = end - offset;
     return jsonText(
       200,
-      `{"links":${JSON.stringify(links)},"count":${Math.max(0, count)},"hasMore":${hasMore},"items":[${items}],"offset":${offset},"totalResults":${rows.length}}`,
+      `{"links":${JSON.stringify(links)},"count":${Math.max(0, count)},"hasMore":${hasMore},"items":[${items}],"offset":${offset},"totalResults":${total}}`,
     );
   }
 

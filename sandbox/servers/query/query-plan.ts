@@ -20,14 +20,7 @@ export function runQuery(
   options: PlanOptions,
 ): SandboxRecord[] {
   const { modifiedField, primaryKey } = collection;
-  const range = { fromMs: Number.NEGATIVE_INFINITY, toMs: Number.POSITIVE_INFINITY };
-  const residual: Condition[] = [];
-  for (const condition of where) {
-    if (condition.field === modifiedField && condition.value.kind === "time") {
-      if (narrow(range, condition, options.precisionMs)) continue;
-    }
-    residual.push(condition);
-  }
+  const { range, residual } = splitRange(collection, where, options.precisionMs);
   const keys = orderBy.map((key) => key.field);
   const descending = orderBy.length > 0 && orderBy.every((key) => key.descending);
   const mixed = orderBy.some((key) => key.descending) && !descending;
@@ -58,6 +51,32 @@ export function runQuery(
   );
   const all = extra.length === 0 ? rows : merge(rows, extra.sort(compare), compare);
   return options.limit === undefined ? all : all.slice(0, options.limit);
+}
+
+/** A modified-time range in epoch ms, `fromMs <= modified < toMs`. */
+export interface ModifiedRange {
+  fromMs: number;
+  toMs: number;
+}
+
+/**
+ * Splits `where` into the range its comparisons on the modified field make (as the vendor's shown
+ * precision reads them) and the other conditions.
+ */
+export function splitRange(
+  collection: Collection,
+  where: readonly Condition[],
+  precisionMs: number,
+): { range: ModifiedRange; residual: Condition[] } {
+  const range = { fromMs: Number.NEGATIVE_INFINITY, toMs: Number.POSITIVE_INFINITY };
+  const residual: Condition[] = [];
+  for (const condition of where) {
+    if (condition.field === collection.modifiedField && condition.value.kind === "time") {
+      if (narrow(range, condition, precisionMs)) continue;
+    }
+    residual.push(condition);
+  }
+  return { range, residual };
 }
 
 /** Folds a modified-time comparison into the index range (as the vendor's shown precision reads). */

@@ -1,0 +1,67 @@
+import type { Page } from "./source.js";
+
+/** One answer of a query paged by `SeekPaging.fetch`. */
+export interface SeekAnswer {
+  /** The page's records, ordered by (cursor, key). */
+  readonly records: readonly unknown[];
+  /** Nothing follows this page in its query. */
+  readonly last: boolean;
+}
+
+export interface SeekPaging {
+  /** Where the window starts (epoch ms). */
+  readonly fromMs: number;
+  /**
+   * Page `page` (from 0) of the query for the records whose cursor is at or after `fromMs`
+   * (a whole second), ordered by (cursor, key).
+   */
+  fetch(fromMs: number, page: number): Promise<SeekAnswer>;
+  /** A record's cursor in epoch ms, undefined when it has none that reads. */
+  cursorMs(record: unknown): number | undefined;
+  /** A record's key, undefined when it has none. */
+  key(record: unknown): string | undefined;
+}
+
+/**
+ * Pages a live table by seeking, not by offset. An offset pages the table as it is at each
+ * request: a record updated or deleted behind the reader moves away and shifts every later record
+ * one place earlier, so one record the reader has not seen lands on a page already read and is
+ * missed, by this run and by every incremental run after it (it did not change).
+ *
+ * Each query here starts at the newest second already read, so nothing unread can shift behind the
+ * reader. The records of that second already delivered come again and are dropped. A second
+ * holding more records than one page is read on by page number within its query, the one place
+ * where a shift can still happen.
+ */
+export async function* seekPages(paging: SeekPaging): AsyncIterable<Page> {
+  let fromMs = Math.floor(paging.fromMs / 1000) * 1000;
+  let page = 0;
+  /** Keys delivered whose cursor falls in the second `fromMs` starts. */
+  let delivered = new Set<string>();
+  const secondOf = (record: unknown): number | undefined => {
+    const ms = paging.cursorMs(record);
+    return ms === undefined ? undefined : Math.floor(ms / 1000) * 1000;
+  };
+  const seen = (record: unknown): boolean => {
+    const key = paging.key(record);
+    return key !== undefined && delivered.has(key) && secondOf(record) === fromMs;
+  };
+  for (;;) {
+    const { records, last } = await paging.fetch(fromMs, page);
+    const fresh = delivered.size === 0 ? records : records.filter((record) => !seen(record));
+    if (fresh.length > 0) yield { records: fresh };
+    if (last || records.length === 0) return;
+    const newest = secondOf(records.at(-1));
+    if (newest !== undefined && newest > fromMs) {
+      fromMs = newest;
+      page = 0;
+      delivered = new Set();
+    } else {
+      page += 1;
+    }
+    for (const record of records) {
+      const key = paging.key(record);
+      if (key !== undefined && secondOf(record) === fromMs) delivered.add(key);
+    }
+  }
+}
