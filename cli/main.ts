@@ -1,45 +1,52 @@
-import { CommanderError } from "commander";
+import { type Command, CommanderError } from "commander";
 import { describeError, PslinkError } from "../core/errors.js";
-import { registerApplyCommand } from "./commands/apply-command.js";
-import { registerApproveCommand } from "./commands/approve-command.js";
-import { registerAuditCommand } from "./commands/audit-command.js";
-import { registerBenchCommand } from "./commands/bench-command.js";
-import { registerBuildCommand } from "./commands/build-command.js";
-import { registerConfigCommand } from "./commands/config-command.js";
-import { registerDemoCommand } from "./commands/demo-command.js";
-import { registerPlanCommand } from "./commands/plan-command.js";
-import { registerPlansCommand } from "./commands/plans-command.js";
-import { registerReconcileCommand } from "./commands/reconcile-command.js";
-import { registerRejectCommand } from "./commands/reject-command.js";
-import { registerRunsCommand } from "./commands/runs-command.js";
-import { registerSandboxCommand } from "./commands/sandbox-command.js";
-import { registerScheduleCommand } from "./commands/schedule-command.js";
-import { registerSyncCommand } from "./commands/sync-command.js";
-import { registerTestCommand } from "./commands/test-command.js";
 import { createProgram } from "./program.js";
 
 /** Exit codes: 0 ok, 1 a run finished with failures, 2 usage or config error, 3 a lock is held. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, locked: 3 } as const;
 
+type Register = (program: Command) => void;
+
+/**
+ * Each command's module, loaded only when that command runs: a command loads its own
+ * dependencies and not the others' (the sandbox's data generator, dbt, Dagster, write-back).
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
+  config: async () => (await import("./commands/config-command.js")).registerConfigCommand,
+  build: async () => (await import("./commands/build-command.js")).registerBuildCommand,
+  test: async () => (await import("./commands/test-command.js")).registerTestCommand,
+  sandbox: async () => (await import("./commands/sandbox-command.js")).registerSandboxCommand,
+  plan: async () => (await import("./commands/plan-command.js")).registerPlanCommand,
+  plans: async () => (await import("./commands/plans-command.js")).registerPlansCommand,
+  approve: async () => (await import("./commands/approve-command.js")).registerApproveCommand,
+  reject: async () => (await import("./commands/reject-command.js")).registerRejectCommand,
+  apply: async () => (await import("./commands/apply-command.js")).registerApplyCommand,
+  audit: async () => (await import("./commands/audit-command.js")).registerAuditCommand,
+  reconcile: async () => (await import("./commands/reconcile-command.js")).registerReconcileCommand,
+  runs: async () => (await import("./commands/runs-command.js")).registerRunsCommand,
+  demo: async () => (await import("./commands/demo-command.js")).registerDemoCommand,
+  schedule: async () => (await import("./commands/schedule-command.js")).registerScheduleCommand,
+  sync: async () => (await import("./commands/sync-command.js")).registerSyncCommand,
+  bench: async () => (await import("./commands/bench-command.js")).registerBenchCommand,
+};
+
+/** The command `argv` names (its first word past the global options), if any. */
+function commandName(argv: readonly string[]): string | undefined {
+  const words = argv.slice(2);
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] as string;
+    if (word === "-c" || word === "--config") i += 1;
+    else if (!word.startsWith("-")) return word;
+  }
+  return undefined;
+}
+
 /** Runs the CLI with `argv` (as process.argv) and resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   const program = createProgram();
-  registerConfigCommand(program);
-  registerBuildCommand(program);
-  registerTestCommand(program);
-  registerSandboxCommand(program);
-  registerPlanCommand(program);
-  registerPlansCommand(program);
-  registerApproveCommand(program);
-  registerRejectCommand(program);
-  registerApplyCommand(program);
-  registerAuditCommand(program);
-  registerReconcileCommand(program);
-  registerRunsCommand(program);
-  registerDemoCommand(program);
-  registerScheduleCommand(program);
-  registerSyncCommand(program);
-  registerBenchCommand(program);
+  const named = COMMANDS[commandName(argv) ?? ""];
+  // Help, no command or an unknown one: every command, for the listing and the suggestions.
+  for (const load of named ? [named] : Object.values(COMMANDS)) (await load())(program);
   try {
     await program.parseAsync([...argv]);
     return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;

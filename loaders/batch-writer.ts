@@ -228,8 +228,11 @@ export class BatchWriter {
     outcome.changedRows = Number(row?.changed_rows ?? 0);
     // Statements with nothing to do are skipped: each would still scan a table.
     if (Number(row?.raw_rows ?? 0) > 0) await tx.execute(this.#sql.appendRaw, [runId, now]);
-    if (outcome.changedRows > 0) await tx.execute(this.#sql.update, [now, runId]);
-    if (outcome.newRows > 0) await tx.execute(this.#sql.insert, [now, runId]);
+    const { update, retire, insert } = this.#sql;
+    const changed = outcome.changedRows > 0;
+    if (changed && update) await tx.execute(update, [now, runId]);
+    if (changed && retire) await tx.execute(retire);
+    if (outcome.newRows > 0 || (changed && retire)) await tx.execute(insert, [now, runId]);
     if (await this.#quarantineOpen(tx)) {
       await resolveQuarantined(tx, this.#wh, this.#layout, this.#stage.sql, runId, now);
     }

@@ -18,9 +18,11 @@ export interface MergeSql {
   readonly counts: string;
   /** Appends versions that differ from current state to raw ($1 run id, $2 extracted at). */
   readonly appendRaw: string;
-  /** Updates changed keys ($1 now, $2 run id). */
-  readonly update: string;
-  /** Inserts new keys ($1 now, $2 run id). */
+  /** Updates changed keys in place ($1 now, $2 run id); null where they are replaced (`retire`). */
+  readonly update: string | null;
+  /** Deletes the changed keys' current rows, for `insert` to bring their new versions; or null. */
+  readonly retire: string | null;
+  /** Inserts new keys, and changed keys' new versions when `retire` removed them ($1 now, $2 run id). */
   readonly insert: string;
 }
 
@@ -37,6 +39,13 @@ export function mergeSql(wh: Warehouse, layout: LandingLayout, stage: string): M
   const notOlder = `coalesce(s._pslink_cursor >= c._pslink_cursor, true)`;
   const declared = layout.columns.map((c) => q(c.name));
   const landing = `s._pslink_latest and (${change} is null or ${change} > 0)`;
+  // DuckDB replaces a changed row rather than update it in place. An update rewrites every
+  // column of each row group it touches at the next checkpoint (changed rows lie scattered
+  // through current state), a delete only its deletion mask; the new versions append together.
+  // Large sandbox, 19,432 of 1.07M time entries changed and 29,106 new, in one batch: update
+  // 1.09 s and a commit of 0.76 s (DuckDB checkpoints in it); delete 0.39 s and commit 0.46 s.
+  const replaces = wh.kind === "duckdb";
+  const inserted = replaces ? `(${change} is null or ${change} = 2)` : `${change} is null`;
   return {
     classify: `update ${stage} as s set ${q(CHANGE_COLUMN)} = case when ${differs}
         then (case when ${notOlder} then 2 else 1 end) else 0 end
@@ -52,15 +61,20 @@ export function mergeSql(wh: Warehouse, layout: LandingLayout, stage: string): M
       select cast($1 as ${text}), cast($2 as ${ts}), ${layout.keys.map((k) => `cast(s.${q(k.name)} as ${text})`).join(", ")},
         s._pslink_hash, s._pslink_record
       from ${stage} s where ${landing}`,
-    update: `update ${src} as c set ${declared
-      .map((column) => `${column} = s.${column}`)
-      .join(", ")}, _pslink_hash = s._pslink_hash, _pslink_cursor = s._pslink_cursor,
+    update: replaces
+      ? null
+      : `update ${src} as c set ${declared
+          .map((column) => `${column} = s.${column}`)
+          .join(", ")}, _pslink_hash = s._pslink_hash, _pslink_cursor = s._pslink_cursor,
         _pslink_updated_at = cast($1 as ${ts}), _pslink_deleted_at = null, _pslink_run_id = cast($2 as ${text})
       from ${stage} s where ${joinOn} and s._pslink_latest and ${change} = 2`,
+    retire: replaces
+      ? `delete from ${src} as c using ${stage} s where ${joinOn} and s._pslink_latest and ${change} = 2`
+      : null,
     insert: `insert into ${src} (${declared.join(", ")}, _pslink_hash, _pslink_cursor, _pslink_updated_at, _pslink_deleted_at, _pslink_run_id)
       select ${declared.map((column) => `s.${column}`).join(", ")}, s._pslink_hash, s._pslink_cursor,
         cast($1 as ${ts}), cast(null as ${ts}), cast($2 as ${text})
-      from ${stage} s where s._pslink_latest and ${change} is null`,
+      from ${stage} s where s._pslink_latest and ${inserted}`,
   };
 }
 

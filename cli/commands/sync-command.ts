@@ -3,8 +3,8 @@ import { configError, describeError } from "../../core/errors.js";
 import { logger } from "../../core/logger.js";
 import type { StreamRunResult } from "../../extractors/engine/sync-events.js";
 import { syncSources } from "../../extractors/sync-sources.js";
-import { reportSyncToPipes, syncAssetCatalog } from "../../orchestration/events/index.js";
-import { addPipesOption, withPipes } from "../../orchestration/pipes/index.js";
+import { reportSyncToPipes } from "../../orchestration/events/sync-job-events.js";
+import { addPipesOption, withPipes } from "../../orchestration/pipes/pipes-command.js";
 import { configFrom, print } from "../program.js";
 import { syncProgress } from "./sync-progress.js";
 
@@ -31,6 +31,8 @@ export function registerSyncCommand(program: Command): void {
     .option("--list-assets", "print the tables sync writes and their checks as JSON, and exit")
     .action(async (options: SyncCommandOptions, command: Command) => {
       if (options.listAssets) {
+        // The catalog reads the models' names: loaded only when asked for.
+        const { syncAssetCatalog } = await import("../../orchestration/events/asset-catalog.js");
         return print(JSON.stringify({ assets: syncAssetCatalog(configFrom(command).sources) }));
       }
       const progress = syncProgress(logger.child({ job: "sync" }), process.stderr.isTTY === true);
