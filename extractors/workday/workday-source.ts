@@ -1,5 +1,5 @@
 import type { WorkdayConfig } from "../../core/config/index.js";
-import { configError } from "../../core/errors.js";
+import { configError, transientError } from "../../core/errors.js";
 import type { Authenticator } from "../engine/http-client.js";
 import { SourceHttpClient } from "../engine/http-client.js";
 import { RateBudget } from "../engine/rate-budget.js";
@@ -18,11 +18,19 @@ import { workersStream } from "./streams/workers-stream.js";
 
 /** REST lists serve at most this many rows per request. */
 const REST_LIMIT = 100;
+/** Scans of the REST list started before giving up on one that keeps shifting. */
+const REST_SCANS = 3;
+
+/** What tells a worker row apart: its key, or its whole text when it has none. */
+function workerIdentity(row: unknown): string {
+  const key = isObject(row) ? row[workersStream.primaryKey[0] as string] : undefined;
+  return typeof key === "string" || typeof key === "number" ? String(key) : JSON.stringify(row);
+}
 
 /**
  * Workday defaults: the workers report over RaaS, split into prompt date ranges of
- * `report.window` (reports are not paged), or the REST workers list (`mode: rest`, limit/offset,
- * no change filter, so every run reads it whole). Basic auth or an OAuth refresh token.
+ * `report.window` (reports are not paged), or the REST workers list (`mode: rest`, limit/offset
+ * checked for shifts, no change filter, so every run reads it whole). Basic auth or an OAuth refresh token.
  * @see https://doc.workday.com/admin-guide/en-us/integrations/reports-as-a-service.html
  */
 export function openWorkday(config: WorkdayConfig): OpenSource {
@@ -61,14 +69,36 @@ export function openWorkday(config: WorkdayConfig): OpenSource {
     }
   }
 
+  /**
+   * The REST workers list, whole, by limit/offset in key order. The list is live: a worker
+   * removed behind the reader shifts the rest one place earlier, and the worker that moves onto
+   * a page already read would be missed, then soft-deleted by the key scan. So each page after
+   * the first starts one row early and must begin with the last worker read; when it does not,
+   * the list has shifted and the scan starts over (a worker read twice lands once).
+   */
   async function* restPages(_window: ExtractWindow, metrics: StreamMetrics): AsyncIterable<Page> {
-    for (let offset = 0; ; offset += REST_LIMIT) {
-      const url = `${config.base_url}/ccx/api/v1/${config.tenant}/workers?limit=${REST_LIMIT}&offset=${offset}`;
-      const body = await client.json<unknown>({ url }, metrics);
-      const data = arrayField(body, "data", "workday workers");
-      yield { records: data };
-      const total = isObject(body) && typeof body.total === "number" ? body.total : undefined;
-      if (data.length < REST_LIMIT || (total !== undefined && offset + REST_LIMIT >= total)) return;
+    for (let scan = 1; ; scan++) {
+      let last: string | undefined;
+      for (let next = 0; ; ) {
+        const offset = last === undefined ? next : next - 1;
+        const url = `${config.base_url}/ccx/api/v1/${config.tenant}/workers?limit=${REST_LIMIT}&offset=${offset}`;
+        const body = await client.json<unknown>({ url }, metrics);
+        const data = arrayField(body, "data", "workday workers");
+        if (last !== undefined && (data.length === 0 || workerIdentity(data[0]) !== last)) break;
+        yield { records: last === undefined ? data : data.slice(1) };
+        next = offset + data.length;
+        last = workerIdentity(data.at(-1));
+        const total = isObject(body) && typeof body.total === "number" ? body.total : undefined;
+        if (data.length < REST_LIMIT || (total !== undefined && next >= total)) return;
+      }
+      if (scan >= REST_SCANS) {
+        throw transientError(
+          `workday workers: the REST list shifted under ${REST_SCANS} scans in a row (workers removed while it was read)`,
+          {
+            hint: "run the sync again once the tenant is quieter, or use the RaaS report (mode: raas)",
+          },
+        );
+      }
     }
   }
 

@@ -1,5 +1,3 @@
-import type { SandboxRecord } from "../../world/types.js";
-import { SnapshotCache } from "../json-cache.js";
 import { type Condition, parseVendorTime } from "../query/query-model.js";
 import { runQuery } from "../query/query-plan.js";
 import { bearerToken, bodyForm, intParam, json, jsonText } from "../reply.js";
@@ -42,7 +40,6 @@ export function createWorkdayApi(deps: ApiDeps): {
   };
   const tokens = new TokenStore(deps.tokenTtlSeconds, deps.now);
   const workers = () => deps.world.collection("workday", "workers");
-  const restPages = new SnapshotCache<SandboxRecord[]>(8);
   const tenantOk = (p: Readonly<Record<string, string>>) => p.tenant === credentials.tenant;
 
   const report = (request: SandboxRequest, p: Readonly<Record<string, string>>): Reply => {
@@ -107,11 +104,8 @@ export function createWorkdayApi(deps: ApiDeps): {
         "limit",
       );
     }
-    let rows = offset === 0 ? undefined : restPages.getFresh("workers", 600_000);
-    if (rows === undefined) {
-      rows = [...workers().scanByKey()];
-      restPages.set("workers", rows);
-    }
+    // The live list, as Workday pages it: a worker removed while a client pages shifts the rest.
+    const rows = [...workers().scanByKey()];
     const data = rows.slice(offset, offset + limit).map((r) => ({
       id: String(r.Employee_ID),
       descriptor: String(r.Worker),
