@@ -1,14 +1,13 @@
 import { fatalError } from "../core/errors.js";
 import { bookkeepingMigrations } from "./migrations/bookkeeping-migrations.js";
-import {
-  compileSchema,
-  type Migration,
-  migrationLockSql,
-  migrationSql,
-  sqlCompiler,
-  translate,
-} from "./migrations/migration-sql.js";
+import type { Migration } from "./migrations/migration-sql.js";
 import type { SqlExecutor, Warehouse } from "./warehouse.js";
+
+/**
+ * The migrations' SQL compiler (knex), loaded only when the schema has to change: a warehouse
+ * already up to date is checked with two queries.
+ */
+const compilerModule = () => import("./migrations/migration-sql.js");
 
 /**
  * Brings the `pslink` bookkeeping schema up to date: each pending migration runs in its own
@@ -25,7 +24,7 @@ export async function migrate(
       "select 1 from information_schema.tables where table_schema = 'pslink' and table_name = 'schema_migrations'",
     );
     if (found.length > 0) return;
-    for (const sql of bootstrapSql(warehouse)) await tx.execute(sql);
+    for (const sql of await bootstrapSql(warehouse)) await tx.execute(sql);
   });
   const recorded = await warehouse.query<{ name: string }>(
     "select name from pslink.schema_migrations",
@@ -43,6 +42,7 @@ export async function migrate(
 }
 
 async function applyOne(warehouse: Warehouse, migration: Migration): Promise<boolean> {
+  const { migrationSql } = await compilerModule();
   try {
     return await warehouse.transaction(async (tx) => {
       await lockMigrations(tx, warehouse);
@@ -63,13 +63,14 @@ async function applyOne(warehouse: Warehouse, migration: Migration): Promise<boo
   }
 }
 
+/** Serialises concurrent migrators (two processes starting at once); DuckDB allows one process. */
 async function lockMigrations(tx: SqlExecutor, warehouse: Warehouse): Promise<void> {
-  const sql = migrationLockSql(warehouse.kind);
-  if (sql) await tx.execute(sql);
+  if (warehouse.kind === "postgres")
+    await tx.execute("select pg_advisory_xact_lock(1886612587, hashtext('pslink.migrate'))");
 }
 
-function bootstrapSql(warehouse: Warehouse): string[] {
-  const k = sqlCompiler;
+async function bootstrapSql(warehouse: Warehouse): Promise<string[]> {
+  const { compileSchema, sqlCompiler: k, translate } = await compilerModule();
   const builder = k.schema
     .createSchemaIfNotExists("pslink")
     .withSchema("pslink")

@@ -37,10 +37,3 @@ export function translate(sql: string, kind: WarehouseKind): string {
     .replace(/(boolean(?: not null)? default )'0'/g, "$1false")
     .replace(/(boolean(?: not null)? default )'1'/g, "$1true");
 }
-
-/** Serialises concurrent migrators (two processes starting at once); DuckDB allows one process. */
-export function migrationLockSql(kind: WarehouseKind): string | undefined {
-  return kind === "postgres"
-    ? "select pg_advisory_xact_lock(1886612587, hashtext('pslink.migrate'))"
-    : undefined;
-}
