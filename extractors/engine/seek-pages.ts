@@ -1,4 +1,6 @@
+import { isObject } from "./response-shape.js";
 import type { Page } from "./source.js";
+import { parseTimestamp } from "./timestamps.js";
 
 /** One answer of a query paged by `SeekPaging.fetch`. */
 export interface SeekAnswer {
@@ -16,10 +18,12 @@ export interface SeekPaging {
    * (a whole second), ordered by (cursor, key).
    */
   fetch(fromMs: number, page: number): Promise<SeekAnswer>;
-  /** A record's cursor in epoch ms, undefined when it has none that reads. */
-  cursorMs(record: unknown): number | undefined;
-  /** A record's key, undefined when it has none. */
-  key(record: unknown): string | undefined;
+  /** The field the query orders and seeks by (a vendor timestamp). */
+  readonly cursor: string;
+  /** Zone of the cursor's zone-less timestamps. */
+  readonly timeZone?: string;
+  /** The fields that tell records apart. */
+  readonly primaryKey: readonly string[];
 }
 
 /**
@@ -39,11 +43,19 @@ export async function* seekPages(paging: SeekPaging): AsyncIterable<Page> {
   /** Keys delivered whose cursor falls in the second `fromMs` starts. */
   let delivered = new Set<string>();
   const secondOf = (record: unknown): number | undefined => {
-    const ms = paging.cursorMs(record);
+    const ms = isObject(record)
+      ? parseTimestamp(record[paging.cursor], paging.timeZone)
+      : undefined;
     return ms === undefined ? undefined : Math.floor(ms / 1000) * 1000;
   };
+  const keyOf = (record: unknown): string | undefined => {
+    const parts = isObject(record) ? paging.primaryKey.map((field) => record[field]) : [];
+    return parts.length > 0 && parts.every((p) => typeof p === "string" || typeof p === "number")
+      ? parts.join("|")
+      : undefined;
+  };
   const seen = (record: unknown): boolean => {
-    const key = paging.key(record);
+    const key = keyOf(record);
     return key !== undefined && delivered.has(key) && secondOf(record) === fromMs;
   };
   for (;;) {
@@ -59,9 +71,12 @@ export async function* seekPages(paging: SeekPaging): AsyncIterable<Page> {
     } else {
       page += 1;
     }
-    for (const record of records) {
-      const key = paging.key(record);
-      if (key !== undefined && secondOf(record) === fromMs) delivered.add(key);
+    // Records come in cursor order: the ones of second `fromMs` end the page.
+    for (let i = records.length - 1; i >= 0; i--) {
+      const second = secondOf(records[i]);
+      if (second !== undefined && second < fromMs) break;
+      const key = keyOf(records[i]);
+      if (key !== undefined && second === fromMs) delivered.add(key);
     }
   }
 }

@@ -12,7 +12,7 @@ import type {
   StreamMetrics,
 } from "../engine/source.js";
 import { sourceSettings } from "../engine/source-settings.js";
-import { isoSeconds, parseTimestamp } from "../engine/timestamps.js";
+import { isoSeconds } from "../engine/timestamps.js";
 import { describeKantataError, kantataAuthenticator } from "./kantata-auth.js";
 import type { KantataRequest } from "./kantata-request.js";
 import { KANTATA_STREAMS } from "./kantata-streams.js";
@@ -63,11 +63,8 @@ export function openKantata(config: KantataConfig): OpenSource {
           last: results.length === 0 || (pageCount !== undefined && page + 1 >= pageCount),
         };
       },
-      cursorMs: (record) => (isObject(record) ? parseTimestamp(record[cursor]) : undefined),
-      key: (record) =>
-        isObject(record) && (typeof record.id === "string" || typeof record.id === "number")
-          ? String(record.id)
-          : undefined,
+      cursor,
+      primaryKey: stream.primaryKey,
     });
   }
 

@@ -4,7 +4,7 @@ import type { SourceHttpClient } from "../engine/http-client.js";
 import { arrayField, isObject } from "../engine/response-shape.js";
 import { seekPages } from "../engine/seek-pages.js";
 import type { Page, StreamMetrics } from "../engine/source.js";
-import { localSeconds, parseTimestamp } from "../engine/timestamps.js";
+import { localSeconds } from "../engine/timestamps.js";
 import type { NetsuiteRequest } from "./netsuite-request.js";
 
 export interface SuiteqlPaging {
@@ -43,15 +43,9 @@ export function suiteqlPages(
         last: !(isObject(body) && body.hasMore === true),
       };
     },
-    cursorMs: (record) =>
-      isObject(record) ? parseTimestamp(record[cursor], paging.timeZone) : undefined,
-    key: (record) => {
-      if (!isObject(record)) return undefined;
-      const parts = stream.primaryKey.map((field) => record[field]);
-      return parts.every((part) => typeof part === "string" || typeof part === "number")
-        ? parts.join("|")
-        : undefined;
-    },
+    cursor,
+    timeZone: paging.timeZone,
+    primaryKey: stream.primaryKey,
   });
 }
 
