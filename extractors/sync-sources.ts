@@ -39,7 +39,10 @@ export interface SyncOptions {
   runId?: string;
   /** What started the run, for `pslink.runs` (cli, scheduler, dagster). */
   trigger?: string;
-  /** Stops before the next stream starts. */
+  /**
+   * Stops the run at the next page of each running stream (its committed batches stay, the batch
+   * it was filling is read again by the next run); streams not started yet do not start.
+   */
   signal?: AbortSignal;
 }
 
@@ -96,6 +99,7 @@ export async function syncSources(
       fullRefresh: options.fullRefresh ?? false,
       ...batchBounds(options),
       onEvent: options.onEvent ?? (() => undefined),
+      signal: options.signal,
     };
     const results = await wh.bulkLoad(() =>
       Promise.all(

@@ -36,6 +36,12 @@ export function registerSyncCommand(program: Command): void {
         return print(JSON.stringify({ assets: syncAssetCatalog(configFrom(command).sources) }));
       }
       const progress = syncProgress(logger.child({ job: "sync" }), process.stderr.isTTY === true);
+      // The first SIGINT/SIGTERM stops the run at each stream's next page (what is committed
+      // stays); a second one ends the process at once.
+      const stop = new AbortController();
+      const onSignal = (signal: NodeJS.Signals) => stop.abort(new Error(`${signal} received`));
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
       let summary: Awaited<ReturnType<typeof syncSources>>;
       try {
         summary = await withPipes(
@@ -50,6 +56,7 @@ export function registerSyncCommand(program: Command): void {
                 options.batchRows === undefined ? undefined : positiveInt(options.batchRows),
               onEvent: progress.onEvent,
               trigger: session ? "dagster" : "cli",
+              signal: stop.signal,
             });
             // Under Dagster: one materialization per table written, the checks, and failed streams as the error.
             if (session) await reportSyncToPipes(config, run, emit, session.extras);
@@ -58,6 +65,8 @@ export function registerSyncCommand(program: Command): void {
           { pipes: options.pipes === true },
         );
       } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
         progress.stop();
       }
       printSummary(summary.streams);

@@ -1,4 +1,4 @@
-import { asPslinkError } from "../../core/errors.js";
+import { asPslinkError, type PslinkError, transientError } from "../../core/errors.js";
 import { BatchWriter, type OpenBatch } from "../../loaders/batch-writer.js";
 import { ensureLandingTables } from "../../loaders/ensure-landing-tables.js";
 import { type LandingLayout, landingLayout } from "../../loaders/landing-layout.js";
@@ -34,6 +34,8 @@ export interface StreamRunContext {
   /** A group also closes once its records' JSON reaches this length. */
   readonly groupBytes: number;
   readonly onEvent: SyncEventHandler;
+  /** Stops the stream at its next page: committed batches stay, the open one is dropped. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -143,6 +145,7 @@ export async function runStream(
     };
     try {
       for await (const page of readAhead(handle.pages(window, metrics))) {
+        if (ctx.signal?.aborted) throw stoppedError(ctx.signal.reason);
         pipeline.check();
         metrics.pages += 1;
         result.recordsRead += page.records.length;
@@ -193,6 +196,14 @@ export async function runStream(
   result.durationMs = Date.now() - started;
   ctx.onEvent({ type: "stream-finished", result });
   return result;
+}
+
+/** A stream stopped by its run's signal: what it committed stays, the rest is read next run. */
+function stoppedError(reason: unknown): PslinkError {
+  const why = reason instanceof Error ? reason.message : String(reason ?? "stopped");
+  return transientError(`stopped before the stream finished (${why})`, {
+    hint: "run the sync again: the batches committed so far stay, and the rest is read then",
+  });
 }
 
 async function collectDeleted(

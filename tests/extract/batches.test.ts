@@ -2,7 +2,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { splitPage } from "../../extractors/engine/batch-collector.js";
 import { syncSources } from "../../extractors/sync-sources.js";
-import { warehouseCases } from "../support/warehouses.js";
+import { type WarehouseCase, warehouseCases } from "../support/warehouses.js";
+import { runPslink } from "./support/cli-run.js";
 import { freshTargets } from "./support/fresh-target.js";
 import { type SandboxSync, startSandboxSync } from "./support/sandbox-sync.js";
 
@@ -13,7 +14,9 @@ beforeAll(async () => {
 afterAll(() => fixture.close());
 const freshTarget = freshTargets();
 
-describe.each(warehouseCases())("batches on $kind", (warehouse) => {
+const warehouses = warehouseCases();
+
+describe.each(warehouses)("batches on $kind", (warehouse) => {
   it.each([
     { staged: "in one group", groupRows: undefined },
     { staged: "in groups of 100 records", groupRows: 100 },
@@ -136,6 +139,43 @@ describe.each(warehouseCases())("batches on $kind", (warehouse) => {
     expect(await count("raw_kantata.time_entries")).toBe(world.size);
   });
 
+  it("stop at the next page when the run is aborted: committed batches stay, a rerun lands the rest once", async () => {
+    const world = fixture.sandbox.world.collection("kantata", "time_entries");
+    const target = await freshTarget(warehouse);
+    const options = { streams: ["kantata.time_entries"], batchRows: 300, groupRows: 100 };
+    const stop = new AbortController();
+    let committed = 0;
+    const stopped = await syncSources(fixture.configFor(target), {
+      ...options,
+      signal: stop.signal,
+      onEvent: (event) => {
+        if (event.type !== "batch-committed") return;
+        committed += event.rows;
+        stop.abort(new Error("test stop"));
+      },
+    });
+    const [result] = stopped.streams;
+    expect(result?.status).toBe("failed");
+    expect(result?.error?.message).toBe("stopped before the stream finished (test stop)");
+    // The batch landing when the stop came may land too; the one being filled does not.
+    expect(committed % 300).toBe(0);
+    expect(committed).toBeGreaterThan(0);
+    expect(result?.recordsRead).toBeLessThan(world.size);
+    const wh = await warehouse.open(target);
+    const [row] = await wh.query<{ n: unknown }>(
+      "select count(*) as n from src_kantata.time_entries",
+    );
+    expect(Number(row?.n)).toBe(committed);
+
+    const rerun = await syncSources(fixture.configFor(target), options);
+    expect(rerun.streams[0]?.status).toBe("succeeded");
+    const [after] = await wh.query<{ src: unknown; raw: unknown }>(
+      `select (select count(*) from src_kantata.time_entries) as src,
+        (select count(*) from raw_kantata.time_entries) as raw`,
+    );
+    expect([Number(after?.src), Number(after?.raw)]).toEqual([world.size, world.size]);
+  });
+
   it("close once their JSON reaches the byte bound, whatever their record count", async () => {
     const { world } = fixture.sandbox;
     const target = await freshTarget(warehouse);
@@ -176,6 +216,43 @@ describe.each(warehouseCases())("batches on $kind", (warehouse) => {
       "select count(*) as n from src_kantata.time_entries",
     );
     expect(Number(row?.n)).toBe(served.length);
+  });
+});
+
+describe("pslink sync on SIGTERM", () => {
+  it("stops at the next page, keeps the committed batches and exits 1 naming the stop", async () => {
+    const warehouse = warehouses.find((w) => w.kind === "duckdb") as WarehouseCase;
+    const { faults } = fixture.sandbox;
+    const target = await freshTarget(warehouse);
+    const env: Record<string, string> = {};
+    const config = await fixture.writeConfigFor(target, env);
+    // Slow pages: the run is still reading when the signal comes.
+    faults.add({
+      system: "kantata",
+      path: "time_entries",
+      kind: "slow",
+      delay_ms: 50,
+      times: 1_000,
+    });
+    const args = ["--config", config, "sync", "--stream", "kantata.time_entries"];
+    const run = await runPslink([...args, "--batch-rows", "300"], env, {
+      when: /"msg":"batch committed"/,
+      signal: "SIGTERM",
+    });
+    faults.clear();
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout).toContain(
+      "kantata.time_entries: stopped before the stream finished (SIGTERM received)",
+    );
+    const wh = await warehouse.open(target);
+    const [row] = await wh.query<{ n: unknown }>(
+      "select count(*) as n from src_kantata.time_entries",
+    );
+    const landed = Number(row?.n);
+    expect(landed % 300).toBe(0);
+    expect(landed).toBeGreaterThan(0);
+    expect(landed).toBeLessThan(fixture.sandbox.world.collection("kantata", "time_entries").size);
+    await wh.close();
   });
 });
 

@@ -1,8 +1,18 @@
 import { spawn } from "node:child_process";
 import { PSLINK_BIN } from "./built-cli.js";
 
+/** Sends `signal` to the process once its stderr matches `when`. */
+export interface Interrupt {
+  when: RegExp;
+  signal: NodeJS.Signals;
+}
+
 /** Runs `node bin/pslink.js <args>` to completion; resolves to its exit code and output. */
-export function runPslink(args: readonly string[], env: Record<string, string> = {}) {
+export function runPslink(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  interrupt?: Interrupt,
+) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, [PSLINK_BIN, ...args], {
       env: { ...process.env, ...env },
@@ -10,8 +20,15 @@ export function runPslink(args: readonly string[], env: Record<string, string> =
     });
     let stdout = "";
     let stderr = "";
+    let interrupted = false;
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (interrupt && !interrupted && interrupt.when.test(stderr)) {
+        interrupted = true;
+        child.kill(interrupt.signal);
+      }
+    });
     child.on("exit", (code) => resolve({ code, stdout, stderr }));
   });
 }
