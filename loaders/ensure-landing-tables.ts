@@ -10,9 +10,10 @@ import {
 /**
  * Creates a stream's raw, current-state and scratch tables when missing, and adds columns a
  * newer declaration introduced (declared fields only grow; dropped fields stay in raw JSON).
- * One catalog query finds what exists: a stream that has synced before runs no DDL.
+ * One catalog query finds what exists: a stream that has synced before runs no DDL. Returns the
+ * columns added to an existing current-state table (`backfillColumns` fills them).
  */
-export async function ensureLandingTables(wh: Warehouse, layout: LandingLayout): Promise<void> {
+export async function ensureLandingTables(wh: Warehouse, layout: LandingLayout): Promise<string[]> {
   const tables = [layout.raw, layout.src, layout.seen];
   const rows = await wh.query<{ table_schema: string; table_name: string; column_name: string }>(
     `select table_schema, table_name, column_name from information_schema.columns
@@ -27,13 +28,16 @@ export async function ensureLandingTables(wh: Warehouse, layout: LandingLayout):
     );
   if (tables.some((table) => columnsOf(table).size === 0)) await createTables(wh, layout);
   const present = columnsOf(layout.src);
-  if (present.size === 0) return;
+  if (present.size === 0) return [];
+  const added: string[] = [];
   for (const column of layout.columns) {
     if (present.has(column.name)) continue;
     await wh.execute(
       `alter table ${wh.qualified(layout.src)} add column ${wh.quote(column.name)} ${wh.sqlType(column.type)}`,
     );
+    added.push(column.name);
   }
+  return added;
 }
 
 async function createTables(wh: Warehouse, layout: LandingLayout): Promise<void> {

@@ -1,4 +1,5 @@
 import { asPslinkError, type PslinkError, transientError } from "../../core/errors.js";
+import { backfillColumns } from "../../loaders/backfill-columns.js";
 import { BatchWriter, type OpenBatch } from "../../loaders/batch-writer.js";
 import { ensureLandingTables } from "../../loaders/ensure-landing-tables.js";
 import { type LandingLayout, landingLayout } from "../../loaders/landing-layout.js";
@@ -69,7 +70,8 @@ export async function runStream(
     driftFields: [],
   };
   try {
-    await ensureLandingTables(ctx.wh, layout);
+    const added = await ensureLandingTables(ctx.wh, layout);
+    if (added.length > 0) await backfillColumns(ctx.wh, layout, definition, added, handle.timeZone);
     const state = await readStreamState(ctx.wh, handle.system, definition.name);
     result.cursorBefore = state.cursorMs;
     result.cursorAfter = state.cursorMs;

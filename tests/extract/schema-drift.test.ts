@@ -77,7 +77,7 @@ describe.each(warehouseCases())("schema drift on $kind", (warehouse) => {
     ]);
   });
 
-  it("gives a field declared after the stream's first sync its column in current state", async () => {
+  it("gives a field declared after the stream's first sync its column in current state, filled for every row", async () => {
     const target = await freshTarget(warehouse);
     const config = fixture.configFor(target);
     await syncSources(config, { streams: ["kantata.users"] });
@@ -97,5 +97,15 @@ describe.each(warehouseCases())("schema drift on $kind", (warehouse) => {
       [String(user.id)],
     );
     expect(rows).toEqual([{ headline: "Principal consultant" }]);
+    // The users that did not change have theirs too, read from the raw version each row holds.
+    const others = await wh.query<{ id: unknown; headline: unknown }>(
+      "select id, headline from src_kantata.users where id <> $1",
+      [String(user.id)],
+    );
+    const expected = [...users.scanByKey()]
+      .filter((other) => other.id !== user.id)
+      .map((other) => [String(other.id), other.headline ?? null]);
+    expect(others.map((row) => [String(row.id), row.headline]).sort()).toEqual(expected.sort());
+    expect(expected.some(([, headline]) => headline !== null)).toBe(true);
   });
 });
