@@ -53,6 +53,21 @@ export function defineStream<R>(input: StreamInput<R>): StreamDefinition<R> {
   return stream;
 }
 
+/**
+ * A record's primary key values joined with `|`, as the warehouse keys it; undefined when a key
+ * field is missing or not a string or number.
+ */
+export function recordKey(
+  stream: Pick<StreamDefinition, "primaryKey">,
+  record: unknown,
+): string | undefined {
+  if (record === null || typeof record !== "object") return undefined;
+  const parts = stream.primaryKey.map((field) => (record as Record<string, unknown>)[field]);
+  return parts.every((part) => typeof part === "string" || typeof part === "number")
+    ? parts.join("|")
+    : undefined;
+}
+
 /** Declared field names, in schema order. */
 export function declaredFields(stream: StreamDefinition): string[] {
   return Object.keys(stream.schema.shape);

@@ -1,3 +1,4 @@
+import { recordKey } from "./define-stream.js";
 import { isObject } from "./response-shape.js";
 import type { Page } from "./source.js";
 import { parseTimestamp } from "./timestamps.js";
@@ -48,19 +49,20 @@ export async function* seekPages(paging: SeekPaging): AsyncIterable<Page> {
       : undefined;
     return ms === undefined ? undefined : Math.floor(ms / 1000) * 1000;
   };
-  const keyOf = (record: unknown): string | undefined => {
-    const parts = isObject(record) ? paging.primaryKey.map((field) => record[field]) : [];
-    return parts.length > 0 && parts.every((p) => typeof p === "string" || typeof p === "number")
-      ? parts.join("|")
-      : undefined;
-  };
-  const seen = (record: unknown): boolean => {
-    const key = keyOf(record);
-    return key !== undefined && delivered.has(key) && secondOf(record) === fromMs;
-  };
   for (;;) {
     const { records, last } = await paging.fetch(fromMs, page);
-    const fresh = delivered.size === 0 ? records : records.filter((record) => !seen(record));
+    // Records come in cursor order: only the ones of second `fromMs`, which open the page, can
+    // have been delivered already.
+    let head = 0;
+    while (head < records.length && secondOf(records[head]) === fromMs) head++;
+    const repeated = (record: unknown) => {
+      const key = recordKey(paging, record);
+      return key !== undefined && delivered.has(key);
+    };
+    const fresh =
+      delivered.size === 0 || head === 0
+        ? records
+        : [...records.slice(0, head).filter((record) => !repeated(record)), ...records.slice(head)];
     if (fresh.length > 0) yield { records: fresh };
     if (last || records.length === 0) return;
     const newest = secondOf(records.at(-1));
@@ -71,11 +73,11 @@ export async function* seekPages(paging: SeekPaging): AsyncIterable<Page> {
     } else {
       page += 1;
     }
-    // Records come in cursor order: the ones of second `fromMs` end the page.
+    // The records of second `fromMs` now close the page.
     for (let i = records.length - 1; i >= 0; i--) {
       const second = secondOf(records[i]);
       if (second !== undefined && second < fromMs) break;
-      const key = keyOf(records[i]);
+      const key = recordKey(paging, records[i]);
       if (key !== undefined && second === fromMs) delivered.add(key);
     }
   }

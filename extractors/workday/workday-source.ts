@@ -1,5 +1,6 @@
 import type { WorkdayConfig } from "../../core/config/index.js";
 import { configError, transientError } from "../../core/errors.js";
+import { recordKey } from "../engine/define-stream.js";
 import type { Authenticator } from "../engine/http-client.js";
 import { SourceHttpClient } from "../engine/http-client.js";
 import { RateBudget } from "../engine/rate-budget.js";
@@ -23,8 +24,7 @@ const REST_SCANS = 3;
 
 /** What tells a worker row apart: its key, or its whole text when it has none. */
 function workerIdentity(row: unknown): string {
-  const key = isObject(row) ? row[workersStream.primaryKey[0] as string] : undefined;
-  return typeof key === "string" || typeof key === "number" ? String(key) : JSON.stringify(row);
+  return recordKey(workersStream, row) ?? JSON.stringify(row);
 }
 
 /**

@@ -7,6 +7,18 @@ export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** First position of ascending `values` whose value is ≥ `value`. */
+export function lowerBound(values: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((values[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Dead entries tolerated before a compaction pass. */
 const MIN_DEAD = 64;
 
@@ -66,14 +78,7 @@ export class SlotIndex {
 
   /** First position whose ms is ≥ `ms`. */
   lowerBoundMs(ms: number): number {
-    let lo = 0;
-    let hi = this.ms.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.ms[mid]! < ms) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.ms, ms);
   }
 
   /** First position whose id sorts after `id` (for an index whose ms are all equal). */

@@ -1,3 +1,4 @@
+import { lowerBound } from "../../world/slot-index.js";
 import type { Collection, SandboxRecord } from "../../world/types.js";
 import { SnapshotCache } from "../json-cache.js";
 import type { Condition, SortKey } from "./query-model.js";
@@ -95,16 +96,4 @@ function seeksByModified(collection: Collection, orderBy: readonly SortKey[]): b
     (second === undefined || (second.field === collection.primaryKey && !second.descending)) &&
     rest.length === 0
   );
-}
-
-/** First position whose value is ≥ `value`. */
-function lowerBound(values: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((values[mid] as number) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
