@@ -48,7 +48,8 @@ export interface SyncOptions {
 
 export interface RunSummary {
   runId: string;
-  status: "succeeded" | "failed";
+  /** `cancelled`: the signal stopped streams or kept them from starting, and none failed. */
+  status: "succeeded" | "failed" | "cancelled";
   startedAt: string;
   durationMs: number;
   streams: StreamRunResult[];
@@ -117,18 +118,22 @@ export async function syncSources(
     );
     const streams = results.flat();
     const failed = streams.filter((result) => result.status === "failed");
-    const status = failed.length === 0 ? "succeeded" : "failed";
+    const unfinished =
+      selected.reduce((total, { handles }) => total + handles.length, 0) -
+      streams.filter((result) => result.status !== "cancelled").length;
+    const status = failed.length > 0 ? "failed" : unfinished > 0 ? "cancelled" : "succeeded";
     await recorder.finished(
       status,
       {
         streams: streams.length,
         failed: failed.map((result) => `${result.system}.${result.stream}`),
+        unfinished,
         new_rows: sum(streams, "newRows"),
         changed_rows: sum(streams, "changedRows"),
         deleted_rows: sum(streams, "deletedRows"),
         quarantined_rows: sum(streams, "quarantinedRows"),
       },
-      failed.length === 0 ? undefined : `${failed.length} stream(s) failed`,
+      runError(failed.length, unfinished, options.signal),
     );
     return {
       runId,
@@ -141,6 +146,13 @@ export async function syncSources(
     await lock?.release();
     if (!options.warehouse) await wh.close();
   }
+}
+
+function runError(failed: number, stopped: number, signal?: AbortSignal): string | undefined {
+  if (failed > 0) return `${failed} stream(s) failed`;
+  if (stopped === 0) return undefined;
+  const why = signal?.reason instanceof Error ? signal.reason.message : "stopped";
+  return `stopped before ${stopped} stream(s) finished (${why})`;
 }
 
 function sum(

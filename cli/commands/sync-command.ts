@@ -70,16 +70,20 @@ export function registerSyncCommand(program: Command): void {
         progress.stop();
       }
       printSummary(summary.streams);
-      const failed = summary.streams.filter((stream) => stream.status === "failed");
-      if (failed.length > 0) {
+      for (const [status, verb] of [
+        ["failed", "failed"],
+        ["cancelled", "stopped"],
+      ] as const) {
+        const streams = summary.streams.filter((stream) => stream.status === status);
+        if (streams.length === 0) continue;
         print();
-        print(`${failed.length} stream(s) failed (run ${summary.runId}):`);
-        for (const stream of failed)
+        print(`${streams.length} stream(s) ${verb} (run ${summary.runId}):`);
+        for (const stream of streams)
           print(
             `  ${stream.system}.${stream.stream}: ${describeError(stream.error).replace(/\n/g, "\n    ")}`,
           );
-        process.exitCode = 1;
       }
+      if (summary.status !== "succeeded") process.exitCode = 1;
     });
 }
 

@@ -5,7 +5,7 @@ import type { StreamRunResult, SyncEvent } from "../../extractors/engine/sync-ev
 
 interface StreamLine {
   name: string;
-  state: "running" | "succeeded" | "failed";
+  state: "running" | StreamRunResult["status"];
   mode: string;
   /** Records read and handed to the warehouse. */
   read: number;
@@ -105,7 +105,7 @@ export function syncProgress(
 
 function renderLine(line: StreamLine): string {
   const seconds = Math.max((Date.now() - line.startedAt) / 1000, 0.001);
-  const mark = line.state === "running" ? "…" : line.state === "succeeded" ? "✓" : "✗";
+  const mark = { running: "…", succeeded: "✓", failed: "✗", cancelled: "■" }[line.state];
   const read = Math.max(line.read, line.rows);
   const rate = line.state === "running" ? `${Math.round(read / seconds)} rows/s` : "";
   return `${mark} ${line.name.padEnd(34)} ${line.mode.padEnd(11)} ${String(read).padStart(9)} read ${String(line.rows).padStart(9)} committed ${String(line.pages).padStart(6)} pages  ${rate}`;
@@ -125,5 +125,7 @@ function logStreamResult(logger: Logger, result: StreamRunResult): void {
   };
   if (result.status === "failed")
     logger.error({ ...fields, error: describeError(result.error) }, "stream failed");
+  else if (result.status === "cancelled")
+    logger.warn({ ...fields, reason: result.error?.message }, "stream stopped");
   else logger.info(fields, "stream finished");
 }

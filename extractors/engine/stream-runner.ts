@@ -69,6 +69,7 @@ export async function runStream(
     cursorAfter: null,
     driftFields: [],
   };
+  let stopped: PslinkError | undefined;
   try {
     const added = await ensureLandingTables(ctx.wh, layout);
     if (added.length > 0) await backfillColumns(ctx.wh, layout, definition, added, handle.timeZone);
@@ -147,7 +148,10 @@ export async function runStream(
     };
     try {
       for await (const page of readAhead(handle.pages(window, metrics))) {
-        if (ctx.signal?.aborted) throw stoppedError(ctx.signal.reason);
+        if (ctx.signal?.aborted) {
+          stopped = stoppedError(ctx.signal.reason);
+          throw stopped;
+        }
         pipeline.check();
         metrics.pages += 1;
         result.recordsRead += page.records.length;
@@ -190,7 +194,7 @@ export async function runStream(
     });
     result.cursorAfter = final.cursorMs;
   } catch (error) {
-    result.status = "failed";
+    result.status = error === stopped ? "cancelled" : "failed";
     result.error = asPslinkError(error);
   }
   result.pages = metrics.pages;

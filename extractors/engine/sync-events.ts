@@ -9,7 +9,8 @@ export interface StreamRunResult {
   system: SystemName;
   stream: string;
   mode: StreamMode;
-  status: "succeeded" | "failed";
+  /** `cancelled`: stopped by the run's signal; its committed batches stay, the rest is read next run. */
+  status: "succeeded" | "failed" | "cancelled";
   newRows: number;
   changedRows: number;
   deletedRows: number;

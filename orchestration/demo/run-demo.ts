@@ -210,7 +210,7 @@ function failedStreams(
   }[],
 ) {
   return streams
-    .filter((s) => s.status === "failed")
+    .filter((s) => s.status !== "succeeded")
     .map((s) => `${s.system}.${s.stream}: ${s.error?.message ?? "failed"}`)
     .join("; ");
 }

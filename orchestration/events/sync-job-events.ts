@@ -34,8 +34,9 @@ export async function reportSyncRun(options: SyncReportOptions): Promise<void> {
   for (const stream of summary.streams) {
     const raw = rawAssetKey(stream.system, stream.stream);
     const src = srcAssetKey(stream.system, stream.stream);
-    if (stream.status === "failed") {
-      emit({ kind: "log", level: "error", message: failureLine(stream) });
+    if (stream.status !== "succeeded") {
+      const level = stream.status === "failed" ? "error" : "warn";
+      emit({ kind: "log", level, message: failureLine(stream) });
     } else {
       const counts = await tableCounts(wh, raw, src, summary.runId);
       const shared = {
@@ -75,13 +76,19 @@ export async function reportSyncRun(options: SyncReportOptions): Promise<void> {
   }
 }
 
-/** The error a sync run with failed streams ends with, so Dagster shows why the step failed. */
+/**
+ * The error a sync run with failed (or stopped) streams ends with, so Dagster shows why the step
+ * failed.
+ */
 export function syncRunFailure(summary: RunSummary): PslinkError | undefined {
-  const failed = summary.streams.filter((stream) => stream.status === "failed");
-  if (failed.length === 0) return undefined;
+  if (summary.status === "succeeded") return undefined;
+  const unfinished = summary.streams.filter((stream) => stream.status !== "succeeded");
+  const what = summary.status === "failed" ? "failed" : "stopped";
   return fatalError(
-    `${failed.length} stream(s) failed in sync run ${summary.runId}:\n${failed.map(failureLine).join("\n")}`,
-    { cause: failed[0]?.error },
+    `${unfinished.length} stream(s) ${what} in sync run ${summary.runId}:\n${unfinished.map(failureLine).join("\n")}`,
+    {
+      cause: unfinished.find((stream) => stream.status === "failed")?.error ?? unfinished[0]?.error,
+    },
   );
 }
 

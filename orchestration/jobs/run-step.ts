@@ -50,6 +50,9 @@ export function createStepRunner(options: StepRunnerOptions): StepRunner {
             `sync failed for ${failed.map((s) => `${s.system}.${s.stream}`).join(", ") || "some streams"}`,
           );
         }
+        // Stopped by the scheduler's signal: the run ends as cancelled, before the verify job.
+        if (summary.status === "cancelled")
+          return { run_id: summary.runId, streams: summary.streams.length, cancelled: true };
         // The verify job: applied write-backs the landed data now reflects become verified.
         const verified = await verifyApplied({ warehouse });
         return {

@@ -155,7 +155,8 @@ describe.each(warehouses)("batches on $kind", (warehouse) => {
       },
     });
     const [result] = stopped.streams;
-    expect(result?.status).toBe("failed");
+    expect(stopped.status).toBe("cancelled");
+    expect(result?.status).toBe("cancelled");
     expect(result?.error?.message).toBe("stopped before the stream finished (test stop)");
     // The batch landing when the stop came may land too; the one being filled does not.
     expect(committed % 300).toBe(0);
@@ -166,6 +167,18 @@ describe.each(warehouses)("batches on $kind", (warehouse) => {
       "select count(*) as n from src_kantata.time_entries",
     );
     expect(Number(row?.n)).toBe(committed);
+    const recorded = await wh.query<{ run: string; stream: string; error: string }>(
+      `select r.status as run, s.status as stream, r.error as error
+       from pslink.runs r join pslink.run_streams s on s.run_id = r.run_id where r.run_id = $1`,
+      [stopped.runId],
+    );
+    expect(recorded).toEqual([
+      {
+        run: "cancelled",
+        stream: "cancelled",
+        error: "stopped before 1 stream(s) finished (test stop)",
+      },
+    ]);
 
     const rerun = await syncSources(fixture.configFor(target), options);
     expect(rerun.streams[0]?.status).toBe("succeeded");
@@ -241,6 +254,7 @@ describe("pslink sync on SIGTERM", () => {
     });
     faults.clear();
     expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout).toContain("1 stream(s) stopped (run ");
     expect(run.stdout).toContain(
       "kantata.time_entries: stopped before the stream finished (SIGTERM received)",
     );

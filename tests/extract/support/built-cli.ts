@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import lockfile from "proper-lockfile";
 
@@ -7,7 +7,8 @@ const ROOT = resolve(import.meta.dirname, "../../..");
 /** The CLI entry a user runs. */
 export const PSLINK_BIN = join(ROOT, "bin", "pslink.js");
 const BUILT = join(ROOT, "dist", "cli", "main.js");
-const SOURCES = ["cli", "core", "extractors", "loaders", "warehouse", "sandbox"];
+/** Every folder tsc compiles into dist/ (tsconfig.json's `include`). */
+const SOURCES: string[] = JSON.parse(readFileSync(join(ROOT, "tsconfig.json"), "utf8")).include;
 mkdirSync(join(ROOT, ".tmp"), { recursive: true });
 
 function newestSource(dir: string): number {

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { PSLINK_BIN } from "./built-cli.js";
+import { ensureBuiltCli, PSLINK_BIN } from "./built-cli.js";
 
 /** Sends `signal` to the process once its stderr matches `when`. */
 export interface Interrupt {
@@ -7,12 +7,16 @@ export interface Interrupt {
   signal: NodeJS.Signals;
 }
 
-/** Runs `node bin/pslink.js <args>` to completion; resolves to its exit code and output. */
-export function runPslink(
+/**
+ * Runs `node bin/pslink.js <args>` (built from the current sources first) to completion; resolves
+ * to its exit code and output.
+ */
+export async function runPslink(
   args: readonly string[],
   env: Record<string, string> = {},
   interrupt?: Interrupt,
 ) {
+  await ensureBuiltCli();
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, [PSLINK_BIN, ...args], {
       env: { ...process.env, ...env },
