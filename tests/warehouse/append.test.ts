@@ -131,6 +131,15 @@ describe.each(warehouseCases())("$kind: append", (wc) => {
     expect(await warehouse.append(table, columns, rows.slice(0, 3))).toBe(3);
   });
 
+  it("names a table or column that does not exist", async () => {
+    const warehouse = await wc.open();
+    const table = await createTable(warehouse);
+    const missing = { schema: table.schema, table: "no_such_table" };
+    await expect(warehouse.append(missing, columns, [])).rejects.toThrow(/no_such_table/);
+    const extra = [...columns, { name: "nope", type: "text" } as ColumnSpec];
+    await expect(warehouse.append(table, extra, [])).rejects.toThrow(/nope/);
+  });
+
   it("refuses a row of the wrong width", async () => {
     const warehouse = await wc.open();
     const table = await createTable(warehouse);
