@@ -42,6 +42,11 @@ export interface HttpClientOptions {
   auth: Authenticator;
   /** Pulls the vendor's error message out of an error body (never the request). */
   describeBody?: (body: string) => string | undefined;
+  /**
+   * An error answer the vendor gives again however often it is asked (Workday's oversized
+   * report is a 500): failed at once as an `HttpStatusError` instead of retried.
+   */
+  isFinal?: (response: HttpResponse) => boolean;
 }
 
 /** Thrown for a response the caller must interpret (4xx other than 401/408/429). */
@@ -110,6 +115,8 @@ export class SourceHttpClient {
         const authed = { ...request, headers: { ...request.headers, ...headers } };
         if (metrics) metrics.requests += 1;
         const response = await budget.run(() => transport(authed, http.timeout));
+        if (response.status >= 400 && this.#options.isFinal?.(response))
+          throw this.#statusError(request, response);
         const action = actionForStatus(response.status, response.headers);
         switch (action.kind) {
           case "done":

@@ -1,8 +1,8 @@
 import type { WorkdayConfig } from "../../core/config/index.js";
-import { configError, transientError } from "../../core/errors.js";
+import { configError, fatalError, transientError } from "../../core/errors.js";
 import { recordKey } from "../engine/define-stream.js";
-import type { Authenticator } from "../engine/http-client.js";
-import { SourceHttpClient } from "../engine/http-client.js";
+import type { Authenticator, HttpResponse } from "../engine/http-client.js";
+import { HttpStatusError, SourceHttpClient } from "../engine/http-client.js";
 import { RateBudget } from "../engine/rate-budget.js";
 import { arrayField, isObject, vendorMessage } from "../engine/response-shape.js";
 import type {
@@ -39,8 +39,8 @@ export function openWorkday(config: WorkdayConfig): OpenSource {
     http: config.http,
     budget: new RateBudget(config.http),
     auth: workdayAuthenticator(config),
-    describeBody: (body) =>
-      vendorMessage(body, (parsed) => (isObject(parsed) ? parsed.error : undefined)),
+    describeBody: workdayMessage,
+    isFinal: oversizedReport,
   });
   const rest = config.mode === "rest";
   const report = config.report;
@@ -50,18 +50,37 @@ export function openWorkday(config: WorkdayConfig): OpenSource {
     });
   }
 
+  /**
+   * The report over prompt ranges of `report.window`, oldest first. A range whose report comes
+   * back too large (the tenant caps a report's rows) is halved, down to one second, and its
+   * halves are read in order.
+   */
   async function* raasPages(window: ExtractWindow, metrics: StreamMetrics): AsyncIterable<Page> {
     if (!report) return;
     const url = `${config.base_url}/ccx/service/customreport2/${config.tenant}/${report.owner}/${report.name}`;
-    for (let from = window.fromMs; from < window.toMs; from += report.window) {
-      const to = Math.min(from + report.window, window.toMs);
+    /** Ranges still to read, the next one last. */
+    const pending: [number, number][] = [];
+    for (let from = window.fromMs; from < window.toMs; from += report.window)
+      pending.unshift([from, Math.min(from + report.window, window.toMs)]);
+    for (let range = pending.pop(); range; range = pending.pop()) {
+      const [from, to] = range;
       const params = new URLSearchParams({
         format: "json",
         [report.prompt_from]: isoSeconds(from),
         [report.prompt_to]: isoSeconds(to),
       });
-      const body = await client.json<unknown>({ url: `${url}?${params}` }, metrics);
-      // A report's row order is the author's: only the window's end is a safe watermark.
+      let body: unknown;
+      try {
+        body = await client.json<unknown>({ url: `${url}?${params}` }, metrics);
+      } catch (error) {
+        if (!(error instanceof HttpStatusError && oversizedReport(error))) throw error;
+        // Prompts are whole seconds: a range of one second cannot be narrowed.
+        const half = Math.floor((to - from) / 2000) * 1000;
+        if (half === 0) throw tooManyInOneSecond(from, error);
+        pending.push([from + half, to], [from, from + half]);
+        continue;
+      }
+      // A report's row order is the author's: only the range's end is a safe watermark.
       yield {
         records: arrayField(body, "Report_Entry", "workday workers report"),
         watermarkMs: to,
@@ -131,4 +150,25 @@ function workdayAuthenticator(config: WorkdayConfig): Authenticator {
         },
       }));
   }
+}
+
+function workdayMessage(body: string): string | undefined {
+  return vendorMessage(body, (parsed) => (isObject(parsed) ? parsed.error : undefined));
+}
+
+/** Workday refuses a report over the tenant's row limit, asking for narrower prompts. */
+function oversizedReport(response: Pick<HttpResponse, "status" | "body">): boolean {
+  if (response.status !== 500) return false;
+  const message = workdayMessage(response.body) ?? "";
+  return /narrow the prompts|exceeds the maximum/i.test(message);
+}
+
+function tooManyInOneSecond(fromMs: number, cause: HttpStatusError) {
+  return fatalError(
+    `the workers report is over the tenant's row limit for the one second from ${isoSeconds(fromMs)}, the narrowest prompt range`,
+    {
+      cause,
+      hint: "raise the report's row limit in Workday, or set sources.workday.mode: rest to read the REST workers list instead",
+    },
+  );
 }
