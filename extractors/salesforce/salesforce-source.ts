@@ -1,4 +1,5 @@
 import type { SalesforceConfig } from "../../core/config/index.js";
+import { transientError } from "../../core/errors.js";
 import { declaredFields, type StreamDefinition } from "../engine/define-stream.js";
 import { HttpStatusError, SourceHttpClient } from "../engine/http-client.js";
 import { RateBudget } from "../engine/rate-budget.js";
@@ -18,8 +19,8 @@ import { SALESFORCE_STREAMS } from "./salesforce-streams.js";
 
 /** getDeleted sees about 15 days of the recycle bin; older windows fall back to a key scan. */
 const DELETED_HISTORY_MS = 14 * 86_400_000;
-/** A query whose locator keeps expiring is restarted at most this many times. */
-const MAX_LOCATOR_RESTARTS = 5;
+/** Restarts in a row that deliver nothing newer before the query is given up. */
+const MAX_STALLED_RESTARTS = 3;
 
 /**
  * Salesforce REST defaults: OAuth2 client credentials, SOQL `query` paged by `nextRecordsUrl`
@@ -42,8 +43,8 @@ export function openSalesforce(config: SalesforceConfig): OpenSource {
     window: ExtractWindow,
     metrics: StreamMetrics,
   ): AsyncIterable<Page> {
-    let fromMs = window.fromMs;
-    for (let restarts = 0; ; restarts++) {
+    let fromMs = Math.floor(window.fromMs / 1000) * 1000;
+    for (let stalled = 0; ; ) {
       let url = `${dataUrl}/query?q=${encodeURIComponent(soql(stream, fromMs, window.toMs))}`;
       let lastCursor: number | undefined;
       try {
@@ -62,9 +63,15 @@ export function openSalesforce(config: SalesforceConfig): OpenSource {
           url = joinUrl(config.base_url, next);
         }
       } catch (error) {
-        // An expired locator restarts the query where the delivered records end.
-        if (!isExpiredLocator(error) || restarts >= MAX_LOCATOR_RESTARTS) throw error;
-        fromMs = lastCursor ?? fromMs;
+        // An expired locator restarts the query where the delivered records end (their last
+        // second is read again; the repeats land once). Restarts go on while each one gets
+        // further.
+        if (!isExpiredLocator(error)) throw error;
+        // The query reads from a whole second: only a later second is progress.
+        const resumeMs = Math.floor((lastCursor ?? fromMs) / 1000) * 1000;
+        stalled = resumeMs > fromMs ? 0 : stalled + 1;
+        if (stalled >= MAX_STALLED_RESTARTS) throw stalledLocator(stream.name, fromMs, error);
+        fromMs = resumeMs;
       }
     }
   }
@@ -113,4 +120,14 @@ export function soql(
 
 function isExpiredLocator(error: unknown): boolean {
   return error instanceof HttpStatusError && error.body.includes("INVALID_QUERY_LOCATOR");
+}
+
+function stalledLocator(stream: string, fromMs: number, cause: unknown) {
+  return transientError(
+    `salesforce ${stream}: the query locator expired ${MAX_STALLED_RESTARTS} times in a row before any record newer than ${isoSeconds(fromMs)} arrived`,
+    {
+      cause,
+      hint: "more records share that second than one page holds: raise sources.salesforce.batch_size (up to 2000), or rerun when fewer queries hold locators open",
+    },
+  );
 }
