@@ -6,6 +6,7 @@ import { syncSources } from "../../extractors/sync-sources.js";
 import { reportSyncToPipes } from "../../orchestration/events/sync-job-events.js";
 import { addPipesOption, withPipes } from "../../orchestration/pipes/pipes-command.js";
 import { configFrom, print } from "../program.js";
+import { textTable } from "../text-table.js";
 import { syncProgress } from "./sync-progress.js";
 
 interface SyncCommandOptions {
@@ -94,40 +95,25 @@ function positiveInt(text: string): number {
   return value;
 }
 
+/** The run summary per stream; `cursor` is where the next run starts (before its lookback). */
 function printSummary(streams: readonly StreamRunResult[]): void {
-  const header = [
-    "stream",
-    "mode",
-    "new",
-    "changed",
-    "deleted",
-    "quarantined",
-    "pages",
-    "requests",
-    "seconds",
-    "status",
-  ];
-  const rows = streams.map((s) => [
-    `${s.system}.${s.stream}`,
-    s.mode,
-    String(s.newRows),
-    String(s.changedRows),
-    String(s.deletedRows),
-    String(s.quarantinedRows),
-    String(s.pages),
-    String(s.requests),
-    (s.durationMs / 1000).toFixed(1),
-    s.status,
-  ]);
-  const widths = header.map((title, i) =>
-    Math.max(title.length, ...rows.map((row) => (row[i] ?? "").length)),
+  const right = "right" as const;
+  print(
+    textTable(streams, [
+      { header: "stream", value: (s) => `${s.system}.${s.stream}` },
+      { header: "mode", value: (s) => s.mode },
+      { header: "new", value: (s) => s.newRows, align: right },
+      { header: "changed", value: (s) => s.changedRows, align: right },
+      { header: "deleted", value: (s) => s.deletedRows, align: right },
+      { header: "quarantined", value: (s) => s.quarantinedRows, align: right },
+      { header: "pages", value: (s) => s.pages, align: right },
+      { header: "requests", value: (s) => s.requests, align: right },
+      { header: "seconds", value: (s) => (s.durationMs / 1000).toFixed(1), align: right },
+      {
+        header: "cursor",
+        value: (s) => (s.cursorAfter === null ? "-" : new Date(s.cursorAfter).toISOString()),
+      },
+      { header: "status", value: (s) => s.status },
+    ]),
   );
-  const render = (cells: string[]) =>
-    cells
-      .map((cell, i) =>
-        i === 0 || i === 1 || i === 9 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0),
-      )
-      .join("  ");
-  print(render(header));
-  for (const row of rows) print(render(row));
 }

@@ -85,6 +85,13 @@ describe.each(warehouseCases())("faults on $kind", (warehouse) => {
     const run = await runPslink(["--config", config, "sync"], env);
     expect(run.code, run.stderr).toBe(0);
     expect(faults.list()).toEqual([]);
+    // The summary: one line per stream with its counts, where the next run starts, and status.
+    expect(run.stdout).toMatch(
+      /^stream +mode +new +changed +deleted +quarantined +pages +requests +seconds +cursor +status$/m,
+    );
+    expect(run.stdout).toMatch(
+      /^kantata\.time_entries +full +\d+ +0 +0 +\d+ +\d+ +\d+ +\d+\.\d +\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z +succeeded$/m,
+    );
     expect(requestLog.count({ status: 429 })).toBe(3);
     expect(requestLog.count({ status: 401 })).toBeGreaterThanOrEqual(1);
 
