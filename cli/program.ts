@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { loadConfig, type PslinkConfig, resolveConfigPath } from "../core/config/index.js";
+import { pslinkPackage } from "../core/package-info.js";
 
 /** Options every command accepts. */
 export interface GlobalOptions {
@@ -23,6 +24,7 @@ export function createProgram(): Command {
     .description(
       "Sync Salesforce, NetSuite, Kantata OX and Workday into a warehouse, reconcile them, and write governed corrections back.",
     )
+    .version(pslinkPackage()?.version ?? "unknown", "-V, --version", "print pslink's version")
     .option("-c, --config <path>", "config file (default: $PSLINK_CONFIG or ./pslink.yml)")
     .showHelpAfterError()
     .exitOverride();

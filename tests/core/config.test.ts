@@ -181,3 +181,14 @@ describe("pslink config check", () => {
     expect(result.stderr).not.toContain("hunter2pass");
   });
 });
+
+describe("pslink --version", () => {
+  it("prints the package's version and exits 0", () => {
+    const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
+    for (const flag of ["--version", "-V"]) {
+      const result = spawnSync("node", ["bin/pslink.js", flag], { encoding: "utf8" });
+      expect(result.status).toBe(0);
+      expect(result.stdout).toBe(`${version}\n`);
+    }
+  });
+});
