@@ -4,7 +4,7 @@ import { syncSources } from "../../extractors/sync-sources.js";
 import { warehouseCases } from "../support/warehouses.js";
 import { freshTargets } from "./support/fresh-target.js";
 import { type SandboxSync, startSandboxSync } from "./support/sandbox-sync.js";
-import { differences, landedContent, worldContent } from "./support/world-compare.js";
+import { landedDifferences } from "./support/world-compare.js";
 
 /**
  * Salesforce pages a query through `nextRecordsUrl` locators, which expire (idle for 15 minutes,
@@ -43,12 +43,7 @@ describe.each(warehouseCases())("salesforce locator expiry on $kind", (warehouse
       requestLog.count({ system: "salesforce", path: "/query/", status: 200 }),
     );
     const wh = await warehouse.open(target);
-    expect(
-      differences(
-        worldContent(world, "salesforce", opportunityStream),
-        await landedContent(wh, "salesforce", opportunityStream),
-      ),
-    ).toEqual([]);
+    expect(await landedDifferences(world, wh, "salesforce", opportunityStream)).toEqual([]);
   });
 
   it("keeps restarting while each restart gets further, and gives up on one that does not", async () => {
@@ -61,12 +56,7 @@ describe.each(warehouseCases())("salesforce locator expiry on $kind", (warehouse
     });
     expect(run.streams[0]).toMatchObject({ status: "succeeded" });
     const wh = await warehouse.open(target);
-    expect(
-      differences(
-        worldContent(world, "salesforce", opportunityStream),
-        await landedContent(wh, "salesforce", opportunityStream),
-      ),
-    ).toEqual([]);
+    expect(await landedDifferences(world, wh, "salesforce", opportunityStream)).toEqual([]);
 
     // 250 opportunities of one second, more than a page: a restart from that second delivers
     // the same page again, and the locator after it expires again.

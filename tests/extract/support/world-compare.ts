@@ -84,6 +84,16 @@ export function differences(expected: StreamContent, actual: StreamContent): str
   return out;
 }
 
+/** How the landed current state of a stream differs from the world's (`differences`). */
+export async function landedDifferences(
+  world: World,
+  wh: Warehouse,
+  system: SystemName,
+  stream: StreamDefinition,
+): Promise<string[]> {
+  return differences(worldContent(world, system, stream), await landedContent(wh, system, stream));
+}
+
 /** Row counts of a stream's tables. */
 export async function tableCounts(wh: Warehouse, system: SystemName, stream: StreamDefinition) {
   const layout = landingLayout(system, stream);
