@@ -61,13 +61,18 @@ function carriesUnknownKey(records: readonly unknown[], known: ReadonlySet<strin
 }
 
 /**
- * Splits `page` so that its head holds at most `room` records. Only a page whose records come
- * oldest first (no watermark of its own) is split: its head's newest cursor is then a safe
- * watermark. Any other page is returned whole.
+ * Splits `page` so that its head holds at most `room` records. A page whose records come oldest
+ * first (no watermark of its own) gives its head that head's newest cursor; a page with a
+ * watermark gives its head `deliveredMs`, the watermark reached before the page (its records need
+ * not be in cursor order), and its tail the page's own.
  */
-export function splitPage(page: Page, room: number): [Page, Page | undefined] {
-  if (page.watermarkMs !== undefined || room <= 0 || page.records.length <= room) {
-    return [page, undefined];
-  }
-  return [{ records: page.records.slice(0, room) }, { records: page.records.slice(room) }];
+export function splitPage(page: Page, room: number, deliveredMs: number): [Page, Page | undefined] {
+  if (room <= 0 || page.records.length <= room) return [page, undefined];
+  const head = page.records.slice(0, room);
+  const tail = page.records.slice(room);
+  if (page.watermarkMs === undefined) return [{ records: head }, { records: tail }];
+  return [
+    { records: head, watermarkMs: deliveredMs },
+    { records: tail, watermarkMs: page.watermarkMs },
+  ];
 }

@@ -36,13 +36,27 @@ export interface SeekPaging {
  * Each query here starts at the newest second already read, so nothing unread can shift behind the
  * reader. The records of that second already delivered come again and are dropped. A second
  * holding more records than one page is read on by page number within its query, the one place
- * where a shift can still happen.
+ * where a shift can still happen. While it does, the page after the next is asked for at once, so
+ * that two requests are in flight (an incremental run's changes often share one second).
  */
 export async function* seekPages(paging: SeekPaging): AsyncIterable<Page> {
   let fromMs = Math.floor(paging.fromMs / 1000) * 1000;
   let page = 0;
   /** Keys delivered whose cursor falls in the second `fromMs` starts. */
   let delivered = new Set<string>();
+  /** Pages of the crowded second `fromMs` asked for before they are needed, by page number. */
+  let ahead = new Map<number, Promise<SeekAnswer>>();
+  const ask = (page: number): Promise<SeekAnswer> => {
+    const early = ahead.get(page);
+    ahead.delete(page);
+    return early ?? paging.fetch(fromMs, page);
+  };
+  const askAhead = (page: number) => {
+    const answer = paging.fetch(fromMs, page);
+    // Not needed when the second ends first: its failure then concerns nobody.
+    answer.catch(() => undefined);
+    ahead.set(page, answer);
+  };
   const secondOf = (record: unknown): number | undefined => {
     const ms = isObject(record)
       ? parseTimestamp(record[paging.cursor], paging.timeZone)
@@ -50,7 +64,7 @@ export async function* seekPages(paging: SeekPaging): AsyncIterable<Page> {
     return ms === undefined ? undefined : Math.floor(ms / 1000) * 1000;
   };
   for (;;) {
-    const { records, last } = await paging.fetch(fromMs, page);
+    const { records, last } = await ask(page);
     // Records come in cursor order: only the ones of second `fromMs`, which open the page, can
     // have been delivered already.
     let head = 0;
@@ -70,8 +84,10 @@ export async function* seekPages(paging: SeekPaging): AsyncIterable<Page> {
       fromMs = newest;
       page = 0;
       delivered = new Set();
+      ahead = new Map();
     } else {
       page += 1;
+      askAhead(page + 1);
     }
     // The records of second `fromMs` now close the page.
     for (let i = records.length - 1; i >= 0; i--) {

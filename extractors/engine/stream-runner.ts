@@ -134,6 +134,8 @@ export async function runStream(
     const pipeline = new CommitPipeline(land);
     let open: OpenBatch | undefined;
     let staged = 0;
+    /** The watermark of the pages read so far, for pages that carry their own. */
+    let delivered = window.fromMs;
     const stageGroup = async () => {
       open ??= writer.open();
       const group = collector.take();
@@ -159,7 +161,7 @@ export async function runStream(
         // `batchRows` records: whole row groups on DuckDB.
         for (let rest: Page | undefined = page; rest; ) {
           const room = ctx.batchRows - (open?.records ?? 0) - collector.size;
-          const [head, tail] = splitPage(rest, room);
+          const [head, tail] = splitPage(rest, room, delivered);
           collector.add(head);
           rest = tail;
           if (tail || collector.size >= ctx.groupRows || collector.bytes >= ctx.groupBytes)
@@ -167,6 +169,7 @@ export async function runStream(
           if (open && (open.records >= ctx.batchRows || open.bytes >= ctx.batchBytes))
             await submitBatch();
         }
+        delivered = page.watermarkMs ?? delivered;
       }
       if (collector.size > 0) await stageGroup();
       await submitBatch();

@@ -274,15 +274,18 @@ describe("splitting a page between batches", () => {
   const records = [{ id: 1 }, { id: 2 }, { id: 3 }];
 
   it("splits a page whose records come oldest first at the batch's room", () => {
-    expect(splitPage({ records }, 2)).toEqual([
+    expect(splitPage({ records }, 2, 0)).toEqual([
       { records: [{ id: 1 }, { id: 2 }] },
       { records: [{ id: 3 }] },
     ]);
-    expect(splitPage({ records }, 3)).toEqual([{ records }, undefined]);
+    expect(splitPage({ records }, 3, 0)).toEqual([{ records }, undefined]);
   });
 
-  it("keeps a page with its own watermark whole: its records need not be in cursor order", () => {
+  it("gives the head of a page with its own watermark the watermark reached before the page", () => {
     const page = { records, watermarkMs: 1_700_000_000_000 };
-    expect(splitPage(page, 1)).toEqual([page, undefined]);
+    expect(splitPage(page, 1, 1_600_000_000_000)).toEqual([
+      { records: [{ id: 1 }], watermarkMs: 1_600_000_000_000 },
+      { records: [{ id: 2 }, { id: 3 }], watermarkMs: 1_700_000_000_000 },
+    ]);
   });
 });
