@@ -7,7 +7,7 @@ import { migrate } from "../warehouse/migrate.js";
 import { openWarehouse } from "../warehouse/open-warehouse.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import type { OpenSource, StreamHandle } from "./engine/source.js";
-import { runStream } from "./engine/stream-runner.js";
+import { runStream, stopReason } from "./engine/stream-runner.js";
 import type { StreamRunResult, SyncEventHandler } from "./engine/sync-events.js";
 import { openSources } from "./open-sources.js";
 
@@ -151,8 +151,7 @@ export async function syncSources(
 function runError(failed: number, stopped: number, signal?: AbortSignal): string | undefined {
   if (failed > 0) return `${failed} stream(s) failed`;
   if (stopped === 0) return undefined;
-  const why = signal?.reason instanceof Error ? signal.reason.message : "stopped";
-  return `stopped before ${stopped} stream(s) finished (${why})`;
+  return `stopped before ${stopped} stream(s) finished (${stopReason(signal)})`;
 }
 
 function sum(

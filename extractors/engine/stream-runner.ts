@@ -151,7 +151,7 @@ export async function runStream(
     try {
       for await (const page of readAhead(handle.pages(window, metrics))) {
         if (ctx.signal?.aborted) {
-          stopped = stoppedError(ctx.signal.reason);
+          stopped = stoppedError(ctx.signal);
           throw stopped;
         }
         pipeline.check();
@@ -207,10 +207,15 @@ export async function runStream(
   return result;
 }
 
+/** Why a run's signal stopped it, for messages ("SIGTERM received"). */
+export function stopReason(signal: AbortSignal | undefined): string {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason.message : String(reason ?? "stopped");
+}
+
 /** A stream stopped by its run's signal: what it committed stays, the rest is read next run. */
-function stoppedError(reason: unknown): PslinkError {
-  const why = reason instanceof Error ? reason.message : String(reason ?? "stopped");
-  return transientError(`stopped before the stream finished (${why})`, {
+function stoppedError(signal: AbortSignal): PslinkError {
+  return transientError(`stopped before the stream finished (${stopReason(signal)})`, {
     hint: "run the sync again: the batches committed so far stay, and the rest is read then",
   });
 }
