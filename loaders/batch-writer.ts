@@ -16,9 +16,14 @@ import { type ShredOptions, type ShredSql, shredSql } from "./shred-sql.js";
 import { PAGE_COLUMNS, pagesTable, type StagingTable, stagingTable } from "./staging-table.js";
 import { type StreamCursor, writeStreamState } from "./stream-state-store.js";
 
-/** One page of a batch: its records as one JSON array. */
+/**
+ * One page of a batch: the response as received and the positions of the page's records among
+ * the ones its stream's `RecordsAt` reads from it, or its records as one JSON array.
+ */
 export interface BatchPage {
   readonly body: string;
+  /** A JSON array of positions (from 0) in `body`'s records; null: `body` is the records' array. */
+  readonly positions: string | null;
   /** Everything modified before this instant has been delivered (else: the page's newest cursor). */
   readonly watermarkMs: number | null;
   /** Some record carries a field the stream neither declares nor ignores. */
@@ -32,6 +37,8 @@ export interface BatchPage {
 export interface PageGroup {
   readonly pages: readonly BatchPage[];
   readonly records: number;
+  /** Length of the pages' text. */
+  readonly bytes: number;
 }
 
 export interface BatchOutcome {
@@ -138,7 +145,7 @@ export class BatchWriter {
     await tx.append(
       this.#pages.target,
       PAGE_COLUMNS,
-      group.pages.map((page, index) => [firstPage + index, page.body, page.drifts]),
+      group.pages.map((page, index) => [firstPage + index, page.body, page.positions, page.drifts]),
     );
     if (firstPage === 0) await this.#stage.reset(tx);
     await tx.execute(this.#shred.shred);
@@ -322,7 +329,7 @@ export class OpenBatch {
     return this.#records;
   }
 
-  /** Length of the staged groups' JSON text. */
+  /** Length of the staged groups' text. */
   get bytes(): number {
     return this.#bytes;
   }
@@ -334,10 +341,8 @@ export class OpenBatch {
   async stage(group: PageGroup): Promise<void> {
     await this.#staging;
     const firstPage = this.#watermarks.length;
-    for (const page of group.pages) {
-      this.#watermarks.push(page.watermarkMs);
-      this.#bytes += page.body.length;
-    }
+    for (const page of group.pages) this.#watermarks.push(page.watermarkMs);
+    this.#bytes += group.bytes;
     this.#records += group.records;
     const staging = this.#held.session.then((session) =>
       session.scratchTransaction((tx) => this.#steps.stage(tx, group, firstPage)),

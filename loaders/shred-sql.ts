@@ -5,6 +5,7 @@ import {
   knownFields,
   type StreamDefinition,
 } from "../extractors/engine/define-stream.js";
+import type { RecordsAt } from "../extractors/engine/source.js";
 import { jsonSql, sqlLiteral } from "../warehouse/json-sql.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import type { LandingLayout } from "./landing-layout.js";
@@ -14,6 +15,8 @@ export interface ShredOptions {
   readonly ignoredFields?: readonly string[];
   /** Zone the system's zone-less timestamps are written in. */
   readonly timeZone?: string;
+  /** Where the records sit in the response bodies staged as received. */
+  readonly recordsAt?: RecordsAt;
 }
 
 /** The statements that turn a batch's staged pages into staged, checked records. */
@@ -79,7 +82,7 @@ export function shredSql(
   const parsed = `select _pslink_page, _pslink_ord, _pslink_page_drifts, rec${sql
     .prelude(fields)
     .map((item) => `, ${item}`)
-    .join("")} from (${sql.records(pages)}) records`;
+    .join("")} from (${sql.records(pages, options.recordsAt)}) records`;
   const typed = `select parsed.*, ${sql.isObject} as _pslink_object,
       cast(${key} as ${text}) as _pslink_key, ${sql.hash} as _pslink_hash,
       case when _pslink_page_drifts then ${sql.hasOtherKeys(known)} else false end as _pslink_drift,

@@ -18,14 +18,15 @@ export interface StagingTable {
   clear(tx: SqlExecutor): Promise<void>;
 }
 
-/** Columns of the pages table: one row per page, its records as one JSON array (`BatchPage`). */
+/** Columns of the pages table: one row per page (`BatchPage`). */
 export const PAGE_COLUMNS: readonly ColumnSpec[] = [
   { name: "page_no", type: "integer" },
   { name: "body", type: "text" },
+  { name: "positions", type: "text" },
   { name: "drifts", type: "boolean" },
 ];
 
-/** The batch's pages as the source sent them (records re-serialised as one JSON array per page). */
+/** The batch's pages as the source sent them. */
 export function pagesTable(wh: Warehouse, layout: LandingLayout): StagingTable {
   return scratchTable(wh, `pslink_pages_${layout.system}__${layout.raw.table}`, PAGE_COLUMNS);
 }

@@ -1,4 +1,5 @@
 import { assertNever } from "../core/errors.js";
+import type { RecordsAt } from "../extractors/engine/source.js";
 import { duckdbType } from "./duckdb-dialect.js";
 import type { ColumnType, Warehouse } from "./warehouse.js";
 
@@ -26,9 +27,10 @@ export interface JsonFieldSql {
 export interface JsonSql {
   /**
    * `_pslink_page, _pslink_ord, _pslink_page_drifts, rec` for every record of
-   * `pages(page_no, body, drifts)`, body a JSON array.
+   * `pages(page_no, body, positions, drifts)` (`BatchPage`): the records `at` reads from the body
+   * at `positions`, or, where positions is null, every element of the body's array.
    */
-  records(pages: string): string;
+  records(pages: string, at?: RecordsAt): string;
   /** Select items computed once per record that `field` reads (DuckDB parses each record once). */
   prelude(fields: readonly string[]): string[];
   /** Field `name`, the `index`th of the prelude's list. */
@@ -97,13 +99,23 @@ const SAFE_DATE_TIME = String.raw`[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])
 const ZONE = String.raw`(Z|[+-](0\d|1[0-3])(:?[0-5]\d)?)`;
 
 const listOf = (values: readonly string[]) => `[${values.map(sqlLiteral).join(", ")}]`;
-const pathOf = (field: string) => sqlLiteral(`$."${field.replaceAll('"', '\\"')}"`);
+const jsonPath = (field: string) => `$."${field.replaceAll('"', '\\"')}"`;
+const pathOf = (field: string) => sqlLiteral(jsonPath(field));
 
 const DUCKDB: JsonSql = {
-  records: (pages) =>
-    `select page_no as _pslink_page, page_no * 1000000 + i as _pslink_ord, drifts as _pslink_page_drifts, rec
+  records: (pages, at) => {
+    const arrays = [
+      `select page_no, drifts, json_extract(body, '$[*]') as recs from ${pages} where positions is null`,
+    ];
+    if (at) {
+      const picked = "list_transform(cast(positions as integer[]), lambda p: p + 1)";
+      arrays.push(`select page_no, drifts, list_select(candidates, ${picked}) as recs
+        from (${duckdbCandidates(pages, at)}) received`);
+    }
+    return `select page_no as _pslink_page, page_no * 1000000 + i as _pslink_ord, drifts as _pslink_page_drifts, rec
      from (select page_no, drifts, unnest(recs) as rec, generate_subscripts(recs, 1) as i
-           from (select page_no, drifts, json_extract(body, '$[*]') as recs from ${pages}))`,
+           from (${arrays.join(" union all ")}))`;
+  },
   // One pass reads every field's kind, another its text: json_transform to a struct of VARCHAR
   // reads values as json_extract_string does (strings unescaped, others as written).
   prelude: (fields) => {
@@ -147,11 +159,32 @@ const DUCKDB: JsonSql = {
   epochMs: (timestamp) => `epoch_ms(${timestamp})`,
 };
 
+/** `page_no, drifts, positions, candidates`: the records `at` reads from each received page. */
+function duckdbCandidates(pages: string, at: RecordsAt): string {
+  const received = `select page_no, drifts, positions, body from ${pages} where positions is not null`;
+  if (!at.resolve)
+    return `select page_no, drifts, positions, json_extract(body, ${sqlLiteral(`${jsonPath(at.array)}[*]`)}) as candidates
+      from (${received}) received`;
+  // The body is parsed once for both parts; each entry is then looked up in the map.
+  const ofType = `lambda r: json_type(r) <> 'OBJECT' or json_extract_string(r, '$.key') = ${sqlLiteral(at.resolve)}`;
+  const resolved = "lambda r: coalesce(lookup[json_extract_string(r, '$.id')], r)";
+  return `select page_no, drifts, positions,
+      list_transform(list_filter(json_extract(parts[1], '$[*]'), ${ofType}), ${resolved}) as candidates
+    from (select page_no, drifts, positions, parts,
+            json_transform(parts[2], '"MAP(VARCHAR, JSON)"') as lookup
+          from (select page_no, drifts, positions,
+                  json_extract(body, [${pathOf(at.array)}, ${pathOf(at.resolve)}]) as parts
+                from (${received}) received) split) parts`;
+}
+
 const POSTGRES: JsonSql = {
-  records: (pages) =>
-    `select p.page_no as _pslink_page, p.page_no::bigint * 1000000 + r.i as _pslink_ord,
+  records: (pages, at) => {
+    const arrays = `select p.page_no as _pslink_page, p.page_no::bigint * 1000000 + r.i as _pslink_ord,
        p.drifts as _pslink_page_drifts, r.rec
-     from ${pages} p cross join lateral jsonb_array_elements(p.body::jsonb) with ordinality as r(rec, i)`,
+     from ${pages} p cross join lateral jsonb_array_elements(p.body::jsonb) with ordinality as r(rec, i)
+     where p.positions is null`;
+    return at ? `${arrays} union all ${postgresReceived(pages, at)}` : arrays;
+  },
   prelude: () => [],
   field: (_index, name) => {
     const value = `rec -> ${sqlLiteral(name)}`;
@@ -187,6 +220,28 @@ const POSTGRES: JsonSql = {
   date: (text) => `cast(${postgresTimestamp(text, "UTC")} at time zone 'UTC' as date)`,
   epochMs: (timestamp) => `(extract(epoch from ${timestamp}) * 1000)::bigint`,
 };
+
+/**
+ * The records `at` reads at `positions` of each received page. `offset 0` keeps each body's
+ * parse (and the list of a resolved type's entries) to once per page, not once per record.
+ */
+function postgresReceived(pages: string, at: RecordsAt): string {
+  const entry = at.resolve
+    ? "c.entries -> (k.pos::int)"
+    : `b.body -> ${sqlLiteral(at.array)} -> (k.pos::int)`;
+  const record = at.resolve
+    ? `coalesce(nullif(b.body -> ${sqlLiteral(at.resolve)} -> (${entry} ->> 'id'), 'null'::jsonb), ${entry})`
+    : entry;
+  const entries = at.resolve
+    ? `cross join lateral (select coalesce(jsonb_agg(e.r order by e.o), '[]'::jsonb) as entries
+         from jsonb_array_elements(b.body -> ${sqlLiteral(at.array)}) with ordinality as e(r, o)
+         where jsonb_typeof(e.r) <> 'object' or e.r ->> 'key' = ${sqlLiteral(at.resolve)} offset 0) c`
+    : "";
+  return `select p.page_no, p.page_no::bigint * 1000000 + k.i, p.drifts, ${record}
+     from ${pages} p cross join lateral (select p.body::jsonb as body offset 0) b ${entries}
+     cross join lateral jsonb_array_elements_text(p.positions::jsonb) with ordinality as k(pos, i)
+     where p.positions is not null`;
+}
 
 /** DuckDB's reading of a vendor date-time (`JsonSql.timestamp`). */
 function duckdbTimestamp(text: string, timeZone: string): string {

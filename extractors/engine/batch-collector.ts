@@ -1,9 +1,11 @@
 import type { BatchPage, PageGroup } from "../../loaders/batch-writer.js";
-import type { Page } from "./source.js";
+import type { Page, PageText } from "./source.js";
 
 /**
- * Gathers pages into a bounded group, staged at once. Records stay as the source sent them,
- * re-serialised as one JSON array per page: the warehouse parses, checks and converts them in bulk.
+ * Gathers pages into a bounded group, staged at once. Records stay as the source sent them: the
+ * warehouse parses, checks and converts them in bulk from the response text as received (with
+ * the positions of the page's records in it), or, for a page without one, from its records
+ * serialised again as one JSON array.
  */
 export class BatchCollector {
   /** `knownFields` of the stream. */
@@ -27,9 +29,12 @@ export class BatchCollector {
   }
 
   add(page: Page): void {
-    const body = JSON.stringify(page.records);
+    const { text } = page;
+    const positions = text && positionsIn(text, page.records);
+    const body = text && positions ? text.body : JSON.stringify(page.records);
     this.#pages.push({
       body,
+      positions: positions ? JSON.stringify(positions) : null,
       watermarkMs: page.watermarkMs ?? null,
       drifts: carriesUnknownKey(page.records, this.#known),
     });
@@ -39,7 +44,7 @@ export class BatchCollector {
 
   /** Hands over the held pages as a group and starts a new one. */
   take(): PageGroup {
-    const group: PageGroup = { pages: this.#pages, records: this.#records };
+    const group: PageGroup = { pages: this.#pages, records: this.#records, bytes: this.#bytes };
     this.#pages = [];
     this.#records = 0;
     this.#bytes = 0;
@@ -61,6 +66,21 @@ function carriesUnknownKey(records: readonly unknown[], known: ReadonlySet<strin
 }
 
 /**
+ * Where each of `records` sits in `text.records` (which holds them in the same order); undefined
+ * when one is not there.
+ */
+function positionsIn(text: PageText, records: readonly unknown[]): number[] | undefined {
+  const positions: number[] = [];
+  let at = 0;
+  for (const record of records) {
+    while (at < text.records.length && text.records[at] !== record) at++;
+    if (at === text.records.length) return undefined;
+    positions.push(at++);
+  }
+  return positions;
+}
+
+/**
  * Splits `page` so that its head holds at most `room` records. A page whose records come oldest
  * first (no watermark of its own) gives its head that head's newest cursor; a page with a
  * watermark gives its head `deliveredMs`, the watermark reached before the page (its records need
@@ -68,11 +88,16 @@ function carriesUnknownKey(records: readonly unknown[], known: ReadonlySet<strin
  */
 export function splitPage(page: Page, room: number, deliveredMs: number): [Page, Page | undefined] {
   if (room <= 0 || page.records.length <= room) return [page, undefined];
+  const { text } = page;
   const head = page.records.slice(0, room);
   const tail = page.records.slice(room);
-  if (page.watermarkMs === undefined) return [{ records: head }, { records: tail }];
+  if (page.watermarkMs === undefined)
+    return [
+      { records: head, text },
+      { records: tail, text },
+    ];
   return [
-    { records: head, watermarkMs: deliveredMs },
-    { records: tail, watermarkMs: page.watermarkMs },
+    { records: head, watermarkMs: deliveredMs, text },
+    { records: tail, watermarkMs: page.watermarkMs, text },
   ];
 }

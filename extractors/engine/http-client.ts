@@ -80,9 +80,17 @@ export class SourceHttpClient {
 
   /** Sends a request and parses its JSON body; malformed or truncated bodies are retried. */
   async json<T>(request: HttpRequest, metrics?: StreamMetrics): Promise<T> {
+    return (await this.jsonText<T>(request, metrics)).body;
+  }
+
+  /** As `json`, with the body's text as received (a page the warehouse reads its records from). */
+  async jsonText<T>(
+    request: HttpRequest,
+    metrics?: StreamMetrics,
+  ): Promise<{ body: T; text: string }> {
     return this.#attempts(request, metrics, (response) => {
       try {
-        return JSON.parse(response.body) as T;
+        return { body: JSON.parse(response.body) as T, text: response.body };
       } catch (cause) {
         throw transientError(`${this.#label(request)} returned a malformed or truncated body`, {
           cause,

@@ -1,6 +1,6 @@
 import { recordKey } from "./define-stream.js";
 import { isObject } from "./response-shape.js";
-import type { Page } from "./source.js";
+import type { Page, PageText } from "./source.js";
 import { parseTimestamp } from "./timestamps.js";
 
 /** One answer of a query paged by `SeekPaging.fetch`. */
@@ -9,6 +9,8 @@ export interface SeekAnswer {
   readonly records: readonly unknown[];
   /** Nothing follows this page in its query. */
   readonly last: boolean;
+  /** The response the records came in. */
+  readonly text?: PageText;
 }
 
 export interface SeekPaging {
@@ -64,7 +66,7 @@ export async function* seekPages(paging: SeekPaging): AsyncIterable<Page> {
     return ms === undefined ? undefined : Math.floor(ms / 1000) * 1000;
   };
   for (;;) {
-    const { records, last } = await ask(page);
+    const { records, last, text } = await ask(page);
     // Records come in cursor order: only the ones of second `fromMs`, which open the page, can
     // have been delivered already.
     let head = 0;
@@ -77,7 +79,7 @@ export async function* seekPages(paging: SeekPaging): AsyncIterable<Page> {
       delivered.size === 0 || head === 0
         ? records
         : [...records.slice(0, head).filter((record) => !repeated(record)), ...records.slice(head)];
-    if (fresh.length > 0) yield { records: fresh };
+    if (fresh.length > 0) yield { records: fresh, text };
     if (last || records.length === 0) return;
     const newest = secondOf(records.at(-1));
     if (newest !== undefined && newest > fromMs) {

@@ -22,6 +22,29 @@ export interface Page {
    * oldest first, where the newest record's cursor is the watermark.
    */
   readonly watermarkMs?: number;
+  /** The response the records came in, for the warehouse to read them from as received. */
+  readonly text?: PageText;
+}
+
+/**
+ * A response body as received, with the records its stream's `RecordsAt` reads from it, in that
+ * order. A page's records are some of these (as the same objects), in the same order: paging may
+ * drop records already delivered, and a page may be split between batches.
+ */
+export interface PageText {
+  readonly body: string;
+  readonly records: readonly unknown[];
+}
+
+/**
+ * Where a stream's records sit in a response body, as data the warehouse reads: the list at
+ * `array`, or, with `resolve`, the entries of that list whose `key` is `resolve`, each looked up
+ * by its `id` in the body's map `resolve` (an entry pointing nowhere, or not an object, stays
+ * as it is: Kantata's `results`).
+ */
+export interface RecordsAt {
+  readonly array: string;
+  readonly resolve?: string;
 }
 
 /** A stream bound to its system's defaults (base URL, auth, paginator, error handling). */
@@ -32,6 +55,8 @@ export interface StreamHandle {
   readonly ignoredFields?: readonly string[];
   /** Zone the system's local timestamps are written in (NetSuite's account time zone). */
   readonly timeZone?: string;
+  /** Where the records sit in the bodies its pages' `text` holds. */
+  readonly recordsAt?: RecordsAt;
   /** The source cannot filter by cursor (e.g. Workday REST): every run reads the whole stream. */
   readonly fullScanOnly?: boolean;
   /** Records modified in the window, oldest first, a page at a time. */

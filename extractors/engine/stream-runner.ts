@@ -101,6 +101,7 @@ export async function runStream(
       stream: definition,
       ignoredFields: handle.ignoredFields,
       timeZone: handle.timeZone,
+      recordsAt: handle.recordsAt,
       state,
       window,
       scanning,
@@ -141,7 +142,7 @@ export async function runStream(
       const group = collector.take();
       await open.stage(group);
       staged += group.records;
-      ctx.onEvent({ type: "records-read", ...progress(group.records, staged) });
+      ctx.onEvent({ type: "records-read", bytes: group.bytes, ...progress(group.records, staged) });
     };
     const submitBatch = async () => {
       const full = open;

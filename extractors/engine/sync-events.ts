@@ -49,8 +49,8 @@ export type SyncEvent =
       fromMs: number;
       toMs: number;
     }
-  /** A group of records was read and handed to the warehouse to stage. */
-  | ({ type: "records-read" } & StreamProgress)
+  /** A group of records was read and handed to the warehouse to stage (`bytes`: its text's length). */
+  | ({ type: "records-read"; bytes: number } & StreamProgress)
   | ({ type: "batch-committed" } & StreamProgress)
   | { type: "stream-finished"; result: StreamRunResult };
 

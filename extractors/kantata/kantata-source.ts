@@ -8,6 +8,7 @@ import type {
   ExtractWindow,
   OpenSource,
   Page,
+  RecordsAt,
   StreamHandle,
   StreamMetrics,
 } from "../engine/source.js";
@@ -51,16 +52,21 @@ export function openKantata(config: KantataConfig): OpenSource {
         // updated_after is exclusive and second-precise: one second earlier reads `>= fromMs`.
         params.set("updated_after", isoSeconds(fromMs - 1000));
         params.set("page", String(page + 1));
-        const body = await client.json<unknown>(
+        const { body, text } = await client.jsonText<unknown>(
           { url: `${config.base_url}/${stream.request.path}?${params}` },
           metrics,
         );
-        const results = arrayField(body, "results", `kantata ${stream.name}`);
+        const at = recordsAt(stream);
+        const results = arrayField(body, at.array, `kantata ${stream.name}`);
         const meta = isObject(body) && isObject(body.meta) ? body.meta : undefined;
         const pageCount = typeof meta?.page_count === "number" ? meta.page_count : undefined;
+        const records = resolveResults(body, results, at.resolve);
         return {
-          records: resolveResults(body, results, stream.select ?? stream.name),
+          records,
           last: results.length === 0 || (pageCount !== undefined && page + 1 >= pageCount),
+          // Without its map (no record of this type, or a malformed page) the warehouse is
+          // handed the records as resolved here.
+          text: isObject(body) && isObject(body[at.resolve]) ? { body: text, records } : undefined,
         };
       },
       cursor,
@@ -71,9 +77,15 @@ export function openKantata(config: KantataConfig): OpenSource {
   const handles: StreamHandle[] = KANTATA_STREAMS.map((stream) => ({
     system: "kantata",
     definition: stream,
+    recordsAt: recordsAt(stream),
     pages: (window, metrics) => pages(stream, window, metrics),
   }));
   return { system: "kantata", streams: handles, ...sourceSettings(config) };
+}
+
+/** A stream's records: its entries of `results`, each resolved in the map of its type. */
+function recordsAt(stream: StreamDefinition<KantataRequest>): RecordsAt & { resolve: string } {
+  return { array: "results", resolve: stream.select ?? stream.name };
 }
 
 /** The page's own records, in `results` order; a result pointing nowhere is kept as-is (quarantined). */

@@ -5,7 +5,7 @@ import type { OpenSource, StreamHandle } from "../engine/source.js";
 import { sourceSettings } from "../engine/source-settings.js";
 import { describeNetsuiteError, netsuiteAuthenticator } from "./netsuite-auth.js";
 import { NETSUITE_STREAMS } from "./netsuite-streams.js";
-import { suiteqlPages } from "./suiteql-pages.js";
+import { SUITEQL_ROWS, suiteqlPages } from "./suiteql-pages.js";
 
 /**
  * NetSuite REST web services defaults: SuiteQL over limit/offset in windows of
@@ -32,6 +32,7 @@ export function openNetsuite(config: NetsuiteConfig): OpenSource {
     definition: stream,
     ignoredFields: ["links"],
     timeZone: config.account_timezone,
+    recordsAt: SUITEQL_ROWS,
     pages: (window, metrics) => suiteqlPages(paging, stream, window.fromMs, window.toMs, metrics),
   }));
   return { system: "netsuite", streams: handles, ...sourceSettings(config) };

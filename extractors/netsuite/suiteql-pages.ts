@@ -3,9 +3,12 @@ import { declaredFields, type StreamDefinition } from "../engine/define-stream.j
 import type { SourceHttpClient } from "../engine/http-client.js";
 import { arrayField, isObject } from "../engine/response-shape.js";
 import { seekPages } from "../engine/seek-pages.js";
-import type { Page, StreamMetrics } from "../engine/source.js";
+import type { Page, RecordsAt, StreamMetrics } from "../engine/source.js";
 import { localSeconds } from "../engine/timestamps.js";
 import type { NetsuiteRequest } from "./netsuite-request.js";
+
+/** Where a SuiteQL response holds its rows. */
+export const SUITEQL_ROWS: RecordsAt = { array: "items" };
 
 export interface SuiteqlPaging {
   client: SourceHttpClient;
@@ -37,10 +40,12 @@ export function suiteqlPages(
     fetch: async (seekMs, page) => {
       const offset = page * limit;
       if (offset + limit > paging.maxRowsPerQuery) throw capError(paging, stream);
-      const body = await fetchPage(paging, stream, seekMs, toMs, offset, limit, metrics);
+      const { body, text } = await fetchPage(paging, stream, seekMs, toMs, offset, limit, metrics);
+      const records = arrayField(body, SUITEQL_ROWS.array, `netsuite ${stream.name}`);
       return {
-        records: arrayField(body, "items", `netsuite ${stream.name}`),
+        records,
         last: !(isObject(body) && body.hasMore === true),
+        text: { body: text, records },
       };
     },
     cursor,
@@ -66,8 +71,8 @@ function fetchPage(
   offset: number,
   limit: number,
   metrics: StreamMetrics,
-): Promise<unknown> {
-  return paging.client.json<unknown>(
+): Promise<{ body: unknown; text: string }> {
+  return paging.client.jsonText<unknown>(
     {
       method: "POST",
       url: `${paging.baseUrl}/services/rest/query/v1/suiteql?limit=${limit}&offset=${offset}`,

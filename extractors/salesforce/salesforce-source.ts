@@ -8,6 +8,7 @@ import type {
   ExtractWindow,
   OpenSource,
   Page,
+  RecordsAt,
   StreamHandle,
   StreamMetrics,
 } from "../engine/source.js";
@@ -21,6 +22,8 @@ import { SALESFORCE_STREAMS } from "./salesforce-streams.js";
 const DELETED_HISTORY_MS = 14 * 86_400_000;
 /** Restarts in a row that deliver nothing newer before the query is given up. */
 const MAX_STALLED_RESTARTS = 3;
+/** Where a query response holds its rows. */
+const QUERY_ROWS: RecordsAt = { array: "records" };
 
 /**
  * Salesforce REST defaults: OAuth2 client credentials, SOQL `query` paged by `nextRecordsUrl`
@@ -49,15 +52,15 @@ export function openSalesforce(config: SalesforceConfig): OpenSource {
       let lastCursor: number | undefined;
       try {
         for (;;) {
-          const body = await client.json<unknown>(
+          const { body, text } = await client.jsonText<unknown>(
             { url, headers: { "sforce-query-options": `batchSize=${config.batch_size}` } },
             metrics,
           );
-          const records = arrayField(body, "records", `salesforce ${stream.name}`);
+          const records = arrayField(body, QUERY_ROWS.array, `salesforce ${stream.name}`);
           const last = records.at(-1);
           if (isObject(last))
             lastCursor = parseTimestamp(last[stream.cursor ?? "SystemModstamp"]) ?? lastCursor;
-          yield { records };
+          yield { records, text: { body: text, records } };
           const next = isObject(body) ? body.nextRecordsUrl : undefined;
           if ((isObject(body) && body.done === true) || typeof next !== "string") return;
           url = joinUrl(config.base_url, next);
@@ -95,6 +98,7 @@ export function openSalesforce(config: SalesforceConfig): OpenSource {
     system: "salesforce",
     definition: stream,
     ignoredFields: ["attributes"],
+    recordsAt: QUERY_ROWS,
     pages: (window, metrics) => pages(stream, window, metrics),
     deletes: {
       historyMs: DELETED_HISTORY_MS,

@@ -9,6 +9,7 @@ import type {
   ExtractWindow,
   OpenSource,
   Page,
+  RecordsAt,
   StreamHandle,
   StreamMetrics,
 } from "../engine/source.js";
@@ -21,6 +22,9 @@ import { workersStream } from "./streams/workers-stream.js";
 const REST_LIMIT = 100;
 /** Scans of the REST list started before giving up on one that keeps shifting. */
 const REST_SCANS = 3;
+/** Where a RaaS report and a REST list hold their rows. */
+const REPORT_ROWS: RecordsAt = { array: "Report_Entry" };
+const LIST_ROWS: RecordsAt = { array: "data" };
 
 /** What tells a worker row apart: its key, or its whole text when it has none. */
 function workerIdentity(row: unknown): string {
@@ -69,9 +73,9 @@ export function openWorkday(config: WorkdayConfig): OpenSource {
         [report.prompt_from]: isoSeconds(from),
         [report.prompt_to]: isoSeconds(to),
       });
-      let body: unknown;
+      let response: { body: unknown; text: string };
       try {
-        body = await client.json<unknown>({ url: `${url}?${params}` }, metrics);
+        response = await client.jsonText<unknown>({ url: `${url}?${params}` }, metrics);
       } catch (error) {
         if (!(error instanceof HttpStatusError && oversizedReport(error))) throw error;
         // Prompts are whole seconds: a range of one second cannot be narrowed.
@@ -81,10 +85,8 @@ export function openWorkday(config: WorkdayConfig): OpenSource {
         continue;
       }
       // A report's row order is the author's: only the range's end is a safe watermark.
-      yield {
-        records: arrayField(body, "Report_Entry", "workday workers report"),
-        watermarkMs: to,
-      };
+      const records = arrayField(response.body, REPORT_ROWS.array, "workday workers report");
+      yield { records, watermarkMs: to, text: { body: response.text, records } };
     }
   }
 
@@ -101,10 +103,13 @@ export function openWorkday(config: WorkdayConfig): OpenSource {
       for (let next = 0; ; ) {
         const offset = last === undefined ? next : next - 1;
         const url = `${config.base_url}/ccx/api/v1/${config.tenant}/workers?limit=${REST_LIMIT}&offset=${offset}`;
-        const body = await client.json<unknown>({ url }, metrics);
-        const data = arrayField(body, "data", "workday workers");
+        const { body, text } = await client.jsonText<unknown>({ url }, metrics);
+        const data = arrayField(body, LIST_ROWS.array, "workday workers");
         if (last !== undefined && (data.length === 0 || workerIdentity(data[0]) !== last)) break;
-        yield { records: last === undefined ? data : data.slice(1) };
+        yield {
+          records: last === undefined ? data : data.slice(1),
+          text: { body: text, records: data },
+        };
         next = offset + data.length;
         last = workerIdentity(data.at(-1));
         const total = isObject(body) && typeof body.total === "number" ? body.total : undefined;
@@ -126,6 +131,7 @@ export function openWorkday(config: WorkdayConfig): OpenSource {
     definition: workersStream,
     ignoredFields: rest ? ["id", "descriptor", "href"] : [],
     fullScanOnly: rest,
+    recordsAt: rest ? LIST_ROWS : REPORT_ROWS,
     pages: rest ? restPages : raasPages,
   };
   return { system: "workday", streams: [handle], ...sourceSettings(config) };

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { splitPage } from "../../extractors/engine/batch-collector.js";
+import { BatchCollector, splitPage } from "../../extractors/engine/batch-collector.js";
 import { syncSources } from "../../extractors/sync-sources.js";
 import { type WarehouseCase, warehouseCases } from "../support/warehouses.js";
 import { runPslink } from "./support/cli-run.js";
@@ -189,33 +189,39 @@ describe.each(warehouses)("batches on $kind", (warehouse) => {
     expect([Number(after?.src), Number(after?.raw)]).toEqual([world.size, world.size]);
   });
 
-  it("close once their JSON reaches the byte bound, whatever their record count", async () => {
+  it("close once their text reaches the byte bound, whatever their record count", async () => {
     const { world } = fixture.sandbox;
     const target = await freshTarget(warehouse);
     const batches: number[] = [];
-    const pages: number[] = [];
+    const pages: { rows: number; bytes: number }[] = [];
     const summary = await syncSources(fixture.configFor(target), {
       streams: ["kantata.time_entries"],
       batchBytes: 100_000,
-      // A group per page: the records-read events give each page's size.
+      // A group per page: the records-read events give each page's size and text.
       groupRows: 1,
       onEvent: (event) => {
         if (event.type === "batch-committed") batches.push(event.rows);
-        if (event.type === "records-read") pages.push(event.rows);
+        if (event.type === "records-read") pages.push({ rows: event.rows, bytes: event.bytes });
       },
     });
     const [result] = summary.streams;
     expect(result?.status).toBe("succeeded");
-    // The entries as the sandbox serves them (oldest first), cut into the pages read: a batch
-    // closes with the first page that takes its JSON to 100 kB.
+    // The entries as the sandbox serves them (oldest first), cut into the pages read. Each page
+    // is staged as the response it came in, which holds at least its records' JSON.
     const served = [...world.collection("kantata", "time_entries").scan()];
-    expect(pages.reduce((a, b) => a + b, 0)).toBe(served.length);
+    expect(pages.reduce((sum, page) => sum + page.rows, 0)).toBe(served.length);
+    let at = 0;
+    for (const page of pages) {
+      const records = JSON.stringify(served.slice(at, at + page.rows)).length;
+      expect(page.bytes).toBeGreaterThanOrEqual(records);
+      at += page.rows;
+    }
+    // A batch closes with the first page that takes its text to 100 kB.
     const expected: number[] = [];
-    let [at, rows, bytes] = [0, 0, 0];
-    for (const size of pages) {
-      bytes += JSON.stringify(served.slice(at, at + size)).length;
-      at += size;
-      rows += size;
+    let [rows, bytes] = [0, 0];
+    for (const page of pages) {
+      rows += page.rows;
+      bytes += page.bytes;
       if (bytes >= 100_000) {
         expected.push(rows);
         [rows, bytes] = [0, 0];
@@ -286,6 +292,37 @@ describe("splitting a page between batches", () => {
     expect(splitPage(page, 1, 1_600_000_000_000)).toEqual([
       { records: [{ id: 1 }], watermarkMs: 1_600_000_000_000 },
       { records: [{ id: 2 }, { id: 3 }], watermarkMs: 1_700_000_000_000 },
+    ]);
+  });
+});
+
+describe("staging a page", () => {
+  const known = ["id"];
+  const received = [{ id: 1 }, { id: 2 }, { id: 3 }];
+  const text = { body: JSON.stringify({ items: received }), records: received };
+
+  it("stages the response as received, with where the page's records sit in it", () => {
+    const collector = new BatchCollector(known);
+    // Paging dropped the first record (delivered already); the rest is split between batches.
+    const [head, tail] = splitPage({ records: received.slice(1), text }, 1, 0);
+    collector.add(head);
+    if (tail) collector.add(tail);
+    const group = collector.take();
+    expect(group.pages.map((page) => [page.body, page.positions])).toEqual([
+      [text.body, "[1]"],
+      [text.body, "[2]"],
+    ]);
+    expect(group).toMatchObject({ records: 2, bytes: 2 * text.body.length });
+  });
+
+  it("serialises the records of a page that is not read from its response", () => {
+    const collector = new BatchCollector(known);
+    // Records built after the response was read are not among the response's.
+    collector.add({ records: [{ id: 4, extra: true }], text });
+    collector.add({ records: [{ id: 5 }] });
+    expect(collector.take().pages).toEqual([
+      { body: '[{"id":4,"extra":true}]', positions: null, watermarkMs: null, drifts: true },
+      { body: '[{"id":5}]', positions: null, watermarkMs: null, drifts: false },
     ]);
   });
 });

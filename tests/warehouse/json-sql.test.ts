@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { RecordsAt } from "../../extractors/engine/source.js";
 import { parseTimestamp } from "../../extractors/engine/timestamps.js";
 import { jsonSql, sqlLiteral } from "../../warehouse/json-sql.js";
 import { migrate } from "../../warehouse/migrate.js";
@@ -57,6 +58,62 @@ describe.each(warehouseCases())("record shredding SQL on $kind", (warehouse) => 
       for (const text of UNREADABLE)
         expect({ text, ms: read.get(text) }).toEqual({ text, ms: null });
     }
+  });
+
+  it("reads a page's records from the response as received, at their positions", async () => {
+    const wh = await warehouse.open();
+    const sql = jsonSql(wh);
+    const text = wh.sqlType("text");
+    await wh.execute(
+      `create table received_pages (page_no integer, body ${text}, positions ${text}, drifts boolean)`,
+    );
+    const entry = (id: unknown) => ({ key: "time_entries", id });
+    const kantata = {
+      meta: { count: 6 },
+      results: [entry(2), { key: "users", id: "9" }, entry("1"), entry(77), 5, entry("3")],
+      time_entries: { "1": { id: "1", hours: 1.5 }, "2": { id: "2", note: 'é " /' }, "3": null },
+      users: { "9": { id: "9" } },
+    };
+    const suiteql = { items: [{ id: 1 }, { id: 2 }, { id: 3 }], hasMore: false };
+    const pages: [number, unknown, number[] | null][] = [
+      [0, kantata, [0, 2, 3, 4]],
+      [1, suiteql, [1, 2]],
+      [2, [{ id: "a" }, { id: "b" }], null],
+    ];
+    for (const [page, body, positions] of pages) {
+      await wh.execute("insert into received_pages values ($1, $2, $3, false)", [
+        page,
+        JSON.stringify(body),
+        positions && JSON.stringify(positions),
+      ]);
+    }
+    const read = async (at: RecordsAt, page: number) => {
+      const rows = await wh.query<{ ord: unknown; rec: string }>(
+        `select _pslink_ord as ord, cast(rec as ${text}) as rec
+         from (${sql.records("received_pages", at)}) records
+         where _pslink_page = $1 order by _pslink_ord`,
+        [page],
+      );
+      return rows.map((row) => [Number(row.ord), JSON.parse(row.rec)]);
+    };
+    // Kantata: the stream's entries of `results`, each looked up in its map; an entry pointing
+    // nowhere (or at null) and one that is not an object stay as they are.
+    const at = { array: "results", resolve: "time_entries" };
+    expect(await read(at, 0)).toEqual([
+      [1, kantata.time_entries["2"]],
+      [2, entry(77)],
+      [3, 5],
+      [4, entry("3")],
+    ]);
+    expect(await read({ array: "items" }, 1)).toEqual([
+      [1_000_001, { id: 2 }],
+      [1_000_002, { id: 3 }],
+    ]);
+    // A page staged without its response: its records as one array.
+    expect(await read(at, 2)).toEqual([
+      [2_000_001, { id: "a" }],
+      [2_000_002, { id: "b" }],
+    ]);
   });
 
   it("reads every vendor date and date-time form to the UTC date of its instant", async () => {
