@@ -17,12 +17,15 @@ import { PAGE_COLUMNS, pagesTable, type StagingTable, stagingTable } from "./sta
 import { type StreamCursor, writeStreamState } from "./stream-state-store.js";
 
 /**
- * One page of a batch: the response as received and the positions of the page's records among
- * the ones its stream's `RecordsAt` reads from it, or its records as one JSON array.
+ * One page of a batch: the response as received with where the page's records sit in it (its
+ * stream's `RecordsAt`), or its records as one JSON array.
  */
 export interface BatchPage {
   readonly body: string;
-  /** A JSON array of positions (from 0) in `body`'s records; null: `body` is the records' array. */
+  /**
+   * The records' positions (from 0) in the body's list or their keys in its map, as a JSON array;
+   * null: `body` is the records' array.
+   */
   readonly positions: string | null;
   /** Everything modified before this instant has been delivered (else: the page's newest cursor). */
   readonly watermarkMs: number | null;

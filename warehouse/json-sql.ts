@@ -104,17 +104,13 @@ const pathOf = (field: string) => sqlLiteral(jsonPath(field));
 
 const DUCKDB: JsonSql = {
   records: (pages, at) => {
-    const arrays = [
-      `select page_no, drifts, json_extract(body, '$[*]') as recs from ${pages} where positions is null`,
+    const rows = [
+      `select page_no, drifts, unnest(recs) as rec, generate_subscripts(recs, 1) as i
+       from (select page_no, drifts, json_extract(body, '$[*]') as recs from ${pages} where positions is null)`,
     ];
-    if (at) {
-      const picked = "list_transform(cast(positions as integer[]), lambda p: p + 1)";
-      arrays.push(`select page_no, drifts, list_select(candidates, ${picked}) as recs
-        from (${duckdbCandidates(pages, at)}) received`);
-    }
+    if (at) rows.push(duckdbReceived(pages, at));
     return `select page_no as _pslink_page, page_no * 1000000 + i as _pslink_ord, drifts as _pslink_page_drifts, rec
-     from (select page_no, drifts, unnest(recs) as rec, generate_subscripts(recs, 1) as i
-           from (${arrays.join(" union all ")}))`;
+     from (${rows.join(" union all ")}) records`;
   },
   // One pass reads every field's kind, another its text: json_transform to a struct of VARCHAR
   // reads values as json_extract_string does (strings unescaped, others as written).
@@ -159,22 +155,23 @@ const DUCKDB: JsonSql = {
   epochMs: (timestamp) => `epoch_ms(${timestamp})`,
 };
 
-/** `page_no, drifts, positions, candidates`: the records `at` reads from each received page. */
-function duckdbCandidates(pages: string, at: RecordsAt): string {
-  const received = `select page_no, drifts, positions, body from ${pages} where positions is not null`;
-  if (!at.resolve)
-    return `select page_no, drifts, positions, json_extract(body, ${sqlLiteral(`${jsonPath(at.array)}[*]`)}) as candidates
-      from (${received}) received`;
-  // The body is parsed once for both parts; each entry is then looked up in the map.
-  const ofType = `lambda r: json_type(r) <> 'OBJECT' or json_extract_string(r, '$.key') = ${sqlLiteral(at.resolve)}`;
-  const resolved = "lambda r: coalesce(lookup[json_extract_string(r, '$.id')], r)";
-  return `select page_no, drifts, positions,
-      list_transform(list_filter(json_extract(parts[1], '$[*]'), ${ofType}), ${resolved}) as candidates
-    from (select page_no, drifts, positions, parts,
-            json_transform(parts[2], '"MAP(VARCHAR, JSON)"') as lookup
-          from (select page_no, drifts, positions,
-                  json_extract(body, [${pathOf(at.array)}, ${pathOf(at.resolve)}]) as parts
-                from (${received}) received) split) parts`;
+/** `page_no, drifts, rec, i`: the records `at` reads at `positions` of each received page. */
+function duckdbReceived(pages: string, at: RecordsAt): string {
+  const received = `from ${pages} where positions is not null`;
+  if ("array" in at) {
+    const list = `json_extract(body, ${sqlLiteral(`${jsonPath(at.array)}[*]`)})`;
+    const picked = `list_transform(json_transform(positions, '["INTEGER"]'), lambda p: p + 1)`;
+    return `select page_no, drifts, unnest(recs) as rec, generate_subscripts(recs, 1) as i
+      from (select page_no, drifts, list_select(${list}, ${picked}) as recs ${received})`;
+  }
+  // The map's entries joined to the keys picked (a lookup in a DuckDB map scans it).
+  const map = `json_transform(json_extract(body, ${pathOf(at.map)}), '"MAP(VARCHAR, JSON)"')`;
+  return `select entries.page_no, entries.drifts, entries.rec, picked.i
+    from (select page_no, drifts, entry.key as key, entry.value as rec
+          from (select page_no, drifts, unnest(map_entries(${map})) as entry ${received})) entries
+    join (select page_no, unnest(keys) as key, generate_subscripts(keys, 1) as i
+          from (select page_no, json_transform(positions, '["VARCHAR"]') as keys ${received})) picked
+      on entries.page_no = picked.page_no and entries.key = picked.key`;
 }
 
 const POSTGRES: JsonSql = {
@@ -222,28 +219,20 @@ const POSTGRES: JsonSql = {
 };
 
 /**
- * The records `at` reads at `positions` of each received page. `offset 0` keeps each body's
- * parse (and the list of a resolved type's entries) to once per page, not once per record.
+ * The records `at` reads at `positions` of each received page; `offset 0` keeps each body's parse
+ * to once per page, not once per record.
  */
 function postgresReceived(pages: string, at: RecordsAt): string {
-  const entry = at.resolve
-    ? "c.entries -> (k.pos::int)"
-    : `b.body -> ${sqlLiteral(at.array)} -> (k.pos::int)`;
-  const record = at.resolve
-    ? `coalesce(nullif(b.body -> ${sqlLiteral(at.resolve)} -> (${entry} ->> 'id'), 'null'::jsonb), ${entry})`
-    : entry;
-  const entries = at.resolve
-    ? `cross join lateral (select coalesce(jsonb_agg(e.r order by e.o), '[]'::jsonb) as entries
-         from jsonb_array_elements(b.body -> ${sqlLiteral(at.array)}) with ordinality as e(r, o)
-         where jsonb_typeof(e.r) <> 'object' or e.r ->> 'key' = ${sqlLiteral(at.resolve)} offset 0) c`
-    : "";
+  const record =
+    "array" in at
+      ? `b.body -> ${sqlLiteral(at.array)} -> (k.pos::int)`
+      : `b.body -> ${sqlLiteral(at.map)} -> k.pos`;
   return `select p.page_no, p.page_no::bigint * 1000000 + k.i, p.drifts, ${record}
-     from ${pages} p cross join lateral (select p.body::jsonb as body offset 0) b ${entries}
+     from ${pages} p cross join lateral (select p.body::jsonb as body offset 0) b
      cross join lateral jsonb_array_elements_text(p.positions::jsonb) with ordinality as k(pos, i)
      where p.positions is not null`;
 }
 
-/** DuckDB's reading of a vendor date-time (`JsonSql.timestamp`). */
 function duckdbTimestamp(text: string, timeZone: string): string {
   const local = (naive: string) => `timezone(${sqlLiteral(timeZone)}, ${naive})`;
   const trimmed = `upper(trim(${text}))`;

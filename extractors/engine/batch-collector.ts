@@ -66,16 +66,17 @@ function carriesUnknownKey(records: readonly unknown[], known: ReadonlySet<strin
 }
 
 /**
- * Where each of `records` sits in `text.records` (which holds them in the same order); undefined
- * when one is not there.
+ * Where each of `records` sits in `text` (which holds them in the same order): its position in
+ * the body's list, or its key in the body's map; undefined when one is not there.
  */
-function positionsIn(text: PageText, records: readonly unknown[]): number[] | undefined {
-  const positions: number[] = [];
+function positionsIn(text: PageText, records: readonly unknown[]): (number | string)[] | undefined {
+  const positions: (number | string)[] = [];
   let at = 0;
   for (const record of records) {
     while (at < text.records.length && text.records[at] !== record) at++;
     if (at === text.records.length) return undefined;
-    positions.push(at++);
+    positions.push(text.keys?.[at] ?? at);
+    at++;
   }
   return positions;
 }

@@ -27,25 +27,24 @@ export interface Page {
 }
 
 /**
- * A response body as received, with the records its stream's `RecordsAt` reads from it, in that
- * order. A page's records are some of these (as the same objects), in the same order: paging may
- * drop records already delivered, and a page may be split between batches.
+ * A response body as received, with the records its stream's `RecordsAt` reads from it. A page's
+ * records are some of these (as the same objects), in the same order: paging may drop records
+ * already delivered, and a page may be split between batches.
  */
 export interface PageText {
   readonly body: string;
+  /** In the order of the body's list; for a map, in the order the source lists them. */
   readonly records: readonly unknown[];
+  /** For a map, each record's key in it. */
+  readonly keys?: readonly string[];
 }
 
 /**
- * Where a stream's records sit in a response body, as data the warehouse reads: the list at
- * `array`, or, with `resolve`, the entries of that list whose `key` is `resolve`, each looked up
- * by its `id` in the body's map `resolve` (an entry pointing nowhere, or not an object, stays
- * as it is: Kantata's `results`).
+ * Where a stream's records sit in a response body, as data the warehouse reads: the elements of
+ * the list at `array`, or the values of the object at `map` (Kantata's maps of records by id,
+ * which `results` lists).
  */
-export interface RecordsAt {
-  readonly array: string;
-  readonly resolve?: string;
-}
+export type RecordsAt = { readonly array: string } | { readonly map: string };
 
 /** A stream bound to its system's defaults (base URL, auth, paginator, error handling). */
 export interface StreamHandle {

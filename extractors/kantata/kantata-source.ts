@@ -8,7 +8,6 @@ import type {
   ExtractWindow,
   OpenSource,
   Page,
-  RecordsAt,
   StreamHandle,
   StreamMetrics,
 } from "../engine/source.js";
@@ -56,17 +55,14 @@ export function openKantata(config: KantataConfig): OpenSource {
           { url: `${config.base_url}/${stream.request.path}?${params}` },
           metrics,
         );
-        const at = recordsAt(stream);
-        const results = arrayField(body, at.array, `kantata ${stream.name}`);
+        const results = arrayField(body, "results", `kantata ${stream.name}`);
         const meta = isObject(body) && isObject(body.meta) ? body.meta : undefined;
         const pageCount = typeof meta?.page_count === "number" ? meta.page_count : undefined;
-        const records = resolveResults(body, results, at.resolve);
+        const { records, keys } = resolveResults(body, results, recordsAt(stream).map);
         return {
           records,
           last: results.length === 0 || (pageCount !== undefined && page + 1 >= pageCount),
-          // Without its map (no record of this type, or a malformed page) the warehouse is
-          // handed the records as resolved here.
-          text: isObject(body) && isObject(body[at.resolve]) ? { body: text, records } : undefined,
+          text: keys && { body: text, records, keys },
         };
       },
       cursor,
@@ -83,15 +79,31 @@ export function openKantata(config: KantataConfig): OpenSource {
   return { system: "kantata", streams: handles, ...sourceSettings(config) };
 }
 
-/** A stream's records: its entries of `results`, each resolved in the map of its type. */
-function recordsAt(stream: StreamDefinition<KantataRequest>): RecordsAt & { resolve: string } {
-  return { array: "results", resolve: stream.select ?? stream.name };
+/** A stream's records: the map of its type, by id. */
+function recordsAt(stream: StreamDefinition<KantataRequest>): { map: string } {
+  return { map: stream.select ?? stream.name };
 }
 
-/** The page's own records, in `results` order; a result pointing nowhere is kept as-is (quarantined). */
-function resolveResults(body: unknown, results: unknown[], key: string): unknown[] {
-  const map = isObject(body) && isObject(body[key]) ? body[key] : {};
-  return results
-    .filter((result) => !isObject(result) || result.key === key)
-    .map((result) => (isObject(result) ? (map[String(result.id)] ?? result) : result));
+/**
+ * The page's own records, in `results` order, each looked up by id in the map of its type, with
+ * their keys there; a result pointing nowhere is kept as it is (to be quarantined), and then the
+ * page has no keys: its records are not all the map's.
+ */
+function resolveResults(
+  body: unknown,
+  results: unknown[],
+  type: string,
+): { records: unknown[]; keys: string[] | undefined } {
+  const map = isObject(body) && isObject(body[type]) ? body[type] : {};
+  const records: unknown[] = [];
+  let keys: string[] | undefined = [];
+  for (const result of results) {
+    if (isObject(result) && result.key !== type) continue;
+    const key = isObject(result) ? String(result.id) : undefined;
+    const record = key !== undefined && Object.hasOwn(map, key) ? map[key] : undefined;
+    if (key !== undefined && isObject(record)) keys?.push(key);
+    else keys = undefined;
+    records.push(record ?? result);
+  }
+  return { records, keys };
 }

@@ -8,7 +8,7 @@ import { localSeconds } from "../engine/timestamps.js";
 import type { NetsuiteRequest } from "./netsuite-request.js";
 
 /** Where a SuiteQL response holds its rows. */
-export const SUITEQL_ROWS: RecordsAt = { array: "items" };
+export const SUITEQL_ROWS = { array: "items" } satisfies RecordsAt;
 
 export interface SuiteqlPaging {
   client: SourceHttpClient;

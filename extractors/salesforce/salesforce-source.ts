@@ -23,7 +23,7 @@ const DELETED_HISTORY_MS = 14 * 86_400_000;
 /** Restarts in a row that deliver nothing newer before the query is given up. */
 const MAX_STALLED_RESTARTS = 3;
 /** Where a query response holds its rows. */
-const QUERY_ROWS: RecordsAt = { array: "records" };
+const QUERY_ROWS = { array: "records" } satisfies RecordsAt;
 
 /**
  * Salesforce REST defaults: OAuth2 client credentials, SOQL `query` paged by `nextRecordsUrl`

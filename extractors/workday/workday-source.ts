@@ -23,8 +23,8 @@ const REST_LIMIT = 100;
 /** Scans of the REST list started before giving up on one that keeps shifting. */
 const REST_SCANS = 3;
 /** Where a RaaS report and a REST list hold their rows. */
-const REPORT_ROWS: RecordsAt = { array: "Report_Entry" };
-const LIST_ROWS: RecordsAt = { array: "data" };
+const REPORT_ROWS = { array: "Report_Entry" } satisfies RecordsAt;
+const LIST_ROWS = { array: "data" } satisfies RecordsAt;
 
 /** What tells a worker row apart: its key, or its whole text when it has none. */
 function workerIdentity(row: unknown): string {

@@ -315,6 +315,14 @@ describe("staging a page", () => {
     expect(group).toMatchObject({ records: 2, bytes: 2 * text.body.length });
   });
 
+  it("picks a map's records by their keys", () => {
+    const collector = new BatchCollector(known);
+    const body = JSON.stringify({ results: [], entries: { "7": received[0], "8": received[1] } });
+    const keyed = { body, records: received.slice(0, 2), keys: ["7", "8"] };
+    collector.add({ records: received.slice(1, 2), text: keyed });
+    expect(collector.take().pages[0]?.positions).toBe('["8"]');
+  });
+
   it("serialises the records of a page that is not read from its response", () => {
     const collector = new BatchCollector(known);
     // Records built after the response was read are not among the response's.
