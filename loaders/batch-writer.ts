@@ -87,6 +87,8 @@ export interface BatchWriterOptions extends ShredOptions {
   /** Cursor state before the run and the window being read: the watermark stays inside it. */
   readonly state: StreamCursor;
   readonly window: ExtractWindow;
+  /** Current-state columns of fields no longer declared: null in a row that changes. */
+  readonly retiredColumns: readonly string[];
   /** Log the batches' keys as seen by the running delete scan. */
   readonly scanning: boolean;
 }
@@ -121,7 +123,7 @@ export class BatchWriter {
     this.#pages = pagesTable(wh, layout);
     this.#stage = stagingTable(wh, layout);
     this.#shred = shredSql(wh, layout, options.stream, this.#pages.sql, this.#stage.sql, options);
-    this.#sql = mergeSql(wh, layout, this.#stage.sql);
+    this.#sql = mergeSql(wh, layout, this.#stage.sql, options.retiredColumns);
     this.#explainer = new RecordExplainer(options.stream);
     this.#watermark = options.state.cursorMs;
     this.#steps = {

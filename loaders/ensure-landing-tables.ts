@@ -7,13 +7,24 @@ import {
   STAGING_SCHEMA,
 } from "./landing-layout.js";
 
+/** What `ensureLandingTables` found in an existing current-state table. */
+export interface LandingColumns {
+  /** Columns a newer declaration introduced, added now (`backfillColumns` fills them). */
+  readonly added: string[];
+  /** Columns of fields no longer declared: kept, but no longer read from the source. */
+  readonly retired: string[];
+}
+
 /**
  * Creates a stream's raw, current-state and scratch tables when missing, and adds columns a
- * newer declaration introduced (declared fields only grow; dropped fields stay in raw JSON).
- * One catalog query finds what exists: a stream that has synced before runs no DDL. Returns the
- * columns added to an existing current-state table (`backfillColumns` fills them).
+ * newer declaration introduced. A column whose field is no longer declared stays, with its
+ * values (the field stays in raw JSON too). One catalog query finds what exists: a stream that
+ * has synced before runs no DDL.
  */
-export async function ensureLandingTables(wh: Warehouse, layout: LandingLayout): Promise<string[]> {
+export async function ensureLandingTables(
+  wh: Warehouse,
+  layout: LandingLayout,
+): Promise<LandingColumns> {
   const tables = [layout.raw, layout.src, layout.seen];
   const rows = await wh.query<{ table_schema: string; table_name: string; column_name: string }>(
     `select table_schema, table_name, column_name from information_schema.columns
@@ -28,7 +39,9 @@ export async function ensureLandingTables(wh: Warehouse, layout: LandingLayout):
     );
   if (tables.some((table) => columnsOf(table).size === 0)) await createTables(wh, layout);
   const present = columnsOf(layout.src);
-  if (present.size === 0) return [];
+  if (present.size === 0) return { added: [], retired: [] };
+  const current = new Set([...layout.columns, ...SRC_META_COLUMNS].map((column) => column.name));
+  const retired = [...present].filter((column) => !current.has(column));
   const added: string[] = [];
   for (const column of layout.columns) {
     if (present.has(column.name)) continue;
@@ -37,7 +50,7 @@ export async function ensureLandingTables(wh: Warehouse, layout: LandingLayout):
     );
     added.push(column.name);
   }
-  return added;
+  return { added, retired };
 }
 
 async function createTables(wh: Warehouse, layout: LandingLayout): Promise<void> {

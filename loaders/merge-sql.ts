@@ -26,7 +26,17 @@ export interface MergeSql {
   readonly insert: string;
 }
 
-export function mergeSql(wh: Warehouse, layout: LandingLayout, stage: string): MergeSql {
+/**
+ * `retired`: current-state columns of fields no longer declared. A changed row holds null there,
+ * as a new one does: the field is no longer read, and an older version's value would pass for
+ * the new version's.
+ */
+export function mergeSql(
+  wh: Warehouse,
+  layout: LandingLayout,
+  stage: string,
+  retired: readonly string[] = [],
+): MergeSql {
   const q = (name: string) => wh.quote(name);
   const src = wh.qualified(layout.src);
   const raw = wh.qualified(layout.raw);
@@ -63,9 +73,10 @@ export function mergeSql(wh: Warehouse, layout: LandingLayout, stage: string): M
       from ${stage} s where ${landing}`,
     update: replaces
       ? null
-      : `update ${src} as c set ${declared
-          .map((column) => `${column} = s.${column}`)
-          .join(", ")}, _pslink_hash = s._pslink_hash, _pslink_cursor = s._pslink_cursor,
+      : `update ${src} as c set ${[
+          ...declared.map((column) => `${column} = s.${column}`),
+          ...retired.map((column) => `${q(column)} = null`),
+        ].join(", ")}, _pslink_hash = s._pslink_hash, _pslink_cursor = s._pslink_cursor,
         _pslink_updated_at = cast($1 as ${ts}), _pslink_deleted_at = null, _pslink_run_id = cast($2 as ${text})
       from ${stage} s where ${joinOn} and s._pslink_latest and ${change} = 2`,
     retire: replaces

@@ -71,7 +71,7 @@ export async function runStream(
   };
   let stopped: PslinkError | undefined;
   try {
-    const added = await ensureLandingTables(ctx.wh, layout);
+    const { added, retired } = await ensureLandingTables(ctx.wh, layout);
     if (added.length > 0) await backfillColumns(ctx.wh, layout, definition, added, handle.timeZone);
     const state = await readStreamState(ctx.wh, handle.system, definition.name);
     result.cursorBefore = state.cursorMs;
@@ -102,6 +102,7 @@ export async function runStream(
       ignoredFields: handle.ignoredFields,
       timeZone: handle.timeZone,
       recordsAt: handle.recordsAt,
+      retiredColumns: retired,
       state,
       window,
       scanning,

@@ -108,4 +108,30 @@ describe.each(warehouseCases())("schema drift on $kind", (warehouse) => {
     expect(others.map((row) => [String(row.id), row.headline]).sort()).toEqual(expected.sort());
     expect(expected.some(([, headline]) => headline !== null)).toBe(true);
   });
+
+  it("keeps the column of a field no longer declared, and nulls it in a row that changes", async () => {
+    const target = await freshTarget(warehouse);
+    const config = fixture.configFor(target);
+    await syncSources(config, { streams: ["kantata.users"] });
+    // As if the tables came from a release that declared a field this one does not read.
+    const wh = await warehouse.open(target);
+    await wh.execute(`alter table src_kantata.users add column nickname ${wh.sqlType("text")}`);
+    await wh.execute("update src_kantata.users set nickname = 'from an older release'");
+
+    const users = fixture.sandbox.world.collection("kantata", "users");
+    const user = [...users.scanByKey()][1] as Record<string, unknown>;
+    users.upsert({ ...user, headline: "Engagement lead" }, Date.now());
+    await sleep(3_100);
+    const summary = await syncSources(config, { streams: ["kantata.users"] });
+    expect(summary.status).toBe("succeeded");
+    expect(summary.streams[0]?.changedRows).toBe(1);
+    const rows = await wh.query<{ id: unknown; headline: unknown; nickname: unknown }>(
+      "select id, headline, nickname from src_kantata.users",
+    );
+    const changed = rows.filter((row) => String(row.id) === String(user.id));
+    expect(changed).toEqual([{ id: String(user.id), headline: "Engagement lead", nickname: null }]);
+    const others = rows.filter((row) => String(row.id) !== String(user.id));
+    expect(others.length).toBe(users.size - 1);
+    expect(others.every((row) => row.nickname === "from an older release")).toBe(true);
+  });
 });
