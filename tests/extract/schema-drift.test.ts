@@ -12,6 +12,25 @@ beforeAll(async () => {
 afterAll(() => fixture.close());
 const freshTarget = freshTargets();
 
+/**
+ * Gives the `index`th Kantata user a new headline, lets its second pass, and syncs the users
+ * again into `config`'s warehouse: one row changes.
+ */
+async function editUserAndSync(
+  config: ReturnType<SandboxSync["configFor"]>,
+  index: number,
+  headline: string,
+) {
+  const users = fixture.sandbox.world.collection("kantata", "users");
+  const user = [...users.scanByKey()][index] as Record<string, unknown>;
+  users.upsert({ ...user, headline }, Date.now());
+  await sleep(3_100);
+  const summary = await syncSources(config, { streams: ["kantata.users"] });
+  expect(summary.status).toBe("succeeded");
+  expect(summary.streams[0]?.changedRows).toBe(1);
+  return { users, user };
+}
+
 describe.each(warehouseCases())("schema drift on $kind", (warehouse) => {
   it("keeps a new field in raw JSON and records it; a type change quarantines the record", async () => {
     const target = await freshTarget(warehouse);
@@ -85,13 +104,7 @@ describe.each(warehouseCases())("schema drift on $kind", (warehouse) => {
     const wh = await warehouse.open(target);
     await wh.execute("alter table src_kantata.users drop column headline");
 
-    const users = fixture.sandbox.world.collection("kantata", "users");
-    const user = [...users.scanByKey()][0] as Record<string, unknown>;
-    users.upsert({ ...user, headline: "Principal consultant" }, Date.now());
-    await sleep(3_100);
-    const summary = await syncSources(config, { streams: ["kantata.users"] });
-    expect(summary.status).toBe("succeeded");
-    expect(summary.streams[0]?.changedRows).toBe(1);
+    const { users, user } = await editUserAndSync(config, 0, "Principal consultant");
     const rows = await wh.query<{ headline: unknown }>(
       "select headline from src_kantata.users where id = $1",
       [String(user.id)],
@@ -118,13 +131,7 @@ describe.each(warehouseCases())("schema drift on $kind", (warehouse) => {
     await wh.execute(`alter table src_kantata.users add column nickname ${wh.sqlType("text")}`);
     await wh.execute("update src_kantata.users set nickname = 'from an older release'");
 
-    const users = fixture.sandbox.world.collection("kantata", "users");
-    const user = [...users.scanByKey()][1] as Record<string, unknown>;
-    users.upsert({ ...user, headline: "Engagement lead" }, Date.now());
-    await sleep(3_100);
-    const summary = await syncSources(config, { streams: ["kantata.users"] });
-    expect(summary.status).toBe("succeeded");
-    expect(summary.streams[0]?.changedRows).toBe(1);
+    const { users, user } = await editUserAndSync(config, 1, "Engagement lead");
     const rows = await wh.query<{ id: unknown; headline: unknown; nickname: unknown }>(
       "select id, headline, nickname from src_kantata.users",
     );
