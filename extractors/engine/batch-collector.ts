@@ -5,7 +5,9 @@ import type { Page, PageText } from "./source.js";
  * Gathers pages into a bounded group, staged at once. Records stay as the source sent them: the
  * warehouse parses, checks and converts them in bulk from the response text as received (with
  * the positions of the page's records in it), or, for a page without one, from its records
- * serialised again as one JSON array.
+ * serialised again as one JSON array. So does a page holding less than half of its response's
+ * records (a response far larger than a batch, cut into many pieces): the warehouse then never
+ * reads one response more than twice.
  */
 export class BatchCollector {
   /** `knownFields` of the stream. */
@@ -30,7 +32,10 @@ export class BatchCollector {
 
   add(page: Page): void {
     const { text } = page;
-    const positions = text && positionsIn(text, page.records);
+    const positions =
+      text && page.records.length * 2 >= text.records.length
+        ? positionsIn(text, page.records)
+        : undefined;
     const body = text && positions ? text.body : JSON.stringify(page.records);
     this.#pages.push({
       body,

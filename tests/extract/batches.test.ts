@@ -298,21 +298,22 @@ describe("splitting a page between batches", () => {
 
 describe("staging a page", () => {
   const known = ["id"];
-  const received = [{ id: 1 }, { id: 2 }, { id: 3 }];
+  const received = [{ id: 1 }, { id: 2 }, { id: 3 }, { id: 4 }];
   const text = { body: JSON.stringify({ items: received }), records: received };
 
   it("stages the response as received, with where the page's records sit in it", () => {
     const collector = new BatchCollector(known);
     // Paging dropped the first record (delivered already); the rest is split between batches.
-    const [head, tail] = splitPage({ records: received.slice(1), text }, 1, 0);
+    const [head, tail] = splitPage({ records: received.slice(1), text }, 2, 0);
     collector.add(head);
     if (tail) collector.add(tail);
     const group = collector.take();
+    // A piece holding less than half of its response is not worth the response's parse.
     expect(group.pages.map((page) => [page.body, page.positions])).toEqual([
-      [text.body, "[1]"],
-      [text.body, "[2]"],
+      [text.body, "[1,2]"],
+      ['[{"id":4}]', null],
     ]);
-    expect(group).toMatchObject({ records: 2, bytes: 2 * text.body.length });
+    expect(group).toMatchObject({ records: 3, bytes: text.body.length + 10 });
   });
 
   it("picks a map's records by their keys", () => {
