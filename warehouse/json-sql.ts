@@ -232,6 +232,7 @@ function postgresReceived(pages: string, at: RecordsAt): string {
      where p.positions is not null`;
 }
 
+/** DuckDB's reading of a vendor date-time (`JsonSql.timestamp`). */
 function duckdbTimestamp(text: string, timeZone: string): string {
   const local = (naive: string) => `timezone(${sqlLiteral(timeZone)}, ${naive})`;
   const trimmed = `upper(trim(${text}))`;

@@ -31,15 +31,11 @@ export class BatchCollector {
   }
 
   add(page: Page): void {
-    const { text } = page;
-    const positions =
-      text && page.records.length * 2 >= text.records.length
-        ? positionsIn(text, page.records)
-        : undefined;
-    const body = text && positions ? text.body : JSON.stringify(page.records);
+    const received = page.text && asReceived(page.text, page.records);
+    const body = received?.body ?? JSON.stringify(page.records);
     this.#pages.push({
       body,
-      positions: positions ? JSON.stringify(positions) : null,
+      positions: received?.positions ?? null,
       watermarkMs: page.watermarkMs ?? null,
       drifts: carriesUnknownKey(page.records, this.#known),
     });
@@ -71,10 +67,15 @@ function carriesUnknownKey(records: readonly unknown[], known: ReadonlySet<strin
 }
 
 /**
- * Where each of `records` sits in `text` (which holds them in the same order): its position in
- * the body's list, or its key in the body's map; undefined when one is not there.
+ * `records` staged as the response `text` they came in: its body, with where each record sits in
+ * it (its position in the body's list, or its key in the body's map; `text` holds them in the
+ * same order). Undefined when one is not there, or when they are less than half of the response.
  */
-function positionsIn(text: PageText, records: readonly unknown[]): (number | string)[] | undefined {
+function asReceived(
+  text: PageText,
+  records: readonly unknown[],
+): { body: string; positions: string } | undefined {
+  if (records.length * 2 < text.records.length) return undefined;
   const positions: (number | string)[] = [];
   let at = 0;
   for (const record of records) {
@@ -83,7 +84,7 @@ function positionsIn(text: PageText, records: readonly unknown[]): (number | str
     positions.push(text.keys?.[at] ?? at);
     at++;
   }
-  return positions;
+  return { body: text.body, positions: JSON.stringify(positions) };
 }
 
 /**

@@ -40,6 +40,7 @@ export function openKantata(config: KantataConfig): OpenSource {
     metrics: StreamMetrics,
   ): AsyncIterable<Page> {
     const cursor = stream.cursor ?? "updated_at";
+    const { map } = recordsAt(stream);
     const params = new URLSearchParams({
       per_page: String(config.per_page),
       order: `${cursor}:asc`,
@@ -58,7 +59,7 @@ export function openKantata(config: KantataConfig): OpenSource {
         const results = arrayField(body, "results", `kantata ${stream.name}`);
         const meta = isObject(body) && isObject(body.meta) ? body.meta : undefined;
         const pageCount = typeof meta?.page_count === "number" ? meta.page_count : undefined;
-        const { records, keys } = resolveResults(body, results, recordsAt(stream).map);
+        const { records, keys } = resolveResults(body, results, map);
         return {
           records,
           last: results.length === 0 || (pageCount !== undefined && page + 1 >= pageCount),
