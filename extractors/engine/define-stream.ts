@@ -62,10 +62,14 @@ export function recordKey(
   record: unknown,
 ): string | undefined {
   if (record === null || typeof record !== "object") return undefined;
-  const parts = stream.primaryKey.map((field) => (record as Record<string, unknown>)[field]);
-  return parts.every((part) => typeof part === "string" || typeof part === "number")
-    ? parts.join("|")
-    : undefined;
+  // A loop, not map/every/join: seek paging keys every record of a crowded second.
+  let key: string | undefined;
+  for (const field of stream.primaryKey) {
+    const part = (record as Record<string, unknown>)[field];
+    if (typeof part !== "string" && typeof part !== "number") return undefined;
+    key = key === undefined ? String(part) : `${key}|${part}`;
+  }
+  return key ?? "";
 }
 
 /** Declared field names, in schema order. */

@@ -59,11 +59,17 @@ export async function* seekPages(paging: SeekPaging): AsyncIterable<Page> {
     answer.catch(() => undefined);
     ahead.set(page, answer);
   };
+  // Records in cursor order repeat the same cursor value (a crowded second holds hundreds): the
+  // last value read is kept, so each distinct value is parsed once.
+  let lastValue: unknown;
+  let lastSecond: number | undefined;
   const secondOf = (record: unknown): number | undefined => {
-    const ms = isObject(record)
-      ? parseTimestamp(record[paging.cursor], paging.timeZone)
-      : undefined;
-    return ms === undefined ? undefined : Math.floor(ms / 1000) * 1000;
+    const value = isObject(record) ? record[paging.cursor] : undefined;
+    if (value === lastValue && value !== undefined) return lastSecond;
+    const ms = parseTimestamp(value, paging.timeZone);
+    lastValue = value;
+    lastSecond = ms === undefined ? undefined : Math.floor(ms / 1000) * 1000;
+    return lastSecond;
   };
   for (;;) {
     const { records, last, text } = await ask(page);
@@ -71,14 +77,17 @@ export async function* seekPages(paging: SeekPaging): AsyncIterable<Page> {
     // have been delivered already.
     let head = 0;
     while (head < records.length && secondOf(records[head]) === fromMs) head++;
-    const repeated = (record: unknown) => {
-      const key = recordKey(paging, record);
-      return key !== undefined && delivered.has(key);
-    };
+    // A crowded second's records are keyed twice (checked here, remembered below): once is enough.
+    const keys: (string | undefined)[] = [];
+    const keyAt = (i: number) => (keys[i] ??= recordKey(paging, records[i]));
     const fresh =
       delivered.size === 0 || head === 0
         ? records
-        : [...records.slice(0, head).filter((record) => !repeated(record)), ...records.slice(head)];
+        : records.filter((_record, i) => {
+            if (i >= head) return true;
+            const key = keyAt(i);
+            return key === undefined || !delivered.has(key);
+          });
     if (fresh.length > 0) yield { records: fresh, text };
     if (last || records.length === 0) return;
     const newest = secondOf(records.at(-1));
@@ -95,8 +104,8 @@ export async function* seekPages(paging: SeekPaging): AsyncIterable<Page> {
     for (let i = records.length - 1; i >= 0; i--) {
       const second = secondOf(records[i]);
       if (second !== undefined && second < fromMs) break;
-      const key = recordKey(paging, records[i]);
-      if (key !== undefined && second === fromMs) delivered.add(key);
+      const key = second === fromMs ? keyAt(i) : undefined;
+      if (key !== undefined) delivered.add(key);
     }
   }
 }
