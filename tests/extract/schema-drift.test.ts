@@ -142,3 +142,46 @@ describe.each(warehouseCases())("schema drift on $kind", (warehouse) => {
     expect(others.every((row) => row.nickname === "from an older release")).toBe(true);
   });
 });
+
+describe("current state's key on DuckDB", () => {
+  const duckdb = warehouseCases().find((warehouse) => warehouse.kind === "duckdb");
+  if (!duckdb) throw new Error("no DuckDB warehouse case");
+
+  it("has no primary key; a table an earlier release created with one is rebuilt without it, rows and not-null columns kept", async () => {
+    const target = await freshTarget(duckdb);
+    const config = fixture.configFor(target);
+    await syncSources(config, { streams: ["kantata.users"] });
+    const wh = await duckdb.open(target);
+    const constraints = async () =>
+      (
+        await wh.query<{ constraint_type: string; columns: string }>(
+          `select constraint_type, array_to_string(constraint_column_names, ',') as columns
+           from duckdb_constraints() where schema_name = 'src_kantata' and table_name = 'users'
+           order by all`,
+        )
+      ).map((row) => `${row.constraint_type}(${row.columns})`);
+    const notNull = [
+      "NOT NULL(_pslink_hash)",
+      "NOT NULL(_pslink_run_id)",
+      "NOT NULL(_pslink_updated_at)",
+      "NOT NULL(id)",
+    ];
+    expect(await constraints()).toEqual(notNull);
+    // As an earlier release created it.
+    await wh.execute("alter table src_kantata.users add primary key (id)");
+    expect(await constraints()).toContain("PRIMARY KEY(id)");
+    const before = await wh.query<{ id: string; hash: string }>(
+      "select id, _pslink_hash as hash from src_kantata.users order by id",
+    );
+
+    const { users, user } = await editUserAndSync(config, 2, "Delivery director");
+    expect(await constraints()).toEqual(notNull);
+    const after = await wh.query<{ id: string; hash: string }>(
+      "select id, _pslink_hash as hash from src_kantata.users order by id",
+    );
+    expect(after.length).toBe(users.size);
+    expect(after.map((row) => row.id)).toEqual(before.map((row) => row.id));
+    const changed = after.filter((row, i) => row.hash !== before[i]?.hash).map((row) => row.id);
+    expect(changed).toEqual([String(user.id)]);
+  });
+});
