@@ -35,7 +35,7 @@ export function mergeSql(
   wh: Warehouse,
   layout: LandingLayout,
   stage: string,
-  retired: readonly string[] = [],
+  retired: readonly string[],
 ): MergeSql {
   const q = (name: string) => wh.quote(name);
   const src = wh.qualified(layout.src);
