@@ -10,6 +10,12 @@ export interface BenchRow {
   seconds: number;
   recordsPerSecond: number | null;
   peakRssMiB: number | null;
+  /** CPU time (user + system) of the measured process. */
+  cpuSeconds: number;
+  cpuMicrosPerRecord: number | null;
+  /** CPU time the sandbox (its own process) spent meanwhile, serving the run's requests. */
+  sandboxCpuSeconds: number;
+  sandboxCpuMicrosPerRecord: number | null;
   note?: string;
 }
 
@@ -47,7 +53,19 @@ export function machineFacts(): BenchResults["machine"] {
 
 /** The results table as text lines. */
 export function formatTable(rows: readonly BenchRow[]): string[] {
-  const header = ["step", "warehouse", "records", "seconds", "records/s", "peak RSS MiB", "note"];
+  const header = [
+    "step",
+    "warehouse",
+    "records",
+    "seconds",
+    "records/s",
+    "peak RSS MiB",
+    "CPU s (µs/record)",
+    "sandbox CPU s (µs/record)",
+    "note",
+  ];
+  const cpu = (seconds: number, perRecord: number | null) =>
+    `${seconds.toFixed(1)}${perRecord === null ? "" : ` (${perRecord.toFixed(1)})`}`;
   const body = rows.map((row) => [
     row.step,
     row.warehouse,
@@ -55,6 +73,8 @@ export function formatTable(rows: readonly BenchRow[]): string[] {
     row.seconds.toFixed(1),
     row.recordsPerSecond === null ? "" : String(Math.round(row.recordsPerSecond)),
     row.peakRssMiB === null ? "" : String(row.peakRssMiB),
+    cpu(row.cpuSeconds, row.cpuMicrosPerRecord),
+    cpu(row.sandboxCpuSeconds, row.sandboxCpuMicrosPerRecord),
     row.note ?? "",
   ]);
   const widths = header.map((title, i) =>

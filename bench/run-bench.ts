@@ -68,8 +68,6 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   });
   // Written after every step, so a failure late in a long run keeps the figures measured so far.
   const save = () => writeResults(options.resultsDir, results());
-  const pslink = (config: string, args: readonly string[]) =>
-    runMeasured(process.execPath, [bin, "--config", config, ...args], { cwd: ROOT });
   options.log(`starting the ${options.size} sandbox (separate process)`);
   const sandbox = await startSandboxChild({
     bin,
@@ -78,6 +76,16 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     seed: options.seed,
     configDir: join(work, "sandbox"),
   });
+  /** Runs a measured child and counts the CPU the sandbox spent meanwhile (serving it). */
+  const measured = async (run: () => Promise<Measured>): Promise<Step> => {
+    const before = sandbox.cpuMs();
+    const done = await run();
+    return { ...done, sandboxCpuMs: sandbox.cpuMs() - before };
+  };
+  const pslink = (config: string, args: readonly string[]) =>
+    measured(() =>
+      runMeasured(process.execPath, [bin, "--config", config, ...args], { cwd: ROOT }),
+    );
   try {
     asOf = groundTruth(sandbox).as_of;
     if (options.warmUp) {
@@ -95,9 +103,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         const config = writeBenchConfig(sandbox.configDir, join(work, kind), target);
         if (kind === "duckdb") duckdbConfig = config;
         options.log(`full sync into a fresh ${kind} warehouse`);
-        const full = expectSuccess(`full sync (${kind})`, await pslink(config, ["sync"]));
+        const fullSyncs = await repeatedRuns(kind, FULL_RUNS, async (i) => {
+          // Each run starts from an empty warehouse; the last one's is kept for the next step.
+          if (kind === "duckdb") removeDuckdbFiles(config);
+          return expectSuccess(`full sync (${kind}${label(i)})`, await pslink(config, ["sync"]));
+        });
+        const full = median(fullSyncs);
         const fullRows = await landedRows(config);
-        rows.push(row("full sync", kind, fullRows, full));
+        rows.push(row("full sync", kind, fullRows, full, timesNote(fullSyncs)));
         const change = Math.max(1, Math.round(fullRows * options.changeShare));
         options.log(
           `sandbox advance: ~${change} changes (${options.changeShare * 100}% of records)`,
@@ -106,15 +119,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         // The next window must close after the changes: window ends are whole seconds minus 2 s.
         await new Promise((done) => setTimeout(done, 3_000));
         options.log(`incremental sync (${kind})`);
-        const runs = await incrementalRuns(kind, config, async (label) =>
-          expectSuccess(`incremental sync (${kind}${label})`, await pslink(config, ["sync"])),
+        const runs = await incrementalRuns(kind, config, async (i) =>
+          expectSuccess(`incremental sync (${kind}${label(i)})`, await pslink(config, ["sync"])),
         );
         const incremental = median(runs);
         const incrementalRows = await landedRows(config);
-        const note =
-          runs.length > 1
-            ? `after ~${change} changes; median of ${runs.map((run) => (run.wallMs / 1000).toFixed(1)).join(", ")} s`
-            : `after ~${change} changes`;
+        const note = [`after ~${change} changes`, timesNote(runs)].filter(Boolean).join("; ");
         rows.push(row("incremental sync", kind, incrementalRows, incremental, note));
         ratios[`incremental_over_full_${kind}`] = round(incremental.wallMs / full.wallMs, 4);
         if (kind === "duckdb") {
@@ -155,7 +165,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       );
       const ourRows = await landedRows(config);
       rows.push(row("time entries", "duckdb", ourRows, ours, "pslink"));
-      const theirs = await runDlt(sandbox, join(work, "dlt"));
+      const theirs = await runDlt(sandbox, join(work, "dlt"), measured);
       rows.push(row("time entries", "duckdb", theirs.rows, theirs.run, "dlt (REST client, merge)"));
       ratios.pslink_over_dlt_time_entries = round(
         ourRows / ours.wallMs / (theirs.rows / theirs.run.wallMs),
@@ -188,14 +198,18 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   }
 }
 
+/** A measured pslink (or dlt) process, with the CPU the sandbox spent while it ran. */
+type Step = Measured & { sandboxCpuMs: number };
+
 function row(
   step: string,
   warehouse: string,
   records: number | null,
-  run: Measured,
+  run: Step,
   note?: string,
 ): BenchRow {
   const seconds = run.wallMs / 1000;
+  const perRecord = (ms: number) => (records ? round((ms * 1000) / records, 1) : null);
   return {
     step,
     warehouse,
@@ -203,48 +217,80 @@ function row(
     seconds: round(seconds, 2),
     recordsPerSecond: records === null ? null : round(records / seconds, 0),
     peakRssMiB: run.peakRssMiB,
-    ...(note === undefined ? {} : { note }),
+    cpuSeconds: round(run.cpuMs / 1000, 2),
+    cpuMicrosPerRecord: perRecord(run.cpuMs),
+    sandboxCpuSeconds: round(run.sandboxCpuMs / 1000, 2),
+    sandboxCpuMicrosPerRecord: perRecord(run.sandboxCpuMs),
+    ...(note ? { note } : {}),
   };
 }
 
-/** Times the DuckDB incremental run is taken, each from the warehouse the full sync left. */
+/**
+ * Times a DuckDB sync is taken (a full sync into a fresh warehouse; an incremental run on a copy
+ * of the warehouse the full sync left): the machine's speed moves a run by a third within minutes.
+ * PostgreSQL's (~2 minutes for a full sync on large) are taken once.
+ */
+const FULL_RUNS = 3;
 const INCREMENTAL_RUNS = 3;
 
+async function repeatedRuns(
+  kind: "duckdb" | "postgres",
+  times: number,
+  run: (i: number) => Promise<Step>,
+): Promise<Step[]> {
+  const runs: Step[] = [];
+  for (let i = 0; i < (kind === "duckdb" ? times : 1); i++) runs.push(await run(i));
+  return runs;
+}
+
 /**
- * The incremental run after the sandbox's change. A run of ~3 s moves by a second with the
- * machine's load, so on DuckDB it is taken `INCREMENTAL_RUNS` times, each on a copy of the
+ * The incremental run after the sandbox's change. On DuckDB each run starts from a copy of the
  * warehouse as the full sync left it (the sandbox serves the same changes; only the first run
- * pays their first serialisation there). PostgreSQL's is taken once.
+ * pays their first serialisation there).
  */
 async function incrementalRuns(
   kind: "duckdb" | "postgres",
   config: string,
-  run: (label: string) => Promise<Measured>,
-): Promise<Measured[]> {
-  if (kind !== "duckdb") return [await run("")];
-  const files = ["warehouse.duckdb", "warehouse.duckdb.wal"]
-    .map((name) => join(dirname(config), name))
-    .filter((file) => existsSync(file));
+  run: (i: number) => Promise<Step>,
+): Promise<Step[]> {
+  if (kind !== "duckdb") return repeatedRuns(kind, 1, run);
+  const files = duckdbFiles(config).filter((file) => existsSync(file));
   for (const file of files) copyFileSync(file, `${file}.full`);
-  const runs: Measured[] = [];
   try {
-    for (let i = 0; i < INCREMENTAL_RUNS; i++) {
+    return await repeatedRuns(kind, INCREMENTAL_RUNS, async (i) => {
       if (i > 0) {
-        rmSync(join(dirname(config), "warehouse.duckdb.wal"), { force: true });
+        removeDuckdbFiles(config);
         for (const file of files) copyFileSync(`${file}.full`, file);
       }
-      runs.push(await run(`, run ${i + 1}`));
-    }
+      return run(i);
+    });
   } finally {
     for (const file of files) rmSync(`${file}.full`, { force: true });
   }
-  return runs;
+}
+
+function duckdbFiles(config: string): string[] {
+  return ["warehouse.duckdb", "warehouse.duckdb.wal"].map((name) => join(dirname(config), name));
+}
+
+function removeDuckdbFiles(config: string): void {
+  for (const file of duckdbFiles(config)) rmSync(file, { force: true });
 }
 
 /** The run of median wall time. */
-function median(runs: readonly Measured[]): Measured {
+function median(runs: readonly Step[]): Step {
   const sorted = [...runs].sort((a, b) => a.wallMs - b.wallMs);
-  return sorted[Math.floor(sorted.length / 2)] as Measured;
+  return sorted[Math.floor(sorted.length / 2)] as Step;
+}
+
+/** Every run's wall time, when there was more than one. */
+function timesNote(runs: readonly Step[]): string {
+  if (runs.length < 2) return "";
+  return `median of ${runs.map((run) => (run.wallMs / 1000).toFixed(1)).join(", ")} s`;
+}
+
+function label(i: number): string {
+  return i === 0 ? "" : `, run ${i + 1}`;
 }
 
 /** Mostly updates and new entries, a few back-dated and late ones (what a day brings). */
@@ -280,7 +326,8 @@ async function landedRows(configPath: string): Promise<number> {
 async function runDlt(
   sandbox: SandboxChild,
   dir: string,
-): Promise<{ rows: number; run: Measured }> {
+  measured: (run: () => Promise<Measured>) => Promise<Step>,
+): Promise<{ rows: number; run: Step }> {
   const python = execFileSync("bash", [join(ROOT, "scripts", "ensure-bench-python.sh")], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
@@ -289,14 +336,14 @@ async function runDlt(
     .split("\n")
     .at(-1) as string;
   const { baseUrl, token } = kantataAccess(sandbox.configDir);
-  const run = expectSuccess(
-    "dlt",
-    await runMeasured(
+  const run = await measured(() =>
+    runMeasured(
       python,
       [join(ROOT, "bench", "dlt_time_entries.py"), baseUrl, token, join(dir, "dlt.duckdb"), dir],
       { cwd: ROOT, env: { ...process.env, RUNTIME__LOG_LEVEL: "WARNING" } },
     ),
   );
+  expectSuccess("dlt", run);
   const reported = JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "{}") as { rows?: number };
   return { rows: reported.rows ?? 0, run };
 }

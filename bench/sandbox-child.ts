@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { SandboxSize, SystemName } from "../sandbox/world/types.js";
+import { processCpuMs } from "./measured-process.js";
 
 /** A sandbox served by a separate process, so its CPU and heap stay out of pslink's figures. */
 export interface SandboxChild {
@@ -9,6 +10,8 @@ export interface SandboxChild {
   readonly configDir: string;
   /** `POST /__sandbox/<route>` on the admin API; returns the parsed answer. */
   admin(route: string, body: unknown): Promise<unknown>;
+  /** CPU time (user + system) the sandbox has used so far. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -48,6 +51,7 @@ export async function startSandboxChild(options: {
       if (!response.ok) throw new Error(`sandbox ${route} answered ${response.status}`);
       return response.json();
     },
+    cpuMs: () => (child.pid === undefined ? 0 : processCpuMs(child.pid)),
     stop: () => stopChild(child),
   };
 }
