@@ -31,6 +31,11 @@ export interface BatchPage {
   readonly watermarkMs: number | null;
   /** Some record carries a field the stream neither declares nor ignores. */
   readonly drifts: boolean;
+  /**
+   * Every record is an object whose declared fields hold their declared kinds (or null or
+   * nothing where allowed): the warehouse need not test each field's JSON type.
+   */
+  readonly checked: boolean;
 }
 
 /**
@@ -150,7 +155,13 @@ export class BatchWriter {
     await tx.append(
       this.#pages.target,
       PAGE_COLUMNS,
-      group.pages.map((page, index) => [firstPage + index, page.body, page.positions, page.drifts]),
+      group.pages.map((page, index) => [
+        firstPage + index,
+        page.body,
+        page.positions,
+        page.drifts,
+        page.checked,
+      ]),
     );
     if (firstPage === 0) await this.#stage.reset(tx);
     await tx.execute(this.#shred.shred);

@@ -1,12 +1,15 @@
 import {
   columnName,
+  type DeclaredField,
+  type DeclaredKind,
   declaredField,
   declaredFields,
+  declaredKinds,
   knownFields,
   type StreamDefinition,
 } from "../extractors/engine/define-stream.js";
 import type { RecordsAt } from "../extractors/engine/source.js";
-import { jsonSql, sqlLiteral } from "../warehouse/json-sql.js";
+import { type JsonFieldSql, jsonSql, sqlLiteral } from "../warehouse/json-sql.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import type { LandingLayout } from "./landing-layout.js";
 
@@ -54,50 +57,70 @@ export function shredSql(
   const timeZone = options.timeZone ?? "UTC";
   const fields = declaredFields(stream);
   const known = knownFields(stream, options.ignoredFields);
-
-  const values: string[] = [];
-  const checks: string[] = [];
-  fields.forEach((name, index) => {
-    const field = sql.field(index, name);
-    const { meta, acceptsNull, acceptsAbsent } = declaredField(stream, name);
-    const column = q(columnName(name));
-    values.push(`${meta.value(field, sql, timeZone)} as ${column}`);
-    const allowed = [
-      ...(acceptsNull ? [field.isNull] : []),
-      ...(acceptsAbsent ? [field.isAbsent] : []),
-      meta.valid(field, sql, column),
-    ].join(" or ");
-    checks.push(`case when not (${allowed}) then ${sqlLiteral(name)} end`);
-  });
-
-  const keyParts = stream.primaryKey.map((name) => {
-    const field = sql.field(fields.indexOf(name), name);
-    return `case when (${field.isString} and ${field.text} <> '') or ${field.isNumber} then ${field.text} end`;
-  });
-  const key = keyParts.length === 1 ? keyParts[0] : keyParts.join(" || '|' || ");
+  const declared = fields.map((name) => declaredField(stream, name));
+  const kinds = declaredKinds(stream);
   const cursor = stream.cursor === null ? "null" : q(columnName(stream.cursor));
   const text = wh.sqlType("text");
+  const landed = layout.columns.map((column) => q(column.name));
 
-  // Levels: records → typed values → checks → verdict and the version that lands.
-  const parsed = `select _pslink_page, _pslink_ord, _pslink_page_drifts, rec${sql
-    .prelude(fields)
-    .map((item) => `, ${item}`)
-    .join("")} from (${sql.records(pages, options.recordsAt)}) records`;
-  const typed = `select parsed.*, ${sql.isObject} as _pslink_object,
-      cast(${key} as ${text}) as _pslink_key, ${sql.hash} as _pslink_hash,
-      case when _pslink_page_drifts then ${sql.hasOtherKeys(known)} else false end as _pslink_drift,
-      ${values.join(", ")}
-    from (${parsed}) parsed`;
-  const checked = `select *, ${cursor} as _pslink_cursor,
-      concat_ws(',', ${checks.join(", ")}) as _pslink_problem
-    from (${typed}) typed`;
+  /**
+   * The records of the pages `from`, typed and checked, each field read as `read` gives it
+   * (after `prelude`). Levels: records → typed values → checks.
+   */
+  const typedRecords = (
+    from: string,
+    prelude: readonly string[],
+    read: (index: number, name: string) => JsonFieldSql,
+  ): string => {
+    const values: string[] = [];
+    const checks: string[] = [];
+    fields.forEach((name, index) => {
+      const field = read(index, name);
+      const { meta, acceptsNull, acceptsAbsent } = declared[index] as DeclaredField;
+      const column = q(columnName(name));
+      values.push(`${meta.value(field, sql, timeZone)} as ${column}`);
+      const allowed = [
+        ...(acceptsNull ? [field.isNull] : []),
+        ...(acceptsAbsent ? [field.isAbsent] : []),
+        meta.valid(field, sql, column),
+      ].join(" or ");
+      checks.push(`case when not (${allowed}) then ${sqlLiteral(name)} end`);
+    });
+    const keyParts = stream.primaryKey.map((name) => {
+      const field = read(fields.indexOf(name), name);
+      return `case when (${field.isString} and ${field.text} <> '') or ${field.isNumber} then ${field.text} end`;
+    });
+    const key = keyParts.length === 1 ? keyParts[0] : keyParts.join(" || '|' || ");
+    const parsed = `select _pslink_page, _pslink_ord, _pslink_page_drifts, rec${prelude
+      .map((item) => `, ${item}`)
+      .join("")} from (${sql.records(from, options.recordsAt)}) records`;
+    const typed = `select parsed.*, ${sql.isObject} as _pslink_object,
+        cast(${key} as ${text}) as _pslink_key, ${sql.hash} as _pslink_hash,
+        case when _pslink_page_drifts then ${sql.hasOtherKeys(known)} else false end as _pslink_drift,
+        ${values.join(", ")}
+      from (${parsed}) parsed`;
+    return `select _pslink_page, _pslink_ord, rec, _pslink_object, _pslink_key, _pslink_hash,
+        _pslink_drift, ${landed.join(", ")}, ${cursor} as _pslink_cursor,
+        concat_ws(',', ${checks.join(", ")}) as _pslink_problem
+      from (${typed}) typed`;
+  };
+  // Pages JavaScript found of their declared kinds skip the JSON type tests (DuckDB).
+  const { checked } = sql;
+  const records =
+    checked === undefined
+      ? typedRecords(pages, sql.prelude(fields), sql.field)
+      : `${typedRecords(`(select * from ${pages} where not checked)`, sql.prelude(fields), sql.field)}
+        union all
+        ${typedRecords(`(select * from ${pages} where checked)`, checked.prelude(fields), (index) =>
+          checked.field(index, kinds[index] as DeclaredKind),
+        )}`;
   const verdict = `select *, not _pslink_object or _pslink_key is null or _pslink_problem <> '' as _pslink_bad
-    from (${checked}) checked`;
+    from (${records}) checked`;
   const columns = [
     "_pslink_page",
     "_pslink_ord",
     "_pslink_key",
-    ...layout.columns.map((column) => q(column.name)),
+    ...landed,
     "_pslink_hash",
     "_pslink_cursor",
     "_pslink_record",
@@ -107,7 +130,7 @@ export function shredSql(
     "_pslink_latest",
   ];
   const shred = `insert into ${stage} (${columns.join(", ")})
-    select _pslink_page, _pslink_ord, _pslink_key, ${layout.columns.map((column) => q(column.name)).join(", ")},
+    select _pslink_page, _pslink_ord, _pslink_key, ${landed.join(", ")},
       _pslink_hash, _pslink_cursor, rec, _pslink_bad, nullif(_pslink_problem, ''), coalesce(_pslink_drift, false),
       not _pslink_bad
     from (${verdict}) verdict`;

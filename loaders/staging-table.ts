@@ -24,6 +24,7 @@ export const PAGE_COLUMNS: readonly ColumnSpec[] = [
   { name: "body", type: "text" },
   { name: "positions", type: "text" },
   { name: "drifts", type: "boolean" },
+  { name: "checked", type: "boolean" },
 ];
 
 /** The batch's pages as the source sent them. */

@@ -1,4 +1,5 @@
 import { assertNever } from "../core/errors.js";
+import type { DeclaredKind } from "../extractors/engine/define-stream.js";
 import type { RecordsAt } from "../extractors/engine/source.js";
 import { duckdbType } from "./duckdb-dialect.js";
 import type { ColumnType, Warehouse } from "./warehouse.js";
@@ -35,6 +36,15 @@ export interface JsonSql {
   prelude(fields: readonly string[]): string[];
   /** Field `name`, the `index`th of the prelude's list. */
   field(index: number, name: string): JsonFieldSql;
+  /**
+   * The prelude and fields of records JavaScript has found of their declared kinds
+   * (`BatchPage.checked`), read without testing each field's JSON type. Absent where that test
+   * costs nothing more than reading the value (PostgreSQL's jsonb).
+   */
+  readonly checked?: {
+    prelude(fields: readonly string[]): string[];
+    field(index: number, declared: DeclaredKind): JsonFieldSql;
+  };
   /** Whether `rec` is a JSON object. */
   readonly isObject: string;
   /** MD5 of the record's JSON text. */
@@ -112,13 +122,11 @@ const DUCKDB: JsonSql = {
     return `select page_no as _pslink_page, page_no * 1000000 + i as _pslink_ord, drifts as _pslink_page_drifts, rec
      from (${rows.join(" union all ")}) records`;
   },
-  // One pass reads every field's kind, another its text: json_transform to a struct of VARCHAR
-  // reads values as json_extract_string does (strings unescaped, others as written).
-  prelude: (fields) => {
-    const paths = `[${fields.map(pathOf).join(", ")}]`;
-    const texts = JSON.stringify(Object.fromEntries(fields.map((field) => [field, "VARCHAR"])));
-    return [`json_type(rec, ${paths}) as _t`, `json_transform(rec, ${sqlLiteral(texts)}) as _v`];
-  },
+  // One pass reads every field's kind, another its text.
+  prelude: (fields) => [
+    `json_type(rec, [${fields.map(pathOf).join(", ")}]) as _t`,
+    duckdbFieldTexts(fields),
+  ],
   field: (index, name) => {
     const type = `_t[${index + 1}]`;
     return {
@@ -130,6 +138,24 @@ const DUCKDB: JsonSql = {
       text: `_v[${sqlLiteral(name)}]`,
       json: `json_extract(rec, ${pathOf(name)})`,
     };
+  },
+  // A field of a checked record is of its declared kind when it has a value (its text), and
+  // null or absent, whichever its declaration allows, when it has none.
+  checked: {
+    prelude: (fields) => [duckdbFieldTexts(fields)],
+    field: (_index, { name, kind, acceptsNull, acceptsAbsent }) => {
+      const text = `_v[${sqlLiteral(name)}]`;
+      const given = (of: FieldKindName) => (kind === of ? `(${text} is not null)` : "false");
+      return {
+        isString: given("string"),
+        isNumber: given("number"),
+        isBoolean: given("boolean"),
+        isNull: acceptsNull ? `(${text} is null)` : "false",
+        isAbsent: acceptsAbsent ? `(${text} is null)` : "false",
+        text,
+        json: `json_extract(rec, ${pathOf(name)})`,
+      };
+    },
   },
   // `rec` is written by json_extract, without leading white space: its first character tells.
   isObject: "coalesce(starts_with(rec, '{'), false)",
@@ -154,6 +180,17 @@ const DUCKDB: JsonSql = {
     end`,
   epochMs: (timestamp) => `epoch_ms(${timestamp})`,
 };
+
+type FieldKindName = DeclaredKind["kind"];
+
+/**
+ * Every field's text in one parse: json_transform to a struct of VARCHAR reads values as
+ * json_extract_string does (strings unescaped, others as written; null when null or absent).
+ */
+function duckdbFieldTexts(fields: readonly string[]): string {
+  const texts = JSON.stringify(Object.fromEntries(fields.map((field) => [field, "VARCHAR"])));
+  return `json_transform(rec, ${sqlLiteral(texts)}) as _v`;
+}
 
 /** `page_no, drifts, rec, i`: the records `at` reads at `positions` of each received page. */
 function duckdbReceived(pages: string, at: RecordsAt): string {

@@ -1,4 +1,5 @@
 import type { BatchPage, PageGroup } from "../../loaders/batch-writer.js";
+import type { DeclaredKind } from "./define-stream.js";
 import type { Page, PageText } from "./source.js";
 
 /**
@@ -12,12 +13,15 @@ import type { Page, PageText } from "./source.js";
 export class BatchCollector {
   /** `knownFields` of the stream. */
   readonly #known: ReadonlySet<string>;
+  /** `declaredKinds` of the stream. */
+  readonly #kinds: readonly DeclaredKind[];
   #pages: BatchPage[] = [];
   #records = 0;
   #bytes = 0;
 
-  constructor(known: Iterable<string>) {
+  constructor(known: Iterable<string>, kinds: readonly DeclaredKind[]) {
     this.#known = new Set(known);
+    this.#kinds = kinds;
   }
 
   /** Records held. */
@@ -38,6 +42,7 @@ export class BatchCollector {
       positions: received?.positions ?? null,
       watermarkMs: page.watermarkMs ?? null,
       drifts: carriesUnknownKey(page.records, this.#known),
+      checked: holdDeclaredKinds(page.records, this.#kinds),
     });
     this.#records += page.records.length;
     this.#bytes += body.length;
@@ -64,6 +69,27 @@ function carriesUnknownKey(records: readonly unknown[], known: ReadonlySet<strin
     for (const key of Object.keys(record)) if (!known.has(key)) return true;
   }
   return false;
+}
+
+/**
+ * Whether every record of the page is an object whose declared fields each hold their kind, or
+ * null or nothing where the field allows it. Read here too, where the records are objects
+ * already: the warehouse then converts and checks those records' values without testing each
+ * field's JSON type again. Any other page (one bad record is enough) takes the tested path.
+ */
+function holdDeclaredKinds(records: readonly unknown[], kinds: readonly DeclaredKind[]): boolean {
+  for (const record of records) {
+    if (record === null || typeof record !== "object" || Array.isArray(record)) return false;
+    for (const field of kinds) {
+      const value = (record as Record<string, unknown>)[field.name];
+      if (value === undefined) {
+        if (!field.acceptsAbsent) return false;
+      } else if (value === null) {
+        if (!field.acceptsNull) return false;
+      } else if (field.kind !== "any" && typeof value !== field.kind) return false;
+    }
+  }
+  return true;
 }
 
 /**

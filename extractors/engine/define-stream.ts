@@ -132,6 +132,22 @@ export function declaredField(stream: StreamDefinition, field: string): Declared
   }
 }
 
+/** A declared field's name, with what it may hold on the wire. */
+export interface DeclaredKind {
+  readonly name: string;
+  readonly kind: FieldMeta["kind"];
+  readonly acceptsNull: boolean;
+  readonly acceptsAbsent: boolean;
+}
+
+/** The declared fields' kinds, in declaration order. */
+export function declaredKinds(stream: StreamDefinition): DeclaredKind[] {
+  return declaredFields(stream).map((name) => {
+    const { meta, acceptsNull, acceptsAbsent } = declaredField(stream, name);
+    return { name, kind: meta.kind, acceptsNull, acceptsAbsent };
+  });
+}
+
 /** How a declared field lands: its column type and value conversion. */
 export function fieldMetaOf(stream: StreamDefinition, field: string): FieldMeta {
   return declaredField(stream, field).meta;

@@ -11,6 +11,11 @@ import type { ColumnType } from "../../warehouse/warehouse.js";
  */
 export interface FieldMeta {
   column: ColumnType;
+  /**
+   * What `typeof` gives for a present, non-null wire value in JavaScript (`any`: a nested value
+   * of any kind), the JSON type the warehouse tests otherwise.
+   */
+  kind: "string" | "number" | "boolean" | "any";
   /** SQL for the column value of a present, non-null wire value (null when it does not convert). */
   value(field: JsonFieldSql, sql: JsonSql, timeZone: string): string;
   /** SQL: whether the wire value is valid, given the column value computed as `value`. */
@@ -37,6 +42,7 @@ const dateValue: FieldMeta["value"] = (field, sql) =>
 export const text = () =>
   typed(z.string(), {
     column: "text",
+    kind: "string",
     value: (f) => f.text,
     valid: (f) => f.isString,
   });
@@ -45,6 +51,7 @@ export const text = () =>
 export const int = () =>
   typed(z.number().int(), {
     column: "bigint",
+    kind: "number",
     value: (f, sql) => `case when ${f.isNumber} then ${sql.cast(f.text, "bigint")} end`,
     valid: (f, sql) => `(${f.isNumber} and ${sql.isSafeInteger(f.text)})`,
   });
@@ -58,6 +65,7 @@ export const money = () => number("decimal");
 function number(column: "double" | "decimal") {
   return typed(z.number(), {
     column,
+    kind: "number",
     value: (f, sql) => `case when ${f.isNumber} then ${sql.cast(f.text, column)} end`,
     valid: (f) => f.isNumber,
   });
@@ -67,6 +75,7 @@ function number(column: "double" | "decimal") {
 export const bool = () =>
   typed(z.boolean(), {
     column: "boolean",
+    kind: "boolean",
     value: (f) => `case when ${f.isBoolean} then ${f.text} = 'true' end`,
     valid: (f) => f.isBoolean,
   });
@@ -75,6 +84,7 @@ export const bool = () =>
 export const flag = (yes: string, no: string) =>
   typed(z.enum([yes, no]), {
     column: "boolean",
+    kind: "string",
     value: (f) => `case when ${f.isString} then ${f.text} = ${sqlLiteral(yes)} end`,
     valid: (f) => `(${f.isString} and ${f.text} in (${sqlLiteral(yes)}, ${sqlLiteral(no)}))`,
   });
@@ -83,6 +93,7 @@ export const flag = (yes: string, no: string) =>
 export const numericText = () =>
   typed(z.string().regex(new RegExp(`^${NUMERIC_TEXT}$`), "expected a number written as text"), {
     column: "double",
+    kind: "string",
     value: (f, sql) =>
       `case when ${f.isString} and ${sql.matches(f.text, NUMERIC_TEXT)} then ${sql.cast(f.text, "double")} end`,
     valid: (_f, _sql, value) => `(${value} is not null)`,
@@ -92,6 +103,7 @@ export const numericText = () =>
 export const timestamp = () =>
   typed(z.string().regex(DATE_TIME, "expected a date-time"), {
     column: "timestamp",
+    kind: "string",
     value: (f, sql, timeZone) =>
       `case when ${f.isString} then ${sql.timestamp(f.text, timeZone)} end`,
     valid: (_f, _sql, value) => `(${value} is not null)`,
@@ -101,6 +113,7 @@ export const timestamp = () =>
 export const date = () =>
   typed(z.string().regex(DATE_TIME, "expected a date"), {
     column: "date",
+    kind: "string",
     value: dateValue,
     valid: (_f, _sql, value) => `(${value} is not null)`,
   });
@@ -109,6 +122,7 @@ export const date = () =>
 export const blankableDate = () =>
   typed(z.string().regex(new RegExp(`^$|${DATE_TIME.source}`, "i"), "expected a date or nothing"), {
     column: "date",
+    kind: "string",
     value: dateValue,
     valid: (f, _sql, value) => `(${value} is not null or (${f.isString} and ${f.text} = ''))`,
   });
@@ -117,6 +131,7 @@ export const blankableDate = () =>
 export const json = () =>
   typed(z.unknown(), {
     column: "json",
+    kind: "any",
     value: (f) => `case when not (${f.isNull} or ${f.isAbsent}) then ${f.json} end`,
     valid: () => "true",
   });

@@ -12,7 +12,7 @@ import {
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { BatchCollector, splitPage } from "./batch-collector.js";
 import { CommitPipeline } from "./commit-pipeline.js";
-import { knownFields } from "./define-stream.js";
+import { declaredKinds, knownFields } from "./define-stream.js";
 import { planWindow } from "./plan-window.js";
 import { readAhead } from "./read-ahead.js";
 import type { OpenSource, Page, StreamHandle, StreamMetrics } from "./source.js";
@@ -107,7 +107,10 @@ export async function runStream(
       window,
       scanning,
     });
-    const collector = new BatchCollector(knownFields(definition, handle.ignoredFields));
+    const collector = new BatchCollector(
+      knownFields(definition, handle.ignoredFields),
+      declaredKinds(definition),
+    );
     let committed: StreamCursor = state;
     const progress = (rows: number, totalRows: number): StreamProgress => ({
       system: handle.system,

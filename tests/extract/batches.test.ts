@@ -302,7 +302,7 @@ describe("staging a page", () => {
   const text = { body: JSON.stringify({ items: received }), records: received };
 
   it("stages the response as received, with where the page's records sit in it", () => {
-    const collector = new BatchCollector(known);
+    const collector = new BatchCollector(known, []);
     // Paging dropped the first record (delivered already); the rest is split between batches.
     const [head, tail] = splitPage({ records: received.slice(1), text }, 2, 0);
     collector.add(head);
@@ -317,7 +317,7 @@ describe("staging a page", () => {
   });
 
   it("picks a map's records by their keys", () => {
-    const collector = new BatchCollector(known);
+    const collector = new BatchCollector(known, []);
     const body = JSON.stringify({ results: [], entries: { "7": received[0], "8": received[1] } });
     const keyed = { body, records: received.slice(0, 2), keys: ["7", "8"] };
     collector.add({ records: received.slice(1, 2), text: keyed });
@@ -325,13 +325,19 @@ describe("staging a page", () => {
   });
 
   it("serialises the records of a page that is not read from its response", () => {
-    const collector = new BatchCollector(known);
+    const collector = new BatchCollector(known, []);
     // Records built after the response was read are not among the response's.
     collector.add({ records: [{ id: 4, extra: true }], text });
     collector.add({ records: [{ id: 5 }] });
     expect(collector.take().pages).toEqual([
-      { body: '[{"id":4,"extra":true}]', positions: null, watermarkMs: null, drifts: true },
-      { body: '[{"id":5}]', positions: null, watermarkMs: null, drifts: false },
+      {
+        body: '[{"id":4,"extra":true}]',
+        positions: null,
+        watermarkMs: null,
+        drifts: true,
+        checked: true,
+      },
+      { body: '[{"id":5}]', positions: null, watermarkMs: null, drifts: false, checked: true },
     ]);
   });
 });

@@ -1,0 +1,152 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { BatchCollector } from "../../extractors/engine/batch-collector.js";
+import { declaredKinds, defineStream, knownFields } from "../../extractors/engine/define-stream.js";
+import {
+  blankableDate,
+  bool,
+  date,
+  flag,
+  int,
+  json,
+  money,
+  num,
+  numericText,
+  text,
+  timestamp,
+} from "../../extractors/engine/fields.js";
+import type { BatchPage } from "../../loaders/batch-writer.js";
+import { landingLayout } from "../../loaders/landing-layout.js";
+import { shredSql } from "../../loaders/shred-sql.js";
+import { PAGE_COLUMNS, pagesTable, stagingTable } from "../../loaders/staging-table.js";
+import { migrate } from "../../warehouse/migrate.js";
+import { warehouseCases } from "../support/warehouses.js";
+
+/** One field of every helper, nullable and optional ones among them. */
+const stream = defineStream({
+  name: "kinds",
+  primaryKey: "id",
+  cursor: "updated_at",
+  schema: z.looseObject({
+    id: text(),
+    count: int().nullable(),
+    amount: money().optional(),
+    ratio: num(),
+    active: bool(),
+    flagged: flag("T", "F"),
+    hours: numericText().nullable(),
+    day: date().nullable(),
+    ended: blankableDate(),
+    detail: json(),
+    note: text().nullable().optional(),
+    updated_at: timestamp(),
+  }),
+  request: {},
+  docs: "test",
+});
+
+const GOOD = {
+  id: "1",
+  count: 3,
+  amount: 12.5,
+  ratio: 0.25,
+  active: true,
+  flagged: "T",
+  hours: "7.5",
+  day: "2026-05-07",
+  ended: "5/7/2026",
+  detail: { a: [1, "x"] },
+  note: 'é "quoted"',
+  updated_at: "2026-05-07T22:07:19Z",
+};
+
+/**
+ * Records whose declared fields all hold their kinds, so JavaScript lets the warehouse skip its
+ * JSON type tests; some are still bad by their values, which only the warehouse reads.
+ */
+const OF_THEIR_KINDS: Record<string, unknown>[] = [
+  GOOD,
+  // Null and absent where allowed.
+  { ...GOOD, id: "2", count: null, amount: undefined, hours: null, day: null, note: undefined },
+  { ...GOOD, id: "3", note: null, detail: [], ended: "" },
+  { ...GOOD, id: "4", ratio: 1e300, count: -9007199254740991, active: false, flagged: "F" },
+  // Bad by value: an unsafe integer, an impossible date, a flag, a number text, a time.
+  { ...GOOD, id: "5", count: 2 ** 60 },
+  { ...GOOD, id: "6", day: "31.31.20X6", ended: "soon" },
+  { ...GOOD, id: "7", flagged: "X", hours: "12x" },
+  { ...GOOD, id: "8", updated_at: "someday" },
+  // An empty key.
+  { ...GOOD, id: "" },
+  // Undeclared fields are drift, not kinds.
+  { ...GOOD, id: "9", extra: { nested: true } },
+].map((record) => JSON.parse(JSON.stringify(record)));
+
+describe.each(warehouseCases())("shredding records JavaScript checked on $kind", (warehouse) => {
+  it("lands the same rows and problems as the records' JSON type tests do", async () => {
+    const wh = await warehouse.open();
+    // PostgreSQL's shredding calls migration 0005's date-time reader.
+    await migrate(wh);
+    const layout = landingLayout("kantata", stream);
+    const pages = pagesTable(wh, layout);
+    const stage = stagingTable(wh, layout);
+    const sql = shredSql(wh, layout, stream, pages.sql, stage.sql);
+    const collector = new BatchCollector(knownFields(stream), declaredKinds(stream));
+    collector.add({ records: OF_THEIR_KINDS });
+    const [page] = collector.take().pages as BatchPage[];
+    expect(page.checked).toBe(true);
+
+    const staged = (checked: boolean) =>
+      wh.session((session) =>
+        session.scratchTransaction(async (tx) => {
+          await pages.reset(tx);
+          await tx.append(pages.target, PAGE_COLUMNS, [
+            [0, page.body, page.positions, page.drifts, checked],
+          ]);
+          await stage.reset(tx);
+          await tx.execute(sql.shred);
+          return tx.query(`select * from ${stage.sql} order by _pslink_ord`);
+        }),
+      );
+    const tested = await staged(false);
+    expect(await staged(true)).toEqual(tested);
+
+    expect(tested.map((row) => [row._pslink_key, row._pslink_problem])).toEqual([
+      ["1", null],
+      ["2", null],
+      ["3", null],
+      ["4", null],
+      ["5", "count"],
+      ["6", "day,ended"],
+      ["7", "flagged,hours"],
+      ["8", "updated_at"],
+      [null, null],
+      ["9", null],
+    ]);
+    expect(tested.filter((row) => row._pslink_bad).length).toBe(5);
+  });
+});
+
+describe("checking a page's kinds in JavaScript", () => {
+  const kinds = declaredKinds(stream);
+  const checked = (record: unknown) => {
+    const collector = new BatchCollector(knownFields(stream), kinds);
+    collector.add({ records: [GOOD, record] });
+    return collector.take().pages[0]?.checked;
+  };
+
+  it("passes a page whose declared fields hold their kinds, or null or nothing where allowed", () => {
+    expect(checked({ ...GOOD, count: null, note: null })).toBe(true);
+    expect(checked({ ...GOOD, amount: undefined, note: undefined, extra: 1 })).toBe(true);
+    expect(checked({ ...GOOD, detail: "any JSON" })).toBe(true);
+  });
+
+  it("leaves the page to the warehouse's tests when one record is off", () => {
+    expect(checked({ ...GOOD, count: "3" })).toBe(false);
+    expect(checked({ ...GOOD, ratio: null })).toBe(false);
+    expect(checked({ ...GOOD, active: undefined })).toBe(false);
+    expect(checked({ ...GOOD, flagged: true })).toBe(false);
+    expect(checked({ ...GOOD, detail: null })).toBe(false);
+    expect(checked([GOOD])).toBe(false);
+    expect(checked("text")).toBe(false);
+  });
+});
