@@ -94,84 +94,115 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       expectSuccess("warm-up sync", await pslink(config, ["sync"]));
       rmSync(join(work, "warm-up"), { recursive: true, force: true });
     }
-    let duckdbConfig: string | undefined;
-    for (const kind of options.warehouses) {
-      const database = kind === "postgres" ? await createBenchDatabase() : undefined;
+    // Every full read comes before the sandbox's change: a change makes the sandbox serialise
+    // the records it serves again (~15–20 s of its CPU on large), which a full sync after it
+    // would pay. One change then serves every warehouse's incremental run.
+    const synced: { kind: "duckdb" | "postgres"; config: string; full: Step }[] = [];
+    const databases: { drop(): Promise<void> }[] = [];
+    const attempt = async (kind: string, step: () => Promise<void>) => {
       try {
-        const target: BenchWarehouse =
-          database === undefined ? { kind: "duckdb" } : { kind: "postgres", url: database.url };
-        const config = writeBenchConfig(sandbox.configDir, join(work, kind), target);
-        if (kind === "duckdb") duckdbConfig = config;
-        options.log(`full sync into a fresh ${kind} warehouse`);
-        const fullSyncs = await repeatedRuns(kind, FULL_RUNS, async (i) => {
-          // Each run starts from an empty warehouse; the last one's is kept for the next step.
-          if (kind === "duckdb") removeDuckdbFiles(config);
-          return expectSuccess(`full sync (${kind}${label(i)})`, await pslink(config, ["sync"]));
+        await step();
+      } catch (error) {
+        failures.push(`${kind}: ${String(error)}`);
+        options.log(`FAILED (${kind}): ${String(error).slice(0, 2000)}`);
+      } finally {
+        save();
+      }
+    };
+    try {
+      for (const kind of options.warehouses) {
+        await attempt(kind, async () => {
+          const database = kind === "postgres" ? await createBenchDatabase() : undefined;
+          if (database) databases.push(database);
+          const target: BenchWarehouse =
+            database === undefined ? { kind: "duckdb" } : { kind: "postgres", url: database.url };
+          const config = writeBenchConfig(sandbox.configDir, join(work, kind), target);
+          options.log(`full sync into a fresh ${kind} warehouse`);
+          const fullSyncs = await repeatedRuns(kind, FULL_RUNS, async (i) => {
+            // Each run starts from an empty warehouse; the last one's is kept for the next step.
+            if (kind === "duckdb") removeDuckdbFiles(config);
+            return expectSuccess(`full sync (${kind}${label(i)})`, await pslink(config, ["sync"]));
+          });
+          const full = median(fullSyncs);
+          rows.push(row("full sync", kind, await landedRows(config), full, timesNote(fullSyncs)));
+          synced.push({ kind, config, full });
+          if (kind === "duckdb") {
+            // DuckDB's buffer pool keeps file blocks cached up to 80% of RAM by default; a
+            // memory_limit bounds it (spilling to disk past it).
+            options.log(`full sync into a fresh duckdb warehouse, memory_limit ${BOUNDED_MEMORY}`);
+            const bounded = writeBenchConfig(sandbox.configDir, join(work, "duckdb-bounded"), {
+              kind: "duckdb",
+              memoryLimit: BOUNDED_MEMORY,
+            });
+            const run = expectSuccess(
+              "full sync (duckdb, bounded)",
+              await pslink(bounded, ["sync"]),
+            );
+            rows.push(
+              row(
+                "full sync",
+                kind,
+                await landedRows(bounded),
+                run,
+                `memory_limit ${BOUNDED_MEMORY}`,
+              ),
+            );
+          }
         });
-        const full = median(fullSyncs);
-        const fullRows = await landedRows(config);
-        rows.push(row("full sync", kind, fullRows, full, timesNote(fullSyncs)));
-        const change = Math.max(1, Math.round(fullRows * options.changeShare));
+      }
+      if (options.dlt) {
+        await attempt("dlt", async () => {
+          options.log("time entries only: pslink, then dlt, each into a fresh DuckDB");
+          const config = writeBenchConfig(sandbox.configDir, join(work, "time-entries"), {
+            kind: "duckdb",
+          });
+          const ours = expectSuccess(
+            "pslink time entries",
+            await pslink(config, ["sync", "--stream", "kantata.time_entries"]),
+          );
+          const ourRows = await landedRows(config);
+          rows.push(row("time entries", "duckdb", ourRows, ours, "pslink"));
+          const theirs = await runDlt(sandbox, join(work, "dlt"), measured);
+          rows.push(
+            row("time entries", "duckdb", theirs.rows, theirs.run, "dlt (REST client, merge)"),
+          );
+          ratios.pslink_over_dlt_time_entries = round(
+            ourRows / ours.wallMs / (theirs.rows / theirs.run.wallMs),
+            2,
+          );
+        });
+      }
+      if (synced.length > 0) {
+        const records = Math.max(
+          ...rows.filter((r) => r.step === "full sync").map((r) => r.records ?? 0),
+        );
+        const change = Math.max(1, Math.round(records * options.changeShare));
         options.log(
           `sandbox advance: ~${change} changes (${options.changeShare * 100}% of records)`,
         );
         await sandbox.admin("advance", advanceBody(change));
         // The next window must close after the changes: window ends are whole seconds minus 2 s.
         await new Promise((done) => setTimeout(done, 3_000));
-        options.log(`incremental sync (${kind})`);
-        const runs = await incrementalRuns(kind, config, async (i) =>
-          expectSuccess(`incremental sync (${kind}${label(i)})`, await pslink(config, ["sync"])),
-        );
-        const incremental = median(runs);
-        const incrementalRows = await landedRows(config);
-        const note = [`after ~${change} changes`, timesNote(runs)].filter(Boolean).join("; ");
-        rows.push(row("incremental sync", kind, incrementalRows, incremental, note));
-        ratios[`incremental_over_full_${kind}`] = round(incremental.wallMs / full.wallMs, 4);
-        if (kind === "duckdb") {
-          // DuckDB's buffer pool keeps file blocks cached up to 80% of RAM by default; a
-          // memory_limit bounds it (spilling to disk past it).
-          options.log(`full sync into a fresh duckdb warehouse, memory_limit ${BOUNDED_MEMORY}`);
-          const bounded = writeBenchConfig(sandbox.configDir, join(work, "duckdb-bounded"), {
-            kind: "duckdb",
-            memoryLimit: BOUNDED_MEMORY,
+        for (const { kind, config, full } of synced) {
+          await attempt(kind, async () => {
+            options.log(`incremental sync (${kind})`);
+            const runs = await incrementalRuns(kind, config, async (i) =>
+              expectSuccess(
+                `incremental sync (${kind}${label(i)})`,
+                await pslink(config, ["sync"]),
+              ),
+            );
+            const incremental = median(runs);
+            const note = [`after ~${change} changes`, timesNote(runs)].filter(Boolean).join("; ");
+            rows.push(row("incremental sync", kind, await landedRows(config), incremental, note));
+            ratios[`incremental_over_full_${kind}`] = round(incremental.wallMs / full.wallMs, 4);
           });
-          const run = expectSuccess("full sync (duckdb, bounded)", await pslink(bounded, ["sync"]));
-          rows.push(
-            row(
-              "full sync",
-              kind,
-              await landedRows(bounded),
-              run,
-              `memory_limit ${BOUNDED_MEMORY}`,
-            ),
-          );
         }
-      } catch (error) {
-        failures.push(`${kind}: ${String(error)}`);
-        options.log(`FAILED (${kind}): ${String(error).slice(0, 2000)}`);
-      } finally {
-        await database?.drop();
-        save();
       }
+    } finally {
+      for (const database of databases) await database.drop();
     }
-    if (options.dlt) {
-      options.log("time entries only: pslink, then dlt, each into a fresh DuckDB");
-      const config = writeBenchConfig(sandbox.configDir, join(work, "time-entries"), {
-        kind: "duckdb",
-      });
-      const ours = expectSuccess(
-        "pslink time entries",
-        await pslink(config, ["sync", "--stream", "kantata.time_entries"]),
-      );
-      const ourRows = await landedRows(config);
-      rows.push(row("time entries", "duckdb", ourRows, ours, "pslink"));
-      const theirs = await runDlt(sandbox, join(work, "dlt"), measured);
-      rows.push(row("time entries", "duckdb", theirs.rows, theirs.run, "dlt (REST client, merge)"));
-      ratios.pslink_over_dlt_time_entries = round(
-        ourRows / ours.wallMs / (theirs.rows / theirs.run.wallMs),
-        2,
-      );
-    }
+    const duckdbConfig = synced.find((s) => s.kind === "duckdb")?.config;
     if (options.build && duckdbConfig !== undefined) {
       options.log(`pslink build of models/ (as_of_date ${asOf})`);
       const build = expectSuccess(
