@@ -97,7 +97,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     // Every full read comes before the sandbox's change: a change makes the sandbox serialise
     // the records it serves again (~15–20 s of its CPU on large), which a full sync after it
     // would pay. One change then serves every warehouse's incremental run.
-    const synced: { kind: "duckdb" | "postgres"; config: string; full: Step }[] = [];
+    const synced: { kind: "duckdb" | "postgres"; config: string; full: Step; records: number }[] =
+      [];
     const databases: { drop(): Promise<void> }[] = [];
     const attempt = async (kind: string, step: () => Promise<void>) => {
       try {
@@ -124,8 +125,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
             return expectSuccess(`full sync (${kind}${label(i)})`, await pslink(config, ["sync"]));
           });
           const full = median(fullSyncs);
-          rows.push(row("full sync", kind, await landedRows(config), full, timesNote(fullSyncs)));
-          synced.push({ kind, config, full });
+          const records = await landedRows(config);
+          rows.push(row("full sync", kind, records, full, timesNote(fullSyncs)));
+          synced.push({ kind, config, full, records });
           if (kind === "duckdb") {
             // DuckDB's buffer pool keeps file blocks cached up to 80% of RAM by default; a
             // memory_limit bounds it (spilling to disk past it).
@@ -173,9 +175,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         });
       }
       if (synced.length > 0) {
-        const records = Math.max(
-          ...rows.filter((r) => r.step === "full sync").map((r) => r.records ?? 0),
-        );
+        const records = Math.max(...synced.map((s) => s.records));
         const change = Math.max(1, Math.round(records * options.changeShare));
         options.log(
           `sandbox advance: ~${change} changes (${options.changeShare * 100}% of records)`,

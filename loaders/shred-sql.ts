@@ -1,10 +1,8 @@
 import {
   columnName,
   type DeclaredField,
-  type DeclaredKind,
   declaredField,
   declaredFields,
-  declaredKinds,
   knownFields,
   type StreamDefinition,
 } from "../extractors/engine/define-stream.js";
@@ -58,7 +56,6 @@ export function shredSql(
   const fields = declaredFields(stream);
   const known = knownFields(stream, options.ignoredFields);
   const declared = fields.map((name) => declaredField(stream, name));
-  const kinds = declaredKinds(stream);
   const cursor = stream.cursor === null ? "null" : q(columnName(stream.cursor));
   const text = wh.sqlType("text");
   const landed = layout.columns.map((column) => q(column.name));
@@ -111,8 +108,10 @@ export function shredSql(
       ? typedRecords(pages, sql.prelude(fields), sql.field)
       : `${typedRecords(`(select * from ${pages} where not checked)`, sql.prelude(fields), sql.field)}
         union all
-        ${typedRecords(`(select * from ${pages} where checked)`, checked.prelude(fields), (index) =>
-          checked.field(index, kinds[index] as DeclaredKind),
+        ${typedRecords(
+          `(select * from ${pages} where checked)`,
+          checked.prelude(fields),
+          (index, name) => checked.field(name, declared[index] as DeclaredField),
         )}`;
   const verdict = `select *, not _pslink_object or _pslink_key is null or _pslink_problem <> '' as _pslink_bad
     from (${records}) checked`;

@@ -1,5 +1,5 @@
 import { assertNever } from "../core/errors.js";
-import type { DeclaredKind } from "../extractors/engine/define-stream.js";
+import type { DeclaredField } from "../extractors/engine/define-stream.js";
 import type { RecordsAt } from "../extractors/engine/source.js";
 import { duckdbType } from "./duckdb-dialect.js";
 import type { ColumnType, Warehouse } from "./warehouse.js";
@@ -43,7 +43,7 @@ export interface JsonSql {
    */
   readonly checked?: {
     prelude(fields: readonly string[]): string[];
-    field(index: number, declared: DeclaredKind): JsonFieldSql;
+    field(name: string, declared: DeclaredField): JsonFieldSql;
   };
   /** Whether `rec` is a JSON object. */
   readonly isObject: string;
@@ -143,9 +143,10 @@ const DUCKDB: JsonSql = {
   // null or absent, whichever its declaration allows, when it has none.
   checked: {
     prelude: (fields) => [duckdbFieldTexts(fields)],
-    field: (_index, { name, kind, acceptsNull, acceptsAbsent }) => {
+    field: (name, { meta, acceptsNull, acceptsAbsent }) => {
       const text = `_v[${sqlLiteral(name)}]`;
-      const given = (of: FieldKindName) => (kind === of ? `(${text} is not null)` : "false");
+      const given = (kind: typeof meta.kind) =>
+        meta.kind === kind ? `(${text} is not null)` : "false";
       return {
         isString: given("string"),
         isNumber: given("number"),
@@ -180,8 +181,6 @@ const DUCKDB: JsonSql = {
     end`,
   epochMs: (timestamp) => `epoch_ms(${timestamp})`,
 };
-
-type FieldKindName = DeclaredKind["kind"];
 
 /**
  * Every field's text in one parse: json_transform to a struct of VARCHAR reads values as
