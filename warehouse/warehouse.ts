@@ -29,6 +29,12 @@ export interface ColumnSpec {
   name: string;
   type: ColumnType;
   nullable?: boolean;
+  /**
+   * Nearly every value differs from the others (a single-column key, a content hash, a record's
+   * JSON): DuckDB then stores the column with FSST straight away instead of also trying a
+   * dictionary on every row group it writes (`columnDefinitions`).
+   */
+  distinct?: boolean;
 }
 
 /** Statements usable inside and outside a transaction. */
