@@ -119,7 +119,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
             database === undefined ? { kind: "duckdb" } : { kind: "postgres", url: database.url };
           const config = writeBenchConfig(sandbox.configDir, join(work, kind), target);
           options.log(`full sync into a fresh ${kind} warehouse`);
-          const fullSyncs = await repeatedRuns(kind, FULL_RUNS, async (i) => {
+          const fullSyncs = await repeatedRuns(kind === "duckdb" ? FULL_RUNS : 1, async (i) => {
             // Each run starts from an empty warehouse; the last one's is kept for the next step.
             if (kind === "duckdb") removeDuckdbFiles(config);
             return expectSuccess(`full sync (${kind}${label(i)})`, await pslink(config, ["sync"]));
@@ -264,13 +264,10 @@ function row(
 const FULL_RUNS = 3;
 const INCREMENTAL_RUNS = 3;
 
-async function repeatedRuns(
-  kind: "duckdb" | "postgres",
-  times: number,
-  run: (i: number) => Promise<Step>,
-): Promise<Step[]> {
+/** `run` taken `times` times, one after another. */
+async function repeatedRuns(times: number, run: (i: number) => Promise<Step>): Promise<Step[]> {
   const runs: Step[] = [];
-  for (let i = 0; i < (kind === "duckdb" ? times : 1); i++) runs.push(await run(i));
+  for (let i = 0; i < times; i++) runs.push(await run(i));
   return runs;
 }
 
@@ -284,11 +281,11 @@ async function incrementalRuns(
   config: string,
   run: (i: number) => Promise<Step>,
 ): Promise<Step[]> {
-  if (kind !== "duckdb") return repeatedRuns(kind, 1, run);
+  if (kind !== "duckdb") return repeatedRuns(1, run);
   const files = duckdbFiles(config).filter((file) => existsSync(file));
   for (const file of files) copyFileSync(file, `${file}.full`);
   try {
-    return await repeatedRuns(kind, INCREMENTAL_RUNS, async (i) => {
+    return await repeatedRuns(INCREMENTAL_RUNS, async (i) => {
       if (i > 0) {
         removeDuckdbFiles(config);
         for (const file of files) copyFileSync(`${file}.full`, file);

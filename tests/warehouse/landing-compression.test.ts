@@ -6,9 +6,9 @@ import { ensureLandingTables } from "../../loaders/ensure-landing-tables.js";
 import { landingLayout } from "../../loaders/landing-layout.js";
 import { migrate } from "../../warehouse/migrate.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
-import { warehouseCases } from "../support/warehouses.js";
+import { type WarehouseCase, warehouseCases } from "../support/warehouses.js";
 
-const duckdb = warehouseCases().find((c) => c.kind === "duckdb");
+const duckdb = warehouseCases().find((c) => c.kind === "duckdb") as WarehouseCase;
 
 const single = defineStream({
   name: "single",
@@ -39,7 +39,7 @@ async function compressions(wh: Warehouse, table: string): Promise<Record<string
 
 describe("landing tables on DuckDB", () => {
   it("store keys, hashes and records with FSST, other text as DuckDB chooses", async () => {
-    const wh = await (duckdb?.open() as Promise<Warehouse>);
+    const wh = await duckdb.open();
     await migrate(wh);
     for (const stream of [single, composite])
       await ensureLandingTables(wh, landingLayout("kantata", stream));
