@@ -26,6 +26,10 @@ export async function startSandboxChild(options: {
   const child = spawn(
     process.execPath,
     [
+      // V8's memory reducer starts a full garbage collection of the sandbox's ~2.3 GB heap when
+      // it sees the process idle (between two measured runs); the marking then runs during the
+      // next run and costs the sandbox ~10 s of CPU on the cores pslink is measured on.
+      "--no-memory-reducer",
       options.bin,
       "sandbox",
       "start",
