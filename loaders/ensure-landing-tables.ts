@@ -55,23 +55,31 @@ export async function ensureLandingTables(
 }
 
 async function createTables(wh: Warehouse, layout: LandingLayout): Promise<void> {
-  for (const schema of [layout.raw.schema, layout.src.schema, STAGING_SCHEMA]) {
-    await wh.execute(`create schema if not exists ${wh.quote(schema)}`);
-  }
-  await wh.execute(
-    `create table if not exists ${wh.qualified(layout.raw)} (${columnDefinitions(wh, rawColumns(layout))})`,
-  );
   const keyList = layout.keys.map((key) => wh.quote(key.name)).join(", ");
   const primaryKey = wh.kind === "duckdb" ? "" : `, primary key (${keyList})`;
-  await wh.execute(
+  const statements = [
+    ...[layout.raw.schema, layout.src.schema, STAGING_SCHEMA].map(
+      (schema) => `create schema if not exists ${wh.quote(schema)}`,
+    ),
+    `create table if not exists ${wh.qualified(layout.raw)} (${columnDefinitions(wh, rawColumns(layout))})`,
     `create table if not exists ${wh.qualified(layout.src)} (${columnDefinitions(wh, [
       ...layout.columns,
       ...SRC_META_COLUMNS,
     ])}${primaryKey})`,
-  );
-  await wh.execute(
     `create table if not exists ${wh.qualified(layout.seen)} (_pslink_run_id ${wh.sqlType("text")} not null, _pslink_key ${wh.sqlType("text")} not null)`,
-  );
+  ];
+  if (wh.kind === "postgres") {
+    // PostgreSQL's `if not exists` does not hold against a creator running at the same moment:
+    // two streams of one system creating its schemas together fail with a unique violation
+    // (pg_namespace). Creators take turns; each sees what the one before committed.
+    await wh.transaction(async (tx) => {
+      await tx.execute("select pg_advisory_xact_lock(1886612587, hashtext('pslink.landing'))");
+      for (const sql of statements) await tx.execute(sql);
+    });
+  } else {
+    // DuckDB runs these one at a time on the warehouse's own connection.
+    for (const sql of statements) await wh.execute(sql);
+  }
 }
 
 /**
