@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import PQueue from "p-queue";
 import type { PslinkConfig } from "../core/config/index.js";
 import { configError } from "../core/errors.js";
 import { RunRecorder } from "../loaders/run-recorder.js";
@@ -34,6 +35,8 @@ export interface SyncOptions {
   safetyLagMs?: number;
   /** An open warehouse to use (long-running hosts); otherwise one is opened and closed here. */
   warehouse?: Warehouse;
+  /** Streams of one system that run at once (default `STREAMS_PER_SYSTEM`). */
+  streamsPerSystem?: number;
   /** Take the warehouse run lock (default true; a host already holding it passes false). */
   lock?: boolean;
   runId?: string;
@@ -68,6 +71,14 @@ export const DEFAULT_BATCH_BYTES = 128 * 1024 * 1024;
 export const DEFAULT_GROUP_ROWS = 10_000;
 export const DEFAULT_GROUP_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_SAFETY_LAG_MS = 2_000;
+/**
+ * Streams of one system run two at a time (the systems side by side): an incremental run is a
+ * chain of each system's streams, Kantata's nine the longest, and its small streams now run
+ * beside time entries. They share the system's rate budget and request limit either way. Large
+ * sandbox, the bench's incremental replayed on copies of one warehouse, five alternating pairs:
+ * 2.57-2.87 s (median 2.73) one at a time, 2.44-2.78 s (median 2.51) two; full syncs unchanged.
+ */
+export const STREAMS_PER_SYSTEM = 2;
 
 /** Incrementally extracts the configured sources into the warehouse; one run, one summary. */
 export async function syncSources(
@@ -104,19 +115,20 @@ export async function syncSources(
     };
     const results = await wh.bulkLoad(() =>
       Promise.all(
-        selected.map(async ({ source, handles }) => {
-          const done: StreamRunResult[] = [];
-          for (const handle of handles) {
-            if (options.signal?.aborted) break;
-            const result = await runStream({ ...context, source }, handle);
-            await recorder.stream(result);
-            done.push(result);
-          }
-          return done;
+        selected.map(({ source, handles }) => {
+          const lanes = new PQueue({ concurrency: options.streamsPerSystem ?? STREAMS_PER_SYSTEM });
+          return lanes.addAll(
+            handles.map((handle) => async () => {
+              if (options.signal?.aborted) return undefined;
+              const result = await runStream({ ...context, source }, handle);
+              await recorder.stream(result);
+              return result;
+            }),
+          );
         }),
       ),
     );
-    const streams = results.flat();
+    const streams = results.flat().filter((result) => result !== undefined);
     const failed = streams.filter((result) => result.status === "failed");
     const unfinished =
       selected.reduce((total, { handles }) => total + handles.length, 0) -
