@@ -1,11 +1,12 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { importPKCS8, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configEnv, loadConfig, type PslinkConfig } from "../../core/config/index.js";
+import { ensureBuiltCli } from "../extract/support/built-cli.js";
 import { fetchJson } from "./sandbox-api-helpers.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -35,12 +36,7 @@ function startCli(args: string[]): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  try {
-    execFileSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: ROOT, stdio: "pipe" });
-  } catch {
-    // Unfinished files elsewhere in the tree may fail type checks; tsc still emits.
-  }
-  expect(existsSync(join(ROOT, "dist/cli/commands/sandbox-command.js"))).toBe(true);
+  await ensureBuiltCli();
   dir = mkdtempSync(join(tmpdir(), "pslink-sandbox-cli-"));
   lines = await startCli(["--size", "small", "--seed", "3", "--write-config", dir]);
 });

@@ -6,7 +6,8 @@ import lockfile from "proper-lockfile";
 const ROOT = resolve(import.meta.dirname, "../../..");
 /** The CLI entry a user runs. */
 export const PSLINK_BIN = join(ROOT, "bin", "pslink.js");
-const BUILT = join(ROOT, "dist", "cli", "main.js");
+/** What `bin/pslink.js` loads: the bundle `npm run build` makes from tsc's dist/cli/main.js. */
+const BUILT = join(ROOT, "dist", "bundle", "main.js");
 /** Every folder tsc compiles into dist/ (tsconfig.json's `include`). */
 const SOURCES: string[] = JSON.parse(readFileSync(join(ROOT, "tsconfig.json"), "utf8")).include;
 mkdirSync(join(ROOT, ".tmp"), { recursive: true });
@@ -27,8 +28,8 @@ function fresh(): boolean {
 }
 
 /**
- * Builds dist/ when the TypeScript sources are newer, so `node bin/pslink.js` runs this code.
- * Test files run in parallel: a lock keeps two of them from compiling into dist/ at once.
+ * Builds dist/ and its bundle when the TypeScript sources are newer, so `node bin/pslink.js`
+ * runs this code. Test files run in parallel: a lock keeps two of them from building at once.
  */
 export async function ensureBuiltCli(): Promise<void> {
   if (fresh()) return;
@@ -49,13 +50,11 @@ function build(): void {
     execFileSync(
       process.execPath,
       [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "tsconfig.json")],
-      {
-        stdio: "ignore",
-      },
+      { stdio: "ignore" },
     );
   } catch {
     // Type errors elsewhere in the tree still emit JavaScript; the entry's existence is what counts.
   }
-  if (!existsSync(BUILT))
-    throw new Error("dist/cli/main.js is missing after `tsc -p tsconfig.json`");
+  execFileSync(process.execPath, [join(ROOT, "scripts", "bundle-cli.mjs")], { stdio: "pipe" });
+  if (!existsSync(BUILT)) throw new Error("dist/bundle/main.js is missing after `npm run build`");
 }
