@@ -76,7 +76,7 @@ export const DEFAULT_SAFETY_LAG_MS = 2_000;
  * chain of each system's streams, Kantata's nine the longest, and its small streams now run
  * beside time entries. They share the system's rate budget and request limit either way. Large
  * sandbox, the bench's incremental replayed on copies of one warehouse, five alternating pairs:
- * 2.57-2.87 s (median 2.73) one at a time, 2.44-2.78 s (median 2.51) two; full syncs unchanged.
+ * 2.57-2.87 s (median 2.73) one at a time, 2.44-2.78 s (median 2.51) two; full syncs no slower.
  */
 export const STREAMS_PER_SYSTEM = 2;
 
