@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SyncEvent } from "../../extractors/engine/sync-events.js";
 import { syncSources } from "../../extractors/sync-sources.js";
 import { warehouseCases } from "../support/warehouses.js";
 import { type SandboxSync, startSandboxSync } from "./support/sandbox-sync.js";
@@ -30,5 +31,30 @@ describe.each(warehouseCases())("full sync on $kind", (warehouse) => {
       expect(result?.newRows, `${system}.${stream.name} new rows`).toBe(expected.size);
       expect(result?.quarantinedRows).toBe(0);
     }
+  });
+
+  it("runs two streams of a system at a time, and reports them in declaration order", async () => {
+    /** The most streams of each system seen running at once. */
+    const peaks = async (streamsPerSystem?: number) => {
+      const running = new Map<string, number>();
+      const peak = new Map<string, number>();
+      const onEvent = (event: SyncEvent) => {
+        if (event.type !== "stream-started" && event.type !== "stream-finished") return;
+        const system = event.type === "stream-started" ? event.system : event.result.system;
+        const now = (running.get(system) ?? 0) + (event.type === "stream-started" ? 1 : -1);
+        running.set(system, now);
+        peak.set(system, Math.max(peak.get(system) ?? 0, now));
+      };
+      const target = await warehouse.target();
+      const summary = await syncSources(fixture.configFor(target), { onEvent, streamsPerSystem });
+      expect(summary.status).toBe("succeeded");
+      expect(summary.streams.map((s) => `${s.system}.${s.stream}`)).toEqual(
+        allStreams().map(({ system, stream }) => `${system}.${stream.name}`),
+      );
+      return Object.fromEntries(peak);
+    };
+    // Kantata declares nine streams and NetSuite eight: two of each overlap somewhere.
+    expect(await peaks()).toMatchObject({ kantata: 2, netsuite: 2, salesforce: 2, workday: 1 });
+    expect(await peaks(1)).toEqual({ kantata: 1, netsuite: 1, salesforce: 1, workday: 1 });
   });
 });
