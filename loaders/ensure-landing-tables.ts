@@ -1,3 +1,4 @@
+import { lockForTransaction } from "../warehouse/advisory-locks.js";
 import type { TableName, Warehouse } from "../warehouse/warehouse.js";
 import {
   columnDefinitions,
@@ -73,7 +74,7 @@ async function createTables(wh: Warehouse, layout: LandingLayout): Promise<void>
     // two streams of one system creating its schemas together fail with a unique violation
     // (pg_namespace). Creators take turns; each sees what the one before committed.
     await wh.transaction(async (tx) => {
-      await tx.execute("select pg_advisory_xact_lock(1886612587, hashtext('pslink.landing'))");
+      await lockForTransaction(tx, "pslink.landing");
       for (const sql of statements) await tx.execute(sql);
     });
   } else {

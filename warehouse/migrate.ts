@@ -1,4 +1,5 @@
 import { fatalError } from "../core/errors.js";
+import { lockForTransaction } from "./advisory-locks.js";
 import { bookkeepingMigrations } from "./migrations/bookkeeping-migrations.js";
 import type { Migration } from "./migrations/migration-sql.js";
 import type { SqlExecutor, Warehouse } from "./warehouse.js";
@@ -65,8 +66,7 @@ async function applyOne(warehouse: Warehouse, migration: Migration): Promise<boo
 
 /** Serialises concurrent migrators (two processes starting at once); DuckDB allows one process. */
 async function lockMigrations(tx: SqlExecutor, warehouse: Warehouse): Promise<void> {
-  if (warehouse.kind === "postgres")
-    await tx.execute("select pg_advisory_xact_lock(1886612587, hashtext('pslink.migrate'))");
+  if (warehouse.kind === "postgres") await lockForTransaction(tx, "pslink.migrate");
 }
 
 async function bootstrapSql(warehouse: Warehouse): Promise<string[]> {

@@ -1,11 +1,10 @@
 import pg from "pg";
 import { logger } from "../core/logger.js";
+import { LOCK_SPACE } from "./advisory-locks.js";
 import { connectionError, type PostgresConnection } from "./postgres-connect.js";
 import { currentHolder, lockHeldError, type RunLockHolder } from "./run-lock-holder.js";
 import type { RunLock } from "./warehouse.js";
 
-/** First key of pslink's advisory locks ("pslk"), so that they cannot collide with other apps'. */
-const LOCK_SPACE = 0x70736c6b;
 /** PostgreSQL truncates application_name to 63 bytes. */
 const NAME_LIMIT = 63;
 const HOLDER_NAME = /^pslink-lock (\d+)@(\S+) ?(.*)$/;
