@@ -1,5 +1,6 @@
 import { type Command, CommanderError } from "commander";
 import { describeError, PslinkError } from "../core/errors.js";
+import { logLevel } from "../core/logger.js";
 import { createProgram } from "./program.js";
 
 /** Exit codes: 0 ok, 1 a run finished with failures, 2 usage or config error, 3 a lock is held. */
@@ -45,9 +46,10 @@ function commandName(argv: readonly string[]): string | undefined {
 export async function main(argv: readonly string[]): Promise<number> {
   const program = createProgram();
   const named = COMMANDS[commandName(argv) ?? ""];
-  // Help, no command or an unknown one: every command, for the listing and the suggestions.
-  for (const load of named ? [named] : Object.values(COMMANDS)) (await load())(program);
   try {
+    logLevel();
+    // Help, no command or an unknown one: every command, for the listing and the suggestions.
+    for (const load of named ? [named] : Object.values(COMMANDS)) (await load())(program);
     await program.parseAsync([...argv]);
     return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
   } catch (error) {

@@ -2,15 +2,14 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import PQueue from "p-queue";
 import type { PslinkConfig } from "../core/config/index.js";
-import { configError } from "../core/errors.js";
-import { RunRecorder } from "../loaders/run-recorder.js";
+import { closeInterruptedRuns, RunRecorder } from "../loaders/run-recorder.js";
 import { migrate } from "../warehouse/migrate.js";
 import { openWarehouse } from "../warehouse/open-warehouse.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
-import type { OpenSource, StreamHandle } from "./engine/source.js";
 import { runStream, stopReason } from "./engine/stream-runner.js";
 import type { StreamRunResult, SyncEventHandler } from "./engine/sync-events.js";
 import { openSources } from "./open-sources.js";
+import { checkSyncConfig, selectStreams } from "./stream-selection.js";
 
 /** The warehouse lock one run at a time holds (CLI, scheduler and Dagster alike). */
 export const RUN_LOCK_NAME = "run";
@@ -56,6 +55,8 @@ export interface RunSummary {
   startedAt: string;
   durationMs: number;
   streams: StreamRunResult[];
+  /** Selected streams the signal kept from starting (the next run picks them up). */
+  notStarted: number;
 }
 
 /**
@@ -85,8 +86,9 @@ export async function syncSources(
   config: PslinkConfig,
   options: SyncOptions = {},
 ): Promise<RunSummary> {
-  const sources = openSources(config, options.sources);
-  const selected = selectStreams(sources, options.streams ?? []);
+  checkSyncConfig(config);
+  const sources = openSources(config, options.sources, { signal: options.signal });
+  const selected = selectStreams(config, sources, options.streams ?? []);
   const wh = options.warehouse ?? (await openWarehouse(config.warehouse, config.baseDir));
   const runId = options.runId ?? randomUUID();
   const started = Date.now();
@@ -101,6 +103,7 @@ export async function syncSources(
           });
   try {
     await migrate(wh);
+    if (lock) await closeInterruptedRuns(wh, `pslink sync run ${runId}`);
     const recorder = new RunRecorder(wh, runId);
     await recorder.started("sync", options.trigger ?? "cli");
     const context = {
@@ -153,6 +156,8 @@ export async function syncSources(
       startedAt: new Date(started).toISOString(),
       durationMs: Date.now() - started,
       streams,
+      notStarted:
+        selected.reduce((total, { handles }) => total + handles.length, 0) - streams.length,
     };
   } finally {
     await lock?.release();
@@ -171,30 +176,6 @@ function sum(
   field: "newRows" | "changedRows" | "deletedRows" | "quarantinedRows",
 ): number {
   return results.reduce((total, result) => total + result[field], 0);
-}
-
-function selectStreams(sources: readonly OpenSource[], names: readonly string[]) {
-  const wanted = names.map((name) => name.toLowerCase());
-  const matched = new Set<string>();
-  const selected = sources.map((source) => ({
-    source,
-    handles: source.streams.filter((handle: StreamHandle) => {
-      const name = handle.definition.name.toLowerCase();
-      const hit = wanted.find((w) => w === name || w === `${source.system}.${name}`);
-      if (hit) matched.add(hit);
-      return wanted.length > 0
-        ? hit !== undefined
-        : source.settings(handle.definition.name).enabled;
-    }),
-  }));
-  const unknown = wanted.filter((name) => !matched.has(name));
-  if (unknown.length > 0) {
-    const known = sources.flatMap((s) => s.streams.map((h) => `${s.system}.${h.definition.name}`));
-    throw configError(`unknown stream(s): ${unknown.join(", ")}`, {
-      hint: `streams: ${known.join(", ")}`,
-    });
-  }
-  return selected.filter((entry) => entry.handles.length > 0);
 }
 
 /** Batch and group bounds: a group never outgrows its batch. */

@@ -7,6 +7,33 @@ import { cursorJson } from "./stream-state-store.js";
 /** The states of a row in `pslink.runs`. */
 export type RunStatus = "running" | "succeeded" | "failed" | "skipped" | "cancelled";
 
+/**
+ * Jobs that run under the warehouse run lock: while a process holds that lock, a row of these
+ * jobs still `running` belongs to no live process.
+ */
+const RUN_LOCK_JOBS = "(job = 'sync' or job like 'schedule:%')";
+
+/** What an interrupted run's row says once a later run finds it. */
+export const INTERRUPTED_RUN_ERROR = "the process ended without recording its outcome (killed?)";
+
+/**
+ * Marks `failed` the rows still `running` of jobs the run lock guards: call it right after
+ * taking that lock. Those runs' processes were killed (a second signal, `kill -9`, a crash)
+ * before they could record an end; `finished_at` stays empty since nobody saw them end.
+ * Resolves to the run ids closed.
+ */
+export async function closeInterruptedRuns(wh: Warehouse, closedBy: string): Promise<string[]> {
+  const open = await wh.query<{ run_id: string }>(
+    `select run_id from pslink.runs where status = 'running' and ${RUN_LOCK_JOBS}`,
+  );
+  if (open.length === 0) return [];
+  await wh.execute(
+    `update pslink.runs set status = 'failed', error = $1 where status = 'running' and ${RUN_LOCK_JOBS}`,
+    [`${INTERRUPTED_RUN_ERROR}; found by ${closedBy} at ${new Date().toISOString()}`],
+  );
+  return open.map((row) => row.run_id);
+}
+
 /** Records a run in `pslink.runs` (and a sync's streams in `pslink.run_streams`). */
 export class RunRecorder {
   constructor(

@@ -105,7 +105,14 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     requests: requestLog,
     writes,
     now,
-    admin: createAdminApi({ world, faults, requests: requestLog, writes, urls: () => urls }),
+    admin: createAdminApi({
+      world,
+      faults,
+      requests: requestLog,
+      writes,
+      urls: () => urls,
+      purgeSalesforceDeleted: salesforce.purgeDeleted,
+    }),
   };
   const host = options.host ?? "127.0.0.1";
   const servers: Server[] = [];

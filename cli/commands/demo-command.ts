@@ -26,7 +26,10 @@ export function registerDemoCommand(program: Command): void {
       const seed = Number.parseInt(options.seed, 10);
       if (!Number.isSafeInteger(seed))
         throw configError(`--seed must be a whole number, not "${options.seed}"`);
-      const progress = syncProgress(logger.child({ job: "demo" }), process.stderr.isTTY === true);
+      const progress = syncProgress(
+        logger.child({ job: "demo" }),
+        process.stderr.isTTY ? process.stderr : undefined,
+      );
       try {
         const result = await runDemo({
           dir: options.dir,

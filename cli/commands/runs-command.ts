@@ -1,7 +1,13 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import type { Command } from "commander";
+import type { PslinkConfig } from "../../core/config/index.js";
+import { configError } from "../../core/errors.js";
 import { migrate } from "../../warehouse/migrate.js";
 import { openWarehouse } from "../../warehouse/open-warehouse.js";
+import type { Warehouse } from "../../warehouse/warehouse.js";
 import { configFrom, print } from "../program.js";
+import { type StreamResultRow, streamResultsTable } from "../stream-results-table.js";
 import { textTable } from "../text-table.js";
 
 interface RunRow extends Record<string, unknown> {
@@ -14,54 +20,164 @@ interface RunRow extends Record<string, unknown> {
   error: string | null;
 }
 
+interface RunStreamRow extends Record<string, unknown> {
+  source: string;
+  stream: string;
+  status: string;
+  new_rows: number | bigint;
+  changed_rows: number | bigint;
+  deleted_rows: number | bigint;
+  quarantined_rows: number | bigint;
+  pages: number | bigint;
+  requests: number | bigint;
+  duration_ms: number | bigint | null;
+  cursor_after: unknown;
+  error: string | null;
+}
+
 /** `pslink runs`: the run history kept in `pslink.runs` (syncs, builds, scheduled runs, skips). */
 export function registerRunsCommand(program: Command): void {
-  program
+  const runs = program
     .command("runs")
     .description("show the run history recorded in the warehouse (pslink.runs)")
     .option("-n, --limit <n>", "how many runs, newest first", "20")
     .option("--job <job>", "only runs of this job (sync, build, schedule:hourly, …)")
     .option("--json", "print the runs as JSON lines")
     .action(async (options: { limit: string; job?: string; json?: boolean }, command: Command) => {
-      const config = configFrom(command);
-      const warehouse = await openWarehouse(config.warehouse, config.baseDir);
-      try {
-        await migrate(warehouse);
-        const params: unknown[] = [Number.parseInt(options.limit, 10) || 20];
-        if (options.job) params.push(options.job);
-        const runs = await warehouse.query<RunRow>(
-          `select run_id, job, trigger, status, started_at, finished_at, error from pslink.runs
-           ${options.job ? "where job = $2" : ""} order by started_at desc limit $1`,
-          params,
-        );
-        if (options.json) {
-          for (const run of runs) print(JSON.stringify(run));
-          return;
-        }
-        if (runs.length === 0) {
-          print("no runs recorded yet");
-          return;
-        }
-        print(
-          textTable(runs, [
-            { header: "started (UTC)", value: (r) => r.started_at.toISOString().slice(0, 19) },
-            { header: "job", value: (r) => r.job },
-            { header: "trigger", value: (r) => r.trigger },
-            { header: "status", value: (r) => r.status },
-            {
-              header: "seconds",
-              align: "right",
-              value: (r) =>
-                r.finished_at
-                  ? ((r.finished_at.getTime() - r.started_at.getTime()) / 1000).toFixed(1)
-                  : "",
-            },
-            { header: "run id", value: (r) => r.run_id },
-            { header: "error / reason", value: (r) => r.error?.split("\n")[0]?.slice(0, 80) },
-          ]),
-        );
-      } finally {
-        await warehouse.close();
-      }
+      const limit = positiveLimit(options.limit);
+      await withHistory(configFrom(command), (warehouse) => listRuns(warehouse, limit, options));
     });
+  runs
+    .command("show <run_id>")
+    .description("show one run's streams (pslink.run_streams): counts, pages, cursor, errors")
+    .action(async (runId: string, _options, command: Command) => {
+      await withHistory(configFrom(command), (warehouse) => showRun(warehouse, runId));
+    });
+}
+
+function positiveLimit(text: string): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1)
+    throw configError(`--limit must be a whole number of runs, 1 or more; got "${text}"`);
+  return Number(text);
+}
+
+/**
+ * Opens the warehouse the history lives in, unless it does not exist yet: a read-only command
+ * must not leave a new, empty DuckDB file behind.
+ */
+async function withHistory(
+  config: PslinkConfig,
+  read: (warehouse: Warehouse) => Promise<void>,
+): Promise<void> {
+  const { warehouse: settings } = config;
+  if (settings.kind === "duckdb" && settings.path !== ":memory:") {
+    const file = resolve(config.baseDir, settings.path);
+    if (!existsSync(file)) {
+      print(`no warehouse yet at ${file}: run pslink sync first`);
+      return;
+    }
+  }
+  const warehouse = await openWarehouse(settings, config.baseDir);
+  try {
+    await migrate(warehouse);
+    await read(warehouse);
+  } finally {
+    await warehouse.close();
+  }
+}
+
+async function listRuns(
+  warehouse: Warehouse,
+  limit: number,
+  options: { job?: string; json?: boolean },
+): Promise<void> {
+  const params: unknown[] = [limit];
+  if (options.job) params.push(options.job);
+  const runs = await warehouse.query<RunRow>(
+    `select run_id, job, trigger, status, started_at, finished_at, error from pslink.runs
+     ${options.job ? "where job = $2" : ""} order by started_at desc limit $1`,
+    params,
+  );
+  if (options.json) {
+    for (const run of runs) print(JSON.stringify(run));
+    return;
+  }
+  if (runs.length === 0) {
+    const jobs = await warehouse.query<{ job: string }>(
+      "select distinct job from pslink.runs order by job",
+    );
+    if (jobs.length === 0) print("no runs recorded yet");
+    else
+      print(`no runs of job "${options.job}"; jobs recorded: ${jobs.map((j) => j.job).join(", ")}`);
+    return;
+  }
+  print(
+    textTable(runs, [
+      { header: "started (UTC)", value: (r) => r.started_at.toISOString().slice(0, 19) },
+      { header: "job", value: (r) => r.job },
+      { header: "trigger", value: (r) => r.trigger },
+      { header: "status", value: (r) => r.status },
+      {
+        header: "seconds",
+        align: "right",
+        value: (r) =>
+          r.finished_at
+            ? ((r.finished_at.getTime() - r.started_at.getTime()) / 1000).toFixed(1)
+            : "",
+      },
+      { header: "run id", value: (r) => r.run_id },
+      { header: "error / reason", value: (r) => r.error?.split("\n")[0]?.slice(0, 80) },
+    ]),
+  );
+}
+
+async function showRun(warehouse: Warehouse, runId: string): Promise<void> {
+  const [run] = await warehouse.query<RunRow>(
+    "select run_id, job, trigger, status, started_at, finished_at, error from pslink.runs where run_id = $1",
+    [runId],
+  );
+  if (!run) {
+    throw configError(`no run ${runId} in pslink.runs`, {
+      hint: "copy a run id from `pslink runs`",
+    });
+  }
+  print(
+    `run ${run.run_id}: ${run.job} (${run.trigger}) ${run.status}, started ${run.started_at.toISOString().slice(0, 19)} UTC`,
+  );
+  if (run.error) print(`  ${run.error.split("\n")[0]}`);
+  const streams = await warehouse.query<RunStreamRow>(
+    `select source, stream, status, new_rows, changed_rows, deleted_rows, quarantined_rows, pages,
+       requests, duration_ms, cursor_after, error
+     from pslink.run_streams where run_id = $1 order by source, stream`,
+    [runId],
+  );
+  print();
+  print(
+    streams.length === 0
+      ? "no streams recorded for this run"
+      : streamResultsTable(streams.map(resultFromRow), { errors: true }),
+  );
+}
+
+function resultFromRow(row: RunStreamRow): StreamResultRow {
+  return {
+    stream: `${row.source}.${row.stream}`,
+    newRows: Number(row.new_rows),
+    changedRows: Number(row.changed_rows),
+    deletedRows: Number(row.deleted_rows),
+    quarantinedRows: Number(row.quarantined_rows),
+    pages: Number(row.pages),
+    requests: Number(row.requests),
+    durationMs: Number(row.duration_ms ?? 0),
+    cursor: cursorOf(row.cursor_after),
+    status: row.status,
+    error: row.error,
+  };
+}
+
+/** `cursor_after` as written by the run recorder: `{"modified_before": "<ISO>"}` (JSON or text). */
+function cursorOf(value: unknown): string | null {
+  const parsed: unknown = typeof value === "string" ? JSON.parse(value) : value;
+  const cursor = (parsed as { modified_before?: unknown } | null)?.modified_before;
+  return typeof cursor === "string" ? cursor : null;
 }

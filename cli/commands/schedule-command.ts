@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { configError } from "../../core/errors.js";
 import { logger } from "../../core/logger.js";
 import { RUN_LOCK_NAME } from "../../extractors/sync-sources.js";
+import { closeInterruptedRuns } from "../../loaders/run-recorder.js";
 import { createStepRunner } from "../../orchestration/jobs/run-step.js";
 import { describeStep } from "../../orchestration/jobs/steps.js";
 import { warehouseRunHistory } from "../../orchestration/scheduler/run-history.js";
@@ -42,7 +43,7 @@ export function registerScheduleCommand(program: Command): void {
       }
       const warehouse = await openWarehouse(config.warehouse, config.baseDir);
       await migrate(warehouse);
-      const progress = syncProgress(logger.child({ component: "scheduler" }), false);
+      const progress = syncProgress(logger.child({ component: "scheduler" }));
       const scheduler = new Scheduler({
         schedules: config.schedules,
         runStep: createStepRunner({
@@ -52,7 +53,15 @@ export function registerScheduleCommand(program: Command): void {
           onSyncEvent: (event) => progress.onEvent(event),
         }),
         history: warehouseRunHistory(warehouse),
-        acquireLock: (holder) => warehouse.acquireLock(RUN_LOCK_NAME, holder),
+        acquireLock: async (holder) => {
+          const lock = await warehouse.acquireLock(RUN_LOCK_NAME, holder);
+          // Holding the run lock, any run still `running` under it was killed: close it.
+          await closeInterruptedRuns(warehouse, holder).catch(async (error: unknown) => {
+            await lock.release();
+            throw error;
+          });
+          return lock;
+        },
         logger: logger.child({ component: "scheduler" }),
         newRunId: randomUUID,
       });

@@ -1,13 +1,14 @@
+import { randomUUID } from "node:crypto";
 import type { Command } from "commander";
 import { configError, describeError } from "../../core/errors.js";
 import { logger } from "../../core/logger.js";
-import type { StreamRunResult } from "../../extractors/engine/sync-events.js";
+import { stopReason } from "../../extractors/engine/stream-runner.js";
 import { syncSources } from "../../extractors/sync-sources.js";
 import { reportSyncToPipes } from "../../orchestration/events/sync-job-events.js";
 import { addPipesOption, withPipes } from "../../orchestration/pipes/pipes-command.js";
 import { configFrom, print } from "../program.js";
-import { textTable } from "../text-table.js";
-import { syncProgress } from "./sync-progress.js";
+import { resultRow, streamResultsTable } from "../stream-results-table.js";
+import { type SyncProgress, syncProgress } from "./sync-progress.js";
 
 interface SyncCommandOptions {
   source?: string[];
@@ -36,13 +37,12 @@ export function registerSyncCommand(program: Command): void {
         const { syncAssetCatalog } = await import("../../orchestration/events/asset-catalog.js");
         return print(JSON.stringify({ assets: syncAssetCatalog(configFrom(command).sources) }));
       }
-      const progress = syncProgress(logger.child({ job: "sync" }), process.stderr.isTTY === true);
-      // The first SIGINT/SIGTERM stops the run at each stream's next page (what is committed
-      // stays); a second one ends the process at once.
-      const stop = new AbortController();
-      const onSignal = (signal: NodeJS.Signals) => stop.abort(new Error(`${signal} received`));
-      process.once("SIGINT", onSignal);
-      process.once("SIGTERM", onSignal);
+      const runId = randomUUID();
+      const progress = syncProgress(
+        logger.child({ job: "sync", run_id: runId }),
+        process.stderr.isTTY ? process.stderr : undefined,
+      );
+      const stop = stopOnSignals(progress);
       let summary: Awaited<ReturnType<typeof syncSources>>;
       try {
         summary = await withPipes(
@@ -50,7 +50,8 @@ export function registerSyncCommand(program: Command): void {
             // Loaded inside the Pipes session, so Dagster also shows a config error.
             const config = configFrom(command);
             const run = await syncSources(config, {
-              sources: options.source,
+              runId,
+              sources: options.source?.map((name) => name.toLowerCase()),
               streams: options.stream,
               fullRefresh: options.fullRefresh ?? false,
               batchRows:
@@ -66,11 +67,11 @@ export function registerSyncCommand(program: Command): void {
           { pipes: options.pipes === true },
         );
       } finally {
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
+        stop.dispose();
         progress.stop();
       }
-      printSummary(summary.streams);
+      progress.finished(summary);
+      print(streamResultsTable(summary.streams.map(resultRow)));
       for (const [status, verb] of [
         ["failed", "failed"],
         ["cancelled", "stopped"],
@@ -84,8 +85,38 @@ export function registerSyncCommand(program: Command): void {
             `  ${stream.system}.${stream.stream}: ${describeError(stream.error).replace(/\n/g, "\n    ")}`,
           );
       }
+      if (summary.notStarted > 0) {
+        print();
+        print(
+          `${summary.notStarted} stream(s) not started (run ${summary.runId}, ${stopReason(stop.signal)}): the next sync reads them`,
+        );
+      }
       if (summary.status !== "succeeded") process.exitCode = 1;
     });
+}
+
+/**
+ * The first SIGINT/SIGTERM stops the run at each stream's next page (what is committed stays);
+ * a second one ends the process at once (cursor restored). The handler stays registered for
+ * both: the live display's cursor restorer (log-update → cli-cursor → restore-cursor →
+ * signal-exit) re-raises a signal when it finds itself the only listener left, so a `once`
+ * handler let the first Ctrl-C on a terminal kill the run before it could record its end.
+ */
+function stopOnSignals(progress: SyncProgress): { signal: AbortSignal; dispose(): void } {
+  const stop = new AbortController();
+  const dispose = () => {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!stop.signal.aborted) return stop.abort(new Error(`${signal} received`));
+    dispose();
+    progress.stop();
+    process.kill(process.pid, signal);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return { signal: stop.signal, dispose };
 }
 
 function positiveInt(text: string): number {
@@ -93,27 +124,4 @@ function positiveInt(text: string): number {
   if (!Number.isInteger(value) || value < 1)
     throw configError(`--batch-rows must be a positive integer, got "${text}"`);
   return value;
-}
-
-/** The run summary per stream; `cursor` is where the next run starts (before its lookback). */
-function printSummary(streams: readonly StreamRunResult[]): void {
-  const right = "right" as const;
-  print(
-    textTable(streams, [
-      { header: "stream", value: (s) => `${s.system}.${s.stream}` },
-      { header: "mode", value: (s) => s.mode },
-      { header: "new", value: (s) => s.newRows, align: right },
-      { header: "changed", value: (s) => s.changedRows, align: right },
-      { header: "deleted", value: (s) => s.deletedRows, align: right },
-      { header: "quarantined", value: (s) => s.quarantinedRows, align: right },
-      { header: "pages", value: (s) => s.pages, align: right },
-      { header: "requests", value: (s) => s.requests, align: right },
-      { header: "seconds", value: (s) => (s.durationMs / 1000).toFixed(1), align: right },
-      {
-        header: "cursor",
-        value: (s) => (s.cursorAfter === null ? "-" : new Date(s.cursorAfter).toISOString()),
-      },
-      { header: "status", value: (s) => s.status },
-    ]),
-  );
 }

@@ -2,31 +2,44 @@ import { createLogUpdate } from "log-update";
 import { describeError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
 import type { StreamRunResult, SyncEvent } from "../../extractors/engine/sync-events.js";
+import type { RunSummary } from "../../extractors/sync-sources.js";
+import { type ProgressLine, renderProgress } from "./progress-view.js";
 
-interface StreamLine {
-  name: string;
-  state: "running" | StreamRunResult["status"];
-  mode: string;
-  /** Records read and handed to the warehouse. */
-  read: number;
-  /** Records in committed batches. */
-  rows: number;
-  pages: number;
-  requests: number;
-  startedAt: number;
+/** The terminal the live display draws on (a TTY stream; its size is read on every redraw). */
+export interface ProgressTerminal {
+  write(text: string): unknown;
+  readonly columns?: number;
+  readonly rows?: number;
+  readonly isTTY?: boolean;
+}
+
+/** Sync progress for one run: fed the run's events, told when the run is over. */
+export interface SyncProgress {
+  onEvent(event: SyncEvent): void;
+  /** The run's outcome: one `run finished` log line (structured logs only). */
+  finished(summary: RunSummary): void;
+  /** Draws the last frame and gives the cursor back; idempotent. */
+  stop(): void;
 }
 
 /**
  * Renders sync progress: on a terminal a live table redrawn in place (rows, pages, rate per
- * stream); elsewhere one structured log line per event.
+ * stream, fitted to the terminal's size); elsewhere one structured log line per event, through
+ * `logger` (which carries the run id).
  */
-export function syncProgress(
-  logger: Logger,
-  live: boolean,
-): { onEvent(event: SyncEvent): void; stop(): void } {
-  const lines = new Map<string, StreamLine>();
-  const update = live ? createLogUpdate(process.stderr) : undefined;
-  const draw = () => update?.([...lines.values()].map(renderLine).join("\n"));
+export function syncProgress(logger: Logger, terminal?: ProgressTerminal): SyncProgress {
+  const lines = new Map<string, ProgressLine>();
+  const update = terminal ? createLogUpdate(terminal as NodeJS.WriteStream) : undefined;
+  let stopped = false;
+  const draw = () => {
+    if (!update || !terminal || stopped) return;
+    update(
+      renderProgress([...lines.values()], {
+        columns: terminal.columns ?? 80,
+        rows: terminal.rows ?? 24,
+      }),
+    );
+  };
   const timer = update ? setInterval(draw, 250) : undefined;
   return {
     onEvent(event) {
@@ -40,7 +53,6 @@ export function syncProgress(
             read: 0,
             rows: 0,
             pages: 0,
-            requests: 0,
             startedAt: Date.now(),
           });
           if (!update)
@@ -57,22 +69,12 @@ export function syncProgress(
         }
         case "records-read": {
           const line = lines.get(`${event.system}.${event.stream}`);
-          if (line)
-            Object.assign(line, {
-              read: event.totalRows,
-              pages: event.pages,
-              requests: event.requests,
-            });
+          if (line) Object.assign(line, { read: event.totalRows, pages: event.pages });
           break;
         }
         case "batch-committed": {
           const line = lines.get(`${event.system}.${event.stream}`);
-          if (line)
-            Object.assign(line, {
-              rows: line.rows + event.rows,
-              pages: event.pages,
-              requests: event.requests,
-            });
+          if (line) Object.assign(line, { rows: line.rows + event.rows, pages: event.pages });
           if (!update)
             logger.info(
               { stream: `${event.system}.${event.stream}`, rows: event.rows, pages: event.pages },
@@ -83,32 +85,45 @@ export function syncProgress(
         case "stream-finished": {
           const { result } = event;
           const line = lines.get(`${result.system}.${result.stream}`);
-          if (line)
-            Object.assign(line, {
-              state: result.status,
-              pages: result.pages,
-              requests: result.requests,
-            });
+          if (line) Object.assign(line, { state: result.status, pages: result.pages });
           if (!update) logStreamResult(logger, result);
           break;
         }
       }
       draw();
     },
+    finished(summary) {
+      if (update) return;
+      const fields = {
+        status: summary.status,
+        streams: summary.streams.length,
+        failed: summary.streams.filter((s) => s.status === "failed").length,
+        stopped: summary.streams.filter((s) => s.status === "cancelled").length,
+        not_started: summary.notStarted,
+        new: total(summary.streams, "newRows"),
+        changed: total(summary.streams, "changedRows"),
+        deleted: total(summary.streams, "deletedRows"),
+        quarantined: total(summary.streams, "quarantinedRows"),
+        duration_ms: summary.durationMs,
+      };
+      if (summary.status === "succeeded") logger.info(fields, "run finished");
+      else logger.warn(fields, "run finished");
+    },
     stop() {
+      if (stopped) return;
       if (timer) clearInterval(timer);
       draw();
+      stopped = true;
       update?.done();
     },
   };
 }
 
-function renderLine(line: StreamLine): string {
-  const seconds = Math.max((Date.now() - line.startedAt) / 1000, 0.001);
-  const mark = { running: "…", succeeded: "✓", failed: "✗", cancelled: "■" }[line.state];
-  const read = Math.max(line.read, line.rows);
-  const rate = line.state === "running" ? `${Math.round(read / seconds)} rows/s` : "";
-  return `${mark} ${line.name.padEnd(34)} ${line.mode.padEnd(11)} ${String(read).padStart(9)} read ${String(line.rows).padStart(9)} committed ${String(line.pages).padStart(6)} pages  ${rate}`;
+function total(
+  streams: readonly StreamRunResult[],
+  field: "newRows" | "changedRows" | "deletedRows" | "quarantinedRows",
+): number {
+  return streams.reduce((sum, stream) => sum + stream[field], 0);
 }
 
 function logStreamResult(logger: Logger, result: StreamRunResult): void {
@@ -122,6 +137,8 @@ function logStreamResult(logger: Logger, result: StreamRunResult): void {
     pages: result.pages,
     requests: result.requests,
     duration_ms: result.durationMs,
+    // Where the next run starts (before its lookback); null: the stream has no cursor yet.
+    cursor: result.cursorAfter === null ? null : new Date(result.cursorAfter).toISOString(),
   };
   if (result.status === "failed")
     logger.error({ ...fields, error: describeError(result.error) }, "stream failed");

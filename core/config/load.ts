@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { configError } from "../errors.js";
-import { type Env, withConfigContext } from "./primitives.js";
+import { editDistance } from "../suggest.js";
+import { type Env, secretSchemas, withConfigContext } from "./primitives.js";
 import { configSchema, type PslinkConfig } from "./schema.js";
 
 export const DEFAULT_CONFIG_FILE = "pslink.yml";
@@ -14,11 +15,18 @@ export function resolveConfigPath(explicit?: string, env: Env = process.env): st
   return resolve(explicit ?? env.PSLINK_CONFIG ?? DEFAULT_CONFIG_FILE);
 }
 
-/** The process environment, with the config folder's `.env` filling gaps (never overriding). */
+/**
+ * The process environment, with the config folder's `.env` filling gaps: variables that are
+ * not set, or set but empty (an exported `X=` would otherwise hide the file's value). A
+ * non-empty environment value always wins.
+ */
 export function configEnv(baseDir: string, env: Env = process.env): Env {
   const dotenv = resolve(baseDir, ".env");
   if (!existsSync(dotenv)) return env;
-  return { ...parseEnv(readFileSync(dotenv, "utf8")), ...env };
+  const merged: Record<string, string | undefined> = { ...parseEnv(readFileSync(dotenv, "utf8")) };
+  for (const [name, value] of Object.entries(env)) if (value) merged[name] = value;
+  for (const [name, value] of Object.entries(env)) merged[name] ??= value;
+  return merged;
 }
 
 /** Loads, resolves and validates a config file; every problem is reported at once. */
@@ -27,6 +35,11 @@ export function loadConfig(path: string, env?: Env): PslinkConfig {
   if (!existsSync(file)) {
     throw configError(`config file ${file} does not exist`, {
       hint: "pass --config PATH, set PSLINK_CONFIG, or run `pslink sandbox start --write-config DIR` for a working example",
+    });
+  }
+  if (statSync(file).isDirectory()) {
+    throw configError(`config path ${file} is a directory, not a file`, {
+      hint: `name the file itself, e.g. --config ${resolve(file, DEFAULT_CONFIG_FILE)}`,
     });
   }
   const baseDir = dirname(file);
@@ -45,7 +58,8 @@ export function parseConfig(
   const document = parseDocument(source, { prettyErrors: true });
   if (document.errors.length > 0) {
     const first = document.errors[0];
-    const message = first?.message ?? "parse error";
+    // The message quotes the offending line, which may hold a secret written inline.
+    const message = maskSecretValues(first?.message ?? "parse error");
     throw configError(`${options.file}: not valid YAML: ${message}`, {
       hint: message.includes("${")
         ? 'inside { … } flow mappings, quote ${VAR} references ("${VAR}") or use block style'
@@ -55,21 +69,37 @@ export function parseConfig(
   const raw: unknown = document.toJS() ?? {};
   const parsed = withConfigContext({ env: options.env }, () => configSchema.safeParse(raw));
   if (!parsed.success) {
+    const problems = formatIssues(parsed.error.issues, raw);
     throw configError(
-      `${options.file} has ${parsed.error.issues.length} problem(s):\n${formatIssues(parsed.error.issues, raw)}`,
+      `${options.file} has ${problems.length} problem(s):\n${problems.join("\n")}`,
       { hint: "see the annotated example in examples/pslink.example.yml" },
     );
   }
   return { ...parsed.data, baseDir: options.baseDir, file: options.file };
 }
 
-function formatIssues(issues: readonly z.core.$ZodIssue[], raw: unknown): string {
-  return issues
-    .map((issue) => {
-      const path = issue.path.length === 0 ? "(top level)" : issue.path.join(".");
-      return `  - ${path}: ${describeIssue(issue, raw)}`;
-    })
-    .join("\n");
+/** Keys whose values are masked in quoted YAML lines (an inline secret in a broken file). */
+const SECRET_LOOKING_VALUE =
+  /([\w-]*(?:password|passwd|secret|token|key|credential)[\w-]*["']?\s*:[ \t]*)(?!["']?\$\{)([^\s,}#][^,}\n]*)/gi;
+
+function maskSecretValues(text: string): string {
+  return text.replace(SECRET_LOOKING_VALUE, "$1***");
+}
+
+/**
+ * One line per distinct problem: issues with the same message (a YAML anchor reused under
+ * several sources, say) share a line listing their paths.
+ */
+function formatIssues(issues: readonly z.core.$ZodIssue[], raw: unknown): string[] {
+  const paths = new Map<string, string[]>();
+  for (const issue of issues) {
+    const path = issue.path.length === 0 ? "(top level)" : issue.path.join(".");
+    const message = describeIssue(issue, raw);
+    const seen = paths.get(message);
+    if (!seen) paths.set(message, [path]);
+    else if (!seen.includes(path)) seen.push(path);
+  }
+  return [...paths].map(([message, where]) => `  - ${where.join(", ")}: ${message}`);
 }
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
@@ -80,28 +110,83 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
         allowed ? `; did you mean ${suggest(issue.keys[0] ?? "", allowed)}?` : ""
       }`;
     }
-    case "invalid_type":
-      return issue.input === undefined
-        ? `missing: add this key (expected ${issue.expected})`
-        : `expected ${issue.expected}, got ${describeValue(issue.input)}`;
+    case "invalid_type": {
+      // zod 4 does not keep the rejected value on the issue: read it from the parsed YAML.
+      const found = valueAt(raw, issue.path);
+      const expected = EXPECTED[issue.expected] ?? issue.expected;
+      if (!found.present) return `missing: add this key (expected ${expected})`;
+      const secret = isSecretAt(issue.path, raw);
+      return `expected ${expected}, got ${describeValue(found.value, secret)}${
+        secret ? " (write secrets as a ${VAR} reference)" : ""
+      }`;
+    }
     default:
       return issue.message;
   }
 }
 
-function describeValue(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  return `${typeof value} ${JSON.stringify(value)}`;
+const EXPECTED: Readonly<Record<string, string>> = {
+  object: "a mapping",
+  record: "a mapping",
+  map: "a mapping",
+  array: "a list",
+};
+
+/** The value at `path` in the parsed YAML, and whether the key is there at all. */
+function valueAt(
+  raw: unknown,
+  path: readonly PropertyKey[],
+): { present: boolean; value?: unknown } {
+  let value = raw;
+  for (const key of path) {
+    if (Array.isArray(value) && typeof key === "number" && key < value.length) value = value[key];
+    else if (isMapping(value) && Object.hasOwn(value, String(key))) value = value[String(key)];
+    else return { present: false };
+  }
+  return { present: true, value };
 }
 
-/** Walks the schema along `path` (picking union members by the raw value) to list a mapping's keys. */
+/** How a rejected value is shown: a secret's only by its type, never its text. */
+function describeValue(value: unknown, secret: boolean): string {
+  if (value === null) return "null (an empty value)";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (secret) return `a ${typeof value}`;
+  if (typeof value === "string") return `string '${value}'`;
+  return `${typeof value} ${String(value)}`;
+}
+
+/** Whether `path` leads to a secret field (by its schema, or by a secret-looking key name). */
+function isSecretAt(path: readonly PropertyKey[], raw: unknown): boolean {
+  const last = String(path[path.length - 1] ?? "");
+  if (/password|passwd|secret|token|private_key|_key$|credential/i.test(last)) return true;
+  let secret = false;
+  walkSchema(path, raw, (schema) => {
+    if (secretSchemas.has(schema)) secret = true;
+  });
+  return secret;
+}
+
+/** The keys the mapping at `path` allows, if the schema there is an object. */
 function allowedKeysAt(path: readonly PropertyKey[], raw: unknown): readonly string[] | undefined {
+  const schema = walkSchema(path, raw);
+  const def = schema?._zod.def;
+  return def?.type === "object" ? Object.keys((def as z.core.$ZodObjectDef).shape) : undefined;
+}
+
+/**
+ * Walks the schema along `path` (picking union members by the raw value); `visit` sees every
+ * schema passed through, wrappers included. Undefined when the path leaves the schema.
+ */
+function walkSchema(
+  path: readonly PropertyKey[],
+  raw: unknown,
+  visit: (schema: z.core.$ZodType) => void = () => undefined,
+): z.core.$ZodType | undefined {
   let schema: z.core.$ZodType = configSchema;
   let value: unknown = raw;
   for (let depth = 0; depth <= path.length; depth++) {
-    schema = unwrap(schema, value);
+    schema = unwrap(schema, value, visit);
     if (depth === path.length) break;
     const key = path[depth] as PropertyKey;
     const def = schema._zod.def;
@@ -117,13 +202,17 @@ function allowedKeysAt(path: readonly PropertyKey[], raw: unknown): readonly str
     }
     value = isMapping(value) ? value[String(key)] : undefined;
   }
-  const def = schema._zod.def;
-  return def.type === "object" ? Object.keys((def as z.core.$ZodObjectDef).shape) : undefined;
+  return schema;
 }
 
-function unwrap(schema: z.core.$ZodType, value: unknown): z.core.$ZodType {
+function unwrap(
+  schema: z.core.$ZodType,
+  value: unknown,
+  visit: (schema: z.core.$ZodType) => void,
+): z.core.$ZodType {
   let current = schema;
   for (;;) {
+    visit(current);
     const def = current._zod.def;
     if (
       def.type === "optional" ||
@@ -159,22 +248,4 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 function suggest(key: string, allowed: readonly string[]): string {
   const best = [...allowed].sort((a, b) => editDistance(key, a) - editDistance(key, b))[0];
   return best ? `"${best}"` : allowed.join(", ");
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j] as number;
-      row[j] = Math.min(
-        (row[j] as number) + 1,
-        (row[j - 1] as number) + 1,
-        previous + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-      previous = current;
-    }
-  }
-  return row[b.length] as number;
 }

@@ -46,11 +46,20 @@ export const text = () =>
     return resolved;
   });
 
+/** Schemas made by `secret()`: config errors never echo a value found where one belongs. */
+export const secretSchemas = new WeakSet<z.core.$ZodType>();
+
 /**
  * A secret: must be written as a whole `${VAR}` reference (never a literal in the file),
  * and becomes a `Secret` that prints as `***`.
  */
-export const secret = () =>
+export const secret = () => {
+  const schema = secretValue();
+  secretSchemas.add(schema);
+  return schema;
+};
+
+const secretValue = () =>
   z.string().transform((value, ctx) => {
     const match = WHOLE_ENV_REF.exec(value.trim());
     if (!match) {
@@ -66,7 +75,7 @@ export const secret = () =>
     if (found === undefined || found === "") {
       ctx.addIssue({
         code: "custom",
-        message: `environment variable ${name} is not set: export it, or add it to the .env file beside pslink.yml`,
+        message: `environment variable ${name} is ${found === "" ? "set but empty" : "not set"}: export it with a value, or add it to the .env file beside pslink.yml`,
       });
       return z.NEVER;
     }

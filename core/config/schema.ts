@@ -45,14 +45,28 @@ const warehouse = z.discriminatedUnion("kind", [duckdbWarehouse, postgresWarehou
 });
 
 /** The whole `pslink.yml`. Later sections (governance, schedules) extend this schema. */
-export const configSchema = z.strictObject({
-  version: z.literal(1, { error: () => "write version: 1 (the only config version so far)" }),
-  project: z.string().default("pslink"),
-  warehouse: warehouse.prefault({ kind: "duckdb" }),
-  sources: sourcesSchema,
-  governance: governanceSchema,
-  schedules: schedulesSchema,
-});
+export const configSchema = z
+  .strictObject({
+    version: z.literal(1, { error: () => "write version: 1 (the only config version so far)" }),
+    project: z.string().default("pslink"),
+    warehouse: warehouse.prefault({ kind: "duckdb" }),
+    sources: sourcesSchema,
+    governance: governanceSchema,
+    schedules: schedulesSchema,
+  })
+  .superRefine((config, ctx) => {
+    // A first sync from a future date reads nothing yet sets the cursor to now: the records
+    // from the real start would never be read without --full-refresh.
+    const today = new Date().toISOString().slice(0, 10);
+    for (const [name, source] of Object.entries(config.sources)) {
+      if (source && source.start_date > today)
+        ctx.addIssue({
+          code: "custom",
+          path: ["sources", name, "start_date"],
+          message: `${source.start_date} is in the future (today is ${today} UTC): write the date the data should start from`,
+        });
+    }
+  });
 
 export type PslinkConfig = z.infer<typeof configSchema> & {
   /** Folder of the config file; relative paths in the config are read from here. */

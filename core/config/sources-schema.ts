@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { baseUrl, duration, secret, text } from "./primitives.js";
+import { baseUrl, duration, secret, text, timeZone } from "./primitives.js";
 
 /** Shared HTTP behaviour of one source tenant: one rate budget for all its streams. */
 const http = z
@@ -45,11 +45,22 @@ const salesforce = z.strictObject({
   streams,
 });
 
+/**
+ * What NetSuite's OAuth 2.0 client credentials flow signs with (RSA-PSS or ECDSA; not RS256).
+ * @see https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_162790605110.html
+ */
+const NETSUITE_JWT_ALGORITHMS = ["PS256", "PS384", "PS512", "ES256", "ES384", "ES512"] as const;
+const NETSUITE_JWT_ALGORITHM_HINT =
+  "NetSuite client credentials accept only PS256, PS384, PS512, ES256, ES384 or ES512 (RS256 is refused): write algorithm: PS256 for an RSA certificate, or ES256/ES384/ES512 to match an EC certificate's curve";
+
 const netsuite = z.strictObject({
   base_url: baseUrl(),
   account_id: text().optional(),
-  /** Time zone of the account, which SuiteQL timestamp literals are read in. */
-  account_timezone: z.string().default("UTC"),
+  /**
+   * The integration user's time-zone preference (Set Preferences), not the company's: SuiteQL
+   * reads timestamp literals and writes date-times in it.
+   */
+  account_timezone: timeZone().default("UTC"),
   auth: z.discriminatedUnion("kind", [
     z.strictObject({
       kind: z.literal("oauth2_jwt"),
@@ -57,7 +68,9 @@ const netsuite = z.strictObject({
       client_id: text(),
       certificate_id: text(),
       private_key: secret(),
-      algorithm: z.enum(["PS256", "ES256", "RS256"]).default("PS256"),
+      algorithm: z
+        .enum(NETSUITE_JWT_ALGORITHMS, { message: NETSUITE_JWT_ALGORITHM_HINT })
+        .default("PS256"),
       scope: z.string().default("rest_webservices"),
     }),
     z.strictObject({
@@ -86,35 +99,50 @@ const kantata = z.strictObject({
   streams,
 });
 
-const workday = z.strictObject({
-  base_url: baseUrl(),
-  tenant: text(),
-  mode: z.enum(["raas", "rest"]).default("raas"),
-  report: z
-    .strictObject({
-      owner: text(),
-      name: text(),
-      /** Prompt names and date format are chosen by the report's author. */
-      prompt_from: z.string().default("Updated_From"),
-      prompt_to: z.string().default("Updated_To"),
-      /** Reports are not paged: large pulls are split into prompt ranges of this length. */
-      window: duration().default(30 * 86_400_000),
-    })
-    .optional(),
-  auth: z.discriminatedUnion("kind", [
-    z.strictObject({ kind: z.literal("basic"), username: text(), password: secret() }),
-    z.strictObject({
-      kind: z.literal("oauth2_refresh_token"),
-      token_url: baseUrl().optional(),
-      client_id: text(),
-      client_secret: secret(),
-      refresh_token: secret(),
-    }),
-  ]),
-  start_date: startDate,
-  http,
-  streams,
-});
+/**
+ * How the report's date prompts are written, as its author typed them: `date_time`
+ * (`2026-01-01T00:00:00Z`), `date` (`2026-01-01`) or `date_with_zone` (`2026-01-01+00:00`, a
+ * date with its zone as Workday writes date prompts in a report's web service URLs).
+ */
+const WORKDAY_PROMPT_FORMATS = ["date_time", "date", "date_with_zone"] as const;
+
+const workday = z
+  .strictObject({
+    base_url: baseUrl(),
+    tenant: text(),
+    mode: z.enum(["raas", "rest"]).default("raas"),
+    report: z
+      .strictObject({
+        owner: text(),
+        name: text(),
+        /** Prompt names and date format are chosen by the report's author. */
+        prompt_from: z.string().default("Updated_From"),
+        prompt_to: z.string().default("Updated_To"),
+        prompt_format: z.enum(WORKDAY_PROMPT_FORMATS).default("date_time"),
+        /** Reports are not paged: large pulls are split into prompt ranges of this length. */
+        window: duration().default(30 * 86_400_000),
+      })
+      .optional(),
+    auth: z.discriminatedUnion("kind", [
+      z.strictObject({ kind: z.literal("basic"), username: text(), password: secret() }),
+      z.strictObject({
+        kind: z.literal("oauth2_refresh_token"),
+        token_url: baseUrl().optional(),
+        client_id: text(),
+        client_secret: secret(),
+        refresh_token: secret(),
+      }),
+    ]),
+    start_date: startDate,
+    http,
+    streams,
+  })
+  // Workday's REST API takes OAuth access tokens only; Basic auth is for SOAP and RaaS.
+  .refine((config) => config.mode !== "rest" || config.auth.kind !== "basic", {
+    message:
+      "mode: rest needs auth kind oauth2_refresh_token (register an API client in Workday); Basic auth works only with the RaaS report (mode: raas)",
+    path: ["auth", "kind"],
+  });
 
 /** The `sources:` section: each system is optional; configure the ones the firm runs. */
 export const sourcesSchema = z

@@ -3,7 +3,7 @@ import { Agent as HttpsAgent } from "node:https";
 import { setTimeout as sleep } from "node:timers/promises";
 import got, { RequestError } from "got";
 import type { SourceHttpConfig } from "../../core/config/index.js";
-import { fatalError, PslinkError, transientError } from "../../core/errors.js";
+import { type ErrorKind, fatalError, PslinkError, transientError } from "../../core/errors.js";
 import { redact } from "../../core/secret.js";
 import type { SystemName } from "../../sandbox/world/types.js";
 import type { RateBudget } from "./rate-budget.js";
@@ -47,17 +47,73 @@ export interface HttpClientOptions {
    * report is a 500): failed at once as an `HttpStatusError` instead of retried.
    */
   isFinal?: (response: HttpResponse) => boolean;
+  /**
+   * The vendor's reading of an error answer whose status alone misleads (Salesforce's 403
+   * `REQUEST_LIMIT_EXCEEDED` is the org's daily allowance, not a permission). An answer it
+   * reads fails at once, never retried: the verdict's hint says when or how to go on.
+   */
+  classify?: (response: HttpResponse) => ErrorVerdict | undefined;
+  /**
+   * The run's stop signal: a request in flight is aborted and a backoff cut short, so a stopped
+   * sync ends within moments rather than after the request's timeout or its retries.
+   */
+  signal?: AbortSignal;
 }
 
-/** Thrown for a response the caller must interpret (4xx other than 401/408/429). */
+/** What a vendor's error answer means: what happens next, and what the operator should do. */
+export interface ErrorVerdict {
+  readonly kind: ErrorKind;
+  /** Stands for the vendor's message in the error. */
+  readonly reason: string;
+  readonly hint: string;
+}
+
+/** Thrown for a response the caller must interpret (3xx, 4xx other than 401/408/429). */
 export class HttpStatusError extends PslinkError {
   readonly status: number;
   readonly body: string;
-  constructor(message: string, status: number, body: string, hint?: string) {
-    super(status === 403 ? "config" : "fatal", message, { hint, details: { status } });
+  constructor(
+    message: string,
+    status: number,
+    body: string,
+    options: { kind?: ErrorKind; hint?: string } = {},
+  ) {
+    super(options.kind ?? (status === 403 ? "config" : "fatal"), message, {
+      hint: options.hint,
+      details: { status },
+    });
     this.status = status;
     this.body = redact(body);
   }
+}
+
+/** `system METHOD url` for messages, the URL masked. */
+export function requestLabel(system: string, request: HttpRequest): string {
+  return `${system} ${request.method ?? "GET"} ${maskUrl(request.url)}`;
+}
+
+/**
+ * A 3xx answer, which pslink never follows: it names the status and where it pointed (masked
+ * like every URL) and says to fix the address it was given, since every retry would go there too.
+ */
+export function redirectError(
+  system: string,
+  request: HttpRequest,
+  response: HttpResponse,
+  setting = `sources.${system}.base_url`,
+): HttpStatusError {
+  const raw = response.headers.location;
+  const location = Array.isArray(raw) ? raw[0] : raw;
+  const target = location ? maskUrl(URL.parse(location, request.url)?.href ?? location) : undefined;
+  return new HttpStatusError(
+    `${requestLabel(system, request)} was redirected (${response.status}) to ${target ?? "(no Location header)"}; pslink does not follow redirects`,
+    response.status,
+    response.body,
+    {
+      kind: "config",
+      hint: `fix ${setting}: use the address the API answers on itself (https, the instance's own host), not one that forwards to it or to a login page`,
+    },
+  );
 }
 
 /** Masks a URL for messages: origin and path only, query values are never printed. */
@@ -106,36 +162,41 @@ export class SourceHttpClient {
 
   /** Sends once through the budget, no auth, no retries (token endpoints). */
   readonly plain: Send = (request) =>
-    this.#options.budget.run(() => transport(request, this.#options.http.timeout));
+    this.#options.budget.run(() =>
+      transport(request, this.#options.http.timeout, this.#options.signal),
+    );
 
   async #attempts<T>(
     request: HttpRequest,
     metrics: StreamMetrics | undefined,
     parse: (response: HttpResponse) => T,
   ): Promise<T> {
-    const { http, auth, budget } = this.#options;
+    const { http, auth, budget, signal } = this.#options;
     let reauthenticated = false;
     let lastReason = "";
+    /** The last attempt found no server at all (no such host, connection refused). */
+    let unreachable = false;
     for (let attempt = 1; attempt <= http.max_attempts; attempt++) {
       let waitMs: number | undefined;
       try {
         const headers = await auth.headers(request, this.plain);
         const authed = { ...request, headers: { ...request.headers, ...headers } };
         if (metrics) metrics.requests += 1;
-        const response = await budget.run(() => transport(authed, http.timeout));
-        if (response.status >= 400 && this.#options.isFinal?.(response))
-          throw this.#statusError(request, response);
+        const response = await budget.run(() => transport(authed, http.timeout, signal));
+        if (response.status >= 400) {
+          const verdict = this.#options.classify?.(response);
+          if (verdict) throw this.#statusError(request, response, verdict);
+          if (this.#options.isFinal?.(response)) throw this.#statusError(request, response);
+        }
         const action = actionForStatus(response.status, response.headers);
         switch (action.kind) {
           case "done":
             return parse(response);
           case "reauthenticate":
             if (reauthenticated)
-              throw this.#statusError(
-                request,
-                response,
-                "check the credentials in pslink.yml / .env",
-              );
+              throw this.#statusError(request, response, {
+                hint: "check the credentials in pslink.yml / .env",
+              });
             reauthenticated = true;
             auth.invalidate();
             attempt -= 1;
@@ -144,38 +205,61 @@ export class SourceHttpClient {
             lastReason = action.reason;
             waitMs = action.waitMs;
             break;
+          case "redirected":
+            throw redirectError(this.#options.system, request, response);
           case "fail":
             throw this.#statusError(request, response);
         }
       } catch (error) {
+        // Stopped: whatever the request met, the run's signal has the last word.
+        if (signal?.aborted) throw error;
+        // A status error is the vendor's final answer, whatever its kind: never retried here.
+        if (error instanceof HttpStatusError) throw error;
         if (error instanceof PslinkError && error.kind !== "transient") throw error;
         if (error instanceof PslinkError) lastReason = error.message;
-        else if (isRetryableNetworkError(error))
+        else if (isRetryableNetworkError(error)) {
           lastReason = `network error (${networkCode(error)})`;
-        else throw fatalError(`${this.#label(request)} failed`, { cause: error });
+          unreachable = UNREACHABLE_CODES.has(networkCode(error));
+        } else throw fatalError(`${this.#label(request)} failed`, { cause: error });
       }
-      if (attempt < http.max_attempts) await sleep(waitMs ?? backoffMs(attempt, http));
+      if (attempt < http.max_attempts)
+        await sleep(waitMs ?? backoffMs(attempt, http), undefined, { signal });
     }
+    const { system } = this.#options;
     throw transientError(
       `${this.#label(request)} still failing after ${http.max_attempts} attempts: ${lastReason}`,
       {
-        hint: `the ${this.#options.system} API is unavailable or throttling; rerun later or raise sources.${this.#options.system}.http.max_attempts`,
+        hint: unreachable
+          ? `nothing answered at ${originOf(request.url)}: check sources.${system}.base_url and the network, then rerun`
+          : `the ${system} API is unavailable or throttling; rerun later or raise sources.${system}.http.max_attempts`,
       },
     );
   }
 
-  #statusError(request: HttpRequest, response: HttpResponse, hint?: string): HttpStatusError {
-    const vendor = this.#options.describeBody?.(response.body);
+  #statusError(
+    request: HttpRequest,
+    response: HttpResponse,
+    verdict: Partial<ErrorVerdict> = {},
+  ): HttpStatusError {
+    const vendor = verdict.reason ?? this.#options.describeBody?.(response.body);
+    const { system } = this.#options;
+    const hint =
+      verdict.hint ??
+      (response.status === 403
+        ? `the ${system} user lacks a permission this call needs: grant it, or check sources.${system}.auth`
+        : response.status === 404
+          ? `the ${system} API has no such resource at ${maskUrl(request.url)}: check sources.${system}.base_url`
+          : undefined);
     return new HttpStatusError(
       `${this.#label(request)} returned ${response.status}${vendor ? `: ${vendor}` : ""}`,
       response.status,
       response.body,
-      hint,
+      { kind: verdict.kind, hint },
     );
   }
 
   #label(request: HttpRequest): string {
-    return `${this.#options.system} ${request.method ?? "GET"} ${maskUrl(request.url)}`;
+    return requestLabel(this.#options.system, request);
   }
 }
 
@@ -185,8 +269,20 @@ const agent = {
   https: new HttpsAgent({ keepAlive: true }),
 };
 
-async function transport(request: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
+/** Network errors meaning no server answered at that address: the base URL is the first suspect. */
+const UNREACHABLE_CODES: ReadonlySet<string> = new Set(["ENOTFOUND", "ECONNREFUSED", "EAI_AGAIN"]);
+
+function originOf(url: string): string {
+  return URL.parse(url)?.origin ?? "(invalid url)";
+}
+
+async function transport(
+  request: HttpRequest,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<HttpResponse> {
   const response = await got(request.url, {
+    signal,
     method: request.method ?? "GET",
     headers: request.headers,
     json: request.json,

@@ -23,7 +23,7 @@ export interface WindowInputs {
 export function planWindow(inputs: WindowInputs): ExtractWindow {
   const { handle, state, settings } = inputs;
   const toMs = inputs.windowEndMs;
-  const full = { fromMs: inputs.startMs, toMs, full: true } as const;
+  const full = keyScanWindow(inputs.startMs, toMs);
   if (inputs.fullRefresh || handle.fullScanOnly || handle.definition.cursor === null) return full;
   if (state.cursorMs === null) return full;
   const lookback = settings.lookback ?? handle.definition.lookback;
@@ -34,4 +34,9 @@ export function planWindow(inputs: WindowInputs): ExtractWindow {
     return full;
   if (handle.deletes && toMs - fromMs > handle.deletes.historyMs) return full;
   return { fromMs, toMs, full: false };
+}
+
+/** The whole stream from the initial value to `toMs`: a key scan. */
+export function keyScanWindow(startMs: number, toMs: number): ExtractWindow {
+  return { fromMs: startMs, toMs, full: true };
 }

@@ -5,14 +5,20 @@ export type RetryAction =
   | { kind: "done" }
   | { kind: "retry"; reason: string; waitMs?: number }
   | { kind: "reauthenticate" }
+  | { kind: "redirected" }
   | { kind: "fail" };
 
-/** Classifies an HTTP status; 401 refreshes auth once, 429/5xx retry, other statuses end. */
+/**
+ * Classifies an HTTP status; 401 refreshes auth once, 429/5xx retry, 3xx and other statuses end.
+ * Redirects are never followed: an API answers at its own address, so a 3xx means the base URL
+ * points somewhere else (http for https, a login page), and retrying cannot change that.
+ */
 export function actionForStatus(
   status: number,
   headers: Record<string, string | string[] | undefined>,
 ): RetryAction {
-  if (status < 400) return { kind: "done" };
+  if (status < 300) return { kind: "done" };
+  if (status < 400) return { kind: "redirected" };
   if (status === 401) return { kind: "reauthenticate" };
   if (status === 429) {
     return {

@@ -17,6 +17,11 @@ export interface SeekPaging {
   /** Where the window starts (epoch ms). */
   readonly fromMs: number;
   /**
+   * Where it ends, for a query that cannot say so itself (Kantata has `updated_after` only):
+   * reading stops at the first record modified at or after it, which the next run reads.
+   */
+  readonly toMs?: number;
+  /**
    * Page `page` (from 0) of the query for the records whose cursor is at or after `fromMs`
    * (a whole second), ordered by (cursor, key).
    */
@@ -71,8 +76,19 @@ export async function* seekPages(paging: SeekPaging): AsyncIterable<Page> {
     lastSecond = ms === undefined ? undefined : Math.floor(ms / 1000) * 1000;
     return lastSecond;
   };
+  /** The records before the window's end: in cursor order, the first one past it ends the read. */
+  const untilWindowEnd = (records: readonly unknown[]): readonly unknown[] => {
+    const { toMs } = paging;
+    const newest = secondOf(records.at(-1));
+    if (toMs === undefined || (newest !== undefined && newest < toMs)) return records;
+    const end = records.findIndex((record) => (secondOf(record) ?? -Infinity) >= toMs);
+    return end === -1 ? records : records.slice(0, end);
+  };
   for (;;) {
-    const { records, last, text } = await ask(page);
+    const answer = await ask(page);
+    const { text } = answer;
+    const records = untilWindowEnd(answer.records);
+    const last = answer.last || records.length < answer.records.length;
     // Records come in cursor order: only the ones of second `fromMs`, which open the page, can
     // have been delivered already.
     let head = 0;

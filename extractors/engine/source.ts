@@ -67,7 +67,23 @@ export interface StreamHandle {
 export interface DeleteFeed {
   /** How far back the feed keeps history (ms); older windows fall back to a key scan. */
   readonly historyMs: number;
-  deletedKeys(window: ExtractWindow, metrics: StreamMetrics): AsyncIterable<readonly string[]>;
+  /** Keys deleted in the window, and how much of the window the feed vouches for. */
+  deletedKeys(window: ExtractWindow, metrics: StreamMetrics): Promise<DeletedKeys>;
+}
+
+/** What a delete feed answered for one window. */
+export interface DeletedKeys {
+  readonly keys: readonly string[];
+  /**
+   * The feed lost entries inside the window (purged before its usual history ran out): only a
+   * key scan finds every delete now, and the stream runs one instead.
+   */
+  readonly purged: boolean;
+  /**
+   * Deletes up to here are all in `keys`; later ones may still be settling, so the stream's
+   * cursor stops here and the next run asks again from it. At most the window's end.
+   */
+  readonly coveredToMs: number;
 }
 
 /** Per-stream settings from `sources.<system>.streams.<name>`. */
@@ -84,4 +100,10 @@ export interface OpenSource {
   /** The initial value of every cursor: where a first sync starts reading. */
   readonly startMs: number;
   settings(stream: string): StreamSettings;
+}
+
+/** What a run gives the sources it opens. */
+export interface OpenOptions {
+  /** Stops the run: the sources' requests in flight are aborted, their backoffs cut short. */
+  readonly signal?: AbortSignal;
 }

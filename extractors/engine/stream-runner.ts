@@ -13,9 +13,9 @@ import type { Warehouse } from "../../warehouse/warehouse.js";
 import { BatchCollector, splitPage } from "./batch-collector.js";
 import { CommitPipeline } from "./commit-pipeline.js";
 import { declaredKinds, knownFields } from "./define-stream.js";
-import { planWindow } from "./plan-window.js";
+import { keyScanWindow, planWindow } from "./plan-window.js";
 import { readAhead } from "./read-ahead.js";
-import type { OpenSource, Page, StreamHandle, StreamMetrics } from "./source.js";
+import type { ExtractWindow, OpenSource, Page, StreamHandle, StreamMetrics } from "./source.js";
 import type { StreamProgress, StreamRunResult, SyncEventHandler } from "./sync-events.js";
 import { sqlTimestamp } from "./timestamps.js";
 
@@ -76,7 +76,7 @@ export async function runStream(
     const state = await readStreamState(ctx.wh, handle.system, definition.name);
     result.cursorBefore = state.cursorMs;
     result.cursorAfter = state.cursorMs;
-    const window = planWindow({
+    let window = planWindow({
       handle,
       state,
       settings: ctx.source.settings(definition.name),
@@ -84,6 +84,13 @@ export async function runStream(
       windowEndMs: ctx.windowEndMs,
       fullRefresh: ctx.fullRefresh,
     });
+    // The delete feed is read before the records: one that lost entries inside the window
+    // (purged early) turns this run into a key scan, the one way left to see those deletes.
+    const feed =
+      handle.deletes && !window.full
+        ? await handle.deletes.deletedKeys(window, metrics)
+        : undefined;
+    if (feed?.purged) window = keyScanWindow(ctx.source.startMs, window.toMs);
     result.mode = window.full ? "full" : "incremental";
     ctx.onEvent({
       type: "stream-started",
@@ -154,7 +161,7 @@ export async function runStream(
       if (full) await pipeline.submit(full);
     };
     try {
-      for await (const page of readAhead(handle.pages(window, metrics))) {
+      for await (const page of readAhead(handle.pages(reading(window), metrics))) {
         if (ctx.signal?.aborted) {
           stopped = stoppedError(ctx.signal);
           throw stopped;
@@ -183,13 +190,14 @@ export async function runStream(
       await pipeline.drain();
     }
 
-    const deleted =
-      handle.deletes && !window.full ? await collectDeleted(handle, window, metrics) : [];
+    const deleted = feed && !window.full ? feed.keys : [];
+    // Deletes the feed does not cover yet are asked for again next run, from where it stopped.
+    const coveredToMs = feed && !window.full ? feed.coveredToMs : Number.POSITIVE_INFINITY;
     const final: StreamCursor = {
       cursorMs:
         definition.cursor === null
           ? null
-          : Math.max(committed.cursorMs ?? window.toMs, window.toMs),
+          : Math.min(Math.max(committed.cursorMs ?? window.toMs, window.toMs), coveredToMs),
       lastScanMs: window.full ? ctx.windowEndMs : committed.lastScanMs,
     };
     const now = sqlTimestamp(Date.now());
@@ -202,14 +210,30 @@ export async function runStream(
     });
     result.cursorAfter = final.cursorMs;
   } catch (error) {
-    result.status = error === stopped ? "cancelled" : "failed";
-    result.error = asPslinkError(error);
+    // A stop aborts requests in flight: whatever they threw, the stream was stopped.
+    if (ctx.signal?.aborted) stopped ??= stoppedError(ctx.signal);
+    result.status = stopped ? "cancelled" : "failed";
+    result.error = stopped ?? asPslinkError(error);
   }
   result.pages = metrics.pages;
   result.requests = metrics.requests;
   result.durationMs = Date.now() - started;
   ctx.onEvent({ type: "stream-finished", result });
   return result;
+}
+
+/**
+ * How far a key scan reads past its window's end. A scan must see every record that still
+ * exists: one modified after the window's end, or while the scan runs, would otherwise be missing
+ * from it and taken for deleted. Its cursor still stops at the window's end, so the next run reads
+ * such a record again (it lands once: same content, same hash). A day covers clock skew between
+ * pslink and the vendor; each query stays a closed range, as the sources write them.
+ */
+export const SCAN_HORIZON_MS = 24 * 60 * 60 * 1000;
+
+/** The window a stream's pages are read over: a key scan's reaches `SCAN_HORIZON_MS` further. */
+function reading(window: ExtractWindow): ExtractWindow {
+  return window.full ? { ...window, toMs: window.toMs + SCAN_HORIZON_MS } : window;
 }
 
 /** Why a run's signal stopped it, for messages ("SIGTERM received"). */
@@ -223,17 +247,6 @@ function stoppedError(signal: AbortSignal): PslinkError {
   return transientError(`stopped before the stream finished (${stopReason(signal)})`, {
     hint: "run the sync again: the batches committed so far stay, and the rest is read then",
   });
-}
-
-async function collectDeleted(
-  handle: StreamHandle,
-  window: { fromMs: number; toMs: number; full: boolean },
-  metrics: StreamMetrics,
-): Promise<string[]> {
-  const keys: string[] = [];
-  if (!handle.deletes) return keys;
-  for await (const chunk of handle.deletes.deletedKeys(window, metrics)) keys.push(...chunk);
-  return keys;
 }
 
 /** Whether current state holds any row that is not soft-deleted. */

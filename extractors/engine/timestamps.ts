@@ -16,27 +16,58 @@ export function parseTimestamp(value: unknown, timeZone = "UTC"): number | undef
   if (iso) {
     const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "0", zone] = iso;
     const ms = Number(frac.padEnd(3, "0").slice(0, 3));
-    const local = Date.UTC(+y!, +mo! - 1, +d!, +h, +mi, +s, ms);
-    if (Number.isNaN(local)) return undefined;
-    if (zone) return local - zoneOffsetMinutes(zone) * 60_000;
+    const local = wallClockMs(+y!, +mo!, +d!, +h, +mi, +s, ms);
+    if (local === undefined) return undefined;
+    if (zone) {
+      const offset = zoneOffsetMinutes(zone);
+      return offset === undefined ? undefined : local - offset * 60_000;
+    }
     return local - tzOffsetMs(local, timeZone);
   }
   const us = US.exec(value.trim());
   if (us) {
     const [, mo, d, y, h = "0", mi = "0", s = "0", meridiem] = us;
     let hour = +h;
-    if (meridiem) hour = (hour % 12) + (meridiem.toLowerCase() === "pm" ? 12 : 0);
-    const local = Date.UTC(+y!, +mo! - 1, +d!, hour, +mi, +s);
-    return Number.isNaN(local) ? undefined : local - tzOffsetMs(local, timeZone);
+    if (meridiem) {
+      if (hour < 1 || hour > 12) return undefined;
+      hour = (hour % 12) + (meridiem.toLowerCase() === "pm" ? 12 : 0);
+    }
+    const local = wallClockMs(+y!, +mo!, +d!, hour, +mi, +s, 0);
+    return local === undefined ? undefined : local - tzOffsetMs(local, timeZone);
   }
   return undefined;
 }
 
-function zoneOffsetMinutes(zone: string): number {
+/**
+ * The wall-clock time as if it were UTC; undefined for an impossible one. Date.UTC rolls
+ * 13/05/2026 (a D/M/Y date read as M/D/Y) over into January 2027: seek paging would jump past the
+ * window and skip it, so an impossible date is refused and its record quarantined instead.
+ */
+function wallClockMs(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  ms: number,
+): number | undefined {
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) {
+    return undefined;
+  }
+  const local = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  // A day past the month's end (31 April, 29 February of a common year) rolls into the next month.
+  return new Date(local).getUTCDate() === day ? local : undefined;
+}
+
+/** Minutes east of UTC of `Z` or `±hh[:]mm`; undefined past ±23:59. */
+function zoneOffsetMinutes(zone: string): number | undefined {
   if (zone.toUpperCase() === "Z") return 0;
   const sign = zone.startsWith("-") ? -1 : 1;
   const digits = zone.slice(1).replace(":", "");
-  return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4)));
+  const hours = Number(digits.slice(0, 2));
+  const minutes = Number(digits.slice(2, 4));
+  return hours > 23 || minutes > 59 ? undefined : sign * (hours * 60 + minutes);
 }
 
 /** Offset of `timeZone` from UTC at the given (approximately local) instant, in ms. */

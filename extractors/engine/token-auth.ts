@@ -1,6 +1,13 @@
 import { configError, transientError } from "../../core/errors.js";
-import { Secret } from "../../core/secret.js";
-import type { Authenticator, HttpRequest, HttpResponse, Send } from "./http-client.js";
+import { redact, Secret } from "../../core/secret.js";
+import {
+  type Authenticator,
+  type HttpRequest,
+  type HttpResponse,
+  redirectError,
+  type Send,
+} from "./http-client.js";
+import { isObject, vendorMessage } from "./response-shape.js";
 
 /** What a token endpoint answered, reduced to what the engine needs. */
 export interface IssuedToken {
@@ -47,15 +54,26 @@ export class TokenAuthenticator implements Authenticator {
   }
 
   async #refresh(send: Send): Promise<void> {
-    const response = await send(await this.tokenRequest());
+    const request = await this.tokenRequest();
+    const response = await send(request);
     if (response.status === 429 || response.status >= 500) {
       throw transientError(`${this.system} token endpoint answered ${response.status}`);
     }
+    if (response.status >= 300 && response.status < 400) {
+      throw redirectError(
+        this.system,
+        request,
+        response,
+        `sources.${this.system}.base_url (or auth.token_url)`,
+      );
+    }
     const token = parseToken(response);
     if (!token) {
-      throw configError(`${this.system} token request was refused (${response.status})`, {
-        hint: `check sources.${this.system}.auth in pslink.yml and the secrets it references`,
-      });
+      const reason = oauthReason(response.body);
+      throw configError(
+        `${this.system} token request was refused (${response.status}${reason ? ` ${reason}` : ""})`,
+        { hint: `check sources.${this.system}.auth in pslink.yml and the secrets it references` },
+      );
     }
     const lifetime =
       token.expiresIn === undefined ? Number.POSITIVE_INFINITY : token.expiresIn * 1000;
@@ -65,6 +83,22 @@ export class TokenAuthenticator implements Authenticator {
       extra: token.extra ?? {},
     };
   }
+}
+
+/**
+ * `error: error_description` of an OAuth 2.0 error answer (RFC 6749 §5.2), e.g. Salesforce's
+ * `invalid_grant: no client credentials user enabled`. Redacted: the request held the client
+ * secret, and a vendor may echo what it was sent.
+ */
+function oauthReason(body: string): string | undefined {
+  const reason = vendorMessage(body, (parsed) => {
+    if (!isObject(parsed) || typeof parsed.error !== "string") return undefined;
+    const description = parsed.error_description;
+    return typeof description === "string" && description !== ""
+      ? `${parsed.error}: ${description}`
+      : parsed.error;
+  });
+  return reason === undefined ? undefined : redact(reason);
 }
 
 function parseToken(response: HttpResponse): IssuedToken | undefined {

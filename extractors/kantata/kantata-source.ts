@@ -6,6 +6,7 @@ import { arrayField, isObject } from "../engine/response-shape.js";
 import { seekPages } from "../engine/seek-pages.js";
 import type {
   ExtractWindow,
+  OpenOptions,
   OpenSource,
   Page,
   StreamHandle,
@@ -19,14 +20,16 @@ import { KANTATA_STREAMS } from "./kantata-streams.js";
 
 /**
  * Kantata OX API v1 defaults: bearer token, records ordered `updated_at:asc` and sought with
- * `updated_after` (page numbers only within one second: `seekPages`); records are read through
+ * `updated_after` (page numbers only within one second: `seekPages`), which has no upper bound:
+ * reading stops at the window's end by the records' own `updated_at`. Records are read through
  * `results` because the top-level maps also hold included associations. 429s carry no
  * Retry-After: the engine backs off itself.
  * @see https://developer.kantata.com/ox/api-reference/overview
  */
-export function openKantata(config: KantataConfig): OpenSource {
+export function openKantata(config: KantataConfig, options: OpenOptions = {}): OpenSource {
   const auth = kantataAuthenticator(config);
   const client = new SourceHttpClient({
+    signal: options.signal,
     system: "kantata",
     http: config.http,
     budget: new RateBudget(config.http),
@@ -48,6 +51,7 @@ export function openKantata(config: KantataConfig): OpenSource {
     });
     yield* seekPages({
       fromMs: window.fromMs,
+      toMs: window.toMs,
       fetch: async (fromMs, page) => {
         // updated_after is exclusive and second-precise: one second earlier reads `>= fromMs`.
         params.set("updated_after", isoSeconds(fromMs - 1000));
@@ -59,11 +63,11 @@ export function openKantata(config: KantataConfig): OpenSource {
         const results = arrayField(body, "results", `kantata ${stream.name}`);
         const meta = isObject(body) && isObject(body.meta) ? body.meta : undefined;
         const pageCount = typeof meta?.page_count === "number" ? meta.page_count : undefined;
-        const { records, keys } = resolveResults(body, results, map);
+        const { records, found } = resolveResults(body, results, map);
         return {
           records,
           last: results.length === 0 || (pageCount !== undefined && page + 1 >= pageCount),
-          text: keys && { body: text, records, keys },
+          text: { body: text, records: found.records, keys: found.keys },
         };
       },
       cursor,
@@ -86,25 +90,27 @@ function recordsAt(stream: StreamDefinition<KantataRequest>): { map: string } {
 }
 
 /**
- * The page's own records, in `results` order, each looked up by id in the map of its type, with
- * their keys there; a result pointing nowhere is kept as it is (to be quarantined), and then the
- * page has no keys: its records are not all the map's.
+ * The page's own records, in `results` order, each looked up by id in the map of its type; a
+ * result pointing nowhere is kept as it is (to be quarantined). `found`: the records the map
+ * holds, with their keys there (what the warehouse reads from the response text).
  */
 function resolveResults(
   body: unknown,
   results: unknown[],
   type: string,
-): { records: unknown[]; keys: string[] | undefined } {
+): { records: unknown[]; found: { records: unknown[]; keys: string[] } } {
   const map = isObject(body) && isObject(body[type]) ? body[type] : {};
   const records: unknown[] = [];
-  let keys: string[] | undefined = [];
+  const found = { records: [] as unknown[], keys: [] as string[] };
   for (const result of results) {
     if (isObject(result) && result.key !== type) continue;
     const key = isObject(result) ? String(result.id) : undefined;
     const record = key !== undefined && Object.hasOwn(map, key) ? map[key] : undefined;
-    if (key !== undefined && isObject(record)) keys?.push(key);
-    else keys = undefined;
+    if (key !== undefined && isObject(record)) {
+      found.records.push(record);
+      found.keys.push(key);
+    }
     records.push(record ?? result);
   }
-  return { records, keys };
+  return { records, found };
 }

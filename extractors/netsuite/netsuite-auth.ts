@@ -10,6 +10,13 @@ import { TokenAuthenticator } from "../engine/token-auth.js";
 type JwtAuth = Extract<NetsuiteConfig["auth"], { kind: "oauth2_jwt" }>;
 type TbaAuth = Extract<NetsuiteConfig["auth"], { kind: "tba" }>;
 
+/**
+ * Lifetime of a client assertion. NetSuite wants `exp` less than 60 minutes after `iat`; the
+ * assertion is spent at once, so a short one leaves room for clock skew.
+ * @see https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_162790605110.html
+ */
+const ASSERTION_LIFETIME_S = 30 * 60;
+
 /** NetSuite auth: OAuth2 client credentials with a signed JWT assertion, or TBA (OAuth 1.0a). */
 export function netsuiteAuthenticator(config: NetsuiteConfig): Authenticator {
   const auth = config.auth;
@@ -44,7 +51,7 @@ function jwtAuthenticator(config: NetsuiteConfig, auth: JwtAuth): Authenticator 
       .setIssuer(auth.client_id)
       .setAudience(tokenUrl)
       .setIssuedAt(nowSeconds)
-      .setExpirationTime(nowSeconds + 3600)
+      .setExpirationTime(nowSeconds + ASSERTION_LIFETIME_S)
       .setJti(randomUUID())
       .sign(key);
     return {

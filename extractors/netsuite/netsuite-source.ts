@@ -1,7 +1,7 @@
 import type { NetsuiteConfig } from "../../core/config/index.js";
 import { SourceHttpClient } from "../engine/http-client.js";
 import { RateBudget } from "../engine/rate-budget.js";
-import type { OpenSource, StreamHandle } from "../engine/source.js";
+import type { OpenOptions, OpenSource, StreamHandle } from "../engine/source.js";
 import { sourceSettings } from "../engine/source-settings.js";
 import { describeNetsuiteError, netsuiteAuthenticator } from "./netsuite-auth.js";
 import { NETSUITE_STREAMS } from "./netsuite-streams.js";
@@ -12,8 +12,9 @@ import { SUITEQL_ROWS, suiteqlPages } from "./suiteql-pages.js";
  * `lastmodifieddate`, JWT or TBA auth; deletes by periodic key scans (rows just disappear).
  * @see https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_157909186990.html
  */
-export function openNetsuite(config: NetsuiteConfig): OpenSource {
+export function openNetsuite(config: NetsuiteConfig, options: OpenOptions = {}): OpenSource {
   const client = new SourceHttpClient({
+    signal: options.signal,
     system: "netsuite",
     http: config.http,
     budget: new RateBudget(config.http),

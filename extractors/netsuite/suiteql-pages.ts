@@ -1,11 +1,11 @@
 import { fatalError } from "../../core/errors.js";
-import { declaredFields, type StreamDefinition } from "../engine/define-stream.js";
+import type { StreamDefinition } from "../engine/define-stream.js";
 import type { SourceHttpClient } from "../engine/http-client.js";
 import { arrayField, isObject } from "../engine/response-shape.js";
 import { seekPages } from "../engine/seek-pages.js";
 import type { Page, RecordsAt, StreamMetrics } from "../engine/source.js";
-import { localSeconds } from "../engine/timestamps.js";
 import type { NetsuiteRequest } from "./netsuite-request.js";
+import { suiteql } from "./suiteql-query.js";
 
 /** Where a SuiteQL response holds its rows. */
 export const SUITEQL_ROWS = { array: "items" } satisfies RecordsAt;
@@ -81,23 +81,4 @@ function fetchPage(
     },
     metrics,
   );
-}
-
-/** The window's query: declared columns, `[from, to)` on the cursor, stable unique order. */
-export function suiteql(
-  stream: StreamDefinition<NetsuiteRequest>,
-  fromMs: number,
-  toMs: number,
-  timeZone: string,
-): string {
-  const cursor = stream.cursor ?? "lastmodifieddate";
-  const literal = (ms: number) =>
-    `TO_TIMESTAMP('${localSeconds(ms, timeZone)}', 'YYYY-MM-DD HH24:MI:SS')`;
-  const conditions = [`${cursor} >= ${literal(fromMs)}`, `${cursor} < ${literal(toMs)}`];
-  if (stream.request.where) conditions.push(stream.request.where);
-  return [
-    `SELECT ${declaredFields(stream).join(", ")} FROM ${stream.request.table}`,
-    `WHERE ${conditions.join(" AND ")}`,
-    `ORDER BY ${cursor}, ${stream.primaryKey.join(", ")}`,
-  ].join(" ");
 }

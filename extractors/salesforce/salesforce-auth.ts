@@ -23,7 +23,16 @@ export function salesforceAuthenticator(config: SalesforceConfig): Authenticator
 export function describeSalesforceError(body: string): string | undefined {
   return vendorMessage(body, (parsed) =>
     Array.isArray(parsed) && isObject(parsed[0])
-      ? `${String(parsed[0].errorCode)}: ${String(parsed[0].message)}`
+      ? `${String(parsed[0].errorCode)}: ${queryErrorReason(String(parsed[0].message))}`
       : undefined,
   );
+}
+
+/**
+ * A SOQL error's message echoes the query, a caret and `ERROR at Row:1:Column:n` before the
+ * reason; a long query would push the reason past the message's length limit, so only it is kept.
+ */
+function queryErrorReason(message: string): string {
+  if (!message.includes("ERROR at Row")) return message;
+  return message.trim().split("\n").at(-1) ?? message;
 }

@@ -5,7 +5,9 @@ import { HttpStatusError, SourceHttpClient } from "../engine/http-client.js";
 import { RateBudget } from "../engine/rate-budget.js";
 import { arrayField, isObject } from "../engine/response-shape.js";
 import type {
+  DeletedKeys,
   ExtractWindow,
+  OpenOptions,
   OpenSource,
   Page,
   RecordsAt,
@@ -15,6 +17,7 @@ import type {
 import { joinUrl, sourceSettings } from "../engine/source-settings.js";
 import { isoSeconds, parseTimestamp } from "../engine/timestamps.js";
 import { describeSalesforceError, salesforceAuthenticator } from "./salesforce-auth.js";
+import { classifySalesforceError } from "./salesforce-errors.js";
 import type { SalesforceRequest } from "./salesforce-request.js";
 import { SALESFORCE_STREAMS } from "./salesforce-streams.js";
 
@@ -30,14 +33,16 @@ const QUERY_ROWS = { array: "records" } satisfies RecordsAt;
  * locators (`Sforce-Query-Options: batchSize`), deletes from `getDeleted`.
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_query.htm
  */
-export function openSalesforce(config: SalesforceConfig): OpenSource {
+export function openSalesforce(config: SalesforceConfig, options: OpenOptions = {}): OpenSource {
   const auth = salesforceAuthenticator(config);
   const client = new SourceHttpClient({
+    signal: options.signal,
     system: "salesforce",
     http: config.http,
     budget: new RateBudget(config.http),
     auth,
     describeBody: describeSalesforceError,
+    classify: classifySalesforceError,
   });
   const dataUrl = `${config.base_url}/services/data/${config.api_version}`;
 
@@ -79,19 +84,32 @@ export function openSalesforce(config: SalesforceConfig): OpenSource {
     }
   }
 
-  async function* deletedKeys(
+  /**
+   * getDeleted for the window. `earliestDateAvailable` after the window's start means the delete
+   * log was purged early (recycle bin emptied, hard deletes, a log over its size limit), so the
+   * feed cannot vouch for the window; `latestDateCovered` is where the next call must start.
+   * @see https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_getdeleted.htm
+   */
+  async function deletedKeys(
     stream: StreamDefinition<SalesforceRequest>,
     window: ExtractWindow,
     metrics: StreamMetrics,
-  ) {
+  ): Promise<DeletedKeys> {
     const url = `${dataUrl}/sobjects/${stream.request.object}/deleted/?start=${encodeURIComponent(
       isoSeconds(window.fromMs),
     )}&end=${encodeURIComponent(isoSeconds(window.toMs))}`;
     const body = await client.json<unknown>({ url }, metrics);
-    const records = arrayField(body, "deletedRecords", `salesforce ${stream.name} getDeleted`);
-    yield records.flatMap((record) =>
-      isObject(record) && typeof record.id === "string" ? [record.id] : [],
-    );
+    const label = `salesforce ${stream.name} getDeleted`;
+    const records = arrayField(body, "deletedRecords", label);
+    const earliestMs = isObject(body) ? parseTimestamp(body.earliestDateAvailable) : undefined;
+    const latestMs = isObject(body) ? parseTimestamp(body.latestDateCovered) : undefined;
+    return {
+      keys: records.flatMap((record) =>
+        isObject(record) && typeof record.id === "string" ? [record.id] : [],
+      ),
+      purged: earliestMs !== undefined && earliestMs > window.fromMs,
+      coveredToMs: Math.min(latestMs ?? window.toMs, window.toMs),
+    };
   }
 
   const handles: StreamHandle[] = SALESFORCE_STREAMS.map((stream) => ({

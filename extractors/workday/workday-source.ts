@@ -7,6 +7,7 @@ import { RateBudget } from "../engine/rate-budget.js";
 import { arrayField, isObject, vendorMessage } from "../engine/response-shape.js";
 import type {
   ExtractWindow,
+  OpenOptions,
   OpenSource,
   Page,
   RecordsAt,
@@ -14,31 +15,33 @@ import type {
   StreamMetrics,
 } from "../engine/source.js";
 import { sourceSettings } from "../engine/source-settings.js";
-import { isoSeconds } from "../engine/timestamps.js";
 import { TokenAuthenticator } from "../engine/token-auth.js";
-import { workersStream } from "./streams/workers-stream.js";
+import { promptClock, promptRanges } from "./report-prompts.js";
+import { workersRestStream, workersStream } from "./streams/workers-stream.js";
+import { REST_WORKER_FIELDS, restWorkerRow } from "./workday-rest-workers.js";
 
 /** REST lists serve at most this many rows per request. */
 const REST_LIMIT = 100;
 /** Scans of the REST list started before giving up on one that keeps shifting. */
 const REST_SCANS = 3;
-/** Where a RaaS report and a REST list hold their rows. */
+/** Where a RaaS report holds its rows. */
 const REPORT_ROWS = { array: "Report_Entry" } satisfies RecordsAt;
-const LIST_ROWS = { array: "data" } satisfies RecordsAt;
 
 /** What tells a worker row apart: its key, or its whole text when it has none. */
 function workerIdentity(row: unknown): string {
-  return recordKey(workersStream, row) ?? JSON.stringify(row);
+  return recordKey(workersRestStream, row) ?? JSON.stringify(row);
 }
 
 /**
  * Workday defaults: the workers report over RaaS, split into prompt date ranges of
  * `report.window` (reports are not paged), or the REST workers list (`mode: rest`, limit/offset
- * checked for shifts, no change filter, so every run reads it whole). Basic auth or an OAuth refresh token.
+ * checked for shifts, no change filter, so every run reads it whole; the REST items fill only some
+ * report columns). Basic auth (RaaS only) or an OAuth refresh token.
  * @see https://doc.workday.com/admin-guide/en-us/integrations/reports-as-a-service.html
  */
-export function openWorkday(config: WorkdayConfig): OpenSource {
+export function openWorkday(config: WorkdayConfig, options: OpenOptions = {}): OpenSource {
   const client = new SourceHttpClient({
+    signal: options.signal,
     system: "workday",
     http: config.http,
     budget: new RateBudget(config.http),
@@ -56,37 +59,42 @@ export function openWorkday(config: WorkdayConfig): OpenSource {
 
   /**
    * The report over prompt ranges of `report.window`, oldest first. A range whose report comes
-   * back too large (the tenant caps a report's rows) is halved, down to one second, and its
-   * halves are read in order.
+   * back too large (the tenant caps a report's rows, or the report runs out of time) is halved,
+   * down to the prompts' narrowest range (a second, or a day for date prompts), and its halves
+   * are read in order.
    */
   async function* raasPages(window: ExtractWindow, metrics: StreamMetrics): AsyncIterable<Page> {
     if (!report) return;
-    const url = `${config.base_url}/ccx/service/customreport2/${config.tenant}/${report.owner}/${report.name}`;
+    const path = [config.tenant, report.owner, report.name].map(encodeURIComponent).join("/");
+    const url = `${config.base_url}/ccx/service/customreport2/${path}`;
+    const clock = promptClock(report.prompt_format);
     /** Ranges still to read, the next one last. */
-    const pending: [number, number][] = [];
-    for (let from = window.fromMs; from < window.toMs; from += report.window)
-      pending.unshift([from, Math.min(from + report.window, window.toMs)]);
+    const pending = promptRanges(clock, window.fromMs, window.toMs, report.window).reverse();
     for (let range = pending.pop(); range; range = pending.pop()) {
       const [from, to] = range;
       const params = new URLSearchParams({
         format: "json",
-        [report.prompt_from]: isoSeconds(from),
-        [report.prompt_to]: isoSeconds(to),
+        [report.prompt_from]: clock.write(from),
+        [report.prompt_to]: clock.write(to),
       });
       let response: { body: unknown; text: string };
       try {
         response = await client.jsonText<unknown>({ url: `${url}?${params}` }, metrics);
       } catch (error) {
         if (!(error instanceof HttpStatusError && oversizedReport(error))) throw error;
-        // Prompts are whole seconds: a range of one second cannot be narrowed.
-        const half = Math.floor((to - from) / 2000) * 1000;
-        if (half === 0) throw tooManyInOneSecond(from, error);
+        const half = Math.floor((to - from) / 2 / clock.stepMs) * clock.stepMs;
+        if (half === 0) throw tooManyInOneStep(clock.unit, clock.write(from), error);
         pending.push([from + half, to], [from, from + half]);
         continue;
       }
-      // A report's row order is the author's: only the range's end is a safe watermark.
+      // A report's row order is the author's: only the range's end is a safe watermark (and
+      // never past the window: a date range may end later today).
       const records = arrayField(response.body, REPORT_ROWS.array, "workday workers report");
-      yield { records, watermarkMs: to, text: { body: response.text, records } };
+      yield {
+        records,
+        watermarkMs: Math.min(to, window.toMs),
+        text: { body: response.text, records },
+      };
     }
   }
 
@@ -102,14 +110,12 @@ export function openWorkday(config: WorkdayConfig): OpenSource {
       let last: string | undefined;
       for (let next = 0; ; ) {
         const offset = last === undefined ? next : next - 1;
-        const url = `${config.base_url}/ccx/api/v1/${config.tenant}/workers?limit=${REST_LIMIT}&offset=${offset}`;
-        const { body, text } = await client.jsonText<unknown>({ url }, metrics);
-        const data = arrayField(body, LIST_ROWS.array, "workday workers");
+        const url = `${config.base_url}/ccx/api/v1/${encodeURIComponent(config.tenant)}/workers?limit=${REST_LIMIT}&offset=${offset}`;
+        const { body } = await client.jsonText<unknown>({ url }, metrics);
+        const data = arrayField(body, "data", "workday workers").map(restWorkerRow);
         if (last !== undefined && (data.length === 0 || workerIdentity(data[0]) !== last)) break;
-        yield {
-          records: last === undefined ? data : data.slice(1),
-          text: { body: text, records: data },
-        };
+        // Rows are mapped from the REST items, not staged as the body holds them.
+        yield { records: last === undefined ? data : data.slice(1) };
         next = offset + data.length;
         last = workerIdentity(data.at(-1));
         const total = isObject(body) && typeof body.total === "number" ? body.total : undefined;
@@ -126,14 +132,15 @@ export function openWorkday(config: WorkdayConfig): OpenSource {
     }
   }
 
-  const handle: StreamHandle = {
-    system: "workday",
-    definition: workersStream,
-    ignoredFields: rest ? ["id", "descriptor", "href"] : [],
-    fullScanOnly: rest,
-    recordsAt: rest ? LIST_ROWS : REPORT_ROWS,
-    pages: rest ? restPages : raasPages,
-  };
+  const handle: StreamHandle = rest
+    ? {
+        system: "workday",
+        definition: workersRestStream,
+        ignoredFields: REST_WORKER_FIELDS,
+        fullScanOnly: true,
+        pages: restPages,
+      }
+    : { system: "workday", definition: workersStream, recordsAt: REPORT_ROWS, pages: raasPages };
   return { system: "workday", streams: [handle], ...sourceSettings(config) };
 }
 
@@ -162,16 +169,20 @@ function workdayMessage(body: string): string | undefined {
   return vendorMessage(body, (parsed) => (isObject(parsed) ? parsed.error : undefined));
 }
 
-/** Workday refuses a report over the tenant's row limit, asking for narrower prompts. */
+/**
+ * A report Workday could not produce for its size: a "Processing error occurred" answer (500)
+ * about a limit the report went over (rows, output size, execution time). Narrower prompts cure
+ * each; other processing errors (e.g. "The task submitted is not authorized") stay errors.
+ */
 function oversizedReport(response: Pick<HttpResponse, "status" | "body">): boolean {
   if (response.status !== 500) return false;
   const message = workdayMessage(response.body) ?? "";
-  return /narrow the prompts|exceeds the maximum/i.test(message);
+  return /exceed|too (large|many|big)|maximum|limit|timed? ?out|narrow/i.test(message);
 }
 
-function tooManyInOneSecond(fromMs: number, cause: HttpStatusError) {
+function tooManyInOneStep(unit: string, from: string, cause: HttpStatusError) {
   return fatalError(
-    `the workers report is over the tenant's row limit for the one second from ${isoSeconds(fromMs)}, the narrowest prompt range`,
+    `the workers report is over the tenant's row limit for the one ${unit} from ${from}, the narrowest prompt range`,
     {
       cause,
       hint: "raise the report's row limit in Workday, or set sources.workday.mode: rest to read the REST workers list instead",

@@ -29,6 +29,10 @@ const breakSchema = z.strictObject({
   count: z.number().int().positive(),
 });
 const repairSchema = z.strictObject({ ids: z.array(z.string()) });
+const purgeSchema = z.strictObject({
+  objects: z.array(z.string()).optional(),
+  through: z.iso.datetime({ offset: true }).optional(),
+});
 
 export interface AdminDeps {
   world: World;
@@ -36,6 +40,8 @@ export interface AdminDeps {
   requests: RequestLog;
   writes: WriteJournal;
   urls(): Record<SystemName, string>;
+  /** Empties Salesforce delete logs early (recycle bin emptied); returns the entries purged. */
+  purgeSalesforceDeleted(spec: { objects?: string[]; throughMs?: number }): number;
 }
 
 /** The `/__sandbox/*` admin API, served by every system's server (loopback only, no auth). */
@@ -67,6 +73,11 @@ export function createAdminApi(deps: AdminDeps): (request: SandboxRequest) => Pr
           return json(200, { broken: world.breakRecords(breakSchema.parse(body)) });
         case "POST /__sandbox/repair":
           return json(200, { repaired: world.repairRecords(repairSchema.parse(body).ids) });
+        case "POST /__sandbox/salesforce/purge-deleted": {
+          const { objects, through } = purgeSchema.parse(body);
+          const spec = { objects, ...(through ? { throughMs: Date.parse(through) } : {}) };
+          return json(200, { purged: deps.purgeSalesforceDeleted(spec) });
+        }
         case "GET /__sandbox/requests": {
           const filter = { ...(system ? { system } : {}), ...pathFilter(request) };
           return json(200, { total: requests.count(filter), entries: requests.entries(filter) });

@@ -86,6 +86,11 @@ export interface SandboxLimits {
   netsuiteMaxRowsPerQuery: number;
   /** Workday report rows above which a RaaS call fails like an oversized report. */
   workdayMaxReportRows: number;
+  /**
+   * The type of the workers report's prompts, as its author chose: `date_time` takes
+   * `2026-01-01T00:00:00Z`, `date` takes `2026-01-01` or `2026-01-01-08:00`.
+   */
+  workdayPromptType: "date_time" | "date";
 }
 
 export const DEFAULT_LIMITS: SandboxLimits = {
@@ -95,4 +100,5 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   netsuiteConcurrency: 10,
   netsuiteMaxRowsPerQuery: 100_000,
   workdayMaxReportRows: 50_000,
+  workdayPromptType: "date_time",
 };

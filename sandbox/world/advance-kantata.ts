@@ -43,7 +43,7 @@ export function mutateExpenses(
       notes: "",
       amount_in_cents: rng.int(15, 400) * 100,
       currency: template.currency,
-      billable: template.billable,
+      is_billable: template.billable,
       approved: false,
       is_invoiced: false,
       created_at: kantataStamp(ctx.atMs),

@@ -18,24 +18,19 @@ export function isoDay(day: number): string {
   return text;
 }
 
-const netsuiteDays = new Map<number, string>();
-
-/** NetSuite's default date format, M/D/YYYY (memoised like isoDay). */
+/**
+ * A NetSuite date as the world keeps it, `YYYY-MM-DD`. SuiteQL shows it in the integration
+ * user's date format unless the query formats it (`sandbox/servers/netsuite/suiteql-values.ts`).
+ */
 export function netsuiteDay(day: number): string {
-  let text = netsuiteDays.get(day);
-  if (text === undefined) {
-    const date = new Date(day * DAY_MS);
-    text = `${date.getUTCMonth() + 1}/${date.getUTCDate()}/${date.getUTCFullYear()}`;
-    netsuiteDays.set(day, text);
-  }
-  return text;
+  return isoDay(day);
 }
 
-/** Parses M/D/YYYY into a day number (NaN when malformed). */
+/** Parses a NetSuite date (`YYYY-MM-DD`) into a day number (NaN when malformed). */
 export function parseNetsuiteDay(value: unknown): number {
-  const match = typeof value === "string" ? /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value) : null;
+  const match = typeof value === "string" ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value) : null;
   if (!match) return Number.NaN;
-  return Math.floor(Date.UTC(Number(match[3]), Number(match[1]) - 1, Number(match[2])) / DAY_MS);
+  return Math.floor(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) / DAY_MS);
 }
 
 export function isWeekend(day: number): boolean {

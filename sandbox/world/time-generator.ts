@@ -91,7 +91,7 @@ function addExpense(ctx: GenContext, worker: WorkerPlan, p: number, day: number)
       notes: "",
       amount_in_cents: ctx.rng.int(15, 400) * 100,
       currency: project.client.currency,
-      billable: project.type === "TM",
+      is_billable: project.type === "TM",
       approved,
       is_invoiced: false,
       created_at: kantataStamp(createdMs),

@@ -215,7 +215,8 @@ export type KoExpense = {
   notes: string;
   amount_in_cents: number;
   currency: string;
-  billable: boolean;
+  is_billable: boolean;
+  /** Not an attribute of Kantata's expenses (only a list filter): see docs/extraction.md. */
   approved: boolean;
   is_invoiced: boolean;
   created_at: string;

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { loadConfig, parseConfig } from "../../core/config/index.js";
+import { configEnv, loadConfig, parseConfig } from "../../core/config/index.js";
 import { describeError, PslinkError } from "../../core/errors.js";
 
 const EXAMPLE_ENV = {
@@ -161,6 +161,79 @@ describe("pslink config check", () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("warehouse: duckdb (warehouse/acme.duckdb)");
     expect(result.stdout).toContain("sources:   salesforce, netsuite, kantata, workday");
+  });
+
+  it("says what a wrong-type value is, never echoing a secret's, and reports an anchor's problem once", () => {
+    const message = problems(
+      [
+        "version: 1",
+        "warehouse: { kind: postgres, password: 98765432123 }",
+        "sources:",
+        "  salesforce:",
+        "    base_url: https://acme.my.salesforce.com",
+        "    auth: { kind: oauth2_client_credentials, client_id: x, client_secret: '${SF_SECRET}' }",
+        "    http: &http",
+        "      requests_per_second: fast",
+        "    streams: [Account]",
+        "  kantata:",
+        "    base_url: https://api.mavenlink.com/api/v1",
+        "    auth: { kind: bearer, token: '${KANTATA_TOKEN}' }",
+        "    http: *http",
+        "    streams:",
+        "      time_entries: { enabled: 'no' }",
+      ].join("\n"),
+      { SF_SECRET: "s", KANTATA_TOKEN: "t" },
+    );
+    expect(message).toContain(
+      "sources.salesforce.http.requests_per_second, sources.kantata.http.requests_per_second: expected number, got string 'fast'",
+    );
+    expect(message).toContain("sources.salesforce.streams: expected a mapping, got a list");
+    expect(message).toContain(
+      "sources.kantata.streams.time_entries.enabled: expected boolean, got string 'no'",
+    );
+    expect(message).toContain("warehouse.password: expected string, got a number");
+    expect(message).not.toContain("98765432123");
+    expect(message).not.toContain("missing");
+    expect(message).toContain("has 4 problem(s)");
+  });
+
+  it("masks an inline secret in the line a YAML syntax error quotes", () => {
+    const message = problems(
+      "version: 1\nwarehouse:\n  kind: postgres\n  password: hunter2: [oops\n",
+    );
+    expect(message).toContain("not valid YAML");
+    expect(message).not.toContain("hunter2");
+  });
+
+  it("lets the .env file fill a variable exported empty", () => {
+    const dir = mkdtempSync(join(tmpdir(), "pslink-config-"));
+    writeFileSync(
+      join(dir, "pslink.yml"),
+      "version: 1\nwarehouse: { kind: postgres, url: '${PG_URL}' }\n",
+    );
+    writeFileSync(join(dir, ".env"), "PG_URL=postgres://u:p@db/x\n");
+    const config = loadConfig(join(dir, "pslink.yml"), configEnv(dir, { PG_URL: "" }));
+    expect(config.warehouse.kind === "postgres" && config.warehouse.url?.reveal()).toBe(
+      "postgres://u:p@db/x",
+    );
+    // A non-empty exported value still wins over the file.
+    const exported = loadConfig(
+      join(dir, "pslink.yml"),
+      configEnv(dir, { PG_URL: "postgres://e" }),
+    );
+    expect(exported.warehouse.kind === "postgres" && exported.warehouse.url?.reveal()).toBe(
+      "postgres://e",
+    );
+  });
+
+  it("names the file expected when the config path is a folder", () => {
+    const dir = mkdtempSync(join(tmpdir(), "pslink-config-"));
+    expect(() => loadConfig(dir)).toThrow(/is a directory, not a file/);
+    try {
+      loadConfig(dir);
+    } catch (error) {
+      expect(describeError(error)).toContain(`--config ${join(dir, "pslink.yml")}`);
+    }
   });
 
   it("exits 2 with every problem listed and no secret echoed", () => {

@@ -96,6 +96,75 @@ describe.each(warehouseCases())("incremental sync on $kind", (warehouse) => {
     expect(rawAfter).toEqual(rawBefore);
   });
 
+  it("leaves changes stamped after the window's end to the next run, in every system", async () => {
+    const target = await freshTarget(warehouse);
+    const config = fixture.configFor(target);
+    await syncSources(config);
+    // Stamped now: past this run's window, which ends the safety lag before the run starts.
+    fixture.sandbox.world.advance({ inserts: 4, updates: 4 });
+    const early = await syncSources(config);
+    expect(Object.values(counters(early)).filter((c) => c.new + c.changed + c.deleted > 0)).toEqual(
+      [],
+    );
+    await afterSafetyLag();
+    const next = await syncSources(config);
+    expect(
+      Object.values(counters(next)).reduce((total, c) => total + c.new + c.changed, 0),
+    ).toBeGreaterThan(0);
+    const wh = await warehouse.open(target);
+    for (const { system, stream } of allStreams()) {
+      const landed = await landedContent(wh, system, stream);
+      expect(
+        differences(worldContent(fixture.sandbox.world, system, stream), landed),
+        `${system}.${stream.name}`,
+      ).toEqual([]);
+    }
+  });
+
+  it("does not take records changed after a key scan's window end for deleted", async () => {
+    const target = await freshTarget(warehouse);
+    const config = fixture.configFor(target);
+    await syncSources(config);
+    fixture.sandbox.world.advance({ inserts: 4, updates: 4 });
+    // At once: the changed records' stamps are past the scan's window end.
+    const scan = await syncSources(config, { fullRefresh: true });
+    expect(scan.status).toBe("succeeded");
+    expect(Object.values(counters(scan)).filter((c) => c.deleted > 0)).toEqual([]);
+    const wh = await warehouse.open(target);
+    for (const { system, stream } of allStreams()) {
+      const landed = await landedContent(wh, system, stream);
+      expect(
+        differences(worldContent(fixture.sandbox.world, system, stream), landed),
+        `${system}.${stream.name}`,
+      ).toEqual([]);
+    }
+  });
+
+  it("closes the quarantine rows of records deleted at the source", async () => {
+    const target = await freshTarget(warehouse);
+    const config = fixture.configFor(target);
+    const { world } = fixture.sandbox;
+    const broken = world.breakRecords({ system: "kantata", collection: "time_entries", count: 2 });
+    await afterSafetyLag();
+    await syncSources(config, { sources: ["kantata"], streams: ["time_entries"] });
+    const wh = await warehouse.open(target);
+    const open = () =>
+      wh.query<{ record_key: string }>(
+        "select record_key from pslink.quarantine where resolved_at is null order by record_key",
+      );
+    expect((await open()).map((row) => row.record_key)).toEqual([...broken].sort());
+    const gone = broken[0] ?? "";
+    world.collection("kantata", "time_entries").remove(gone, Date.now());
+    const scan = await syncSources(config, {
+      sources: ["kantata"],
+      streams: ["time_entries"],
+      fullRefresh: true,
+    });
+    expect(scan.status).toBe("succeeded");
+    // The record still broken at the source stays quarantined; the deleted one's row closes.
+    expect((await open()).map((row) => row.record_key)).toEqual(broken.filter((id) => id !== gone));
+  });
+
   it("soft-deletes vanished keys when the key scan is due", async () => {
     const target = await freshTarget(warehouse);
     const config = fixture.configFor(target);

@@ -24,6 +24,31 @@ describe("vendor timestamps", () => {
     expect(parseTimestamp("5/7/2026 3:07 pm", "America/Los_Angeles")).toBe(at - 19_000);
   });
 
+  it.each([
+    ["a D/M/Y date read as M/D/Y (month 13)", "13/05/2026"],
+    ["month 13", "2026-13-05"],
+    ["month 0", "2026-00-05"],
+    ["day 0", "2026-05-00"],
+    ["31 April", "4/31/2026"],
+    ["31 April (ISO)", "2026-04-31 10:00:00"],
+    ["29 February of a common year", "2026-02-29"],
+    ["hour 25", "2026-05-07 25:00:00"],
+    ["hour 24", "2026-05-07T24:00:00Z"],
+    ["minute 60", "5/7/2026 10:60"],
+    ["second 60", "2026-05-07 10:00:60"],
+    ["13 pm", "5/7/2026 13:07 pm"],
+    ["an offset past 23:59", "2026-05-07T10:00:00+25:00"],
+  ])("refuses an impossible date or time instead of rolling it over: %s", (_case, text) => {
+    expect(parseTimestamp(text)).toBeUndefined();
+    expect(parseTimestamp(text, "America/Los_Angeles")).toBeUndefined();
+  });
+
+  it("still reads the last day of each month and 29 February of a leap year", () => {
+    expect(parseTimestamp("2028-02-29")).toBe(Date.UTC(2028, 1, 29));
+    expect(parseTimestamp("4/30/2026 11:59:59 pm")).toBe(Date.UTC(2026, 3, 30, 23, 59, 59));
+    expect(parseTimestamp("12/31/2026 12:00 am")).toBe(Date.UTC(2026, 11, 31));
+  });
+
   it("refuses what is not a time, and formats literals to the second", () => {
     expect(parseTimestamp("31.31.20X6")).toBeUndefined();
     expect(parseTimestamp("someday")).toBeUndefined();

@@ -46,6 +46,34 @@ describe.each(warehouseCases())("workday RaaS report ranges on $kind", (warehous
     expect(answered).toBeGreaterThanOrEqual(Math.ceil(264 / MAX_REPORT_ROWS));
     expect(run.streams[0]?.requests).toBe(refused + answered);
   });
+
+  it("lands workers whose empty cells the report leaves out (every active worker)", async () => {
+    const { sandbox } = fixture;
+    // Workday's JSON report has no key for an empty cell: an active worker has no termination date.
+    const { tenant, reportOwner, reportName, username, password } = sandbox.credentials.workday;
+    const response = await fetch(
+      `${sandbox.urls.workday}/ccx/service/customreport2/${tenant}/${reportOwner}/${reportName}?format=json&Updated_From=${new Date(Date.now() - 400 * 86_400_000).toISOString()}&Updated_To=${new Date(Date.now() - 2 * 86_400_000).toISOString()}`,
+      { headers: { authorization: `Basic ${btoa(`${username}:${password}`)}` } },
+    );
+    const rows = ((await response.json()) as { Report_Entry: Record<string, unknown>[] })
+      .Report_Entry;
+    const active = rows.filter((row) => row.Active_Status === "1");
+    expect(active.length).toBeGreaterThan(0);
+    expect(active.every((row) => !("Termination_Date" in row))).toBe(true);
+    expect(rows.some((row) => Object.values(row).includes(""))).toBe(false);
+
+    const target = await freshTarget(warehouse);
+    const run = await syncSources(fixture.configFor(target), { streams: ["workday.workers"] });
+    expect(run.streams[0]).toMatchObject({ status: "succeeded", quarantinedRows: 0 });
+    const wh = await warehouse.open(target);
+    const [landed] = await wh.query<{ n: unknown }>(
+      "select count(*) as n from src_workday.workers where active_status and termination_date is null",
+    );
+    expect(Number(landed?.n)).toBeGreaterThanOrEqual(active.length);
+    expect(await landedDifferences(fixture.sandbox.world, wh, "workday", workersStream)).toEqual(
+      [],
+    );
+  });
 });
 
 describe("workday RaaS report over the row limit within one second", () => {

@@ -5,12 +5,6 @@ export type Tally = Map<string, { hours: number; cost: number; billed: number }>
 
 const monthOf = (isoDate: string) => `${isoDate.slice(0, 7)}-01`;
 
-/** NetSuite M/D/YYYY → YYYY-MM-01. */
-function netsuiteMonth(value: string): string {
-  const [month, , year] = value.split("/");
-  return `${year}-${String(month).padStart(2, "0")}-01`;
-}
-
 /**
  * Independent sums the project_financials_monthly mart must equal: approved Kantata time
  * (hours, cost at the entry's cost rate) by work month, and NetSuite customer-invoice totals by
@@ -44,7 +38,7 @@ export function expectedProjectFinancials(world: World): Tally {
   for (const tx of world.collection("netsuite", "transaction").scan()) {
     const workspace = invoiceWorkspace.get(String(tx.externalid));
     if (tx.type !== "CustInvc" || workspace === undefined) continue;
-    slot(workspace, netsuiteMonth(String(tx.trandate))).billed += Number(tx.foreigntotal);
+    slot(workspace, monthOf(String(tx.trandate))).billed += Number(tx.foreigntotal);
   }
   return tally;
 }

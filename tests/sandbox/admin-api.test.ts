@@ -27,7 +27,7 @@ async function timeEntries(ids: string[]): Promise<Record<string, SandboxRecord>
 }
 
 async function kantataChangedSince(list: string, since: string): Promise<string[]> {
-  const url = `${sandbox.urls.kantata}/api/v1/${list}.json?per_page=200&from_archived_workspaces=true&updated_after=${since}`;
+  const url = `${sandbox.urls.kantata}/api/v1/${list}.json?per_page=200&include_archived=true&show_from_archived_workspaces=true&from_archived_workspaces=true&updated_after=${since}`;
   const response = await fetchJson<{ results: Array<{ id: string }> }>(url, {
     headers: { authorization: `Bearer ${sandbox.credentials.kantata.token}` },
   });

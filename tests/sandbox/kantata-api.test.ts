@@ -56,6 +56,14 @@ async function listAll(list: string, params: Record<string, string> = {}) {
   return { ids, meta };
 }
 
+/** The parameter each list that hides archived workspaces' records takes to show them. */
+const SHOWN_BY: Record<string, string> = {
+  workspaces: "include_archived",
+  stories: "show_from_archived_workspaces",
+  time_entries: "from_archived_workspaces",
+  expenses: "from_archived_workspaces",
+};
+
 function archivedWorkspaces(): Set<string> {
   const workspaces = sandbox.world.collection("kantata", "workspaces");
   return new Set(
@@ -81,23 +89,27 @@ describe("kantata sandbox: auth", () => {
 describe("kantata sandbox: lists", () => {
   it.each(LISTS)("pages %s by id to the last page: every record once", async (list) => {
     const collection = sandbox.world.collection("kantata", list);
-    const hidden = list === "time_entries" ? archivedWorkspaces() : new Set<string>();
+    const hidden = list in SHOWN_BY ? archivedWorkspaces() : new Set<string>();
+    const workspaceOf = (r: SandboxRecord) => String(list === "workspaces" ? r.id : r.workspace_id);
     const expected = [...collection.scanByKey()]
-      .filter((r) => !hidden.has(String(r.workspace_id)))
+      .filter((r) => !hidden.has(workspaceOf(r)))
       .map((r) => String(r.id));
     const { ids, meta } = await listAll(list, { order: "id:asc" });
     expect(ids).toEqual(expected);
     expect(meta?.count).toBe(expected.length);
   });
 
-  it("hides time of archived workspaces unless from_archived_workspaces=true", async () => {
-    const archived = archivedWorkspaces();
-    expect(archived.size).toBeGreaterThan(0);
-    const all = await listAll("time_entries", { from_archived_workspaces: "true" });
-    expect(all.ids.length).toBe(sandbox.world.collection("kantata", "time_entries").size);
-    const visible = await listAll("time_entries");
-    expect(visible.ids.length).toBeLessThan(all.ids.length);
-  });
+  it.each(Object.entries(SHOWN_BY))(
+    "hides archived workspaces' %s unless %s=true",
+    async (list, param) => {
+      const archived = archivedWorkspaces();
+      expect(archived.size).toBeGreaterThan(0);
+      const all = await listAll(list, { [param]: "true" });
+      expect(all.ids.length).toBe(sandbox.world.collection("kantata", list).size);
+      const visible = await listAll(list);
+      expect(visible.ids.length).toBeLessThan(all.ids.length);
+    },
+  );
 
   it("filters on updated_after in updated_at:asc order", async () => {
     const from = middleModified(sandbox, "kantata", "time_entries");

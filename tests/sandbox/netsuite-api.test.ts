@@ -1,4 +1,4 @@
-import { exportPKCS8, generateKeyPair } from "jose";
+import { exportPKCS8, generateKeyPair, importPKCS8, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SandboxHandle } from "../../sandbox/sandbox.js";
 import {
@@ -87,6 +87,23 @@ describe("netsuite sandbox: auth", () => {
     const granted = await netsuiteToken(sandbox);
     expect(granted.status).toBe(200);
     expect(granted.body).toMatchObject({ token_type: "bearer", expires_in: "3600" });
+  });
+
+  it("refuses an assertion whose exp is 60 minutes or more after its iat, as NetSuite does", async () => {
+    const { clientId, certificateId, privateKeyPem, scope } = sandbox.credentials.netsuite;
+    const key = await importPKCS8(privateKeyPem, "PS256");
+    const assertion = (lifetimeSeconds: number) => {
+      const now = Math.floor(Date.now() / 1000);
+      return new SignJWT({ scope })
+        .setProtectedHeader({ alg: "PS256", typ: "JWT", kid: certificateId })
+        .setIssuer(clientId)
+        .setAudience(`${sandbox.urls.netsuite}/services/rest/auth/oauth2/v1/token`)
+        .setIssuedAt(now)
+        .setExpirationTime(now + lifetimeSeconds)
+        .sign(key);
+    };
+    expect((await netsuiteToken(sandbox, await assertion(3600))).status).toBe(400);
+    expect((await netsuiteToken(sandbox, await assertion(3599))).status).toBe(200);
   });
 
   it("refuses a wrong kid, a foreign key, a wrong audience, and calls without a token", async () => {
@@ -202,13 +219,96 @@ describe("netsuite sandbox: SuiteQL", () => {
     expect(noPrefer.status).toBe(400);
   });
 
+  it("writes bare dates and date-times in the user's date format, TO_CHAR columns as asked", async () => {
+    const job = [...sandbox.world.collection("netsuite", "job").scanByKey()][0] as Record<
+      string,
+      unknown
+    >;
+    const where = `WHERE id = '${job.id}' ORDER BY id`;
+    const bare = await suiteql(
+      sandbox,
+      `SELECT startdate, lastmodifieddate FROM job ${where}`,
+      1,
+      0,
+    );
+    const [year, month, day] = String(job.startdate).split("-").map(Number);
+    const modified = String(job.lastmodifieddate);
+    const [modYear, modMonth, modDay] = modified.slice(0, 10).split("-").map(Number);
+    // As a real account with the default M/D/YYYY preference: a date-time loses its time.
+    expect(bare.body.items[0]).toEqual({
+      links: [],
+      startdate: `${month}/${day}/${year}`,
+      lastmodifieddate: `${modMonth}/${modDay}/${modYear}`,
+    });
+    const written = await suiteql(
+      sandbox,
+      "SELECT TO_CHAR(startdate, 'YYYY-MM-DD') AS startdate, " +
+        `to_char(LastModifiedDate, 'YYYY-MM-DD HH24:MI:SS') modified, TO_CHAR(startdate, 'DD/MM/YYYY') AS dmy FROM job ${where}`,
+      1,
+      0,
+    );
+    expect(written.body.items[0]).toEqual({
+      links: [],
+      startdate: job.startdate,
+      modified,
+      dmy: `${String(day).padStart(2, "0")}/${String(month).padStart(2, "0")}/${year}`,
+    });
+    for (const q of [
+      `SELECT TO_CHAR(startdate, 'YYYY-MM-DD') FROM job ${where}`,
+      `SELECT TO_CHAR(startdate, 'Month DD') AS startdate FROM job ${where}`,
+      `SELECT TO_CHAR(nosuchdate, 'YYYY-MM-DD') AS nosuchdate FROM job ${where}`,
+    ]) {
+      const refused = await suiteql(sandbox, q, 1, 0);
+      expect(refused.status, q).toBe(400);
+      expect(refused.body).toMatchObject({
+        "o:errorDetails": [{ "o:errorCode": "INVALID_PARAMETER" }],
+      });
+    }
+  });
+
+  it("filters on IN (SELECT …): the lines of customer invoices only", async () => {
+    const transactions = sandbox.world.collection("netsuite", "transaction");
+    const lines = sandbox.world.collection("netsuite", "transactionline");
+    const invoice = [...transactions.scanByKey()][0] as Record<string, unknown>;
+    const line = [...lines.scanByKey()].find((l) => l.transaction === invoice.id) as Record<
+      string,
+      unknown
+    >;
+    const at = Date.now() - 60_000;
+    transactions.upsert({ ...invoice, id: "990001", type: "CustPymt", tranid: "PYMT-990001" }, at);
+    lines.upsert({ ...line, uniquekey: "990001_1", transaction: "990001" }, at);
+    const all = await pageAll("SELECT uniquekey FROM transactionline ORDER BY uniquekey");
+    expect(all.items.map((item) => item.uniquekey)).toContain("990001_1");
+    const invoiceLines = await pageAll(
+      "SELECT uniquekey, transaction FROM transactionline WHERE transaction IN " +
+        "(SELECT id FROM transaction WHERE type = 'CustInvc') ORDER BY uniquekey",
+    );
+    const invoices = new Set(
+      [...transactions.scan()].filter((t) => t.type === "CustInvc").map((t) => String(t.id)),
+    );
+    const expected = [...lines.scan()].filter((l) => invoices.has(String(l.transaction)));
+    expect(invoiceLines.total).toBe(expected.length);
+    expect(invoiceLines.items.every((item) => invoices.has(String(item.transaction)))).toBe(true);
+    expect(invoiceLines.items.map((item) => item.uniquekey)).not.toContain("990001_1");
+    const unknownTable = await suiteql(
+      sandbox,
+      "SELECT id FROM transactionline WHERE transaction IN (SELECT id FROM nosuch) ORDER BY id",
+      10,
+      0,
+    );
+    expect(unknownTable.status).toBe(400);
+    transactions.remove("990001", Date.now());
+    lines.remove("990001_1", Date.now());
+  });
+
   it("stops a query at the row ceiling; windows by lastmodifieddate restarted at offset 0 read everything", async () => {
     const { sandbox: capped } = await startTestSandbox({
       limits: { netsuiteMaxRowsPerQuery: 200 },
     });
     try {
       const bearer = ((await netsuiteToken(capped)).body as { access_token: string }).access_token;
-      const q = "SELECT id, lastmodifieddate FROM timebill ORDER BY lastmodifieddate, id";
+      const modified = "TO_CHAR(lastmodifieddate, 'YYYY-MM-DD HH24:MI:SS') AS lastmodifieddate";
+      const q = `SELECT id, ${modified} FROM timebill ORDER BY lastmodifieddate, id`;
       const beyond = await suiteql(capped, q, 100, 200, bearer);
       expect(beyond.status).toBe(400);
       expect(beyond.body).toMatchObject({
@@ -220,7 +320,7 @@ describe("netsuite sandbox: SuiteQL", () => {
       let from = 0;
       for (let window = 0; window < 10_000 && seen.size < expected.length; window += 1) {
         const where = `WHERE lastmodifieddate >= TO_TIMESTAMP('${stamp(from)}', 'YYYY-MM-DD HH24:MI:SS')`;
-        const windowed = `SELECT id, lastmodifieddate FROM timebill ${where} ORDER BY lastmodifieddate, id`;
+        const windowed = `SELECT id, ${modified} FROM timebill ${where} ORDER BY lastmodifieddate, id`;
         let last = "";
         for (let offset = 0; offset + 100 <= 200; offset += 100) {
           const page = await suiteql(capped, windowed, 100, offset, bearer);
@@ -312,7 +412,7 @@ describe("netsuite sandbox: records", () => {
     expect(patched.status).toBe(204);
     const jobRow = await suiteql(
       sandbox,
-      `SELECT companyname, lastmodifieddate FROM job WHERE id = '${job.id}' ORDER BY id`,
+      `SELECT companyname, TO_CHAR(lastmodifieddate, 'YYYY-MM-DD HH24:MI:SS') AS lastmodifieddate FROM job WHERE id = '${job.id}' ORDER BY id`,
       1,
       0,
     );

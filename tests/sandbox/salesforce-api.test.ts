@@ -59,7 +59,22 @@ describe("salesforce sandbox: auth", () => {
       }),
     });
     expect(refused.status).toBe(400);
-    expect(refused.body).toMatchObject({ error: "invalid_client" });
+    expect(refused.body).toEqual({
+      error: "invalid_client_id",
+      error_description: "client identifier invalid",
+    });
+    const wrongSecret = await fetchJson(`${sandbox.urls.salesforce}/services/oauth2/token`, {
+      method: "POST",
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: sandbox.credentials.salesforce.clientId,
+        client_secret: "y",
+      }),
+    });
+    expect(wrongSecret.body).toEqual({
+      error: "invalid_client",
+      error_description: "invalid client credentials",
+    });
     const granted = await fetchJson<Record<string, unknown>>(
       `${sandbox.urls.salesforce}/services/oauth2/token`,
       {
@@ -174,7 +189,15 @@ describe("salesforce sandbox: query", () => {
         headers: auth(),
       },
     );
-    expect(unknown.body).toEqual([expect.objectContaining({ errorCode: "INVALID_FIELD" })]);
+    // As Salesforce words it: the query echoed, a caret under the field, then the reason.
+    expect(unknown.body).toEqual([
+      expect.objectContaining({
+        errorCode: "INVALID_FIELD",
+        message: expect.stringMatching(
+          /^\nSELECT Nope FROM Account\n {7}\^\nERROR at Row:1:Column:8\nNo such column 'Nope' on entity 'Account'\./,
+        ),
+      }),
+    ]);
   });
 
   it("expires idle query locators with INVALID_QUERY_LOCATOR", async () => {
@@ -244,7 +267,64 @@ describe("salesforce sandbox: deletes", () => {
     expect(feed.body.deletedRecords.map((d) => d.id)).toEqual(expect.arrayContaining(deleted));
     expect(feed.body.latestDateCovered).toMatch(/\+0000$/);
   });
+
+  it("getDeleted dates its coverage: earliestDateAvailable at the log's edge, latestDateCovered the end to the minute", async () => {
+    const end = Math.floor(clock.ms / 60_000) * 60_000 - 15_000;
+    const feed = await getDeleted("Account", clock.ms - 86_400_000, end);
+    expect(feed.earliestDateAvailable).toBe(stamp(clock.ms - 15 * 86_400_000));
+    expect(feed.latestDateCovered).toBe(stamp(end - 45_000));
+  });
+
+  it("a purged delete log leaves getDeleted and queryAll, and earliestDateAvailable moves past it", async () => {
+    const start = clock.ms - 60_000;
+    const deleted = sandbox.world.advance({ deletes: 8 }).deleted["salesforce.Account"] ?? [];
+    expect(deleted.length).toBeGreaterThan(0);
+    const deletedMs = clock.ms;
+    clock.advance(5_000);
+    const purge = await fetchJson<{ purged: number }>(
+      `${sandbox.urls.salesforce}/__sandbox/salesforce/purge-deleted`,
+      { method: "POST", body: JSON.stringify({ objects: ["account"] }) },
+    );
+    expect(purge.status).toBe(200);
+    expect(purge.body.purged).toBeGreaterThanOrEqual(deleted.length);
+    const feed = await getDeleted("Account", start, clock.ms);
+    expect(feed.deletedRecords).toEqual([]);
+    expect(feed.earliestDateAvailable).toBe(stamp(deletedMs));
+    const all = await queryAllPages("SELECT Id, IsDeleted FROM Account", "queryAll");
+    expect(all.records.filter((record) => record.IsDeleted === true)).toEqual([]);
+    // Deletes after the purge are logged again; Opportunity's log was not purged.
+    const opportunities = await getDeleted("Opportunity", clock.ms - 14 * 86_400_000, clock.ms);
+    expect(opportunities.earliestDateAvailable).toBe(stamp(clock.ms - 15 * 86_400_000));
+    const unknown = await fetchJson(
+      `${sandbox.urls.salesforce}/__sandbox/salesforce/purge-deleted`,
+      {
+        method: "POST",
+        body: JSON.stringify({ objects: ["Nope"] }),
+      },
+    );
+    expect(unknown.status).toBe(400);
+  });
 });
+
+interface DeletedFeed {
+  deletedRecords: Array<{ id: string; deletedDate: string }>;
+  earliestDateAvailable: string;
+  latestDateCovered: string;
+}
+
+async function getDeleted(object: string, startMs: number, endMs: number): Promise<DeletedFeed> {
+  const range = `start=${encodeURIComponent(new Date(startMs).toISOString())}&end=${encodeURIComponent(new Date(endMs).toISOString())}`;
+  const response = await fetchJson<DeletedFeed>(`${api()}/sobjects/${object}/deleted/?${range}`, {
+    headers: auth(),
+  });
+  expect(response.status).toBe(200);
+  return response.body;
+}
+
+/** Salesforce's datetime format, as the feed writes it. */
+function stamp(ms: number): string {
+  return new Date(ms).toISOString().replace("Z", "+0000");
+}
 
 describe("salesforce sandbox: writes", () => {
   it("updates by Id (204) and the change shows in the next query with a newer SystemModstamp", async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SandboxHandle } from "../../sandbox/sandbox.js";
+import { workerWid } from "../../sandbox/servers/workday/workday-rows.js";
 import type { SandboxRecord } from "../../sandbox/world/types.js";
 import {
   fetchJson,
@@ -84,8 +85,9 @@ describe("workday sandbox: REST and OAuth", () => {
       total = page.body.total;
       ids.push(...page.body.data.map((w) => w.id));
     }
+    // REST items carry the worker's Workday ID, not its employee number.
     const expected = [...sandbox.world.collection("workday", "workers").scanByKey()].map((w) =>
-      String(w.Employee_ID),
+      workerWid(w.Employee_ID),
     );
     expect(ids).toEqual(expected);
     const refused = await fetchJson(`${sandbox.urls.workday}/ccx/oauth2/${tenant}/token`, {

@@ -9,7 +9,8 @@ export const assignmentsStream = kantataStream({
     id: text(),
     story_id: text(),
     assignee_id: text(),
-    workspace_id: text().nullable(),
+    // Not among the assignment attributes Kantata documents.
+    workspace_id: text().nullish(),
     created_at: timestamp(),
     updated_at: timestamp(),
   }),

@@ -15,8 +15,9 @@ export const timeEntriesStream = kantataStream({
     date_performed: date(),
     time_in_minutes: int(),
     billable: bool(),
-    rate_in_cents: int().nullable(),
-    cost_rate_in_cents: int().nullable(),
+    // Rates are shown only to users with financial access.
+    rate_in_cents: int().nullish(),
+    cost_rate_in_cents: int().nullish(),
     currency: text().nullable(),
     approved: bool(),
     is_invoiced: bool(),

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { bool, int, text, timestamp } from "../../engine/fields.js";
 import { kantataStream } from "../kantata-request.js";
 
-/** People in the PSA, with their cost rate. */
+/** People in the PSA. */
 export const usersStream = kantataStream({
   name: "users",
   schema: z.looseObject({
@@ -11,8 +11,10 @@ export const usersStream = kantataStream({
     email_address: text().nullable(),
     headline: text().nullable(),
     disabled: bool(),
-    cost_rate_in_cents: int().nullable(),
-    cost_rate_currency: text().nullable(),
+    // Not user attributes in Kantata's API (cost rates are on account memberships): absent on a
+    // real tenant.
+    cost_rate_in_cents: int().nullish(),
+    cost_rate_currency: text().nullish(),
     created_at: timestamp(),
     updated_at: timestamp(),
   }),

@@ -10,9 +10,22 @@ const DEFAULT_PER_PAGE = 20;
 const PEOPLE = new Set(["user", "assignee", "creator"]);
 
 /**
+ * Lists that hide archived projects unless asked, and the parameter that asks: the workspaces
+ * list its archived workspaces, the others the records of archived workspaces.
+ * @see https://developer.kantata.com/tag/Workspaces
+ */
+const ARCHIVED_SHOWN_BY: Readonly<Record<string, string>> = {
+  workspaces: "include_archived",
+  stories: "show_from_archived_workspaces",
+  time_entries: "from_archived_workspaces",
+  expenses: "from_archived_workspaces",
+};
+
+/**
  * Kantata list endpoints (`GET /api/v1/<list>.json`): paging, `updated_after`, `order`, `only`,
- * `include`, and hiding time of archived workspaces unless asked. Pages read the live table, as
- * Kantata's do: a record updated while a client pages moves to the end and shifts the rest.
+ * `include`, and hiding archived workspaces and their stories, time and expenses unless asked.
+ * Pages read the live table, as Kantata's do: a record updated while a client pages moves to
+ * the end and shifts the rest.
  * @see https://developer.kantata.com/tag/Time-Entries
  */
 export class KantataLists {
@@ -42,8 +55,8 @@ export class KantataLists {
       return kantataErrors.validation("updated_after must be an ISO 8601 time", "updated_after");
     }
     const only = request.query.get("only");
-    const archived = request.query.get("from_archived_workspaces") === "true";
-    const hidesArchived = collection.name === "time_entries" && !archived;
+    const shownBy = ARCHIVED_SHOWN_BY[collection.name];
+    const hidesArchived = shownBy !== undefined && request.query.get(shownBy) !== "true";
     const rows = this.#results.run({
       collection,
       where:
@@ -52,23 +65,27 @@ export class KantataLists {
           : [{ field: collection.modifiedField, op: ">", value: { kind: "time", ms: afterMs } }],
       orderBy: order,
       precisionMs: 1000,
-      shape: `only=${only ?? ""}|archived=${archived}`,
+      shape: `only=${only ?? ""}|hides_archived=${hidesArchived}`,
       stamp: hidesArchived ? String(this.workspaces().version) : undefined,
-      filter: (found) => this.visible(found, only, hidesArchived),
+      filter: (found) => this.visible(collection, found, only, hidesArchived),
     });
     return this.render(collection, rows, page, perPage, request.query.get("include"));
   }
 
-  private visible(rows: SandboxRecord[], only: string | null, hidesArchived: boolean) {
+  private visible(
+    collection: Collection,
+    rows: SandboxRecord[],
+    only: string | null,
+    hidesArchived: boolean,
+  ) {
     if (only !== null) {
       const ids = new Set(only.split(",").map((id) => id.trim()));
       rows = rows.filter((record) => ids.has(String(record.id)));
     }
     if (hidesArchived) {
       const workspaces = this.workspaces();
-      rows = rows.filter(
-        (record) => workspaces.get(String(record.workspace_id))?.archived !== true,
-      );
+      const field = collection.name === "workspaces" ? "id" : "workspace_id";
+      rows = rows.filter((record) => workspaces.get(String(record[field]))?.archived !== true);
     }
     return rows;
   }

@@ -20,12 +20,14 @@ export interface NetsuiteCredentials {
 const TOKEN_PATH = "/services/rest/auth/oauth2/v1/token";
 const ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 const RECORD = "/services/rest/record/v1/(?<type>\\w+)";
+/** `exp` must be less than 60 minutes after `iat` (The Request Token Structure). */
 const MAX_ASSERTION_LIFETIME_S = 3600;
 
 /**
  * The NetSuite REST imitation: OAuth 2.0 client credentials with a PS256 JWT assertion (key
  * pair generated at start), SuiteQL, and the record service pslink writes through.
  * @see https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/article_162686838198.html
+ * @see https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_162790605110.html
  */
 export async function createNetsuiteApi(
   deps: ApiDeps,
@@ -69,7 +71,7 @@ export async function createNetsuiteApi(
       }
       const scopes = String(payload.scope).split(/[\s,]+/);
       const lifetime = (payload.exp ?? 0) - (payload.iat ?? 0);
-      if (!scopes.includes(credentials.scope) || lifetime > MAX_ASSERTION_LIFETIME_S) {
+      if (!scopes.includes(credentials.scope) || lifetime >= MAX_ASSERTION_LIFETIME_S) {
         return json(400, {
           error: "invalid_grant",
           error_description: "scope or lifetime refused",

@@ -1,21 +1,31 @@
 import type { Collection, SandboxRecord } from "../../world/types.js";
 import { LiveResults, type RowRange } from "../query/live-results.js";
 import { QuerySyntaxError } from "../query/query-lexer.js";
-import { fieldResolver } from "../query/query-model.js";
-import { parseSuiteql } from "../query/suiteql-parser.js";
+import { type Condition, fieldResolver, type SortKey } from "../query/query-model.js";
+import { runQuery } from "../query/query-plan.js";
+import { parseSuiteql, type SelectColumn, type SuiteqlQuery } from "../query/suiteql-parser.js";
 import { bodyJson, intParam, isObject, jsonText } from "../reply.js";
 import type { ApiDeps, Reply, SandboxRequest } from "../server-types.js";
 import { sampleRecord } from "../write-validation.js";
 import { nsError } from "./netsuite-errors.js";
+import { bareValue, isCharFormat, toChar } from "./suiteql-values.js";
 
 const MAX_LIMIT = 1000;
 const PATH = "/services/rest/query/v1/suiteql";
 
 interface Result {
   rows: RowRange;
-  fields: string[] | "*";
+  columns: SelectColumn[] | "*";
   table: string;
   stampField: string;
+}
+
+/** A query with its names resolved to the record's own and its subqueries run. */
+interface Bound {
+  collection: Collection;
+  columns: SelectColumn[] | "*";
+  where: Condition[];
+  orderBy: SortKey[];
 }
 
 /**
@@ -58,7 +68,7 @@ export class SuiteqlQueries {
   }
 
   private execute(q: string): Result | Reply {
-    let parsed: ReturnType<typeof parseSuiteql>;
+    let parsed: SuiteqlQuery;
     try {
       parsed = parseSuiteql(q);
     } catch (error) {
@@ -66,38 +76,70 @@ export class SuiteqlQueries {
         return searchError(`Invalid search query: ${error.message}`);
       throw error;
     }
-    const table = parsed.from.toLowerCase();
-    const collection = this.table(table);
-    if (!collection) return searchError(`Record '${parsed.from}' was not found.`);
-    const resolve = fieldResolver(sampleRecord(collection));
-    const named = [
-      ...(parsed.fields === "*" ? [] : parsed.fields),
-      ...parsed.where.map((c) => c.field),
-    ];
-    named.push(...parsed.orderBy.map((key) => key.field));
-    const unknown = named.find((name) => resolve(name) === undefined);
-    if (unknown !== undefined)
-      return searchError(`Field '${unknown}' for record '${table}' was not found.`);
-    const orderBy = parsed.orderBy.map((key) => ({ ...key, field: resolve(key.field) as string }));
+    const bound = this.bind(parsed);
+    if ("status" in bound) return bound;
+    const { collection, columns, where, orderBy } = bound;
     if (!orderBy.some((key) => key.field === collection.primaryKey)) {
       return invalid(
         `Paging SuiteQL needs a stable order: add ORDER BY ending with the unique key (${collection.primaryKey}).`,
       );
     }
-    const where = parsed.where.map((c) => ({ ...c, field: resolve(c.field) as string }));
     const rows = this.#results.run({ collection, where, orderBy, precisionMs: 1000 });
-    const fields =
-      parsed.fields === "*" ? "*" : parsed.fields.map((name) => resolve(name) as string);
-    return { rows, fields, table, stampField: collection.modifiedField };
+    return { rows, columns, table: collection.name, stampField: collection.modifiedField };
+  }
+
+  /**
+   * Resolves a query's names against its table (any case, as SuiteQL does) and runs its `IN`
+   * subqueries, whose values become lists: the live rows they select, as of this request.
+   */
+  private bind(query: SuiteqlQuery): Bound | Reply {
+    const table = query.from.toLowerCase();
+    const collection = this.table(table);
+    if (!collection) return searchError(`Record '${query.from}' was not found.`);
+    const resolve = fieldResolver(sampleRecord(collection));
+    const named = [
+      ...(query.columns === "*" ? [] : query.columns.map((column) => column.field)),
+      ...query.where.map((c) => c.field),
+      ...query.orderBy.map((key) => key.field),
+    ];
+    const unknown = named.find((name) => resolve(name) === undefined);
+    if (unknown !== undefined)
+      return searchError(`Field '${unknown}' for record '${table}' was not found.`);
+    const field = (name: string) => resolve(name) as string;
+    const formats = query.columns === "*" ? [] : query.columns.map((column) => column.format);
+    const badFormat = formats.find((format) => format !== undefined && !isCharFormat(format));
+    if (badFormat !== undefined) return searchError(`TO_CHAR format '${badFormat}' is not valid.`);
+    const where: Condition[] = [];
+    for (const condition of query.where) {
+      if (!("query" in condition)) {
+        where.push({ ...condition, field: field(condition.field) });
+        continue;
+      }
+      const inner = this.bind(condition.query);
+      if ("status" in inner) return inner;
+      const selected = (inner.columns as SelectColumn[])[0]?.field as string;
+      const rows = runQuery(inner.collection, inner.where, [], { precisionMs: 1000 });
+      const values = rows.map((row) => String(row[selected]));
+      where.push({ field: field(condition.field), op: "in", value: { kind: "list", values } });
+    }
+    return {
+      collection,
+      columns:
+        query.columns === "*"
+          ? "*"
+          : query.columns.map((column) => ({ ...column, field: field(column.field) })),
+      where,
+      orderBy: query.orderBy.map((key) => ({ ...key, field: field(key.field) })),
+    };
   }
 
   private page(request: SandboxRequest, result: Result, limit: number, offset: number): Reply {
-    const { fields, table, stampField } = result;
+    const { columns, table, stampField } = result;
     const { rows, start } = result.rows;
     const total = result.rows.end - start;
     const end = Math.min(total, offset + limit);
-    const shape = `ns|${table}|${fields === "*" ? "*" : fields.join(",")}`;
-    const render = (record: SandboxRecord) => renderItem(record, fields);
+    const shape = `ns|${table}|${columns === "*" ? "*" : columns.map(columnShape).join(",")}`;
+    const render = (record: SandboxRecord) => renderItem(record, columns);
     let items = "";
     for (let i = offset; i < end; i += 1) {
       const text = this.deps.cache.text(
@@ -128,15 +170,26 @@ export class SuiteqlQueries {
   }
 }
 
-/** SuiteQL leaves null columns out of an item, as NetSuite does. */
-function renderItem(record: SandboxRecord, fields: string[] | "*"): string {
+/**
+ * SuiteQL leaves null columns out of an item, as NetSuite does, and writes dates in the user's
+ * format unless the query formats them.
+ */
+function renderItem(record: SandboxRecord, columns: SelectColumn[] | "*"): string {
   const item: Record<string, unknown> = { links: [] };
-  if (fields === "*") {
-    for (const name in record) if (record[name] != null) item[name] = record[name];
+  if (columns === "*") {
+    for (const name in record) if (record[name] != null) item[name] = bareValue(record[name]);
   } else {
-    for (const name of fields) if (record[name] != null) item[name] = record[name];
+    for (const { field, name, format } of columns) {
+      const value = record[field];
+      if (value != null)
+        item[name] = format === undefined ? bareValue(value) : toChar(value, format);
+    }
   }
   return JSON.stringify(item);
+}
+
+function columnShape(column: SelectColumn): string {
+  return `${column.field}:${column.name}:${column.format ?? ""}`;
 }
 
 function invalid(detail: string): Reply {

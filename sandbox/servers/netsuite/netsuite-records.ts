@@ -1,6 +1,4 @@
-import { netsuiteDay } from "../../world/calendar.js";
 import type { Collection, SandboxRecord } from "../../world/types.js";
-import { parseVendorTime } from "../query/query-model.js";
 import { bodyJson, empty, isObject, json } from "../reply.js";
 import type { ApiDeps, Reply, SandboxRequest } from "../server-types.js";
 import { checkWrite, sampleRecord } from "../write-validation.js";
@@ -189,20 +187,11 @@ function autoNumbered(
   return filled;
 }
 
-/** REST values as SuiteQL shows them: references by id, booleans T/F, dates M/D/YYYY. */
+/** REST values as the world keeps them: references by id, booleans T/F (dates stay YYYY-MM-DD). */
 function toColumn(value: unknown, like: unknown): unknown {
   if (isObject(value) && "id" in value) return String(value.id);
   if (typeof value === "boolean" && (like === "T" || like === "F" || like === undefined))
     return value ? "T" : "F";
-  if (
-    typeof value === "string" &&
-    typeof like === "string" &&
-    /^\d{1,2}\/\d{1,2}\/\d{4}$/.test(like)
-  ) {
-    const ms = parseVendorTime(value);
-    if (/^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(ms))
-      return netsuiteDay(Math.floor(ms / 86_400_000));
-  }
   return value;
 }
 

@@ -6,9 +6,11 @@ export type Literal =
   | { kind: "number"; value: number }
   | { kind: "boolean"; value: boolean }
   | { kind: "null" }
-  | { kind: "time"; ms: number };
+  | { kind: "time"; ms: number }
+  /** The values an `IN` list or subquery gave, as text. */
+  | { kind: "list"; values: readonly string[] };
 
-export type Operator = "=" | "!=" | "<" | "<=" | ">" | ">=";
+export type Operator = "=" | "!=" | "<" | "<=" | ">" | ">=" | "in";
 
 export interface Condition {
   field: string;
@@ -40,19 +42,43 @@ export function parseVendorTime(value: unknown): number {
   if (typeof value !== "string") return Number.NaN;
   let match = ISO_OFFSET.exec(value);
   if (match) {
+    const [year, month, day] = (match[1] as string).split("-").map(Number);
+    if (Number.isNaN(calendarDay(year as number, month as number, day as number)))
+      return Number.NaN;
     const zone = match[3] ?? "Z";
     const offset = zone === "Z" ? "Z" : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
     return Date.parse(`${match[1]}T${match[2]}${offset}`);
   }
   match = ISO_DAY.exec(value);
-  if (match) return Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  if (match) return calendarDay(Number(match[1]), Number(match[2]), Number(match[3]));
   match = US_DAY.exec(value);
-  if (match) return Date.UTC(Number(match[3]), Number(match[1]) - 1, Number(match[2]));
+  if (match) return calendarDay(Number(match[3]), Number(match[1]), Number(match[2]));
   return Number.NaN;
+}
+
+/** Epoch ms of a calendar day; NaN for one that does not exist (13/5, 31 April), never rolled over. */
+function calendarDay(year: number, month: number, day: number): number {
+  const ms = Date.UTC(year, month - 1, day);
+  const date = new Date(ms);
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? ms : Number.NaN;
+}
+
+const listSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+/** Whether a value is in an `IN` list (a set built once per list: subqueries give thousands). */
+function inList(value: unknown, values: readonly string[]): boolean {
+  if (value === null || value === undefined) return false;
+  let set = listSets.get(values);
+  if (set === undefined) {
+    set = new Set(values);
+    listSets.set(values, set);
+  }
+  return set.has(String(value));
 }
 
 /** Whether a record's value satisfies `op literal` (incomparable values never do). */
 export function satisfies(value: unknown, op: Operator, literal: Literal): boolean {
+  if (op === "in") return literal.kind === "list" && inList(value, literal.values);
   if (literal.kind === "null") {
     const isNull = value === null || value === undefined || value === "";
     return op === "=" ? isNull : op === "!=" ? !isNull : false;

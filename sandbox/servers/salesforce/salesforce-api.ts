@@ -1,9 +1,11 @@
+import { configError } from "../../../core/errors.js";
 import { salesforceStamp } from "../../world/calendar.js";
 import type { Collection } from "../../world/types.js";
 import { parseVendorTime } from "../query/query-model.js";
 import { bearerToken, bodyForm, json } from "../reply.js";
 import type { ApiDeps, Reply, Route, SandboxRequest, SystemApi } from "../server-types.js";
 import { randomSecret, TokenStore } from "../token-store.js";
+import { SalesforceDeleteLog } from "./salesforce-delete-log.js";
 import { requestLimitExceeded, salesforceErrors, sfError } from "./salesforce-errors.js";
 import { SalesforceQueries } from "./salesforce-query.js";
 import { SalesforceWrites } from "./salesforce-writes.js";
@@ -12,6 +14,12 @@ import { SalesforceWrites } from "./salesforce-writes.js";
 export interface SalesforceCredentials {
   clientId: string;
   clientSecret: string;
+}
+
+/** Which objects' delete logs to purge (all when none is named), up to when (default: all of it). */
+export interface PurgeSpec {
+  objects?: string[];
+  throughMs?: number;
 }
 
 const V = "/services/data/(?<version>v\\d+\\.\\d)";
@@ -24,10 +32,12 @@ const V = "/services/data/(?<version>v\\d+\\.\\d)";
 export function createSalesforceApi(deps: ApiDeps): {
   api: SystemApi;
   credentials: SalesforceCredentials;
+  purgeDeleted: (spec: PurgeSpec) => number;
 } {
   const credentials = { clientId: `3MVG9sandbox${randomSecret(9)}`, clientSecret: randomSecret() };
   const tokens = new TokenStore(deps.tokenTtlSeconds, deps.now);
-  const queries = new SalesforceQueries(deps);
+  const deleteLog = new SalesforceDeleteLog(deps);
+  const queries = new SalesforceQueries(deps, deleteLog);
   const writes = new SalesforceWrites(deps);
   let used = 0;
   const withObject =
@@ -54,10 +64,14 @@ export function createSalesforceApi(deps: ApiDeps): {
             error_description: "grant type not supported",
           });
         }
-        if (
-          form.get("client_id") !== credentials.clientId ||
-          form.get("client_secret") !== credentials.clientSecret
-        ) {
+        // Salesforce's own wording: an unknown connected app, then a wrong secret.
+        if (form.get("client_id") !== credentials.clientId) {
+          return json(400, {
+            error: "invalid_client_id",
+            error_description: "client identifier invalid",
+          });
+        }
+        if (form.get("client_secret") !== credentials.clientSecret) {
           return json(400, {
             error: "invalid_client",
             error_description: "invalid client credentials",
@@ -93,7 +107,7 @@ export function createSalesforceApi(deps: ApiDeps): {
     {
       method: "GET",
       pattern: new RegExp(`^${V}/sobjects/(?<object>\\w+)/deleted/?$`),
-      handle: withObject((collection, request) => getDeleted(deps, collection, request)),
+      handle: withObject((collection, request) => getDeleted(deps, deleteLog, collection, request)),
     },
     {
       method: "GET",
@@ -156,11 +170,29 @@ export function createSalesforceApi(deps: ApiDeps): {
       return undefined;
     },
   };
-  return { api, credentials };
+  /** Empties the delete log early, as an administrator emptying the recycle bin does. */
+  const purgeDeleted = (spec: PurgeSpec): number => {
+    const named = spec.objects?.map((name) => {
+      const collection = queries.object(name);
+      if (!collection) throw configError(`the sandbox has no Salesforce object ${name}`);
+      return collection;
+    });
+    return deleteLog.purge(named ?? deps.world.collections("salesforce"), spec.throughMs);
+  };
+  return { api, credentials, purgeDeleted };
 }
 
-/** `GET /sobjects/<Object>/deleted/?start=&end=`: deletions still in the recycle bin. */
-function getDeleted(deps: ApiDeps, collection: Collection, request: SandboxRequest): Reply {
+/**
+ * `GET /sobjects/<Object>/deleted/?start=&end=`: the delete log's entries in the range, with
+ * `earliestDateAvailable` (the newest deletion purged from the log) and `latestDateCovered` (the
+ * end, down to the minute: the next call starts there).
+ */
+function getDeleted(
+  deps: ApiDeps,
+  log: SalesforceDeleteLog,
+  collection: Collection,
+  request: SandboxRequest,
+): Reply {
   const start = parseVendorTime((request.query.get("start") ?? "").replace(" ", "+"));
   const end = parseVendorTime((request.query.get("end") ?? "").replace(" ", "+"));
   if (Number.isNaN(start) || Number.isNaN(end) || end < start) {
@@ -170,17 +202,11 @@ function getDeleted(deps: ApiDeps, collection: Collection, request: SandboxReque
       "start and end must be ISO 8601 datetimes with start before end",
     );
   }
-  const now = deps.now();
-  const earliest = now - deps.limits.salesforceDeletedRetentionDays * 86_400_000;
-  const found = [...collection.deleted({ fromMs: Math.max(start, earliest), toMs: end })];
+  const found = [...log.entries(collection, { fromMs: start, toMs: end })];
   found.sort((a, b) => a.deletedMs - b.deletedMs);
-  const oldest = [...collection.deleted({ fromMs: earliest })].reduce(
-    (min, deletion) => Math.min(min, deletion.deletedMs),
-    Number.POSITIVE_INFINITY,
-  );
   return json(200, {
     deletedRecords: found.map((d) => ({ id: d.id, deletedDate: salesforceStamp(d.deletedMs) })),
-    earliestDateAvailable: salesforceStamp(Number.isFinite(oldest) ? oldest : earliest),
-    latestDateCovered: salesforceStamp(Math.floor(Math.min(end, now) / 60_000) * 60_000),
+    earliestDateAvailable: salesforceStamp(log.earliestAvailableMs(collection)),
+    latestDateCovered: salesforceStamp(Math.floor(Math.min(end, deps.now()) / 60_000) * 60_000),
   });
 }

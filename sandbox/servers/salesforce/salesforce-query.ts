@@ -9,6 +9,7 @@ import { parseSoql } from "../query/soql-parser.js";
 import { jsonText } from "../reply.js";
 import type { ApiDeps, Reply, SandboxRequest } from "../server-types.js";
 import { sampleRecord } from "../write-validation.js";
+import type { SalesforceDeleteLog } from "./salesforce-delete-log.js";
 import { sfError } from "./salesforce-errors.js";
 
 const MAX_BATCH = 2000;
@@ -24,7 +25,10 @@ interface Cursor {
 export class SalesforceQueries {
   readonly #locators: SnapshotCache<Cursor>;
 
-  constructor(private readonly deps: ApiDeps) {
+  constructor(
+    private readonly deps: ApiDeps,
+    private readonly deleteLog: SalesforceDeleteLog,
+  ) {
     this.#locators = new SnapshotCache<Cursor>(64, deps.now);
   }
 
@@ -49,13 +53,7 @@ export class SalesforceQueries {
     const names = [...(parsed.fields as string[]), ...parsed.where.map((c) => c.field)];
     names.push(...parsed.orderBy.map((key) => key.field));
     const unknown = names.find((name) => resolve(name) === undefined);
-    if (unknown !== undefined) {
-      return sfError(
-        400,
-        "INVALID_FIELD",
-        `No such column '${unknown}' on entity '${collection.name}'.`,
-      );
-    }
+    if (unknown !== undefined) return invalidField(soql, unknown, collection.name);
     const fields = [...new Set((parsed.fields as string[]).map((name) => resolve(name) as string))];
     const where: Condition[] = parsed.where.map((c) => ({
       ...c,
@@ -118,9 +116,8 @@ export class SalesforceQueries {
 
   /** Deleted rows still in the recycle bin, as queryAll shows them. */
   private tombstones(collection: Collection): SandboxRecord[] {
-    const fromMs = this.deps.now() - this.deps.limits.salesforceDeletedRetentionDays * 86_400_000;
     const out: SandboxRecord[] = [];
-    for (const { deletedMs, record } of collection.deleted({ fromMs })) {
+    for (const { deletedMs, record } of this.deleteLog.entries(collection)) {
       out.push({ ...record, IsDeleted: true, SystemModstamp: salesforceStamp(deletedMs) });
     }
     return out;
@@ -150,4 +147,17 @@ function batchSize(request: SandboxRequest): number {
 
 function invalidLocator(): Reply {
   return sfError(400, "INVALID_QUERY_LOCATOR", "invalid query locator");
+}
+
+/**
+ * INVALID_FIELD as Salesforce words it: the query echoed with a caret under the field, then the
+ * reason. A field the org lacks (CurrencyIsoCode without multiple currencies) answers this way.
+ */
+function invalidField(soql: string, field: string, object: string): Reply {
+  const column = Math.max(0, soql.indexOf(field));
+  return sfError(
+    400,
+    "INVALID_FIELD",
+    `\n${soql}\n${" ".repeat(column)}^\nERROR at Row:1:Column:${column + 1}\nNo such column '${field}' on entity '${object}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
+  );
 }

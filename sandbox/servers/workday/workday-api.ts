@@ -1,11 +1,15 @@
-import { type Condition, parseVendorTime } from "../query/query-model.js";
+import type { Condition } from "../query/query-model.js";
 import { runQuery } from "../query/query-plan.js";
 import { bearerToken, bodyForm, intParam, json, jsonText } from "../reply.js";
 import type { ApiDeps, Reply, Route, SandboxRequest, SystemApi } from "../server-types.js";
 import { randomSecret, TokenStore } from "../token-store.js";
 import { decodeBasic, wdError, workdayErrors } from "./workday-errors.js";
+import { parsePrompt, reportRow, restWorker } from "./workday-rows.js";
 
-/** Basic auth for the integration system user, or an OAuth refresh token. */
+/**
+ * Basic auth for the integration system user (RaaS), whose user name is `<user>@<tenant>`, or
+ * an OAuth refresh token (RaaS and REST).
+ */
 export interface WorkdayCredentials {
   tenant: string;
   username: string;
@@ -30,7 +34,7 @@ export function createWorkdayApi(deps: ApiDeps): {
 } {
   const credentials: WorkdayCredentials = {
     tenant: "pslink_sandbox",
-    username: "ISU_PSLINK",
+    username: "ISU_PSLINK@pslink_sandbox",
     password: randomSecret(),
     clientId: randomSecret(12),
     clientSecret: randomSecret(),
@@ -62,9 +66,12 @@ export function createWorkdayApi(deps: ApiDeps): {
     ] as const) {
       const raw = request.query.get(prompt);
       if (raw === null) continue;
-      const ms = parseVendorTime(raw.replace(" ", "+"));
-      if (Number.isNaN(ms))
-        return workdayErrors.validation(`${raw} is not a valid date and time`, prompt);
+      const type = deps.limits.workdayPromptType;
+      const ms = parsePrompt(raw, type);
+      if (Number.isNaN(ms)) {
+        const expected = type === "date" ? "a date" : "a date and time";
+        return workdayErrors.validation(`${raw} is not ${expected}`, prompt);
+      }
       where.push({ field: "Last_Updated", op, value: { kind: "time", ms } });
     }
     const collection = workers();
@@ -83,7 +90,7 @@ export function createWorkdayApi(deps: ApiDeps): {
       );
     }
     const entries = rows.map((r) =>
-      deps.cache.text("wd|raas", r, collection.modifiedField, (x) => JSON.stringify(x)),
+      deps.cache.text("wd|raas", r, collection.modifiedField, reportRow),
     );
     return jsonText(200, `{"Report_Entry":[${entries.join(",")}]}`);
   };
@@ -106,12 +113,9 @@ export function createWorkdayApi(deps: ApiDeps): {
     }
     // The live list, as Workday pages it: a worker removed while a client pages shifts the rest.
     const rows = [...workers().scanByKey()];
-    const data = rows.slice(offset, offset + limit).map((r) => ({
-      id: String(r.Employee_ID),
-      descriptor: String(r.Worker),
-      href: `${request.origin}/ccx/api/v1/${credentials.tenant}/workers/${r.Employee_ID}`,
-      ...r,
-    }));
+    const managers = new Set(rows.map((r) => String(r.Manager_ID)));
+    const listUrl = `${request.origin}/ccx/api/v1/${credentials.tenant}/workers`;
+    const data = rows.slice(offset, offset + limit).map((r) => restWorker(r, listUrl, managers));
     return json(200, { total: rows.length, data });
   };
 
@@ -150,7 +154,7 @@ export function createWorkdayApi(deps: ApiDeps): {
     {
       method: "GET",
       pattern:
-        /^\/ccx\/service\/customreport2\/(?<tenant>\w+)\/(?<owner>[\w.@-]+)\/(?<report>[\w.-]+)$/,
+        /^\/ccx\/service\/customreport2\/(?<tenant>[^/]+)\/(?<owner>[^/]+)\/(?<report>[^/]+)$/,
       handle: report,
     },
     { method: "GET", pattern: /^\/ccx\/api\/v1\/(?<tenant>\w+)\/workers$/, handle: restWorkers },

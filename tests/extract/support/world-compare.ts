@@ -15,8 +15,16 @@ export function allStreams(): { system: SystemName; stream: StreamDefinition }[]
 /** A stream's declared fields of each record, by key, as JSON text (what must match). */
 export type StreamContent = Map<string, string>;
 
-function contentOf(stream: StreamDefinition, record: Record<string, unknown>): string {
-  return canonicalJson(declaredFields(stream).map((field) => record[field] ?? null));
+function contentOf(
+  stream: StreamDefinition,
+  record: Record<string, unknown>,
+  blankIsAbsent = false,
+): string {
+  return canonicalJson(
+    declaredFields(stream).map((field) =>
+      blankIsAbsent && record[field] === "" ? null : (record[field] ?? null),
+    ),
+  );
 }
 
 /** JSON with object keys sorted (PostgreSQL jsonb does not keep key order). */
@@ -38,9 +46,11 @@ export function worldContent(
   system: SystemName,
   stream: StreamDefinition,
 ): StreamContent {
+  // Workday's JSON report leaves empty cells out: the world's "" lands as nothing.
+  const blankIsAbsent = system === "workday";
   const content: StreamContent = new Map();
   for (const record of world.collection(system, stream.name).scan()) {
-    content.set(keyOf(stream, record), contentOf(stream, record));
+    content.set(keyOf(stream, record), contentOf(stream, record, blankIsAbsent));
   }
   return content;
 }

@@ -19,7 +19,7 @@ renamed as (
         cast(amount_in_cents as bigint) as amount_cents,
         cast(amount_in_cents as decimal(18, 2)) / 100 as amount,
         cast(currency as varchar) as currency,
-        coalesce(cast(billable as boolean), false) as is_billable,
+        coalesce(cast(is_billable as boolean), false) as is_billable,
         coalesce(cast(approved as boolean), false) as is_approved,
         coalesce(cast(is_invoiced as boolean), false) as is_invoiced,
         cast(created_at as timestamptz) as created_at,

@@ -1,0 +1,80 @@
+import { type PslinkConfig, SOURCE_NAMES, type SourceName } from "../core/config/index.js";
+import { configError } from "../core/errors.js";
+import { closest } from "../core/suggest.js";
+import type { OpenSource, StreamHandle } from "./engine/source.js";
+import { STREAM_CATALOG } from "./stream-catalog.js";
+
+/**
+ * What a sync needs of the config beyond its schema (the stream catalog is too heavy for config
+ * loading, so `pslink config check` and every sync call this): at least one source, and
+ * `sources.<system>.streams:` keys that name declared streams, exactly as declared.
+ */
+export function checkSyncConfig(config: PslinkConfig): void {
+  const configured = SOURCE_NAMES.filter((name) => config.sources[name] !== undefined);
+  if (configured.length === 0) {
+    throw configError(`no sources configured in ${config.file}: nothing to sync`, {
+      hint: `add sources: with at least one of ${SOURCE_NAMES.join(", ")} (see examples/pslink.example.yml)`,
+    });
+  }
+  const problems = configured.flatMap((system) => {
+    const declared = STREAM_CATALOG[system].map((stream) => stream.name);
+    return Object.keys(config.sources[system]?.streams ?? {})
+      .filter((name) => !declared.includes(name))
+      .map((name) => {
+        const near = closest(name, declared);
+        return `unknown stream '${name}' under sources.${system}.streams${near ? `; did you mean ${near}?` : ""} (${system} streams: ${declared.join(", ")})`;
+      });
+  });
+  if (problems.length > 0) {
+    throw configError(`${config.file}: ${problems.join("\n  ")}`, {
+      hint: "stream names are case-sensitive: write them as listed",
+    });
+  }
+}
+
+/**
+ * The streams `names` select (by name or `system.name`, any case; none: every enabled stream),
+ * grouped by source. A name matching nothing is an error naming the nearest stream, or the
+ * system when it is not configured or not selected.
+ */
+export function selectStreams(
+  config: PslinkConfig,
+  sources: readonly OpenSource[],
+  names: readonly string[],
+): { source: OpenSource; handles: StreamHandle[] }[] {
+  const matches = (wanted: string, source: OpenSource, handle: StreamHandle) => {
+    const name = handle.definition.name.toLowerCase();
+    const w = wanted.toLowerCase();
+    return w === name || w === `${source.system}.${name}`;
+  };
+  const unknown = names.filter(
+    (wanted) => !sources.some((s) => s.streams.some((handle) => matches(wanted, s, handle))),
+  );
+  if (unknown.length > 0) throw unknownStreams(config, sources, unknown);
+  return sources
+    .map((source) => ({
+      source,
+      handles: source.streams.filter((handle) =>
+        names.length > 0
+          ? names.some((wanted) => matches(wanted, source, handle))
+          : source.settings(handle.definition.name).enabled,
+      ),
+    }))
+    .filter((entry) => entry.handles.length > 0);
+}
+
+function unknownStreams(config: PslinkConfig, sources: readonly OpenSource[], unknown: string[]) {
+  const known = sources.flatMap((s) => s.streams.map((h) => `${s.system}.${h.definition.name}`));
+  const reasons = unknown.map((wanted) => {
+    const system = SOURCE_NAMES.find((name) => wanted.toLowerCase().startsWith(`${name}.`));
+    if (system && !sources.some((source) => source.system === system))
+      return config.sources[system as SourceName] === undefined
+        ? `${wanted}: ${system} is not configured in ${config.file}`
+        : `${wanted}: ${system} is left out by --source`;
+    const near = closest(wanted, [...known, ...known.map((name) => name.split(".")[1] ?? name)]);
+    return `${wanted}: unknown stream${near ? `; did you mean ${near}?` : ""}`;
+  });
+  return configError(`cannot select stream(s):\n  ${reasons.join("\n  ")}`, {
+    hint: `streams of the selected sources: ${known.join(", ")}`,
+  });
+}

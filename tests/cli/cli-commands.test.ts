@@ -1,0 +1,211 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+import { main } from "../../cli/main.js";
+import { type SandboxSync, startSandboxSync } from "../extract/support/sandbox-sync.js";
+import { warehouseCases } from "../support/warehouses.js";
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in this process, as bin/pslink.js would, capturing what it prints. */
+async function pslink(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<CliResult> {
+  const out = { stdout: "", stderr: "" };
+  const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
+  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, env);
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    out.stdout += chunk.toString();
+    return true;
+  }) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    out.stderr += chunk.toString();
+    return true;
+  }) as typeof process.stderr.write;
+  process.exitCode = undefined;
+  try {
+    const code = await main(["node", "pslink", ...args]);
+    return { code, ...out };
+  } finally {
+    process.stdout.write = writes.stdout;
+    process.stderr.write = writes.stderr;
+    process.exitCode = undefined;
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+const SALESFORCE = {
+  base_url: "https://acme.my.salesforce.com",
+  auth: { kind: "oauth2_client_credentials", client_id: "x", client_secret: "${SF_SECRET}" },
+};
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "pslink-cli-"));
+});
+afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+/** Writes `doc` as a pslink.yml in a folder of its own; returns its path. */
+async function configFile(doc: Record<string, unknown>, name = "pslink.yml"): Promise<string> {
+  const folder = await mkdtemp(join(dir, "c-"));
+  const path = join(folder, name);
+  await writeFile(path, stringify({ version: 1, ...doc }));
+  return path;
+}
+
+describe("pslink config check and sync refuse what would sync nothing or the wrong thing", () => {
+  const env = { SF_SECRET: "sf-secret-value" };
+
+  it("refuses a config with no sources, at config check and at sync", async () => {
+    const path = await configFile({ sources: {} });
+    const check = await pslink(["-c", path, "config", "check"]);
+    expect(check.code).toBe(2);
+    expect(check.stderr).toContain("no sources configured");
+    const sync = await pslink(["-c", path, "sync", "--stream", "account"]);
+    expect(sync.code).toBe(2);
+    expect(sync.stderr).toContain("no sources configured");
+    expect(sync.stderr).not.toMatch(/streams: *$/m);
+  });
+
+  it("rejects unknown and mis-cased stream names under sources.<system>.streams", async () => {
+    const path = await configFile({
+      sources: { salesforce: { ...SALESFORCE, streams: { Opportunty: {}, account: {} } } },
+    });
+    const check = await pslink(["-c", path, "config", "check"], env);
+    expect(check.code).toBe(2);
+    expect(check.stderr).toContain(
+      "unknown stream 'Opportunty' under sources.salesforce.streams; did you mean Opportunity?",
+    );
+    expect(check.stderr).toContain(
+      "unknown stream 'account' under sources.salesforce.streams; did you mean Account?",
+    );
+    expect(check.stderr).toMatch(/salesforce streams: .*Account, .*Opportunity/);
+    expect((await pslink(["-c", path, "sync"], env)).stderr).toContain(
+      "unknown stream 'Opportunty'",
+    );
+  });
+
+  it("rejects a start_date in the future", async () => {
+    const future = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const path = await configFile({
+      sources: { salesforce: { ...SALESFORCE, start_date: future } },
+    });
+    const check = await pslink(["-c", path, "config", "check"], env);
+    expect(check.code).toBe(2);
+    expect(check.stderr).toContain(`sources.salesforce.start_date: ${future} is in the future`);
+  });
+
+  it("says a config path is a folder, and names the file expected", async () => {
+    const result = await pslink(["-c", dir, "sync"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`config path ${dir} is a directory`);
+    expect(result.stderr).toContain(join(dir, "pslink.yml"));
+    expect(result.stderr).not.toContain("EISDIR");
+  });
+
+  it("refuses an unknown PSLINK_LOG_LEVEL, listing the valid levels", async () => {
+    const path = await configFile({ sources: { salesforce: SALESFORCE } });
+    const result = await pslink(["-c", path, "config", "check"], {
+      ...env,
+      PSLINK_LOG_LEVEL: "verbose",
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('PSLINK_LOG_LEVEL="verbose" is not a log level');
+    expect(result.stderr).toContain("trace, debug, info, warn, error, fatal, silent");
+  });
+
+  it("names an unconfigured system in --stream, and suggests the nearest stream", async () => {
+    const path = await configFile({ sources: { salesforce: SALESFORCE } });
+    const result = await pslink(
+      ["-c", path, "sync", "--stream", "workday.workers", "Opportunty"],
+      env,
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`workday.workers: workday is not configured in ${path}`);
+    expect(result.stderr).toContain("Opportunty: unknown stream; did you mean Opportunity?");
+  });
+});
+
+describe("pslink runs", () => {
+  it("does not create a warehouse that does not exist yet", async () => {
+    const path = await configFile({ sources: { salesforce: SALESFORCE } });
+    const result = await pslink(["-c", path, "runs"], { SF_SECRET: "s" });
+    const file = join(path, "..", "warehouse.duckdb");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`no warehouse yet at ${file}: run pslink sync first`);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it("refuses a limit that is not a positive whole number", async () => {
+    const path = await configFile({ sources: { salesforce: SALESFORCE } });
+    for (const limit of ["0", "abc", "2x", "-5"]) {
+      const result = await pslink(["-c", path, "runs", "-n", limit], { SF_SECRET: "s" });
+      expect(result.code, limit).toBe(2);
+      expect(result.stderr, limit).toContain("--limit must be a whole number of runs, 1 or more");
+    }
+  });
+});
+
+const [duckdb] = warehouseCases();
+
+describe("pslink sync --source/--stream and pslink runs against the sandbox", () => {
+  let fixture: SandboxSync;
+  let path: string;
+  const env: Record<string, string> = {};
+  beforeAll(async () => {
+    fixture = await startSandboxSync(31);
+    path = await fixture.writeConfigFor(await duckdb!.target(), env);
+    // Without Workday: --stream workday.workers must say so rather than "unknown stream".
+    const doc = parse(await readFile(path, "utf8")) as { sources: Record<string, unknown> };
+    delete doc.sources.workday;
+    await writeFile(path, stringify(doc));
+  });
+  afterAll(async () => fixture?.close());
+
+  it("matches --source and --stream in any case, a stream named twice once", async () => {
+    const result = await pslink(
+      ["-c", path, "sync", "--source", "Salesforce", "--stream", "Account", "salesforce.Account"],
+      env,
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const rows = result.stdout.split("\n").filter((line) => /^\w+\.\w+ /.test(line));
+    expect(rows.map((line) => line.split(/ +/)[0])).toEqual(["salesforce.Account"]);
+
+    const missing = await pslink(["-c", path, "sync", "--stream", "workday.workers"], env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("workday is not configured in");
+  });
+
+  it("lists the jobs recorded for an unknown --job, and shows one run's streams", async () => {
+    const none = await pslink(["-c", path, "runs", "--job", "nosuch"], env);
+    expect(none.stdout).toContain('no runs of job "nosuch"; jobs recorded: sync');
+
+    const listed = await pslink(["-c", path, "runs", "-n", "1", "--json"], env);
+    const run = JSON.parse(listed.stdout.trim()) as { run_id: string };
+    const shown = await pslink(["-c", path, "runs", "show", run.run_id], env);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain(`run ${run.run_id}: sync (cli) succeeded`);
+    expect(shown.stdout).toMatch(
+      /stream +new +changed +deleted +quarantined +pages +requests +seconds +cursor +status +error/,
+    );
+    expect(shown.stdout).toMatch(
+      /salesforce\.Account +\d+ +0 +0 +0 +\d+ +\d+ +[\d.]+ +\d{4}-\d\d-\d\dT\S+ +succeeded/,
+    );
+
+    const unknown = await pslink(["-c", path, "runs", "show", "no-such-run"], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("no run no-such-run in pslink.runs");
+  });
+});

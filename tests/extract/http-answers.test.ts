@@ -1,0 +1,140 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PslinkConfig, SalesforceConfig } from "../../core/config/index.js";
+import { describeError } from "../../core/errors.js";
+import { Secret } from "../../core/secret.js";
+import { syncSources } from "../../extractors/sync-sources.js";
+import { warehouseCases } from "../support/warehouses.js";
+import { type SandboxSync, startSandboxSync } from "./support/sandbox-sync.js";
+
+/**
+ * Transport answers no vendor sandbox gives on purpose: a base URL that redirects (http for
+ * https, a login page), a permission 403, a token endpoint that echoes what it was sent. A tiny
+ * loopback server stands in for the tenant; pslink is pointed at it as a user would.
+ */
+type Answer = (req: IncomingMessage, res: ServerResponse, origin: string) => void;
+let answer: Answer;
+let server: Server;
+let origin: string;
+let requests: string[] = [];
+let fixture: SandboxSync;
+// Transport behaviour, not warehouse behaviour: one warehouse is enough.
+const duckdb = warehouseCases().find((warehouse) => warehouse.kind === "duckdb");
+
+const TOKEN_SECRET = "tenant-client-secret-8c1f";
+
+/** A token for any token request; `data` answers everything else. */
+const withToken =
+  (data: Answer): Answer =>
+  (req, res, base) => {
+    if (req.url?.startsWith("/services/oauth2/token")) {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ access_token: "00Dlocal!token-abc123", instance_url: base }));
+      return;
+    }
+    data(req, res, base);
+  };
+
+beforeAll(async () => {
+  fixture = await startSandboxSync(47);
+  server = createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    req.resume();
+    req.on("end", () => answer(req, res, origin));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await fixture.close();
+});
+
+/** Syncs Salesforce Account against the loopback server; its one stream result. */
+async function syncAccount() {
+  requests = [];
+  if (!duckdb) throw new Error("no DuckDB warehouse case");
+  const config: PslinkConfig = fixture.configFor(await duckdb.target());
+  const salesforce: SalesforceConfig = {
+    ...(config.sources.salesforce as SalesforceConfig),
+    base_url: origin,
+  };
+  salesforce.auth = {
+    ...salesforce.auth,
+    token_url: `${origin}/services/oauth2/token`,
+    client_secret: new Secret(TOKEN_SECRET),
+  };
+  const run = await syncSources(
+    { ...config, sources: { ...config.sources, salesforce } },
+    { streams: ["salesforce.Account"] },
+  );
+  return run.streams[0];
+}
+
+describe("source HTTP answers", () => {
+  it("fails a redirected token request at once, naming the status and where it pointed", async () => {
+    answer = (req, res) => {
+      res.writeHead(301, { location: `https://127.0.0.1:1${req.url}?ec=301&sid=leak` });
+      res.end();
+    };
+    const stream = await syncAccount();
+    expect(stream?.error?.kind).toBe("config");
+    expect(stream?.error?.message).toBe(
+      `salesforce POST ${origin}/services/oauth2/token was redirected (301) to https://127.0.0.1:1/services/oauth2/token?…; pslink does not follow redirects`,
+    );
+    expect(stream?.error?.hint).toContain("fix sources.salesforce.base_url (or auth.token_url)");
+    expect(requests).toHaveLength(1);
+  });
+
+  it("fails a redirected data request at once instead of retrying a 'malformed body'", async () => {
+    answer = withToken((_req, res) => {
+      res.writeHead(302, { location: "/secur/frontdoor.jsp?sid=00Dsession" });
+      res.end("<html>login</html>");
+    });
+    const stream = await syncAccount();
+    expect(stream?.error?.kind).toBe("config");
+    expect(stream?.error?.message).toMatch(
+      new RegExp(
+        `^salesforce GET ${origin}/services/data/v\\d+\\.\\d/query\\?… was redirected \\(302\\) to ${origin}/secur/frontdoor\\.jsp\\?…; pslink does not follow redirects$`,
+      ),
+    );
+    expect(stream?.error?.hint).toContain("fix sources.salesforce.base_url");
+    expect(describeError(stream?.error)).not.toContain("00Dsession");
+    expect(requests.filter((line) => line.startsWith("GET"))).toHaveLength(1);
+  });
+
+  it("keeps a permission 403 a config error with a hint", async () => {
+    answer = withToken((_req, res) => {
+      res.writeHead(403, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify([
+          { message: "insufficient access rights", errorCode: "INSUFFICIENT_ACCESS" },
+        ]),
+      );
+    });
+    const stream = await syncAccount();
+    expect(stream?.error?.kind).toBe("config");
+    expect(stream?.error?.message).toContain(
+      "returned 403: INSUFFICIENT_ACCESS: insufficient access rights",
+    );
+    expect(stream?.error?.hint).toContain("lacks a permission");
+  });
+
+  it("masks a secret the token endpoint echoes in its OAuth error", async () => {
+    answer = (_req, res) => {
+      res.writeHead(400, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({
+          error: "invalid_client",
+          error_description: `client_secret ${TOKEN_SECRET} does not match`,
+        }),
+      );
+    };
+    const stream = await syncAccount();
+    expect(stream?.error?.message).toBe(
+      "salesforce token request was refused (400 invalid_client: client_secret *** does not match)",
+    );
+  });
+});
