@@ -36,6 +36,11 @@ export interface BatchPage {
    * nothing where allowed): the warehouse need not test each field's JSON type.
    */
   readonly checked: boolean;
+  /**
+   * Why the page's one record is set aside: JSON a warehouse refuses, staged in a form it stores
+   * (`extractors/engine/storable-json.ts`) and quarantined. Null for every other page.
+   */
+  readonly setAside: string | null;
 }
 
 /**
@@ -161,6 +166,7 @@ export class BatchWriter {
         page.positions,
         page.drifts,
         page.checked,
+        page.setAside,
       ]),
     );
     if (firstPage === 0) await this.#stage.reset(tx);
@@ -217,6 +223,10 @@ export class BatchWriter {
         now,
       );
     }
+    if (staged.good > 0 && (await this.#quarantineOpen(tx))) {
+      const runId = this.#options.runId;
+      await resolveQuarantined(tx, this.#wh, this.#layout, this.#stage.sql, runId, now);
+    }
     if (this.#options.scanning && staged.records > 0) {
       // Quarantined keys still exist at the source: a delete scan must not soft-delete them.
       await tx.execute(
@@ -256,9 +266,6 @@ export class BatchWriter {
     if (changed && update) await tx.execute(update, [now, runId]);
     if (changed && retire) await tx.execute(retire);
     if (outcome.newRows > 0 || (changed && retire)) await tx.execute(insert, [now, runId]);
-    if (await this.#quarantineOpen(tx)) {
-      await resolveQuarantined(tx, this.#wh, this.#layout, this.#stage.sql, runId, now);
-    }
   }
 
   async #explainBad(tx: SqlExecutor): Promise<BadRecord[]> {
@@ -267,6 +274,7 @@ export class BatchWriter {
       hash: string;
       record: string;
       problem: string | null;
+      set_aside: string | null;
     }>(this.#shred.badRecords);
     return rows.map((row) =>
       this.#explainer.explain({
@@ -274,6 +282,7 @@ export class BatchWriter {
         hash: row.hash,
         json: row.record,
         problem: row.problem,
+        setAside: row.set_aside,
       }),
     );
   }

@@ -27,7 +27,9 @@ export interface LandingLayout {
    * Staging columns: the batch's records shredded by the warehouse (typed declared values, key,
    * hash, cursor, the record) with their verdicts. `_pslink_bad`: fails its schema;
    * `_pslink_problem`: declared fields that failed (comma-separated); `_pslink_drift`: carries
-   * undeclared fields; `_pslink_latest`: the good version of its key that lands.
+   * undeclared fields; `_pslink_set_aside`: why JavaScript set the record aside before the
+   * warehouse read it (`BatchPage.setAside`); `_pslink_latest`: the good version of its key that
+   * lands.
    */
   readonly stageColumns: readonly ColumnSpec[];
 }
@@ -61,6 +63,7 @@ export function landingLayout(system: SystemName, stream: StreamDefinition): Lan
       { name: "_pslink_bad", type: "boolean" },
       { name: "_pslink_problem", type: "text" },
       { name: "_pslink_drift", type: "boolean" },
+      { name: "_pslink_set_aside", type: "text" },
       { name: "_pslink_latest", type: "boolean" },
     ],
   };

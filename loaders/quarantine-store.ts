@@ -68,7 +68,12 @@ export async function quarantineRecords(
   return latest.size;
 }
 
-/** Marks quarantine rows resolved for keys the staged batch (`stage`) just landed valid. */
+/**
+ * Marks quarantine rows resolved for keys the staged batch (`stage`) just landed valid, unless
+ * a bad version of the key came after the one that landed (the source broke it again): called
+ * after the batch's bad records are quarantined, so a key met bad and then fixed within one batch
+ * closes too.
+ */
 export async function resolveQuarantined(
   tx: SqlExecutor,
   wh: Warehouse,
@@ -80,7 +85,13 @@ export async function resolveQuarantined(
   await tx.execute(
     `update pslink.quarantine set resolved_at = cast($3 as ${wh.sqlType("timestamp")}), resolved_run_id = $4
      where source = $1 and stream = $2 and resolved_at is null
-       and record_key in (select _pslink_key from ${stage} where _pslink_latest)`,
+       and record_key in (
+         select g._pslink_key from ${stage} g where g._pslink_latest and not exists (
+           select 1 from ${stage} b where b._pslink_bad and b._pslink_key = g._pslink_key
+             and (b._pslink_cursor > g._pslink_cursor
+               or (b._pslink_ord > g._pslink_ord
+                 and (b._pslink_cursor is null or g._pslink_cursor is null
+                   or b._pslink_cursor = g._pslink_cursor)))))`,
     [layout.system, layout.stream, now, runId],
   );
 }

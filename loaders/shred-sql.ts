@@ -30,7 +30,7 @@ export interface ShredSql {
   readonly dedupe: string;
   /** `(page, cursor_ms)`: the newest cursor of each staged page (null when it has none). */
   readonly pageCursors: string;
-  /** `(ord, key, hash, record, problem)` of each bad record, in extraction order. */
+  /** `(ord, key, hash, record, problem, set_aside)` of each bad record, in extraction order. */
   readonly badRecords: string;
   /** `(field, record)`: each undeclared field the batch carries, with one record showing it. */
   readonly undeclaredFields: string;
@@ -88,7 +88,7 @@ export function shredSql(
       return `case when (${field.isString} and ${field.text} <> '') or ${field.isNumber} then ${field.text} end`;
     });
     const key = keyParts.length === 1 ? keyParts[0] : keyParts.join(" || '|' || ");
-    const parsed = `select _pslink_page, _pslink_ord, _pslink_page_drifts, rec${prelude
+    const parsed = `select _pslink_page, _pslink_ord, _pslink_page_drifts, _pslink_page_set_aside, rec${prelude
       .map((item) => `, ${item}`)
       .join("")} from (${sql.records(from, options.recordsAt)}) records`;
     const typed = `select parsed.*, ${sql.isObject} as _pslink_object,
@@ -97,7 +97,7 @@ export function shredSql(
         ${values.join(", ")}
       from (${parsed}) parsed`;
     return `select _pslink_page, _pslink_ord, rec, _pslink_object, _pslink_key, _pslink_hash,
-        _pslink_drift, ${landed.join(", ")}, ${cursor} as _pslink_cursor,
+        _pslink_drift, _pslink_page_set_aside as _pslink_set_aside, ${landed.join(", ")}, ${cursor} as _pslink_cursor,
         concat_ws(',', ${checks.join(", ")}) as _pslink_problem
       from (${typed}) typed`;
   };
@@ -113,7 +113,9 @@ export function shredSql(
           checked.prelude(fields),
           (index, name) => checked.field(name, declared[index] as DeclaredField),
         )}`;
-  const verdict = `select *, not _pslink_object or _pslink_key is null or _pslink_problem <> '' as _pslink_bad
+  // A record set aside in JavaScript (JSON a warehouse refuses) is bad whatever its fields hold.
+  const verdict = `select *, _pslink_set_aside is not null or not _pslink_object or _pslink_key is null
+      or _pslink_problem <> '' as _pslink_bad
     from (${records}) checked`;
   const columns = [
     "_pslink_page",
@@ -126,12 +128,13 @@ export function shredSql(
     "_pslink_bad",
     "_pslink_problem",
     "_pslink_drift",
+    "_pslink_set_aside",
     "_pslink_latest",
   ];
   const shred = `insert into ${stage} (${columns.join(", ")})
     select _pslink_page, _pslink_ord, _pslink_key, ${landed.join(", ")},
       _pslink_hash, _pslink_cursor, rec, _pslink_bad, nullif(_pslink_problem, ''), coalesce(_pslink_drift, false),
-      not _pslink_bad
+      _pslink_set_aside, not _pslink_bad
     from (${verdict}) verdict`;
   return {
     shred,
@@ -150,7 +153,8 @@ export function shredSql(
     pageCursors: `select _pslink_page as page, ${sql.epochMs("max(_pslink_cursor)")} as cursor_ms
       from ${stage} group by _pslink_page`,
     badRecords: `select _pslink_ord as ord, _pslink_key as key, _pslink_hash as hash,
-        cast(_pslink_record as ${text}) as record, _pslink_problem as problem
+        cast(_pslink_record as ${text}) as record, _pslink_problem as problem,
+        _pslink_set_aside as set_aside
       from ${stage} where _pslink_bad order by _pslink_ord`,
     undeclaredFields: sql.otherKeys(stage, known),
   };

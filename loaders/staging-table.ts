@@ -25,6 +25,7 @@ export const PAGE_COLUMNS: readonly ColumnSpec[] = [
   { name: "positions", type: "text" },
   { name: "drifts", type: "boolean" },
   { name: "checked", type: "boolean" },
+  { name: "set_aside", type: "text" },
 ];
 
 /** The batch's pages as the source sent them. */

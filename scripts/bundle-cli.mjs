@@ -34,6 +34,9 @@ await build({
   // SQL dialect's driver by name), pino and thread-stream (they start worker files by path), and
   // pg's optional native driver.
   external: ["@duckdb/node-bindings*", "knex", "pino", "thread-stream", "pg-native"],
+  // jsonc-parser's main file is a UMD wrapper whose `require`s esbuild cannot follow; its ES
+  // module build is the same code.
+  alias: { "jsonc-parser": "jsonc-parser/lib/esm/main.js" },
   // Bundled CommonJS packages call `require` for Node's built-in modules.
   banner: {
     js: "import { createRequire as __pslinkRequire } from 'node:module'; const require = __pslinkRequire(import.meta.url);",

@@ -27,9 +27,9 @@ export interface JsonFieldSql {
  */
 export interface JsonSql {
   /**
-   * `_pslink_page, _pslink_ord, _pslink_page_drifts, rec` for every record of
-   * `pages(page_no, body, positions, drifts)` (`BatchPage`): the records `at` reads from the body
-   * at `positions`, or, where positions is null, every element of the body's array.
+   * `_pslink_page, _pslink_ord, _pslink_page_drifts, _pslink_page_set_aside, rec` for every record
+   * of `pages(page_no, body, positions, drifts, set_aside)` (`BatchPage`): the records `at` reads
+   * from the body at `positions`, or, where positions is null, every element of the body's array.
    */
   records(pages: string, at?: RecordsAt): string;
   /** Select items computed once per record that `field` reads (DuckDB parses each record once). */
@@ -53,7 +53,10 @@ export interface JsonSql {
   hasOtherKeys(known: readonly string[]): string;
   /** Rows `(field, record)`: each key outside `known` of `stage`'s drifting rows, with one record carrying it. */
   otherKeys(stage: string, known: readonly string[]): string;
-  /** `text` as `type`, null when it does not convert. */
+  /**
+   * `text` as `type`, null when it does not convert; a number past a double's range (what
+   * JavaScript reads as Infinity) converts to neither double nor decimal.
+   */
   cast(text: string, type: ColumnType): string;
   /** Whether the number written as `text` is a safe integer (what JavaScript's `Number.isSafeInteger` accepts). */
   isSafeInteger(text: string): string;
@@ -115,11 +118,12 @@ const pathOf = (field: string) => sqlLiteral(jsonPath(field));
 const DUCKDB: JsonSql = {
   records: (pages, at) => {
     const rows = [
-      `select page_no, drifts, unnest(recs) as rec, generate_subscripts(recs, 1) as i
-       from (select page_no, drifts, json_extract(body, '$[*]') as recs from ${pages} where positions is null)`,
+      `select page_no, drifts, set_aside, unnest(recs) as rec, generate_subscripts(recs, 1) as i
+       from (select page_no, drifts, set_aside, json_extract(body, '$[*]') as recs from ${pages} where positions is null)`,
     ];
     if (at) rows.push(duckdbReceived(pages, at));
-    return `select page_no as _pslink_page, page_no * 1000000 + i as _pslink_ord, drifts as _pslink_page_drifts, rec
+    return `select page_no as _pslink_page, page_no * 1000000 + i as _pslink_ord, drifts as _pslink_page_drifts,
+       set_aside as _pslink_page_set_aside, rec
      from (${rows.join(" union all ")}) records`;
   },
   // One pass reads every field's kind, another its text.
@@ -166,10 +170,12 @@ const DUCKDB: JsonSql = {
     `select field, cast(any_value(_pslink_record) as varchar) as record
      from (select unnest(json_keys(_pslink_record)) as field, _pslink_record from ${stage} where _pslink_drift)
      where not list_contains(${listOf(known)}, field) group by field`,
-  cast: (text, type) =>
-    type === "decimal"
-      ? `try_cast(try_cast(${text} as double) as ${duckdbType(type)})`
-      : `try_cast(${text} as ${duckdbType(type)})`,
+  cast: (text, type) => {
+    const double = `try_cast(${text} as double)`;
+    if (type === "decimal") return `try_cast(${double} as ${duckdbType(type)})`;
+    if (type === "double") return `case when isfinite(${double}) then ${double} end`;
+    return `try_cast(${text} as ${duckdbType(type)})`;
+  },
   isSafeInteger: (text) =>
     `coalesce(try_cast(${text} as double) = trunc(try_cast(${text} as double)) and abs(try_cast(${text} as double)) <= 9007199254740991, false)`,
   matches: (text, pattern) => `coalesce(regexp_full_match(${text}, ${sqlLiteral(pattern)}), false)`,
@@ -191,18 +197,21 @@ function duckdbFieldTexts(fields: readonly string[]): string {
   return `json_transform(rec, ${sqlLiteral(texts)}) as _v`;
 }
 
-/** `page_no, drifts, rec, i`: the records `at` reads at `positions` of each received page. */
+/**
+ * `page_no, drifts, set_aside, rec, i`: the records `at` reads at `positions` of each received
+ * page (never one set aside: those are staged alone, as an array).
+ */
 function duckdbReceived(pages: string, at: RecordsAt): string {
   const received = `from ${pages} where positions is not null`;
   if ("array" in at) {
     const list = `json_extract(body, ${sqlLiteral(`${jsonPath(at.array)}[*]`)})`;
     const picked = `list_transform(json_transform(positions, '["INTEGER"]'), lambda p: p + 1)`;
-    return `select page_no, drifts, unnest(recs) as rec, generate_subscripts(recs, 1) as i
+    return `select page_no, drifts, null as set_aside, unnest(recs) as rec, generate_subscripts(recs, 1) as i
       from (select page_no, drifts, list_select(${list}, ${picked}) as recs ${received})`;
   }
   // The map's entries joined to the keys picked (a lookup in a DuckDB map scans it).
   const map = `json_transform(json_extract(body, ${pathOf(at.map)}), '"MAP(VARCHAR, JSON)"')`;
-  return `select entries.page_no, entries.drifts, entries.rec, picked.i
+  return `select entries.page_no, entries.drifts, null as set_aside, entries.rec, picked.i
     from (select page_no, drifts, entry.key as key, entry.value as rec
           from (select page_no, drifts, unnest(map_entries(${map})) as entry ${received})) entries
     join (select page_no, unnest(keys) as key, generate_subscripts(keys, 1) as i
@@ -213,7 +222,7 @@ function duckdbReceived(pages: string, at: RecordsAt): string {
 const POSTGRES: JsonSql = {
   records: (pages, at) => {
     const arrays = `select p.page_no as _pslink_page, p.page_no::bigint * 1000000 + r.i as _pslink_ord,
-       p.drifts as _pslink_page_drifts, r.rec
+       p.drifts as _pslink_page_drifts, p.set_aside as _pslink_page_set_aside, r.rec
      from ${pages} p cross join lateral jsonb_array_elements(p.body::jsonb) with ordinality as r(rec, i)
      where p.positions is null`;
     return at ? `${arrays} union all ${postgresReceived(pages, at)}` : arrays;
@@ -241,11 +250,9 @@ const POSTGRES: JsonSql = {
      from ${stage} s cross join lateral jsonb_object_keys(s._pslink_record::jsonb) as k(field)
      where s._pslink_drift and k.field <> all(${textArray(known)})
      group by k.field`,
-  // Every caller guards the cast with a kind test, so the value is of the right shape.
-  cast: (text, type) =>
-    type === "bigint"
-      ? `cast(cast(${text} as numeric) as bigint)`
-      : `cast(${text} as ${postgresCastType(type)})`,
+  // Every caller guards the cast with a kind test, so the value is of the right shape; its range
+  // is guarded here, since PostgreSQL has no try_cast and one failed cast fails the batch.
+  cast: postgresCast,
   isSafeInteger: (text) =>
     `(cast(${text} as numeric) = trunc(cast(${text} as numeric)) and abs(cast(${text} as numeric)) <= 9007199254740991)`,
   matches: (text, pattern) => `coalesce(${text} ~ ${sqlLiteral(`^(${pattern})$`)}, false)`,
@@ -262,7 +269,7 @@ const POSTGRES: JsonSql = {
 function postgresReceived(pages: string, at: RecordsAt): string {
   const container = "array" in at ? at.array : at.map;
   const record = `b.body #> array[${sqlLiteral(container)}, k.pos]`;
-  return `select p.page_no, p.page_no::bigint * 1000000 + k.i, p.drifts, ${record}
+  return `select p.page_no, p.page_no::bigint * 1000000 + k.i, p.drifts, null, ${record}
      from ${pages} p cross join lateral (select p.body::jsonb as body offset 0) b
      cross join lateral jsonb_array_elements_text(p.positions::jsonb) with ordinality as k(pos, i)
      where p.positions is not null`;
@@ -295,6 +302,38 @@ function postgresTimestamp(text: string, timeZone: string): string {
     when ${text} ~ '^(${SAFE_DATE_TIME})$' then cast(${text} as timestamp) at time zone ${sqlLiteral(timeZone)}
     else pslink.parse_timestamp(${text}, ${sqlLiteral(timeZone)})
   end`;
+}
+
+/** The largest double; past it JavaScript reads a number as Infinity. */
+const MAX_DOUBLE = "1.7976931348623157e308";
+/** Half the smallest double: nearer zero, a number reads as 0 (PostgreSQL's cast fails instead). */
+const HALF_MIN_DOUBLE = "2.4703282292062328e-324";
+
+/** PostgreSQL's `JsonSql.cast`. */
+function postgresCast(text: string, type: ColumnType): string {
+  const numeric = `cast(${text} as numeric)`;
+  switch (type) {
+    case "bigint":
+      return `case when ${plainNumber(text, 18)} or abs(${numeric}) <= 9223372036854775807
+        then cast(${numeric} as bigint) end`;
+    case "double":
+      return `case when ${plainNumber(text, 300)} then cast(${text} as double precision)
+        when abs(${numeric}) > ${MAX_DOUBLE} then null
+        when abs(${numeric}) < ${HALF_MIN_DOUBLE} then cast(0 as double precision)
+        else cast(${text} as double precision) end`;
+    case "decimal":
+      return `case when ${plainNumber(text, 300)} or abs(${numeric}) <= ${MAX_DOUBLE} then ${numeric} end`;
+    default:
+      return `cast(${text} as ${postgresCastType(type)})`;
+  }
+}
+
+/**
+ * Whether the number `text` is written without an exponent in at most `chars` characters: then it
+ * casts without the range test (bigint takes 18 digits, double 300), which costs a numeric parse.
+ */
+function plainNumber(text: string, chars: number): string {
+  return `(octet_length(${text}) <= ${chars} and strpos(${text}, 'e') = 0 and strpos(${text}, 'E') = 0)`;
 }
 
 function textArray(values: readonly string[]): string {

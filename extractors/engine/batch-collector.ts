@@ -1,27 +1,43 @@
 import type { BatchPage, PageGroup } from "../../loaders/batch-writer.js";
 import type { DeclaredKind } from "./define-stream.js";
-import type { Page, PageText } from "./source.js";
+import { memberSpans, recordSpans, type Span } from "./response-spans.js";
+import type { Page, PageText, RecordsAt } from "./source.js";
+import { maySetAside, setAside } from "./storable-json.js";
+
+/** What a response's text tells, read once however many pieces its records are cut into. */
+interface ReadText {
+  /** It may hold JSON a warehouse refuses (`storable-json.ts`). */
+  readonly suspect: boolean;
+  /** Where each of its records sits in it, once a piece needs them. */
+  spans?: readonly (Span | undefined)[];
+}
 
 /**
  * Gathers pages into a bounded group, staged at once. Records stay as the source sent them: the
- * warehouse parses, checks and converts them in bulk from the response text as received (with
- * the positions of the page's records in it), or, for a page without one, from its records
- * serialised again as one JSON array. So does a page holding less than half of its response's
- * records (a response far larger than a batch, cut into many pieces): the warehouse then never
- * reads one response more than twice.
+ * warehouse parses, checks and converts them in bulk from the response text as received, so a
+ * record's text, hash and raw version do not depend on where batch boundaries fall. A page is
+ * staged as its response with the positions of its records in it; a piece holding less than half
+ * of its response's records (a response far larger than a batch, cut into many) as its records'
+ * own texts cut out of the response, so the warehouse never reads a response more than twice. A
+ * record not in its response's text (a Kantata result pointing at no record) is staged as its
+ * JSON, and one a warehouse would refuse is set aside alone, to be quarantined.
  */
 export class BatchCollector {
   /** `knownFields` of the stream. */
   readonly #known: ReadonlySet<string>;
   /** `declaredKinds` of the stream. */
   readonly #kinds: readonly DeclaredKind[];
+  /** Where the stream's records sit in a response (no texts to cut out without it). */
+  readonly #at: RecordsAt | undefined;
+  readonly #texts = new WeakMap<PageText, ReadText>();
   #pages: BatchPage[] = [];
   #records = 0;
   #bytes = 0;
 
-  constructor(known: Iterable<string>, kinds: readonly DeclaredKind[]) {
+  constructor(known: Iterable<string>, kinds: readonly DeclaredKind[], at?: RecordsAt) {
     this.#known = new Set(known);
     this.#kinds = kinds;
+    this.#at = at;
   }
 
   /** Records held. */
@@ -34,18 +50,46 @@ export class BatchCollector {
     return this.#bytes;
   }
 
+  /** Holds a page, or a piece of one, for the next group. */
   add(page: Page): void {
-    const received = page.text && asReceived(page.text, page.records);
-    const body = received?.body ?? JSON.stringify(page.records);
-    this.#pages.push({
-      body,
-      positions: received?.positions ?? null,
-      watermarkMs: page.watermarkMs ?? null,
-      drifts: carriesUnknownKey(page.records, this.#known),
-      checked: holdDeclaredKinds(page.records, this.#kinds),
+    const { records, text } = page;
+    const read = text && this.#read(text);
+    const indexes = text && indexesIn(text, records);
+    if (
+      text &&
+      !read?.suspect &&
+      indexes?.every((index) => index !== undefined) &&
+      records.length * 2 >= text.records.length
+    ) {
+      const positions = indexes.map((index) => text.keys?.[index] ?? index);
+      this.#push(page, records, text.body, JSON.stringify(positions), null);
+      return;
+    }
+    const spans = text && read && this.#spansOf(text, read);
+    let run: { records: unknown[]; texts: string[] } = { records: [], texts: [] };
+    const flush = () => {
+      if (run.records.length > 0)
+        this.#push(page, run.records, `[${run.texts.join(",")}]`, null, null);
+      run = { records: [], texts: [] };
+    };
+    records.forEach((record, i) => {
+      const index = indexes?.[i];
+      const span = index === undefined ? undefined : spans?.[index];
+      const json = span && text ? text.body.slice(...span) : (JSON.stringify(record) ?? "null");
+      const aside = (span ? read?.suspect : maySetAside(json)) ? setAside(json) : undefined;
+      if (aside === undefined) {
+        run.records.push(record);
+        run.texts.push(json);
+        return;
+      }
+      flush();
+      const fields = [...memberSpans(json)]
+        .filter(([, at]) => setAside(json.slice(...at)) !== undefined)
+        .map(([field]) => field);
+      const where = fields.length > 0 ? `${fields.join(", ")}: ` : "";
+      this.#push(page, [record], `[${aside.json}]`, null, where + aside.reason);
     });
-    this.#records += page.records.length;
-    this.#bytes += body.length;
+    flush();
   }
 
   /** Hands over the held pages as a group and starts a new one. */
@@ -55,6 +99,41 @@ export class BatchCollector {
     this.#records = 0;
     this.#bytes = 0;
     return group;
+  }
+
+  #read(text: PageText): ReadText {
+    let read = this.#texts.get(text);
+    if (read === undefined) {
+      read = { suspect: maySetAside(text.body) };
+      this.#texts.set(text, read);
+    }
+    return read;
+  }
+
+  /** Where each record of `text` sits in it, found once however many pieces need it. */
+  #spansOf(text: PageText, read: ReadText): readonly (Span | undefined)[] {
+    if (read.spans === undefined) read.spans = this.#at ? recordSpans(text, this.#at) : [];
+    return read.spans;
+  }
+
+  /** Holds `records` of `page` as one staged page: `body` and where they sit in it. */
+  #push(
+    page: Page,
+    records: readonly unknown[],
+    body: string,
+    positions: string | null,
+    setAside: string | null,
+  ): void {
+    this.#pages.push({
+      body,
+      positions,
+      watermarkMs: page.watermarkMs ?? null,
+      drifts: carriesUnknownKey(records, this.#known),
+      checked: setAside === null && holdDeclaredKinds(records, this.#kinds),
+      setAside,
+    });
+    this.#records += records.length;
+    this.#bytes += body.length;
   }
 }
 
@@ -93,24 +172,23 @@ function holdDeclaredKinds(records: readonly unknown[], kinds: readonly Declared
 }
 
 /**
- * `records` staged as the response `text` they came in: its body, with where each record sits in
- * it (its position in the body's list, or its key in the body's map; `text` holds them in the
- * same order). Undefined when one is not there, or when they are less than half of the response.
+ * Where each of `records` sits in `text.records` (they are some of them, as the same objects, in
+ * the same order); undefined for one that is not there.
  */
-function asReceived(
-  text: PageText,
-  records: readonly unknown[],
-): { body: string; positions: string } | undefined {
-  if (records.length * 2 < text.records.length) return undefined;
-  const positions: (number | string)[] = [];
+function indexesIn(text: PageText, records: readonly unknown[]): (number | undefined)[] {
+  const indexes: (number | undefined)[] = [];
   let at = 0;
   for (const record of records) {
-    while (at < text.records.length && text.records[at] !== record) at++;
-    if (at === text.records.length) return undefined;
-    positions.push(text.keys?.[at] ?? at);
-    at++;
+    let found = at;
+    while (found < text.records.length && text.records[found] !== record) found++;
+    if (found === text.records.length) {
+      indexes.push(undefined);
+      continue;
+    }
+    indexes.push(found);
+    at = found + 1;
   }
-  return { body: text.body, positions: JSON.stringify(positions) };
+  return indexes;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { DriftField } from "../../loaders/schema-drift-store.js";
-import type { StreamDefinition } from "./define-stream.js";
+import { declaredField, type StreamDefinition } from "./define-stream.js";
 
 /** A record that failed its schema: set aside in `pslink.quarantine`, never dropped. */
 export interface BadRecord {
@@ -19,12 +19,16 @@ export interface BadRecordRow {
   readonly json: string;
   /** Declared fields whose SQL check failed, comma-separated. */
   readonly problem: string | null;
+  /** Why JavaScript set the record aside before the warehouse read it (`BatchPage.setAside`). */
+  readonly setAside?: string | null;
 }
 
 /**
  * Explains the records the warehouse's checks rejected, in words a steward can act on: zod's
  * issues for the schema, else the field that could not be converted. A declared field arriving
- * with another JSON type is noted as a type change (schema drift).
+ * with another JSON type than its helper declares is noted as a type change (schema drift); one
+ * of the right type with a value the field does not accept (a `flag()` outside its two values)
+ * is a bad value, not drift.
  */
 export class RecordExplainer {
   readonly #stream: StreamDefinition;
@@ -42,6 +46,7 @@ export class RecordExplainer {
       json: row.json,
       hash: row.hash,
     });
+    if (row.setAside) return bad(row.setAside);
     const raw: unknown = JSON.parse(row.json);
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
       return bad("not a JSON object");
@@ -63,18 +68,26 @@ export class RecordExplainer {
   #noteTypeChanges(error: z.ZodError, record: Record<string, unknown>): void {
     for (const issue of error.issues) {
       const field = issue.path[0];
-      if (issue.code !== "invalid_type" || typeof field !== "string" || !(field in record))
-        continue;
-      if (this.typeChanges.has(field)) continue;
+      if (typeof field !== "string" || !(field in record) || this.typeChanges.has(field)) continue;
+      if (issue.code !== "invalid_type" && issue.code !== "invalid_value") continue;
       const value = record[field];
+      const expected = this.#declaredKind(field);
+      const observed = jsonType(value);
+      if (expected === undefined || expected === "any" || observed === expected) continue;
       this.typeChanges.set(field, {
         field,
         change: "type_change",
-        expectedType: issue.expected,
-        observedType: jsonType(value),
+        expectedType: expected,
+        observedType: observed,
         sample: sampleOf(value),
       });
     }
+  }
+
+  /** The JSON type the field's helper declares (`FieldMeta.kind`), if the schema declares it. */
+  #declaredKind(field: string): string | undefined {
+    if (!Object.hasOwn(this.#stream.schema.shape, field)) return undefined;
+    return declaredField(this.#stream, field).meta.kind;
   }
 }
 

@@ -67,7 +67,8 @@ function number(column: "double" | "decimal") {
     column,
     kind: "number",
     value: (f, sql) => `case when ${f.isNumber} then ${sql.cast(f.text, column)} end`,
-    valid: (f) => f.isNumber,
+    // A number past the column's range (zod: Infinity) is no value: quarantined, not landed null.
+    valid: (f, _sql, value) => `(${f.isNumber} and ${value} is not null)`,
   });
 }
 

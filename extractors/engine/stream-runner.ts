@@ -117,6 +117,7 @@ export async function runStream(
     const collector = new BatchCollector(
       knownFields(definition, handle.ignoredFields),
       declaredKinds(definition),
+      handle.recordsAt,
     );
     let committed: StreamCursor = state;
     const progress = (rows: number, totalRows: number): StreamProgress => ({
@@ -161,7 +162,8 @@ export async function runStream(
       if (full) await pipeline.submit(full);
     };
     try {
-      for await (const page of readAhead(handle.pages(reading(window), metrics))) {
+      const pages = handle.pages(scanning ? pastWindowEnd(window) : window, metrics);
+      for await (const page of readAhead(pages)) {
         if (ctx.signal?.aborted) {
           stopped = stoppedError(ctx.signal);
           throw stopped;
@@ -231,9 +233,9 @@ export async function runStream(
  */
 export const SCAN_HORIZON_MS = 24 * 60 * 60 * 1000;
 
-/** The window a stream's pages are read over: a key scan's reaches `SCAN_HORIZON_MS` further. */
-function reading(window: ExtractWindow): ExtractWindow {
-  return window.full ? { ...window, toMs: window.toMs + SCAN_HORIZON_MS } : window;
+/** The window a key scan's pages are read over: `SCAN_HORIZON_MS` past the window's end. */
+function pastWindowEnd(window: ExtractWindow): ExtractWindow {
+  return { ...window, toMs: window.toMs + SCAN_HORIZON_MS };
 }
 
 /** Why a run's signal stopped it, for messages ("SIGTERM received"). */

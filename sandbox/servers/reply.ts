@@ -1,3 +1,4 @@
+import { writeNumberTexts } from "../world/number-text.js";
 import type { Reply, SandboxRequest } from "./server-types.js";
 
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -13,7 +14,11 @@ export function jsonText(
   body: string,
   headers: Record<string, string> = {},
 ): Reply {
-  return { status, headers: { "content-type": JSON_TYPE, ...headers }, body };
+  return {
+    status,
+    headers: { "content-type": JSON_TYPE, ...headers },
+    body: writeNumberTexts(body),
+  };
 }
 
 /** A reply without a body (204 and friends). */

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { PslinkConfig } from "../../core/config/index.js";
 import { type RunSummary, syncSources } from "../../extractors/sync-sources.js";
+import type { Warehouse } from "../../warehouse/warehouse.js";
 import { warehouseCases } from "../support/warehouses.js";
 import { freshTargets } from "./support/fresh-target.js";
 import { type SandboxSync, startSandboxSync } from "./support/sandbox-sync.js";
@@ -30,6 +31,17 @@ function counters(summary: RunSummary) {
       { new: s.newRows, changed: s.changedRows, deleted: s.deletedRows, mode: s.mode },
     ]),
   );
+}
+
+/** Current state of every stream equals the sandbox's records. */
+async function expectWorldLanded(wh: Warehouse, streams = allStreams()): Promise<void> {
+  for (const { system, stream } of streams) {
+    const landed = await landedContent(wh, system, stream);
+    expect(
+      differences(worldContent(fixture.sandbox.world, system, stream), landed),
+      `${system}.${stream.name}`,
+    ).toEqual([]);
+  }
 }
 
 /** Records stamped at the advance fall inside the next window once the safety lag has passed. */
@@ -111,14 +123,7 @@ describe.each(warehouseCases())("incremental sync on $kind", (warehouse) => {
     expect(
       Object.values(counters(next)).reduce((total, c) => total + c.new + c.changed, 0),
     ).toBeGreaterThan(0);
-    const wh = await warehouse.open(target);
-    for (const { system, stream } of allStreams()) {
-      const landed = await landedContent(wh, system, stream);
-      expect(
-        differences(worldContent(fixture.sandbox.world, system, stream), landed),
-        `${system}.${stream.name}`,
-      ).toEqual([]);
-    }
+    await expectWorldLanded(await warehouse.open(target));
   });
 
   it("does not take records changed after a key scan's window end for deleted", async () => {
@@ -130,14 +135,7 @@ describe.each(warehouseCases())("incremental sync on $kind", (warehouse) => {
     const scan = await syncSources(config, { fullRefresh: true });
     expect(scan.status).toBe("succeeded");
     expect(Object.values(counters(scan)).filter((c) => c.deleted > 0)).toEqual([]);
-    const wh = await warehouse.open(target);
-    for (const { system, stream } of allStreams()) {
-      const landed = await landedContent(wh, system, stream);
-      expect(
-        differences(worldContent(fixture.sandbox.world, system, stream), landed),
-        `${system}.${stream.name}`,
-      ).toEqual([]);
-    }
+    await expectWorldLanded(await warehouse.open(target));
   });
 
   it("closes the quarantine rows of records deleted at the source", async () => {
@@ -191,13 +189,10 @@ describe.each(warehouseCases())("incremental sync on $kind", (warehouse) => {
     expect(summary.streams.every((s) => s.mode === "full")).toBe(true);
     expect(summary.streams.reduce((total, s) => total + s.deletedRows, 0)).toBe(gone.length);
     const wh = await warehouse.open(target);
-    for (const { system, stream } of allStreams().filter((s) => s.system === "kantata")) {
-      const landed = await landedContent(wh, system, stream);
-      expect(
-        differences(worldContent(fixture.sandbox.world, system, stream), landed),
-        stream.name,
-      ).toEqual([]);
-    }
+    await expectWorldLanded(
+      wh,
+      allStreams().filter((s) => s.system === "kantata"),
+    );
     const deleted = await wh.query<{ id: string }>(
       "select id from src_kantata.time_entries where _pslink_deleted_at is not null union all select id from src_kantata.expenses where _pslink_deleted_at is not null",
     );

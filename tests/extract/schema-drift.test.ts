@@ -96,6 +96,43 @@ describe.each(warehouseCases())("schema drift on $kind", (warehouse) => {
     ]);
   });
 
+  it("records a flag() field arriving as another JSON type as a type change; a value outside its two is only quarantined", async () => {
+    const customers = fixture.sandbox.world.collection("netsuite", "customer");
+    const [typed, valued] = [...customers.scanByKey()] as Record<string, unknown>[];
+    if (!typed || !valued) throw new Error("the sandbox has fewer than two customers");
+    // NetSuite writes booleans "T"/"F": a JSON boolean is drift, "X" only a bad value.
+    customers.upsert({ ...typed, isinactive: false }, Date.now());
+    customers.upsert({ ...valued, isinactive: "X" }, Date.now());
+    await sleep(3_100);
+    const target = await freshTarget(warehouse);
+    const summary = await syncSources(fixture.configFor(target), {
+      streams: ["netsuite.customer"],
+    });
+    expect(summary.streams[0]).toMatchObject({
+      status: "succeeded",
+      quarantinedRows: 2,
+      driftFields: ["isinactive"],
+    });
+    const wh = await warehouse.open(target);
+    expect(
+      await wh.query("select field, change, expected_type, observed_type from pslink.schema_drift"),
+    ).toEqual([
+      {
+        field: "isinactive",
+        change: "type_change",
+        expected_type: "string",
+        observed_type: "boolean",
+      },
+    ]);
+    const quarantined = await wh.query<{ record_key: string; reason: string }>(
+      "select record_key, reason from pslink.quarantine order by record_key",
+    );
+    const reason = 'isinactive: Invalid option: expected one of "T"|"F"';
+    expect(quarantined).toEqual(
+      [String(typed.id), String(valued.id)].sort().map((key) => ({ record_key: key, reason })),
+    );
+  });
+
   it("gives a field declared after the stream's first sync its column in current state, filled for every row", async () => {
     const target = await freshTarget(warehouse);
     const config = fixture.configFor(target);

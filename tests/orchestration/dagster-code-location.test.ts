@@ -389,7 +389,7 @@ describe("the pslink_dagster code location under real Dagster", () => {
     expect(closed?.error.message).toMatch(/^PslinkError: \d+ stream\(s\) failed in sync run /);
     expect(closed?.error.message).toContain("kantata.time_entries: kantata GET http://127.0.0.1:");
     expect(closed?.error.message).toContain("ECONNREFUSED");
-    expect(closed?.error.message).toContain("raise sources.kantata.http.max_attempts");
+    expect(closed?.error.message).toContain("check sources.kantata.base_url");
     const errors = failed.logs.filter((log) => log.level === "ERROR").map((log) => log.message);
     expect(errors.some((message) => message.startsWith("kantata.time_entries: "))).toBe(true);
   });

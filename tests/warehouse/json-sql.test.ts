@@ -65,7 +65,7 @@ describe.each(warehouseCases())("record shredding SQL on $kind", (warehouse) => 
     const sql = jsonSql(wh);
     const text = wh.sqlType("text");
     await wh.execute(
-      `create table received_pages (page_no integer, body ${text}, positions ${text}, drifts boolean)`,
+      `create table received_pages (page_no integer, body ${text}, positions ${text}, drifts boolean, set_aside ${text})`,
     );
     const kantata = {
       meta: { count: 3 },
@@ -84,7 +84,7 @@ describe.each(warehouseCases())("record shredding SQL on $kind", (warehouse) => 
       [2, [{ id: "a" }, { id: "b" }], null],
     ];
     for (const [page, body, positions] of pages) {
-      await wh.execute("insert into received_pages values ($1, $2, $3, false)", [
+      await wh.execute("insert into received_pages values ($1, $2, $3, false, null)", [
         page,
         JSON.stringify(body),
         positions && JSON.stringify(positions),
@@ -113,6 +113,36 @@ describe.each(warehouseCases())("record shredding SQL on $kind", (warehouse) => 
       [2_000_001, { id: "a" }],
       [2_000_002, { id: "b" }],
     ]);
+  });
+
+  it("casts a number past a column's range to null instead of failing the statement", async () => {
+    const wh = await warehouse.open();
+    const sql = jsonSql(wh);
+    const text = wh.sqlType("text");
+    // As JavaScript reads them: past a double's range is Infinity (no value), nearer zero than
+    // half the smallest double is 0.
+    const expected: [string, number | null, number | null, number | null][] = [
+      ["42", 42, 42, 42],
+      ["1500.0", 1500, 1500, 1500],
+      ["-2.5e3", -2500, -2500, -2500],
+      ["1e20", null, 1e20, 1e20],
+      ["12345678901234567891", null, 12345678901234567000, 12345678901234567000],
+      ["1e400", null, null, null],
+      ["-1e400", null, null, null],
+      ["1e-400", 0, 0, 0],
+    ];
+    const values = expected.map(([v]) => `(${sqlLiteral(v)})`).join(", ");
+    const rows = await wh.query<{ v: string; b: unknown; d: unknown; m: unknown }>(
+      `select v, cast(${sql.cast("v", "bigint")} as ${text}) as b,
+         cast(${sql.cast("v", "double")} as ${text}) as d, cast(${sql.cast("v", "decimal")} as ${text}) as m
+       from (values ${values}) as t(v)`,
+    );
+    // DuckDB's decimal is read through a double: equal to 12 digits.
+    const number = (value: unknown) =>
+      value === null ? null : Number(Number(value).toPrecision(12));
+    expect(rows.map((row) => [row.v, number(row.b), number(row.d), number(row.m)])).toEqual(
+      expected.map(([v, ...casts]) => [v, ...casts.map(number)]),
+    );
   });
 
   it("reads every vendor date and date-time form to the UTC date of its instant", async () => {

@@ -100,7 +100,7 @@ describe.each(warehouseCases())("shredding records JavaScript checked on $kind",
         session.scratchTransaction(async (tx) => {
           await pages.reset(tx);
           await tx.append(pages.target, PAGE_COLUMNS, [
-            [0, page.body, page.positions, page.drifts, checked],
+            [0, page.body, page.positions, page.drifts, checked, page.setAside],
           ]);
           await stage.reset(tx);
           await tx.execute(sql.shred);
