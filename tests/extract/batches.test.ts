@@ -17,68 +17,25 @@ const freshTarget = freshTargets();
 const warehouses = warehouseCases();
 
 describe.each(warehouses)("batches on $kind", (warehouse) => {
-  it.each([
-    { staged: "in one group", groupRows: undefined },
-    { staged: "in groups of 100 records", groupRows: 100 },
-  ])(
-    "land the newer version of a key met twice in one batch once, in current state and in raw (staged $staged)",
-    async ({ groupRows }) => {
-      const { faults, world, requestLog } = fixture.sandbox;
-      const entries = world.collection("kantata", "time_entries");
-      // Paged oldest first: the oldest entry is on the first page.
-      const oldest = [...entries.scanByKey()].reduce((a, b) =>
-        String(a.updated_at) <= String(b.updated_at) ? a : b,
-      ) as Record<string, unknown>;
-      const path = "time_entries";
-      requestLog.clear();
-      // The first two pages answer slowly: once page 1 is out, the entry changes while page 2
-      // is on its way. Kantata (and the sandbox) page the live table: the newer version comes
-      // again on the last page, and every entry after the old one moves a place earlier.
-      faults.add({ system: "kantata", path, kind: "slow", delay_ms: 1_500, times: 2 });
-      const target = await freshTarget(warehouse);
-      let windowEndMs = 0;
-      const run = syncSources(fixture.configFor(target), {
-        streams: ["kantata.time_entries"],
-        groupRows,
-        onEvent: (event) => {
-          if (event.type === "stream-started") windowEndMs = event.toMs;
-        },
-      });
-      while (requestLog.count({ system: "kantata", path }) < 1) await sleep(20);
-      // Stamped inside the run's window: a change stamped later waits for the next run.
-      entries.upsert({ ...oldest, notes: "edited while paging" }, windowEndMs - 1_000);
-
-      const summary = await run;
-      const [result] = summary.streams;
-      expect(result).toMatchObject({ status: "succeeded", quarantinedRows: 0 });
-      // Every record once, none skipped by the shift, and the edited entry twice; it lands once.
-      expect(result?.newRows).toBe(entries.size);
-      expect(result?.recordsRead).toBe(entries.size + 1);
-
-      const wh = await warehouse.open(target);
-      const key = [String(oldest.id)];
-      expect(
-        await wh.query("select notes from src_kantata.time_entries where id = $1", key),
-      ).toEqual([{ notes: "edited while paging" }]);
-      const raw = await wh.query(
-        "select _pslink_record from raw_kantata.time_entries where id = $1",
-        key,
-      );
-      expect(raw).toHaveLength(1);
-      expect(JSON.stringify(raw[0])).toContain("edited while paging");
-    },
-  );
-
-  it("close the quarantine of a key met bad and then fixed within one batch", async () => {
+  /**
+   * A full sync of Kantata's time entries during which the oldest entry (on the first page)
+   * changes to `changed` once page 1 is out. The first two pages answer slowly, so the change
+   * lands while page 2 is on its way; Kantata (and the sandbox) page the live table: the newer
+   * version comes again on the last page, and every entry after the old one moves a place
+   * earlier. It is stamped inside the run's window (a change stamped later waits for the next
+   * run). `before` is what the oldest entry holds when the sync starts.
+   */
+  async function changeWhilePaging(
+    before: (oldest: Record<string, unknown>) => Record<string, unknown>,
+    changed: (oldest: Record<string, unknown>) => Record<string, unknown>,
+    groupRows?: number,
+  ) {
     const { faults, world, requestLog } = fixture.sandbox;
     const entries = world.collection("kantata", "time_entries");
     const oldest = [...entries.scanByKey()].reduce((a, b) =>
       String(a.updated_at) <= String(b.updated_at) ? a : b,
     ) as Record<string, unknown>;
-    const stamp = Date.parse(String(oldest.updated_at));
-    // Broken where it stands (first page), then fixed while the reader is past that page: the
-    // fixed version comes on the last page of the same batch.
-    entries.upsert({ ...oldest, time_in_minutes: "12x" }, stamp);
+    entries.upsert(before(oldest), Date.parse(String(oldest.updated_at)));
     const path = "time_entries";
     requestLog.clear();
     faults.add({ system: "kantata", path, kind: "slow", delay_ms: 1_500, times: 2 });
@@ -86,20 +43,55 @@ describe.each(warehouses)("batches on $kind", (warehouse) => {
     let windowEndMs = 0;
     const run = syncSources(fixture.configFor(target), {
       streams: ["kantata.time_entries"],
+      groupRows,
       onEvent: (event) => {
         if (event.type === "stream-started") windowEndMs = event.toMs;
       },
     });
     while (requestLog.count({ system: "kantata", path }) < 1) await sleep(20);
-    entries.upsert({ ...oldest }, windowEndMs - 1_000);
-
+    entries.upsert(changed(oldest), windowEndMs - 1_000);
     const [result] = (await run).streams;
+    return { result, entries, key: String(oldest.id), wh: await warehouse.open(target) };
+  }
+
+  it.each([
+    { staged: "in one group", groupRows: undefined },
+    { staged: "in groups of 100 records", groupRows: 100 },
+  ])(
+    "land the newer version of a key met twice in one batch once, in current state and in raw (staged $staged)",
+    async ({ groupRows }) => {
+      const { result, entries, key, wh } = await changeWhilePaging(
+        (oldest) => oldest,
+        (oldest) => ({ ...oldest, notes: "edited while paging" }),
+        groupRows,
+      );
+      expect(result).toMatchObject({ status: "succeeded", quarantinedRows: 0 });
+      // Every record once, none skipped by the shift, and the edited entry twice; it lands once.
+      expect(result?.newRows).toBe(entries.size);
+      expect(result?.recordsRead).toBe(entries.size + 1);
+      expect(
+        await wh.query("select notes from src_kantata.time_entries where id = $1", [key]),
+      ).toEqual([{ notes: "edited while paging" }]);
+      const raw = await wh.query(
+        "select _pslink_record from raw_kantata.time_entries where id = $1",
+        [key],
+      );
+      expect(raw).toHaveLength(1);
+      expect(JSON.stringify(raw[0])).toContain("edited while paging");
+    },
+  );
+
+  it("close the quarantine of a key met bad and then fixed within one batch", async () => {
+    // Broken where it stands, fixed while the reader is past the first page.
+    const { result, key, wh } = await changeWhilePaging(
+      (oldest) => ({ ...oldest, time_in_minutes: "12x" }),
+      (oldest) => oldest,
+    );
     expect(result).toMatchObject({ status: "succeeded", quarantinedRows: 1 });
-    const wh = await warehouse.open(target);
     const rows = await wh.query<{ open: boolean }>(
       `select resolved_at is null as open from pslink.quarantine
        where source = 'kantata' and stream = 'time_entries' and record_key = $1`,
-      [String(oldest.id)],
+      [key],
     );
     expect(rows.map((row) => Boolean(row.open))).toEqual([false]);
   });
