@@ -6,6 +6,7 @@ import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { configEnv, loadConfig, parseConfig } from "../../core/config/index.js";
 import { describeError, PslinkError } from "../../core/errors.js";
+import { configProblems } from "../support/config-problems.js";
 
 const EXAMPLE_ENV = {
   SALESFORCE_CLIENT_ID: "3MVG9example",
@@ -21,16 +22,7 @@ function parse(yaml: string, env: Record<string, string> = {}) {
   return parseConfig(yaml, { file: "pslink.yml", baseDir: "/tmp", env });
 }
 
-function problems(yaml: string, env: Record<string, string> = {}): string {
-  try {
-    parse(yaml, env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(PslinkError);
-    expect((error as PslinkError).kind).toBe("config");
-    return describeError(error);
-  }
-  throw new Error("expected the config to be rejected");
-}
+const problems = configProblems;
 
 describe("config", () => {
   it("accepts the annotated real-tenant example with its secrets from the environment", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../core/config/index.js";
-import { describeError, PslinkError } from "../../core/errors.js";
+import { configProblems } from "../support/config-problems.js";
 
 const ENV = { NETSUITE_PRIVATE_KEY: "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----" };
 
@@ -20,16 +20,7 @@ function netsuite(...extra: string[]): string {
   ].join("\n");
 }
 
-function problems(yaml: string): string {
-  try {
-    parseConfig(yaml, { file: "pslink.yml", baseDir: "/tmp", env: ENV });
-  } catch (error) {
-    expect(error).toBeInstanceOf(PslinkError);
-    expect((error as PslinkError).kind).toBe("config");
-    return describeError(error);
-  }
-  throw new Error("expected the config to be rejected");
-}
+const problems = (yaml: string) => configProblems(yaml, ENV);
 
 describe("netsuite config", () => {
   it("accepts NetSuite's client-credentials algorithms and IANA time zones", () => {
