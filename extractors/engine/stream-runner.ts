@@ -16,6 +16,7 @@ import { declaredKinds, knownFields } from "./define-stream.js";
 import { keyScanWindow, planWindow } from "./plan-window.js";
 import { readAhead } from "./read-ahead.js";
 import type { ExtractWindow, OpenSource, Page, StreamHandle, StreamMetrics } from "./source.js";
+import { JSON_REFUSALS } from "./storable-json.js";
 import type { StreamProgress, StreamRunResult, SyncEventHandler } from "./sync-events.js";
 import { sqlTimestamp } from "./timestamps.js";
 
@@ -114,11 +115,14 @@ export async function runStream(
       window,
       scanning,
     });
-    const collector = new BatchCollector(
-      knownFields(definition, handle.ignoredFields),
-      declaredKinds(definition),
-      handle.recordsAt,
-    );
+    const collector = new BatchCollector({
+      known: knownFields(definition, handle.ignoredFields),
+      kinds: declaredKinds(definition),
+      at: handle.recordsAt,
+      // A response of up to four batches is read whole for each of its (at most six) pieces.
+      cutAbove: 4 * ctx.batchRows,
+      refuses: JSON_REFUSALS[ctx.wh.kind],
+    });
     let committed: StreamCursor = state;
     const progress = (rows: number, totalRows: number): StreamProgress => ({
       system: handle.system,

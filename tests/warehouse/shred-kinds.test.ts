@@ -15,6 +15,7 @@ import {
   text,
   timestamp,
 } from "../../extractors/engine/fields.js";
+import { JSON_REFUSALS } from "../../extractors/engine/storable-json.js";
 import type { BatchPage } from "../../loaders/batch-writer.js";
 import { landingLayout } from "../../loaders/landing-layout.js";
 import { shredSql } from "../../loaders/shred-sql.js";
@@ -90,7 +91,11 @@ describe.each(warehouseCases())("shredding records JavaScript checked on $kind",
     const pages = pagesTable(wh, layout);
     const stage = stagingTable(wh, layout);
     const sql = shredSql(wh, layout, stream, pages.sql, stage.sql);
-    const collector = new BatchCollector(knownFields(stream), declaredKinds(stream));
+    const collector = new BatchCollector({
+      known: knownFields(stream),
+      kinds: declaredKinds(stream),
+      refuses: JSON_REFUSALS[wh.kind],
+    });
     collector.add({ records: OF_THEIR_KINDS });
     const [page] = collector.take().pages as BatchPage[];
     expect(page.checked).toBe(true);
@@ -129,7 +134,11 @@ describe.each(warehouseCases())("shredding records JavaScript checked on $kind",
 describe("checking a page's kinds in JavaScript", () => {
   const kinds = declaredKinds(stream);
   const checked = (record: unknown) => {
-    const collector = new BatchCollector(knownFields(stream), kinds);
+    const collector = new BatchCollector({
+      known: knownFields(stream),
+      kinds,
+      refuses: JSON_REFUSALS.postgres,
+    });
     collector.add({ records: [GOOD, record] });
     return collector.take().pages[0]?.checked;
   };
