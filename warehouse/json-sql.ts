@@ -122,7 +122,7 @@ const DUCKDB: JsonSql = {
        from (select page_no, drifts, set_aside, json_extract(body, '$[*]') as recs from ${pages} where positions is null)`,
     ];
     if (at) rows.push(duckdbReceived(pages, at));
-    return `select page_no as _pslink_page, page_no * 1000000 + i as _pslink_ord, drifts as _pslink_page_drifts,
+    return `select page_no as _pslink_page, cast(page_no as bigint) * 1000000 + i as _pslink_ord, drifts as _pslink_page_drifts,
        set_aside as _pslink_page_set_aside, rec
      from (${rows.join(" union all ")}) records`;
   },

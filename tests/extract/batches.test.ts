@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BatchCollector, splitPage } from "../../extractors/engine/batch-collector.js";
+import { JSON_REFUSALS } from "../../extractors/engine/storable-json.js";
 import { syncSources } from "../../extractors/sync-sources.js";
 import { type WarehouseCase, warehouseCases } from "../support/warehouses.js";
 import { runPslink } from "./support/cli-run.js";
@@ -53,6 +54,22 @@ describe.each(warehouses)("batches on $kind", (warehouse) => {
     const [result] = (await run).streams;
     return { result, entries, key: String(oldest.id), wh: await warehouse.open(target) };
   }
+
+  it("hold over 2,147 pages, where a 32-bit record ordinal (page × 1,000,000) overflows (Kantata per_page 1)", async () => {
+    const target = await freshTarget(warehouse);
+    const config = fixture.configFor(target);
+    const kantata = config.sources.kantata;
+    if (!kantata) throw new Error("the sandbox config has no kantata source");
+    const entries = fixture.sandbox.world.collection("kantata", "time_entries").size;
+    expect(entries).toBeGreaterThan(2_147);
+    const summary = await syncSources(
+      { ...config, sources: { ...config.sources, kantata: { ...kantata, per_page: 1 } } },
+      { streams: ["kantata.time_entries"] },
+    );
+    // One batch of every entry, each on its own page: page 2,148 orders its record past 2^31.
+    expect(summary.streams[0]).toMatchObject({ status: "succeeded", newRows: entries });
+    expect(summary.streams[0]?.pages).toBe(entries);
+  });
 
   it.each([
     { staged: "in one group", groupRows: undefined },
@@ -330,6 +347,7 @@ describe("splitting a page between batches", () => {
 
 describe("staging a page", () => {
   const known = ["id"];
+  const refuses = JSON_REFUSALS.postgres;
   const at = { array: "items" };
   // As the vendor wrote it: numbers JSON.stringify would write otherwise.
   const body =
@@ -337,14 +355,26 @@ describe("staging a page", () => {
   const received = (JSON.parse(body) as { items: unknown[] }).items;
   const text = { body, records: received };
 
-  it("stages the response as received, with where the page's records sit in it", () => {
-    const collector = new BatchCollector(known, [], at);
-    // Paging dropped the first record (delivered already); the rest is split between batches.
+  /** The page less its first record (delivered already), split between batches after two. */
+  const stagePieces = (collector: BatchCollector) => {
     const [head, tail] = splitPage({ records: received.slice(1), text }, 2, 0);
     collector.add(head);
     if (tail) collector.add(tail);
-    const group = collector.take();
-    // A piece holding less than half of its response is its records' text cut out of it.
+    return collector.take();
+  };
+
+  it("stages the response as received, with where the page's records sit in it", () => {
+    const group = stagePieces(new BatchCollector({ known, kinds: [], at, refuses }));
+    expect(group.pages.map((page) => [page.body, page.positions])).toEqual([
+      [body, "[1,2]"],
+      [body, "[3]"],
+    ]);
+    expect(group).toMatchObject({ records: 3, bytes: 2 * body.length });
+  });
+
+  it("cuts a small piece of a response larger than `cutAbove` records out of it", () => {
+    const group = stagePieces(new BatchCollector({ known, kinds: [], at, cutAbove: 3, refuses }));
+    // The piece holding half of its response or more is still staged as the response.
     const piece = '[{"id": 4.50, "n": 12345678901234567891}]';
     expect(group.pages.map((page) => [page.body, page.positions])).toEqual([
       [body, "[1,2]"],
@@ -354,7 +384,7 @@ describe("staging a page", () => {
   });
 
   it("picks a map's records by their keys", () => {
-    const collector = new BatchCollector(known, [], { map: "entries" });
+    const collector = new BatchCollector({ known, kinds: [], at: { map: "entries" }, refuses });
     const mapBody = JSON.stringify({
       results: [],
       entries: { "7": received[0], "8": received[1] },
@@ -365,7 +395,7 @@ describe("staging a page", () => {
   });
 
   it("serialises the records of a page that are not in its response", () => {
-    const collector = new BatchCollector(known, [], at);
+    const collector = new BatchCollector({ known, kinds: [], at, refuses });
     // Records built after the response was read are not among the response's.
     collector.add({ records: [{ id: 4, extra: true }, received[2]], text });
     collector.add({ records: [{ id: 5 }] });
@@ -390,7 +420,7 @@ describe("staging a page", () => {
   });
 
   it("sets a record the warehouse cannot read aside alone, the rest of its page staged as received", () => {
-    const collector = new BatchCollector(["id", "note"], [], at);
+    const collector = new BatchCollector({ known: ["id", "note"], kinds: [], at, refuses });
     // In JSON: record 1's note is a backslash and "ud83d" (fine), record 2's a lone surrogate.
     const cut = String.raw`{"items":[{"id":1,"note":"ok \\ud83d"},{"id":2,"note":"cut \ud83d"},{"id":3}]}`;
     const records = (JSON.parse(cut) as { items: unknown[] }).items;
