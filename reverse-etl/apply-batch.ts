@@ -2,7 +2,7 @@ import {
   type ApplyContext,
   auditCall,
   finish,
-  type ItemEnd,
+  type ItemOutcome,
   markInFlight,
   prepare,
   settle,
@@ -26,8 +26,8 @@ export async function applyBatch(
   ctx: ApplyContext,
   batcher: BatchWriter,
   items: readonly WriteItem[],
-): Promise<ItemEnd[]> {
-  const ends = new Map<string, ItemEnd>();
+): Promise<ItemOutcome[]> {
+  const ends = new Map<string, ItemOutcome>();
   let pending: WriteItem[] = [];
   for (const item of items) {
     const spec = ctx.writer.objects[item.object];

@@ -19,13 +19,18 @@ export interface ApplyContext {
   actor: string;
   /** Records (`object:id`) this run has written, so its own writes do not look like a change. */
   written: Set<string>;
+  /** Why the target refuses calls for now (`deferred` outcome): its remaining items wait. */
+  deferred?: string;
 }
 
 /** How an item ended. */
 export type ItemEnd = "applied" | "failed" | "stale";
 
+/** How applying an item came out: it ended, or it waits for a later apply (`ctx.deferred`). */
+export type ItemOutcome = ItemEnd | "waiting";
+
 /** Applies one approved (or crashed in-flight) item: recover, check, mark, call, record. */
-export async function applyItem(ctx: ApplyContext, item: WriteItem): Promise<ItemEnd> {
+export async function applyItem(ctx: ApplyContext, item: WriteItem): Promise<ItemOutcome> {
   const spec = ctx.writer.objects[item.object];
   const refusal = capabilityRefusal(
     ctx.writer.system,
@@ -144,7 +149,7 @@ export async function settle(
   item: WriteItem,
   outcome: WriteOutcome | { kind: "lost"; reason: string },
   attempt: number,
-): Promise<ItemEnd | undefined> {
+): Promise<ItemOutcome | undefined> {
   const response =
     "call" in outcome ? { status: outcome.call.status, excerpt: outcome.call.excerpt } : null;
   switch (outcome.kind) {
@@ -161,6 +166,10 @@ export async function settle(
         response,
         attempts: attempt,
       });
+    case "deferred":
+      ctx.deferred = outcome.reason;
+      await putBack(ctx, item, outcome.reason);
+      return "waiting";
     case "retry":
     case "lost": {
       const reason = outcome.reason;
@@ -188,6 +197,19 @@ export async function settle(
       return undefined;
     }
   }
+}
+
+/**
+ * Returns an in-flight item the target refused without writing to `approved`, for a later
+ * apply to send (its write-ahead marker is withdrawn in the same transaction as the audit entry).
+ */
+async function putBack(ctx: ApplyContext, item: WriteItem, reason: string): Promise<void> {
+  const now = new Date();
+  await ctx.wh.transaction(async (tx) => {
+    await updateItem(tx, item, { status: "approved", status_reason: reason, updated_at: now });
+    await audit(tx, { ...subject(ctx, item), action: "deferred", detail: reason }, now);
+  });
+  item.status = "approved";
 }
 
 /** Ends an item: its status and the audit entry in one transaction. */

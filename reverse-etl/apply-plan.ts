@@ -5,7 +5,7 @@ import { configError, describeError } from "../core/errors.js";
 import { migrate } from "../warehouse/migrate.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { applyBatch, type BatchWriter } from "./apply-batch.js";
-import { type ApplyContext, applyItem, type ItemEnd } from "./apply-item.js";
+import { type ApplyContext, applyItem, type ItemEnd, type ItemOutcome } from "./apply-item.js";
 import { audit } from "./audit-log.js";
 import { loadItems, loadPlan } from "./plan-store.js";
 import type { WriteItem } from "./plan-types.js";
@@ -189,24 +189,42 @@ async function applyTarget(
     actor: options.actor,
     written: new Set(),
   };
-  const count = (end: ItemEnd) => {
-    report.ends[end] = (report.ends[end] ?? 0) + 1;
+  const count = (outcome: ItemOutcome) => {
+    if (outcome === "waiting") report.waiting += 1;
+    else report.ends[outcome] = (report.ends[outcome] ?? 0) + 1;
   };
   const batcher = "attemptBatch" in writer ? (writer as Writer & BatchWriter) : undefined;
   const batchable = batcher
     ? items.filter((item) => item.operation === "update" && item.status === "approved")
     : [];
+  // Each step writes its items; once the target refuses calls for now, the rest wait unsent.
+  const steps: Array<{ items: readonly WriteItem[]; run: () => Promise<ItemOutcome[]> }> = [];
   if (batcher && batchable.length > 1) {
     for (let i = 0; i < batchable.length; i += SALESFORCE_BATCH_LIMIT) {
-      for (const end of await applyBatch(
-        ctx,
-        batcher,
-        batchable.slice(i, i + SALESFORCE_BATCH_LIMIT),
-      ))
-        count(end);
+      const chunk = batchable.slice(i, i + SALESFORCE_BATCH_LIMIT);
+      steps.push({ items: chunk, run: () => applyBatch(ctx, batcher, chunk) });
     }
     items = items.filter((item) => !batchable.includes(item));
   }
-  for (const item of items) count(await applyItem(ctx, item));
+  for (const item of items)
+    steps.push({ items: [item], run: async () => [await applyItem(ctx, item)] });
+  for (const step of steps) {
+    if (ctx.deferred !== undefined) report.waiting += step.items.length;
+    else for (const outcome of await step.run()) count(outcome);
+  }
+  if (ctx.deferred !== undefined) {
+    report.error = `${target} refuses calls for now, so ${report.waiting} approved item(s) wait for a later apply: ${ctx.deferred}`;
+    await audit(
+      wh,
+      {
+        actor: options.actor,
+        action: "deferred",
+        system: target,
+        plan_id: planOf,
+        detail: report.error,
+      },
+      new Date(),
+    );
+  }
   return report;
 }

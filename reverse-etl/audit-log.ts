@@ -19,6 +19,7 @@ export type AuditAction =
   | "write_ahead"
   | "call"
   | "reconciled"
+  | "deferred"
   | "applied"
   | "failed"
   | "stale"

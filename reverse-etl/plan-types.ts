@@ -3,7 +3,8 @@ import type { Operation } from "./proposal-schema.js";
 
 /**
  * An item's life: `proposed` → `approved` | `rejected`; `approved` → `in_flight` → `applied` |
- * `failed` | `stale`; `applied` → `verified` | `unverified`. Guards end an item at plan time as
+ * `failed` | `stale`, or back to `approved` when the target refuses every call for now (its
+ * daily allowance spent); `applied` → `verified` | `unverified`. Guards end an item at plan time as
  * `refused` (not allowed at all) or `queued` (closed period: the adjustment queue).
  */
 export const ITEM_STATUSES = [

@@ -56,7 +56,10 @@ export function registerApplyCommand(program: Command): void {
             if (session) reportApplyRun(result, emit, Date.now() - started);
             const failure = session ? applyRunFailure(result) : undefined;
             if (failure) throw failure;
-            if (result.failed > 0) process.exitCode = 1;
+            // Items left waiting because a target could not be written (no writer, its daily
+            // allowance spent) need an operator's eye as failed ones do.
+            if (result.failed > 0 || targets.some(([, report]) => report.error))
+              process.exitCode = 1;
           });
         },
         { pipes: options.pipes === true },

@@ -13,6 +13,7 @@ import {
   describeSalesforceError,
   salesforceAuthenticator,
 } from "../../extractors/salesforce/salesforce-auth.js";
+import { classifySalesforceError } from "../../extractors/salesforce/salesforce-errors.js";
 import { createKantataWriter } from "./kantata-writer.js";
 import { createNetsuiteWriter } from "./netsuite-writer.js";
 import { createSalesforceWriter } from "./salesforce-writer.js";
@@ -63,6 +64,7 @@ export function createWriter(
         limits,
         timeoutMs: source.http.timeout,
         describeBody: describeSalesforceError,
+        classify: classifySalesforceError,
       });
       return createSalesforceWriter(
         `${source.base_url}/services/data/${source.api_version}`,

@@ -3,6 +3,7 @@ import { transientError } from "../../core/errors.js";
 import { redact } from "../../core/secret.js";
 import {
   type Authenticator,
+  type ErrorVerdict,
   type HttpRequest,
   type HttpResponse,
   HttpStatusError,
@@ -23,6 +24,8 @@ export interface WriteClientOptions {
   timeoutMs: number;
   /** The vendor's error message from an error body. */
   describeBody: (body: string) => string | undefined;
+  /** The vendor's reading of an error answer whose status alone misleads (`SourceHttpOptions`). */
+  classify?: (response: HttpResponse) => ErrorVerdict | undefined;
 }
 
 /**
@@ -50,6 +53,7 @@ export class WriteClient {
       budget: new RateBudget(http),
       auth: options.auth,
       describeBody: options.describeBody,
+      classify: options.classify,
     });
   }
 
@@ -80,12 +84,19 @@ export class WriteClient {
     return { response, call: this.callRecord(request, response) };
   }
 
-  /** Maps an answer to an outcome: success, retry (429/5xx) or the target's refusal. */
+  /**
+   * Maps an answer to an outcome: success, retry (429/5xx), the target's refusal, or a wait for
+   * a later apply (an answer the vendor reads as transient yet not worth retrying now).
+   */
   classify(
     response: HttpResponse,
     call: CallRecord,
     applied: (response: HttpResponse) => string | null,
   ): WriteOutcome {
+    const verdict = response.status >= 400 ? this.#options.classify?.(response) : undefined;
+    if (verdict?.kind === "transient")
+      return { kind: "deferred", reason: `${verdict.reason}; ${verdict.hint}`, call };
+    if (verdict) return { kind: "rejected", message: `${verdict.reason}; ${verdict.hint}`, call };
     const action = actionForStatus(response.status, response.headers);
     switch (action.kind) {
       case "done":

@@ -43,7 +43,12 @@ export interface CallRecord {
 export type WriteOutcome =
   | { kind: "applied"; targetId: string | null; call: CallRecord }
   | { kind: "rejected"; message: string; call: CallRecord }
-  | { kind: "retry"; reason: string; waitMs?: number; call: CallRecord };
+  | { kind: "retry"; reason: string; waitMs?: number; call: CallRecord }
+  /**
+   * The target refuses every call for hours (Salesforce's daily API allowance is spent): the
+   * write did not land, and the item waits for an apply after the allowance recovers.
+   */
+  | { kind: "deferred"; reason: string; call: CallRecord };
 
 /**
  * A target system's writer (STYLE.md item 9): declares per object the operations it may

@@ -76,6 +76,21 @@ describe.each(["duckdb", "postgres"] as const)("write faults on %s", (kind) => {
     evidence: {},
   });
 
+  /** An update of Salesforce account `id` setting `fields`. */
+  const accountUpdate = (key: string, id: string, fields: ProposalRow["fields"]): ProposalRow => ({
+    proposal_key: key,
+    rule_id: "R08",
+    exception_id: null,
+    domain: "customer_master",
+    source_system: "netsuite",
+    target_system: "salesforce",
+    object: "Account",
+    target_id: id,
+    operation: "update",
+    fields,
+    evidence: {},
+  });
+
   it("retries 429s (Kantata sends no Retry-After) and then applies once", async () => {
     gs.sandbox.faults.add({
       system: "kantata",
@@ -150,19 +165,13 @@ describe.each(["duckdb", "postgres"] as const)("write faults on %s", (kind) => {
         "select id, name from src_salesforce.account order by id",
       )
     ).slice(0, 4);
-    const rows: ProposalRow[] = accounts.map((account, i) => ({
-      proposal_key: `batch:${account.id}`,
-      rule_id: "R08",
-      exception_id: null,
-      domain: "customer_master",
-      source_system: "netsuite",
-      target_system: "salesforce",
-      object: "Account",
-      target_id: account.id,
-      operation: "update",
-      fields: i === 3 ? { Name: null } : { BillingCountry: "Iceland" },
-      evidence: {},
-    }));
+    const rows = accounts.map((account, i) =>
+      accountUpdate(
+        `batch:${account.id}`,
+        account.id,
+        i === 3 ? { Name: null } : { BillingCountry: "Iceland" },
+      ),
+    );
     const journal = gs.sandbox.writes.entries().length;
     const { result, items } = await planApproveApply(rows);
     const writes = gs.sandbox.writes.entries().slice(journal);
@@ -179,4 +188,67 @@ describe.each(["duckdb", "postgres"] as const)("write faults on %s", (kind) => {
       expect(stored.get(account.id)?.BillingCountry).toBe("Iceland");
     expect(stored.get(accounts[3]?.id as string)?.Name).toBe(accounts[3]?.name);
   });
+
+  /** Updates of `count` landed accounts from the `from`th (by id) that set their billing country. */
+  const billingCountry = async (from: number, count: number): Promise<ProposalRow[]> => {
+    const accounts = await gs.warehouse.query<{ id: string }>(
+      `select id from src_salesforce.account order by id limit ${count} offset ${from}`,
+    );
+    return accounts.map((account) =>
+      accountUpdate(`allowance:${account.id}`, account.id, { BillingCountry: "Svalbard" }),
+    );
+  };
+
+  it.each([
+    ["one update", 4, 1],
+    ["an sObject Collections call", 5, 3],
+  ])(
+    "leaves Salesforce items approved when the org's daily API allowance is spent (%s), and applies them once it recovers",
+    async (_path, from, count) => {
+      const rows = await billingCountry(from, count);
+      // The org's allowance is spent: Salesforce answers every call 403 REQUEST_LIMIT_EXCEEDED.
+      gs.sandbox.faults.add({
+        system: "salesforce",
+        method: "PATCH",
+        kind: "sf_request_limit",
+        times: 50,
+      });
+      const journal = gs.sandbox.writes.entries().length;
+      const { result, items } = await planApproveApply(rows);
+      expect(result).toMatchObject({ applied: 0, failed: 0, waiting: count });
+      expect(result.targets.salesforce?.error).toMatch(
+        new RegExp(
+          `^salesforce refuses calls for now, so ${count} approved item\\(s\\) wait for a later apply: REQUEST_LIMIT_EXCEEDED: the org's daily API request limit is used up`,
+        ),
+      );
+      // One call, not retried into the refusal; nothing written; every item approved again.
+      expect(
+        gs.sandbox.writes
+          .entries()
+          .slice(journal)
+          .filter((entry) => entry.applied),
+      ).toEqual([]);
+      expect(gs.sandbox.faults.list()[0]?.hits).toBe(1);
+      expect(items.map((item) => item.status)).toEqual(rows.map(() => "approved"));
+      expect(items[0]?.status_reason).toMatch(
+        /^REQUEST_LIMIT_EXCEEDED: .*; Salesforce counts API requests/,
+      );
+      const planId = items[0]?.plan_id as string;
+      const deferred = await readAudit(gs.warehouse, { planId, action: "deferred" });
+      expect(deferred).toHaveLength(count + 1);
+
+      // The allowance recovered: the next apply sends them.
+      gs.sandbox.faults.clear();
+      const again = await applyPlan({
+        warehouse: gs.warehouse,
+        config: gs.config,
+        planId,
+        now: IN_WINDOW,
+      });
+      expect(again).toMatchObject({ applied: count, failed: 0, waiting: 0 });
+      const stored = gs.sandbox.world.collection("salesforce", "Account");
+      for (const row of rows)
+        expect(stored.get(row.target_id as string)?.BillingCountry).toBe("Svalbard");
+    },
+  );
 });
