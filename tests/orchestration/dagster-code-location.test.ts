@@ -55,7 +55,8 @@ let sync: RecordedRun;
 let hourly: RecordedRun;
 let threshold: RecordedRun;
 let failed: RecordedRun;
-let reverseEtl: { plan: RecordedRun; apply: RecordedRun };
+/** The reverse-ETL scenario's runs, or why it failed (its own test reports it, not the suite). */
+let reverseEtl: { plan: RecordedRun; apply: RecordedRun } | Error;
 let keys: { pslink: LocationKeys; dbt: LocationKeys };
 let wh: Warehouse;
 const afterSync = new Map<string, number>();
@@ -179,9 +180,13 @@ beforeAll(async () => {
   await wh.close();
   hourly = scenario("hourly", home);
   threshold = scenario("threshold", home);
-  reverseEtl = scenario("reverse_etl", home);
   failed = scenario("fail", home);
   keys = scenario("keys", home);
+  try {
+    reverseEtl = scenario("reverse_etl", home);
+  } catch (error) {
+    reverseEtl = error as Error;
+  }
   wh = await openWarehouse(loaded.warehouse, loaded.baseDir);
 });
 
@@ -342,6 +347,7 @@ describe("the pslink_dagster code location under real Dagster", () => {
   });
 
   it("materializes the write plan, then what apply wrote per target system", async () => {
+    if (reverseEtl instanceof Error) throw reverseEtl;
     const { plan, apply } = reverseEtl;
     expect(plan.success).toBe(true);
     const [planned] = plan.materializations;
