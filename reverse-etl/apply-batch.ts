@@ -36,6 +36,8 @@ export async function applyBatch(
       : await finish(ctx, item, "failed", { error: "unknown object" });
     if (ready === "write") pending.push(item);
     else ends.set(item.item_key, ready);
+    // The target refused a read: the rest wait unread, and nothing goes out.
+    if (ctx.deferred !== undefined) return items.map((i) => ends.get(i.item_key) ?? "waiting");
   }
   if (pending.length > 0) {
     await markInFlight(ctx, pending);

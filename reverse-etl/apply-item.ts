@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { WriteRateLimit } from "../core/config/governance-schema.js";
-import { describeError } from "../core/errors.js";
+import { describeError, PslinkError } from "../core/errors.js";
 import { backoffMs } from "../extractors/engine/retry-policy.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { type AuditAction, audit } from "./audit-log.js";
 import { crashPoint } from "./crash-hook.js";
-import { checkFreshness, landedId, writeRequest } from "./item-checks.js";
+import { checkFreshness, type Freshness, landedId, writeRequest } from "./item-checks.js";
 import { type ItemPatch, updateItem } from "./plan-store.js";
 import type { WriteItem } from "./plan-types.js";
 import type { CallRecord, ObjectSpec, WriteOutcome, Writer } from "./writers/writer-types.js";
@@ -19,7 +19,7 @@ export interface ApplyContext {
   actor: string;
   /** Records (`object:id`) this run has written, so its own writes do not look like a change. */
   written: Set<string>;
-  /** Why the target refuses calls for now (`deferred` outcome): its remaining items wait. */
+  /** Why the target refuses calls for now (a refused write or read): its remaining items wait. */
   deferred?: string;
 }
 
@@ -53,36 +53,71 @@ export async function applyItem(ctx: ApplyContext, item: WriteItem): Promise<Ite
 
 /**
  * Before any call: an in-flight item whose write already landed is recorded as applied (the
- * crash recovery), then the stale check. Returns "write" when the call should go out.
+ * crash recovery), then the stale check. Returns "write" when the call should go out, and
+ * "waiting" when the target cannot be read for now (`ctx.deferred` says why).
  */
 export async function prepare(
   ctx: ApplyContext,
   spec: ObjectSpec,
   item: WriteItem,
-): Promise<ItemEnd | "write"> {
-  if (item.status === "in_flight" || item.operation === "create" || item.operation === "upsert") {
-    const landed = await landedId(ctx.writer, spec, item);
-    if (landed !== undefined) {
+): Promise<ItemOutcome | "write"> {
+  let check: TargetCheck;
+  try {
+    check = await checkTarget(ctx, spec, item);
+  } catch (error) {
+    // Unavailable after the read's own retries, or refusing calls for hours (Salesforce's
+    // daily allowance): nothing is known about the record, so the item waits unchanged.
+    if (!(error instanceof PslinkError) || error.kind !== "transient") throw error;
+    return defer(
+      ctx,
+      item,
+      describeError(error),
+      item.status === "in_flight" ? "in_flight" : "approved",
+    );
+  }
+  switch (check.kind) {
+    case "landed": {
       const note =
         item.status === "in_flight"
           ? "found written after an interrupted apply"
           : "the target already holds it";
-      return finish(ctx, item, "applied", { result_id: landed, status_reason: note }, "reconciled");
+      return finish(
+        ctx,
+        item,
+        "applied",
+        { result_id: check.id, status_reason: note },
+        "reconciled",
+      );
     }
+    case "stale":
+      return finish(ctx, item, "stale", { status_reason: check.reason });
+    case "holds":
+      return finish(
+        ctx,
+        item,
+        "applied",
+        { result_id: item.target_id, status_reason: "the target already holds the values" },
+        "reconciled",
+      );
+    case "fresh":
+      return "write";
   }
-  const freshness = await checkFreshness(ctx.writer, spec, item, ctx.written);
-  if (freshness.kind === "stale")
-    return finish(ctx, item, "stale", { status_reason: freshness.reason });
-  if (freshness.kind === "holds") {
-    return finish(
-      ctx,
-      item,
-      "applied",
-      { result_id: item.target_id, status_reason: "the target already holds the values" },
-      "reconciled",
-    );
+}
+
+/** What the target's record says before a write: already written there, or how fresh it is. */
+type TargetCheck = Freshness | { kind: "landed"; id: string };
+
+/** Reads the target for `prepare`; calls the target only, never the warehouse. */
+async function checkTarget(
+  ctx: ApplyContext,
+  spec: ObjectSpec,
+  item: WriteItem,
+): Promise<TargetCheck> {
+  if (item.status === "in_flight" || item.operation === "create" || item.operation === "upsert") {
+    const landed = await landedId(ctx.writer, spec, item);
+    if (landed !== undefined) return { kind: "landed", id: landed };
   }
-  return "write";
+  return checkFreshness(ctx.writer, spec, item, ctx.written);
 }
 
 /** The write-ahead marker: committed before the call, so a crash leaves a trace to recover from. */
@@ -167,9 +202,7 @@ export async function settle(
         attempts: attempt,
       });
     case "deferred":
-      ctx.deferred = outcome.reason;
-      await putBack(ctx, item, outcome.reason);
-      return "waiting";
+      return defer(ctx, item, outcome.reason, "approved");
     case "retry":
     case "lost": {
       const reason = outcome.reason;
@@ -200,16 +233,25 @@ export async function settle(
 }
 
 /**
- * Returns an in-flight item the target refused without writing to `approved`, for a later
- * apply to send (its write-ahead marker is withdrawn in the same transaction as the audit entry).
+ * Leaves an item for a later apply once the target refuses calls for now, and records why
+ * (`ctx.deferred`, the item's `status_reason`, the audit entry, in one transaction). `status` is
+ * `approved` when nothing can have been written (the call was refused, or never sent); an item
+ * a crash left `in_flight` keeps its marker, so the next apply's recovery looks first.
  */
-async function putBack(ctx: ApplyContext, item: WriteItem, reason: string): Promise<void> {
+async function defer(
+  ctx: ApplyContext,
+  item: WriteItem,
+  reason: string,
+  status: "approved" | "in_flight",
+): Promise<"waiting"> {
+  ctx.deferred = reason;
   const now = new Date();
   await ctx.wh.transaction(async (tx) => {
-    await updateItem(tx, item, { status: "approved", status_reason: reason, updated_at: now });
+    await updateItem(tx, item, { status, status_reason: reason, updated_at: now });
     await audit(tx, { ...subject(ctx, item), action: "deferred", detail: reason }, now);
   });
-  item.status = "approved";
+  item.status = status;
+  return "waiting";
 }
 
 /** Ends an item: its status and the audit entry in one transaction. */

@@ -213,7 +213,7 @@ async function applyTarget(
     else for (const outcome of await step.run()) count(outcome);
   }
   if (ctx.deferred !== undefined) {
-    report.error = `${target} refuses calls for now, so ${report.waiting} approved item(s) wait for a later apply: ${ctx.deferred}`;
+    report.error = `${target} is not taking calls for now, so ${report.waiting} approved item(s) wait for a later apply: ${ctx.deferred}`;
     await audit(
       wh,
       {

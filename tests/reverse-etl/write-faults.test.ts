@@ -190,12 +190,16 @@ describe.each(["duckdb", "postgres"] as const)("write faults on %s", (kind) => {
   });
 
   /** Updates of `count` landed accounts from the `from`th (by id) that set their billing country. */
-  const billingCountry = async (from: number, count: number): Promise<ProposalRow[]> => {
+  const billingCountry = async (
+    from: number,
+    count: number,
+    country = "Svalbard",
+  ): Promise<ProposalRow[]> => {
     const accounts = await gs.warehouse.query<{ id: string }>(
       `select id from src_salesforce.account order by id limit ${count} offset ${from}`,
     );
     return accounts.map((account) =>
-      accountUpdate(`allowance:${account.id}`, account.id, { BillingCountry: "Svalbard" }),
+      accountUpdate(`allowance:${account.id}:${country}`, account.id, { BillingCountry: country }),
     );
   };
 
@@ -218,7 +222,7 @@ describe.each(["duckdb", "postgres"] as const)("write faults on %s", (kind) => {
       expect(result).toMatchObject({ applied: 0, failed: 0, waiting: count });
       expect(result.targets.salesforce?.error).toMatch(
         new RegExp(
-          `^salesforce refuses calls for now, so ${count} approved item\\(s\\) wait for a later apply: REQUEST_LIMIT_EXCEEDED: the org's daily API request limit is used up`,
+          `^salesforce is not taking calls for now, so ${count} approved item\\(s\\) wait for a later apply: REQUEST_LIMIT_EXCEEDED: the org's daily API request limit is used up`,
         ),
       );
       // One call, not retried into the refusal; nothing written; every item approved again.
@@ -249,6 +253,51 @@ describe.each(["duckdb", "postgres"] as const)("write faults on %s", (kind) => {
       const stored = gs.sandbox.world.collection("salesforce", "Account");
       for (const row of rows)
         expect(stored.get(row.target_id as string)?.BillingCountry).toBe("Svalbard");
+    },
+  );
+
+  it.each([
+    ["one update", 4, 1],
+    ["an sObject Collections call", 5, 3],
+  ])(
+    "sends nothing when the allowance is spent at the stale check's read (%s): the items wait approved",
+    async (_path, from, count) => {
+      await gs.sync(); // current state as the tests before left the accounts
+      const rows = await billingCountry(from, count, "Jan Mayen");
+      gs.sandbox.faults.add({
+        system: "salesforce",
+        method: "GET",
+        kind: "sf_request_limit",
+        times: 50,
+      });
+      const journal = gs.sandbox.writes.entries().length;
+      const { result, items } = await planApproveApply(rows);
+      expect(result).toMatchObject({ applied: 0, failed: 0, stale: 0, waiting: count });
+      expect(result.targets.salesforce?.error).toMatch(
+        new RegExp(
+          `^salesforce is not taking calls for now, so ${count} approved item\\(s\\) wait for a later apply: .*REQUEST_LIMIT_EXCEEDED: the org's daily API request limit is used up`,
+        ),
+      );
+      // One read, refused; no write-ahead marker, no call.
+      expect(gs.sandbox.faults.list()[0]?.hits).toBe(1);
+      expect(gs.sandbox.writes.entries().slice(journal)).toEqual([]);
+      expect(items.map((item) => item.status)).toEqual(rows.map(() => "approved"));
+      const planId = items[0]?.plan_id as string;
+      expect(await readAudit(gs.warehouse, { planId, action: "write_ahead" })).toEqual([]);
+      // The item whose read was refused, and the target's summary.
+      expect(await readAudit(gs.warehouse, { planId, action: "deferred" })).toHaveLength(2);
+
+      gs.sandbox.faults.clear();
+      const again = await applyPlan({
+        warehouse: gs.warehouse,
+        config: gs.config,
+        planId,
+        now: IN_WINDOW,
+      });
+      expect(again).toMatchObject({ applied: count, failed: 0, waiting: 0 });
+      const stored = gs.sandbox.world.collection("salesforce", "Account");
+      for (const row of rows)
+        expect(stored.get(row.target_id as string)?.BillingCountry).toBe("Jan Mayen");
     },
   );
 });
