@@ -203,6 +203,46 @@ describe.each(["duckdb", "postgres"] as const)("write faults on %s", (kind) => {
     );
   };
 
+  /** With the faults gone, applies the plan again: every row's account holds its country. */
+  const applyOnceRecovered = async (planId: string, rows: ProposalRow[]) => {
+    gs.sandbox.faults.clear();
+    const again = await applyPlan({
+      warehouse: gs.warehouse,
+      config: gs.config,
+      planId,
+      now: IN_WINDOW,
+    });
+    expect(again).toMatchObject({ applied: rows.length, failed: 0, waiting: 0 });
+    const stored = gs.sandbox.world.collection("salesforce", "Account");
+    for (const row of rows)
+      expect(stored.get(row.target_id as string)?.BillingCountry).toBe(row.fields.BillingCountry);
+  };
+
+  /**
+   * Plans and applies `rows` while the org's allowance is spent: Salesforce answers every
+   * `method` call 403 REQUEST_LIMIT_EXCEEDED. Checks that every item waits approved after one
+   * refused call; returns the items and the writes the sandbox saw.
+   */
+  const applyWithAllowanceSpent = async (method: "GET" | "PATCH", rows: ProposalRow[]) => {
+    gs.sandbox.faults.add({ system: "salesforce", method, kind: "sf_request_limit", times: 50 });
+    const journal = gs.sandbox.writes.entries().length;
+    const { result, items } = await planApproveApply(rows);
+    expect(result).toMatchObject({ applied: 0, failed: 0, stale: 0, waiting: rows.length });
+    expect(result.targets.salesforce?.error).toMatch(
+      new RegExp(
+        `^salesforce is not taking calls for now, so ${rows.length} approved item\\(s\\) wait for a later apply: .*REQUEST_LIMIT_EXCEEDED: the org's daily API request limit is used up`,
+      ),
+    );
+    // One call, not retried into the refusal, and none after it.
+    expect(gs.sandbox.faults.list()[0]?.hits).toBe(1);
+    expect(items.map((item) => item.status)).toEqual(rows.map(() => "approved"));
+    return {
+      items,
+      planId: items[0]?.plan_id as string,
+      sent: gs.sandbox.writes.entries().slice(journal),
+    };
+  };
+
   it.each([
     ["one update", 4, 1],
     ["an sObject Collections call", 5, 3],
@@ -210,49 +250,17 @@ describe.each(["duckdb", "postgres"] as const)("write faults on %s", (kind) => {
     "leaves Salesforce items approved when the org's daily API allowance is spent (%s), and applies them once it recovers",
     async (_path, from, count) => {
       const rows = await billingCountry(from, count);
-      // The org's allowance is spent: Salesforce answers every call 403 REQUEST_LIMIT_EXCEEDED.
-      gs.sandbox.faults.add({
-        system: "salesforce",
-        method: "PATCH",
-        kind: "sf_request_limit",
-        times: 50,
-      });
-      const journal = gs.sandbox.writes.entries().length;
-      const { result, items } = await planApproveApply(rows);
-      expect(result).toMatchObject({ applied: 0, failed: 0, waiting: count });
-      expect(result.targets.salesforce?.error).toMatch(
-        new RegExp(
-          `^salesforce is not taking calls for now, so ${count} approved item\\(s\\) wait for a later apply: REQUEST_LIMIT_EXCEEDED: the org's daily API request limit is used up`,
-        ),
-      );
-      // One call, not retried into the refusal; nothing written; every item approved again.
-      expect(
-        gs.sandbox.writes
-          .entries()
-          .slice(journal)
-          .filter((entry) => entry.applied),
-      ).toEqual([]);
-      expect(gs.sandbox.faults.list()[0]?.hits).toBe(1);
-      expect(items.map((item) => item.status)).toEqual(rows.map(() => "approved"));
+      const { items, planId, sent } = await applyWithAllowanceSpent("PATCH", rows);
+      expect(sent.filter((entry) => entry.applied)).toEqual([]);
       expect(items[0]?.status_reason).toMatch(
         /^REQUEST_LIMIT_EXCEEDED: .*; Salesforce counts API requests/,
       );
-      const planId = items[0]?.plan_id as string;
+      // Each item put back, and the target's summary.
       const deferred = await readAudit(gs.warehouse, { planId, action: "deferred" });
       expect(deferred).toHaveLength(count + 1);
 
       // The allowance recovered: the next apply sends them.
-      gs.sandbox.faults.clear();
-      const again = await applyPlan({
-        warehouse: gs.warehouse,
-        config: gs.config,
-        planId,
-        now: IN_WINDOW,
-      });
-      expect(again).toMatchObject({ applied: count, failed: 0, waiting: 0 });
-      const stored = gs.sandbox.world.collection("salesforce", "Account");
-      for (const row of rows)
-        expect(stored.get(row.target_id as string)?.BillingCountry).toBe("Svalbard");
+      await applyOnceRecovered(planId, rows);
     },
   );
 
@@ -264,40 +272,13 @@ describe.each(["duckdb", "postgres"] as const)("write faults on %s", (kind) => {
     async (_path, from, count) => {
       await gs.sync(); // current state as the tests before left the accounts
       const rows = await billingCountry(from, count, "Jan Mayen");
-      gs.sandbox.faults.add({
-        system: "salesforce",
-        method: "GET",
-        kind: "sf_request_limit",
-        times: 50,
-      });
-      const journal = gs.sandbox.writes.entries().length;
-      const { result, items } = await planApproveApply(rows);
-      expect(result).toMatchObject({ applied: 0, failed: 0, stale: 0, waiting: count });
-      expect(result.targets.salesforce?.error).toMatch(
-        new RegExp(
-          `^salesforce is not taking calls for now, so ${count} approved item\\(s\\) wait for a later apply: .*REQUEST_LIMIT_EXCEEDED: the org's daily API request limit is used up`,
-        ),
-      );
-      // One read, refused; no write-ahead marker, no call.
-      expect(gs.sandbox.faults.list()[0]?.hits).toBe(1);
-      expect(gs.sandbox.writes.entries().slice(journal)).toEqual([]);
-      expect(items.map((item) => item.status)).toEqual(rows.map(() => "approved"));
-      const planId = items[0]?.plan_id as string;
+      const { planId, sent } = await applyWithAllowanceSpent("GET", rows);
+      // The first read refused: no write-ahead marker, no call.
+      expect(sent).toEqual([]);
       expect(await readAudit(gs.warehouse, { planId, action: "write_ahead" })).toEqual([]);
       // The item whose read was refused, and the target's summary.
       expect(await readAudit(gs.warehouse, { planId, action: "deferred" })).toHaveLength(2);
-
-      gs.sandbox.faults.clear();
-      const again = await applyPlan({
-        warehouse: gs.warehouse,
-        config: gs.config,
-        planId,
-        now: IN_WINDOW,
-      });
-      expect(again).toMatchObject({ applied: count, failed: 0, waiting: 0 });
-      const stored = gs.sandbox.world.collection("salesforce", "Account");
-      for (const row of rows)
-        expect(stored.get(row.target_id as string)?.BillingCountry).toBe("Jan Mayen");
+      await applyOnceRecovered(planId, rows);
     },
   );
 });
