@@ -119,7 +119,7 @@ export async function runStream(
       known: knownFields(definition, handle.ignoredFields),
       kinds: declaredKinds(definition),
       at: handle.recordsAt,
-      // A response of up to four batches is read whole for each of its (at most six) pieces.
+      // A response of up to four batches' records is staged whole for each piece a boundary cuts.
       cutAbove: 4 * ctx.batchRows,
       refuses: JSON_REFUSALS[ctx.wh.kind],
     });
