@@ -71,8 +71,18 @@ function unknownStreams(config: PslinkConfig, sources: readonly OpenSource[], un
       return config.sources[system as SourceName] === undefined
         ? `${wanted}: ${system} is not configured in ${config.file}`
         : `${wanted}: ${system} is left out by --source`;
-    const near = closest(wanted, [...known, ...known.map((name) => name.split(".")[1] ?? name)]);
-    return `${wanted}: unknown stream${near ? `; did you mean ${near}?` : ""}`;
+    // Under a system's prefix only its own stream names are candidates, judged on the name part,
+    // so the shared prefix does not make every name look near.
+    const near = system
+      ? closest(
+          wanted.slice(system.length + 1),
+          known
+            .filter((name) => name.startsWith(`${system}.`))
+            .map((name) => name.slice(system.length + 1)),
+        )
+      : closest(wanted, [...known, ...known.map((name) => name.split(".")[1] ?? name)]);
+    const suggestion = near && system ? `${system}.${near}` : near;
+    return `${wanted}: unknown stream${suggestion ? `; did you mean ${suggestion}?` : ""}`;
   });
   return configError(`cannot select stream(s):\n  ${reasons.join("\n  ")}`, {
     hint: `streams of the selected sources: ${known.join(", ")}`,

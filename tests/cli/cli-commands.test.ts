@@ -136,6 +136,19 @@ describe("pslink config check and sync refuse what would sync nothing or the wro
     expect(result.stderr).toContain(`workday.workers: workday is not configured in ${path}`);
     expect(result.stderr).toContain("Opportunty: unknown stream; did you mean Opportunity?");
   });
+
+  it("suggests under a system's prefix only that system's near streams", async () => {
+    const path = await configFile({ sources: { salesforce: SALESFORCE } });
+    const result = await pslink(
+      ["-c", path, "sync", "--stream", "salesforce.acount", "salesforce.nosuch"],
+      env,
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      "salesforce.acount: unknown stream; did you mean salesforce.Account?",
+    );
+    expect(result.stderr).toMatch(/salesforce\.nosuch: unknown stream\n/);
+  });
 });
 
 describe("pslink runs", () => {
