@@ -74,6 +74,8 @@ describe("pslink sandbox start", () => {
     const yaml = readFileSync(join(dir, "pslink.yml"), "utf8");
     expect(yaml).not.toContain("PRIVATE KEY");
     expect(yaml).toMatch(/token: \$\{PSLINK_SANDBOX_KANTATA_TOKEN\}/);
+    // Each source's settings are written out in full, for a reader to edit one alone.
+    expect(yaml).not.toMatch(/[&*]a\d/);
     expect(statSync(join(dir, ".env")).mode & 0o077).toBe(0);
   });
 
