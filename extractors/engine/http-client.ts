@@ -195,7 +195,7 @@ export class SourceHttpClient {
           case "reauthenticate":
             if (reauthenticated)
               throw this.#statusError(request, response, {
-                hint: "check the credentials in pslink.yml / .env",
+                hint: `check sources.${this.#options.system}.auth in pslink.yml and the secrets it references (environment or .env)`,
               });
             reauthenticated = true;
             auth.invalidate();

@@ -122,6 +122,25 @@ describe("source HTTP answers", () => {
     expect(stream?.error?.hint).toContain("lacks a permission");
   });
 
+  it("fails a data request refused after a fresh token, naming the auth settings", async () => {
+    answer = withToken((_req, res) => {
+      res.writeHead(401, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify([
+          { message: "Session expired or invalid", errorCode: "INVALID_SESSION_ID" },
+        ]),
+      );
+    });
+    const stream = await syncAccount();
+    expect(stream?.status).toBe("failed");
+    expect(stream?.error?.message).toContain("returned 401");
+    expect(stream?.error?.hint).toBe(
+      "check sources.salesforce.auth in pslink.yml and the secrets it references (environment or .env)",
+    );
+    // One token refresh, then the same refusal is final: two data requests, no retries.
+    expect(requests.filter((line) => line.startsWith("GET"))).toHaveLength(2);
+  });
+
   it("masks a secret the token endpoint echoes in its OAuth error", async () => {
     answer = (_req, res) => {
       res.writeHead(400, { "content-type": "application/json" });
