@@ -37,13 +37,15 @@ function renderItem(item: WriteItem): string[] {
     `    [${item.status}] ${item.object} ${target}  ${item.operation}  (${item.domain}, from ${item.source_system})  item ${item.item_key}`,
   ];
   for (const [field, after] of Object.entries(item.after)) {
+    // A field has a before only when the plan read the target's landed row: a create has none,
+    // and an object pslink does not sync (or one not landed yet) has a current value unknown.
     const before =
       field in item.before
-        ? show(item.before[field])
+        ? `${show(item.before[field])} → `
         : item.operation === "create"
-          ? ""
-          : show(undefined);
-    lines.push(`        ${field}: ${before ? `${before} → ` : "→ "}${show(after)}`);
+          ? "→ "
+          : "(not known) → ";
+    lines.push(`        ${field}: ${before}${show(after)}`);
   }
   if (item.exception_id) lines.push(`        exception: ${item.exception_id}`);
   if (Object.keys(item.evidence).length > 0)
@@ -59,8 +61,7 @@ function renderItem(item: WriteItem): string[] {
 }
 
 function show(value: unknown): string {
-  if (value === undefined) return "(unchanged)";
-  if (value === null) return "(empty)";
+  if (value === null || value === undefined) return "(empty)";
   if (typeof value === "object") return JSON.stringify(value);
   const text = comparable(value);
   return text === "" ? "(empty)" : text;

@@ -3,8 +3,9 @@ import { DEFAULT_SAFETY_LAG_MS } from "../../extractors/sync-sources.js";
 import { createStepRunner } from "../../orchestration/jobs/run-step.js";
 import { applyPlan } from "../../reverse-etl/apply-plan.js";
 import { decideItems } from "../../reverse-etl/decide-items.js";
-import { loadItems } from "../../reverse-etl/plan-store.js";
+import { loadItems, loadPlan } from "../../reverse-etl/plan-store.js";
 import { planWritebacks } from "../../reverse-etl/plan-writebacks.js";
+import { renderPlan } from "../../reverse-etl/render-plan.js";
 import { SANDBOX_STEWARD } from "../../sandbox/sandbox-config.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { build, type LandedSandbox, landSandbox } from "../models/model-harness.js";
@@ -62,6 +63,13 @@ describe.each(warehouseCases())("the full write-back loop on $kind", (warehouseC
     expect(approved.length).toBeGreaterThan(5);
     expect(rejected.length).toBeGreaterThan(0);
     expect(untouched.length).toBeGreaterThan(0);
+    // As the steward reads it: a read value before the arrow, and for a custom field value
+    // (Kantata's are not synced, so never read) a before said to be unknown.
+    const plan = await loadPlan(wh, planId);
+    if (!plan) throw new Error(`plan ${planId} was not stored`);
+    const shown = renderPlan(plan, proposed).join("\n");
+    expect(shown).toMatch(/^ {8}disabled: false → true$/m);
+    expect(shown).toMatch(/^ {8}value: \(not known\) → \S/m);
 
     const decide = (decision: "approve" | "reject", keys: string[]) =>
       decideItems({
