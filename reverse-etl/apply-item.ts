@@ -3,7 +3,7 @@ import type { WriteRateLimit } from "../core/config/governance-schema.js";
 import { describeError, PslinkError } from "../core/errors.js";
 import { backoffMs } from "../extractors/engine/retry-policy.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
-import { type AuditAction, audit } from "./audit-log.js";
+import { type AuditAction, audit, itemSubject } from "./audit-log.js";
 import { crashPoint } from "./crash-hook.js";
 import { checkFreshness, type Freshness, landedId, writeRequest } from "./item-checks.js";
 import { type ItemPatch, updateItem } from "./plan-store.js";
@@ -293,12 +293,5 @@ export async function finish(
 }
 
 function subject(ctx: ApplyContext, item: WriteItem) {
-  return {
-    actor: ctx.actor,
-    plan_id: item.plan_id,
-    item_key: item.item_key,
-    system: item.target_system,
-    object: item.object,
-    target_id: item.target_id,
-  };
+  return { actor: ctx.actor, ...itemSubject(item) };
 }

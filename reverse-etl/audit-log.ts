@@ -1,6 +1,7 @@
 import { redact } from "../core/secret.js";
 import type { Row, SqlExecutor } from "../warehouse/warehouse.js";
 import { json, parseJson } from "./plan-store.js";
+import type { WriteItem } from "./plan-types.js";
 
 /** What an audit entry records; a closed vocabulary so the log can be queried by it. */
 export type AuditAction =
@@ -47,6 +48,17 @@ export interface AuditEntry {
 export interface AuditRecord extends Required<AuditEntry> {
   audit_id: string;
   at: Date;
+}
+
+/** What an entry about one plan item names of it: plan, item, target system, object and id. */
+export function itemSubject(item: WriteItem) {
+  return {
+    plan_id: item.plan_id,
+    item_key: item.item_key,
+    system: item.target_system,
+    object: item.object,
+    target_id: item.target_id,
+  };
 }
 
 /** Appends an entry (redacted) to `pslink.audit_log`; the log is never updated or deleted. */

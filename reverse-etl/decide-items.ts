@@ -2,7 +2,7 @@ import type { PslinkConfig } from "../core/config/index.js";
 import { configError } from "../core/errors.js";
 import { migrate } from "../warehouse/migrate.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
-import { audit } from "./audit-log.js";
+import { audit, itemSubject } from "./audit-log.js";
 import { confirmPlan, loadItems, loadPlan, updateItem } from "./plan-store.js";
 import type { WriteItem } from "./plan-types.js";
 
@@ -112,13 +112,9 @@ export async function decideItems(options: DecideOptions): Promise<WriteItem[]> 
       await audit(
         tx,
         {
+          ...itemSubject(item),
           actor: steward,
           action: status,
-          plan_id: planId,
-          item_key: item.item_key,
-          system: item.target_system,
-          object: item.object,
-          target_id: item.target_id,
           before: item.before,
           after: item.after,
           detail: reason,

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { PslinkConfig } from "../core/config/index.js";
 import { migrate } from "../warehouse/migrate.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
-import { audit } from "./audit-log.js";
+import { audit, itemSubject } from "./audit-log.js";
 import { findBlastRadius } from "./blast-radius.js";
 import type { StateTable } from "./current-state.js";
 import { draftItem } from "./draft-item.js";
@@ -119,13 +119,9 @@ export async function planWritebacks(options: PlanOptions): Promise<PlanResult> 
       await audit(
         tx,
         {
+          ...itemSubject(item),
           actor,
           action: item.status === "refused" ? "guard_refused" : "guard_queued",
-          plan_id: planId,
-          item_key: item.item_key,
-          system: item.target_system,
-          object: item.object,
-          target_id: item.target_id,
           before: item.before,
           after: item.after,
           detail: item.status_reason,

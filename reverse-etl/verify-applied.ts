@@ -1,6 +1,6 @@
 import { migrate } from "../warehouse/migrate.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
-import { audit } from "./audit-log.js";
+import { audit, itemSubject } from "./audit-log.js";
 import { readRow, type StateTable, stateTable } from "./current-state.js";
 import { comparable, sameValue } from "./field-values.js";
 import { loadItems, updateItem } from "./plan-store.js";
@@ -64,12 +64,9 @@ export async function verifyApplied(options: {
       await audit(
         tx,
         {
+          ...itemSubject(item),
           actor: "pslink",
           action: status,
-          plan_id: item.plan_id,
-          item_key: item.item_key,
-          system: item.target_system,
-          object: item.object,
           target_id: item.result_id ?? item.target_id,
           after: item.after,
           detail: reason,
