@@ -22,6 +22,19 @@ export async function draftItem(
   tables: Map<string, StateTable | undefined>,
   now: Date,
 ): Promise<WriteItem | "unchanged"> {
+  /** The proposal as an item a guard ended: its fields as proposed, nothing read of the target. */
+  const refused = (reason: string) =>
+    newItem(
+      proposal,
+      proposal.operation,
+      proposal.target_id,
+      {},
+      { ...proposal.fields },
+      null,
+      "refused",
+      reason,
+      now,
+    );
   const objects = OBJECT_CATALOG[proposal.target_system];
   const spec = objects[proposal.object];
   const refusal =
@@ -29,37 +42,13 @@ export async function draftItem(
     (proposal.operation === "adjustment_queue" && spec
       ? undefined
       : capabilityRefusal(proposal.target_system, objects, proposal.object, proposal.operation));
-  if (refusal || !spec) {
-    return newItem(
-      proposal,
-      proposal.operation,
-      proposal.target_id,
-      {},
-      { ...proposal.fields },
-      null,
-      "refused",
-      refusal ?? "unknown object",
-      now,
-    );
-  }
+  if (refusal || !spec) return refused(refusal ?? "unknown object");
   const tableKey = `${proposal.target_system}.${proposal.object}`;
   if (!tables.has(tableKey))
     tables.set(tableKey, await stateTable(wh, proposal.target_system, spec));
   const diff = await diffProposal(wh, proposal, spec, tables.get(tableKey));
   if (diff.kind === "unchanged") return "unchanged";
-  if (diff.kind === "refused") {
-    return newItem(
-      proposal,
-      proposal.operation,
-      proposal.target_id,
-      {},
-      { ...proposal.fields },
-      null,
-      "refused",
-      diff.reason,
-      now,
-    );
-  }
+  if (diff.kind === "refused") return refused(diff.reason);
   let operation: Operation = proposal.operation;
   let status: ItemStatus = "proposed";
   let reason: string | null = null;
