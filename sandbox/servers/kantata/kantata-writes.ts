@@ -85,13 +85,8 @@ export class KantataWrites {
         return kantataErrors.validation(`${name} can't be blank`, name);
       }
     }
-    const subjects = SUBJECTS[String(fields.subject_type)];
-    if (
-      !subjects ||
-      !this.deps.world.collection("kantata", subjects).get(String(fields.subject_id))
-    ) {
+    if (!this.#subjectExists(fields))
       return kantataErrors.validation("subject does not exist", "subject_id");
-    }
     const collection = this.deps.world.collection("kantata", "external_references");
     const same = (r: SandboxRecord) =>
       r.subject_type === fields.subject_type &&
@@ -117,6 +112,15 @@ export class KantataWrites {
     return this.lists.renderRecord(collection, record);
   }
 
+  /** Whether `subject_type` names a kind of record that may carry it and `subject_id` one of them. */
+  #subjectExists(fields: Record<string, unknown>): boolean {
+    const subjects = SUBJECTS[String(fields.subject_type)];
+    return (
+      subjects !== undefined &&
+      this.deps.world.collection("kantata", subjects).get(String(fields.subject_id)) !== undefined
+    );
+  }
+
   setCustomFieldValue(request: SandboxRequest): Reply {
     const fields = unwrap(request, "custom_field_value");
     if (!fields)
@@ -126,13 +130,8 @@ export class KantataWrites {
         return kantataErrors.validation(`${name} can't be blank`, name);
       }
     }
-    const subjects = SUBJECTS[String(fields.subject_type)];
-    if (
-      !subjects ||
-      !this.deps.world.collection("kantata", subjects).get(String(fields.subject_id))
-    ) {
+    if (!this.#subjectExists(fields))
       return kantataErrors.validation("subject does not exist", "subject_id");
-    }
     const key = `${fields.subject_type}|${fields.subject_id}|${fields.custom_field_id}`;
     const value: CustomFieldValue = {
       id: this.#customValues.get(key)?.id ?? String(this.#nextCustomId++),
