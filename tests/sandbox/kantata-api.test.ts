@@ -241,4 +241,28 @@ describe("kantata sandbox: writes", () => {
       sandbox.writes.entries({ system: "kantata" }).filter((w) => w.applied).length,
     ).toBeGreaterThanOrEqual(3);
   });
+
+  it.each([
+    [
+      "external_references",
+      "external_reference",
+      { service_name: "NetSuite", service_model: "customer", service_model_ref: "1" },
+    ],
+    ["custom_field_values", "custom_field_value", { custom_field_id: "77", value: "x" }],
+  ])("refuses a %s write whose subject does not exist", async (path, wrapper, rest) => {
+    for (const subject of [
+      { subject_type: "Workspace", subject_id: "999999999" },
+      { subject_type: "Spaceship", subject_id: "1" },
+    ]) {
+      const response = await fetchJson(`${base()}/${path}.json`, {
+        method: "POST",
+        headers: auth(),
+        body: JSON.stringify({ [wrapper]: { ...subject, ...rest } }),
+      });
+      expect(response.status).toBe(422);
+      expect(response.body).toEqual({
+        errors: [{ type: "validation", message: "subject does not exist", field: "subject_id" }],
+      });
+    }
+  });
 });
