@@ -11,6 +11,13 @@ if (!existsSync(entry)) {
   );
   process.exit(2);
 }
+// A reader that stops early (`pslink plan show … | head`) closes the pipe: the command still
+// finishes its work, and what it would have printed after that is dropped instead of crashing it.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error) => {
+    if (error.code !== "EPIPE") throw error;
+  });
+}
 const { main } = await import(entry);
 const code = await main(process.argv);
 // The command is done: leftover timers (a rate limiter's interval, an idle keep-alive socket)

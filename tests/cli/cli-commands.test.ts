@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -220,5 +221,23 @@ describe("pslink sync --source/--stream and pslink runs against the sandbox", ()
     const unknown = await pslink(["-c", path, "runs", "show", "no-such-run"], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("no run no-such-run in pslink.runs");
+  });
+});
+
+describe("bin/pslink.js", () => {
+  it("finishes quietly when the reader of its output goes away (pslink … | head)", async () => {
+    const child = spawn(process.execPath, ["bin/pslink.js", "sync", "--help"], {
+      cwd: join(import.meta.dirname, "../.."),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    // Closed before the CLI has loaded: its first write to stdout meets a closed pipe (EPIPE).
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise<number | null>((done) => child.once("exit", done));
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
   });
 });
