@@ -29,16 +29,12 @@ export interface SyncProgress {
  */
 export function syncProgress(logger: Logger, terminal?: ProgressTerminal): SyncProgress {
   const lines = new Map<string, ProgressLine>();
-  const update = terminal ? createLogUpdate(terminal as NodeJS.WriteStream) : undefined;
+  const screen = terminal && sized(terminal);
+  const update = screen ? createLogUpdate(screen as unknown as NodeJS.WriteStream) : undefined;
   let stopped = false;
   const draw = () => {
-    if (!update || !terminal || stopped) return;
-    update(
-      renderProgress([...lines.values()], {
-        columns: terminal.columns ?? 80,
-        rows: terminal.rows ?? 24,
-      }),
-    );
+    if (!update || !screen || stopped) return;
+    update(renderProgress([...lines.values()], { columns: screen.columns, rows: screen.rows }));
   };
   const timer = update ? setInterval(draw, 250) : undefined;
   return {
@@ -115,6 +111,23 @@ export function syncProgress(logger: Logger, terminal?: ProgressTerminal): SyncP
       draw();
       stopped = true;
       update?.done();
+    },
+  };
+}
+
+/**
+ * The terminal with its size read on every use, as 80×24 where it reports none: a
+ * pseudo-terminal nobody sized says 0×0, and log-update would then fit each frame to no lines.
+ */
+function sized(terminal: ProgressTerminal) {
+  return {
+    isTTY: true,
+    write: (text: string) => terminal.write(text),
+    get columns() {
+      return terminal.columns || 80;
+    },
+    get rows() {
+      return terminal.rows || 24;
     },
   };
 }

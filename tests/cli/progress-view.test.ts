@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type ProgressLine, renderProgress } from "../../cli/commands/progress-view.js";
+import { syncProgress } from "../../cli/commands/sync-progress.js";
+import { createLogger } from "../../core/logger.js";
 import { STREAM_CATALOG } from "../../extractors/stream-catalog.js";
 
 const NOW = 1_750_000_000_000;
@@ -64,5 +66,32 @@ describe("the live sync display", () => {
     const lines = fits(renderProgress(streams(0), { columns: 80, rows: 10 }, NOW), 80, 10);
     expect(lines).toHaveLength(9);
     expect(lines.at(-1)).toMatch(/^… \d+ more running$/);
+  });
+});
+
+describe("syncProgress on a terminal", () => {
+  it("draws as on 80×24 when the terminal reports no size (0×0, as a pseudo-terminal may)", () => {
+    let out = "";
+    const terminal = {
+      isTTY: true,
+      columns: 0,
+      rows: 0,
+      write: (text: string) => {
+        out += text;
+        return true;
+      },
+    };
+    const progress = syncProgress(createLogger(), terminal);
+    progress.onEvent({
+      type: "stream-started",
+      system: "kantata",
+      stream: "time_entries",
+      mode: "full",
+      fromMs: NOW - 60_000,
+      toMs: NOW,
+    });
+    progress.stop();
+    expect(out).toContain("kantata.time_entries");
+    expect(out).toContain("full");
   });
 });
