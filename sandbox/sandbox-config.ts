@@ -113,7 +113,10 @@ export function writeSandboxConfig(handle: SandboxHandle, dir: string): WrittenS
   const header =
     "# Written by `pslink sandbox start --write-config`: every source points at the local sandbox.\n" +
     "# Secrets are PSLINK_SANDBOX_* environment references, resolved from the .env file beside it.\n";
-  writeFileSync(written.config, header + stringify(config, { lineWidth: 0, aliasDuplicateObjects: false }));
+  writeFileSync(
+    written.config,
+    header + stringify(config, { lineWidth: 0, aliasDuplicateObjects: false }),
+  );
   const envText = Object.entries(env)
     .map(([name, value]) => `${name}=${value.includes("\n") ? `"${value.trim()}"` : value}`)
     .join("\n");
