@@ -4,7 +4,7 @@ import { type TextColumn, textTable } from "./text-table.js";
 /** One stream's outcome in a run, as the sync summary and `pslink runs show` print it. */
 export interface StreamResultRow {
   stream: string;
-  /** How the stream read its source; not recorded in `pslink.run_streams`. */
+  /** How the stream read its source (full or incremental). */
   mode?: string;
   newRows: number;
   changedRows: number;

@@ -52,14 +52,15 @@ export class RunRecorder {
   async stream(result: StreamRunResult): Promise<void> {
     const json = this.wh.sqlType("json");
     await this.wh.execute(
-      `insert into pslink.run_streams (run_id, source, stream, status, new_rows, changed_rows, deleted_rows,
-         quarantined_rows, pages, requests, duration_ms, cursor_before, cursor_after, error)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, cast($12 as ${json}), cast($13 as ${json}), $14)`,
+      `insert into pslink.run_streams (run_id, source, stream, status, mode, new_rows, changed_rows,
+         deleted_rows, quarantined_rows, pages, requests, duration_ms, cursor_before, cursor_after, error)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, cast($13 as ${json}), cast($14 as ${json}), $15)`,
       [
         this.runId,
         result.system,
         result.stream,
         result.status,
+        result.mode,
         result.newRows,
         result.changedRows,
         result.deletedRows,

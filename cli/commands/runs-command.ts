@@ -24,6 +24,8 @@ interface RunStreamRow extends Record<string, unknown> {
   source: string;
   stream: string;
   status: string;
+  /** Null in rows recorded before pslink kept it. */
+  mode: string | null;
   new_rows: number | bigint;
   changed_rows: number | bigint;
   deleted_rows: number | bigint;
@@ -146,7 +148,7 @@ async function showRun(warehouse: Warehouse, runId: string): Promise<void> {
   );
   if (run.error) print(`  ${run.error.split("\n")[0]}`);
   const streams = await warehouse.query<RunStreamRow>(
-    `select source, stream, status, new_rows, changed_rows, deleted_rows, quarantined_rows, pages,
+    `select source, stream, status, mode, new_rows, changed_rows, deleted_rows, quarantined_rows, pages,
        requests, duration_ms, cursor_after, error
      from pslink.run_streams where run_id = $1 order by source, stream`,
     [runId],
@@ -162,6 +164,7 @@ async function showRun(warehouse: Warehouse, runId: string): Promise<void> {
 function resultFromRow(row: RunStreamRow): StreamResultRow {
   return {
     stream: `${row.source}.${row.stream}`,
+    mode: row.mode ?? "-",
     newRows: Number(row.new_rows),
     changedRows: Number(row.changed_rows),
     deletedRows: Number(row.deleted_rows),

@@ -212,10 +212,10 @@ describe("pslink sync --source/--stream and pslink runs against the sandbox", ()
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toContain(`run ${run.run_id}: sync (cli) succeeded`);
     expect(shown.stdout).toMatch(
-      /stream +new +changed +deleted +quarantined +pages +requests +seconds +cursor +status +error/,
+      /stream +mode +new +changed +deleted +quarantined +pages +requests +seconds +cursor +status +error/,
     );
     expect(shown.stdout).toMatch(
-      /salesforce\.Account +\d+ +0 +0 +0 +\d+ +\d+ +[\d.]+ +\d{4}-\d\d-\d\dT\S+ +succeeded/,
+      /salesforce\.Account +(full|incremental) +\d+ +0 +0 +0 +\d+ +\d+ +[\d.]+ +\d{4}-\d\d-\d\dT\S+ +succeeded/,
     );
 
     const unknown = await pslink(["-c", path, "runs", "show", "no-such-run"], env);

@@ -175,6 +175,14 @@ $$`,
     // DuckDB has try_cast and try_strptime; PostgreSQL needs a function to read a bad date as null.
     postgresOnly: [POSTGRES_PARSE_TIMESTAMP],
   },
+  {
+    name: "0006_run_stream_mode",
+    // How each stream read its source (full or incremental); null in rows recorded before.
+    schema: (s) =>
+      s.alterTable("run_streams", (t) => {
+        t.text("mode");
+      }),
+  },
 ];
 
 function updatedAt(t: Knex.CreateTableBuilder, k: Knex): void {
