@@ -60,16 +60,18 @@ export function describeError(error: unknown): string {
   const lines: string[] = [];
   let current: unknown = error;
   let depth = 0;
+  let said = "";
   while (current !== undefined && current !== null && depth < 5) {
-    const prefix = depth === 0 ? "" : "  caused by: ";
-    if (current instanceof PslinkError) {
-      lines.push(`${prefix}${current.message}`);
-      if (current.hint) lines.push(`  fix: ${current.hint}`);
-    } else if (current instanceof Error) {
-      lines.push(`${prefix}${redact(current.message)}`);
-    } else {
-      lines.push(`${prefix}${redact(String(current))}`);
+    const message =
+      current instanceof PslinkError
+        ? current.message
+        : redact(current instanceof Error ? current.message : String(current));
+    // A cause whose message the error above already quotes in full adds nothing to read.
+    if (depth === 0 || !said.includes(message)) {
+      lines.push(`${depth === 0 ? "" : "  caused by: "}${message}`);
+      said = message;
     }
+    if (current instanceof PslinkError && current.hint) lines.push(`  fix: ${current.hint}`);
     current = current instanceof Error ? current.cause : undefined;
     depth += 1;
   }
