@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildModels } from "../../transform/index.js";
+import { buildModels, testModels } from "../../transform/index.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { createSourceData, DBT_MINI_DIR } from "./dbt-mini-data.js";
 import { transformWarehouseCases } from "./transform-warehouses.js";
@@ -58,6 +58,27 @@ describe.each(transformWarehouseCases())("selection and graph errors on $kind", 
       "stg_psa__time_entries",
       "int_project_hours",
     ]);
+  });
+
+  it("refuses --select criteria that choose nothing, naming the nearest model or test", async () => {
+    const build = (select: string[]) =>
+      buildModels({ warehouse, projectDir: DBT_MINI_DIR, select });
+    await expect(build(["stg_psa__projcts+"])).rejects.toThrow(
+      "--select stg_psa__projcts+ matches no model of the project; did you mean stg_psa__projects?",
+    );
+    await expect(build(["nosuch", "stg_psa__projects", "tag:nope"])).rejects.toThrow(
+      "these --select criteria match no model of the project:\n  nosuch\n  tag:nope",
+    );
+    // A test's name selects it for `pslink test`, not for a build.
+    const test = "unique_stg_psa__projects_project_id";
+    await expect(build([test])).rejects.toThrow(`--select ${test} matches no model`);
+    const tested = await testModels({ warehouse, projectDir: DBT_MINI_DIR, select: [test] });
+    expect(tested.tests.map((outcome) => outcome.name)).toEqual([test]);
+    await expect(
+      testModels({ warehouse, projectDir: DBT_MINI_DIR, select: ["unique_stg_psa__project_id"] }),
+    ).rejects.toThrow(
+      /matches no model or test of the project; did you mean unique_stg_psa__projects_project_id\?/,
+    );
   });
 
   it("skips the models downstream of a failure and builds the rest", async () => {

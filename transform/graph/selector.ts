@@ -1,4 +1,5 @@
 import { configError } from "../../core/errors.js";
+import { closest } from "../../core/suggest.js";
 import { childrenOf, reachable } from "./dag.js";
 import type { Manifest, ModelNode, TestNode } from "./manifest-types.js";
 
@@ -49,6 +50,51 @@ export function selectTests(manifest: Manifest, selection: Selection): TestNode[
       test.dependsOn.some((name) => excludedModels.has(name)) ||
       exclude.some((group) => group.every((term) => testMatches(term, test)));
     return chosen && !dropped;
+  });
+}
+
+/**
+ * Refuses `--select` criteria that choose nothing (a misspelt name is the usual cause), each
+ * named with the nearest model or test name. A criterion may choose models, or for `pslink test`
+ * (`tests`) also tests directly.
+ */
+export function checkSelects(
+  manifest: Manifest,
+  select: readonly string[] | undefined,
+  options: { tests: boolean },
+): void {
+  const empty = (select ?? [])
+    .flatMap((spec) => spec.split(/\s+/))
+    .filter((spec) => spec.length > 0)
+    .filter(
+      (spec) =>
+        matchAll(manifest, [spec]).size === 0 &&
+        !(
+          options.tests &&
+          split([spec]).some((group) =>
+            manifest.tests.some((test) => group.every((term) => testMatches(term, test))),
+          )
+        ),
+    );
+  if (empty.length === 0) return;
+  const names = [
+    ...[...manifest.models.values()].flatMap((model) => [model.name, model.fqn.slice(1).join(".")]),
+    ...(options.tests ? manifest.tests.map((test) => test.name) : []),
+  ];
+  const what = options.tests ? "model or test" : "model";
+  const missed = empty.map((spec) => ({
+    spec,
+    near: closest(spec.replace(/^\d*\+|\+\d*$/g, ""), names),
+  }));
+  const [one] = missed;
+  const message =
+    missed.length === 1 && one
+      ? `--select ${one.spec} matches no ${what} of the project${one.near ? `; did you mean ${one.near}?` : ""}`
+      : `these --select criteria match no ${what} of the project:${missed
+          .map(({ spec, near }) => `\n  ${spec}${near ? ` (did you mean ${near}?)` : ""}`)
+          .join("")}`;
+  throw configError(message, {
+    hint: `select by name, folder (canonical), path:, tag:, source: or config.materialized: (see \`pslink ${options.tests ? "test" : "build"} --help\`)`,
   });
 }
 

@@ -2,7 +2,7 @@ import { describeError } from "../../core/errors.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { topologicalOrder } from "../graph/dag.js";
 import type { Manifest, ModelNode } from "../graph/manifest-types.js";
-import { selectModels } from "../graph/selector.js";
+import { checkSelects, selectModels } from "../graph/selector.js";
 import type { Relation } from "../jinja/relation.js";
 import { materialize } from "./materialize.js";
 import { compileModel, type ExecuteContext } from "./node-compiler.js";
@@ -17,6 +17,7 @@ import type { BuildOptions, BuildResult, NodeResult } from "./run-types.js";
 export async function buildModels(options: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
   const manifest = await openProject(options);
+  checkSelects(manifest, options.select, { tests: false });
   const selected = selectModels(manifest, options);
   const graph = new Map(
     [...manifest.models.values()].map((model) => [model.name, model.dependsOn]),

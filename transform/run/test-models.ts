@@ -1,7 +1,7 @@
 import { describeError } from "../../core/errors.js";
 import type { Row } from "../../warehouse/warehouse.js";
 import type { TestNode } from "../graph/manifest-types.js";
-import { selectTests } from "../graph/selector.js";
+import { checkSelects, selectTests } from "../graph/selector.js";
 import { compileTest, type ExecuteContext } from "./node-compiler.js";
 import { openProject, quoteFor } from "./open-project.js";
 import type { TestOutcome, TestResult, TransformOptions } from "./run-types.js";
@@ -12,6 +12,7 @@ const SAMPLE_ROWS = 5;
 export async function testModels(options: TransformOptions): Promise<TestResult> {
   const started = Date.now();
   const manifest = await openProject(options);
+  checkSelects(manifest, options.select, { tests: true });
   const tests = selectTests(manifest, options).sort((a, b) => a.name.localeCompare(b.name));
   options.onEvent?.({
     kind: "parsed",
