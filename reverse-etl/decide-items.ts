@@ -43,8 +43,12 @@ export async function decideItems(options: DecideOptions): Promise<WriteItem[]> 
   if (reason === "") throw configError(`a ${decision} needs a reason: pass --reason "…"`);
   const configured = options.config.governance.stewards.find((s) => s.name === steward);
   if (!configured) {
+    const names = options.config.governance.stewards.map((s) => s.name);
     return refuse(
       `${steward} is not a steward: only stewards listed in governance.stewards may ${decision}`,
+      names.length > 0
+        ? `pass --as with one of ${names.join(", ")}`
+        : "add a steward with the domains they decide under governance.stewards in pslink.yml",
     );
   }
   const plan = await loadPlan(wh, planId);
@@ -56,7 +60,11 @@ export async function decideItems(options: DecideOptions): Promise<WriteItem[]> 
   let chosen: WriteItem[];
   if (options.itemKeys && options.itemKeys.length > 0) {
     const unknown = options.itemKeys.filter((key) => !all.some((item) => item.item_key === key));
-    if (unknown.length > 0) return refuse(`plan ${planId} has no item(s) ${unknown.join(", ")}`);
+    if (unknown.length > 0)
+      return refuse(
+        `plan ${planId} has no item(s) ${unknown.join(", ")}`,
+        `its item keys are listed by \`pslink plan show ${planId}\``,
+      );
     chosen = all.filter((item) => options.itemKeys?.includes(item.item_key));
     const settled = chosen.filter((item) => !decidable.includes(item.status));
     if (settled.length > 0) {

@@ -128,11 +128,14 @@ describe.each(["duckdb", "postgres"] as const)("write-back guards on %s", (kind)
       /harry is not a steward of domain project_execution \(harry may decide worker\)/,
     );
     await expect(decide("mallory")).rejects.toThrow(/mallory is not a steward/);
+    await expect(decide("mallory")).rejects.toMatchObject({
+      hint: `pass --as with one of ${gs.config.governance.stewards.map((s) => s.name).join(", ")}`,
+    });
     expect((await loadItems(gs.warehouse, { planId })).map((item) => item.status)).toEqual([
       "proposed",
     ]);
     const refusals = await readAudit(gs.warehouse, { planId, action: "decision_refused" });
-    expect(refusals.map((entry) => entry.actor)).toEqual(["harry", "mallory"]);
+    expect(refusals.map((entry) => entry.actor)).toEqual(["harry", "mallory", "mallory"]);
     await expect(
       decideItems({
         warehouse: gs.warehouse,
@@ -143,6 +146,20 @@ describe.each(["duckdb", "postgres"] as const)("write-back guards on %s", (kind)
         reason: " ",
       }),
     ).rejects.toThrow(/needs a reason/);
+    await expect(
+      decideItems({
+        warehouse: gs.warehouse,
+        config: gs.config,
+        planId,
+        decision: "approve",
+        steward: "fiona",
+        reason: "ok",
+        itemKeys: ["no-such-item"],
+      }),
+    ).rejects.toMatchObject({
+      message: `plan ${planId} has no item(s) no-such-item`,
+      hint: `its item keys are listed by \`pslink plan show ${planId}\``,
+    });
     expect(items).toHaveLength(1);
   });
 
