@@ -1,4 +1,5 @@
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
+import { TARGET_SYSTEMS } from "../../core/config/governance-schema.js";
 import { readAudit } from "../../reverse-etl/audit-log.js";
 import { withGovernedWarehouse } from "../../reverse-etl/governed-session.js";
 import { configFrom, print } from "../program.js";
@@ -18,7 +19,7 @@ export function registerAuditCommand(program: Command): void {
     .description("show the audit log of write-backs (who, what, when, before/after, response)")
     .option("--plan <id>", "only this plan")
     .option("--item <key>", "only this item")
-    .option("--system <name>", "only this target system")
+    .addOption(new Option("--system <name>", "only this target system").choices(TARGET_SYSTEMS))
     .option("--steward <name>", "only what this steward did")
     .option("--json", "one JSON object per line")
     .action(async (options: AuditOptions, command: Command) => {
@@ -29,6 +30,17 @@ export function registerAuditCommand(program: Command): void {
           ...(options.system ? { system: options.system } : {}),
           ...(options.steward ? { actor: options.steward } : {}),
         });
+        if (records.length === 0 && !options.json) {
+          const filters = (["plan", "item", "system", "steward"] as const)
+            .filter((name) => options[name])
+            .map((name) => `--${name} ${options[name]}`);
+          print(
+            filters.length > 0
+              ? `no audit entries match ${filters.join(" ")}`
+              : "no audit entries yet: plans, decisions and writes are recorded here",
+          );
+          return;
+        }
         for (const record of records) {
           if (options.json) {
             print(JSON.stringify(record));

@@ -119,5 +119,12 @@ describe.each(["duckdb", "postgres"] as const)("pslink plan/approve/apply/audit 
       /harry {2}approved {2}plan-\S+ {2}\w+ {2}kantata users 300009 {2}— terminated in Workday/,
     );
     expect(audit.out).not.toContain(gs.config.sources.kantata?.auth.token.reveal() as string);
+
+    const none = await pslink("audit", "--item", "no-such-item", ...config);
+    expect(none.code).toBe(0);
+    expect(none.out).toBe("no audit entries match --item no-such-item\n");
+    const wrongSystem = await pslink("audit", "--system", "workday", ...config);
+    expect(wrongSystem.code).toBe(2);
+    expect(wrongSystem.out).toMatch(/Allowed choices are salesforce, netsuite, kantata/);
   });
 });
