@@ -55,8 +55,10 @@ describe.each(["duckdb", "postgres"] as const)("pslink plan/approve/apply/audit 
     expect(planId).toBeDefined();
 
     const listed = await pslink("plans", ...config);
-    expect(listed.out).toContain(planId);
-    expect(listed.out).toMatch(/1 proposed, 1 queued/);
+    expect(listed.out).toMatch(/^plan +created \(UTC\) +by +status +items$/m);
+    expect(listed.out).toMatch(
+      new RegExp(`^${planId} +\\d{4}-\\d\\d-\\d\\dT\\S+ +\\S+ +open +1 proposed, 1 queued$`, "m"),
+    );
 
     const shown = await pslink("plan", "show", planId, ...config);
     expect(shown.out).toMatch(/^kantata$/m);
