@@ -11,23 +11,24 @@ type Register = (program: Command) => void;
 /**
  * Each command's module, loaded only when that command runs: a command loads its own
  * dependencies and not the others' (the sandbox's data generator, dbt, Dagster, write-back).
+ * `pslink --help` lists them in this order, the order of the work.
  */
 const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   config: async () => (await import("./commands/config-command.js")).registerConfigCommand,
+  sync: async () => (await import("./commands/sync-command.js")).registerSyncCommand,
   build: async () => (await import("./commands/build-command.js")).registerBuildCommand,
   test: async () => (await import("./commands/test-command.js")).registerTestCommand,
-  sandbox: async () => (await import("./commands/sandbox-command.js")).registerSandboxCommand,
+  reconcile: async () => (await import("./commands/reconcile-command.js")).registerReconcileCommand,
   plan: async () => (await import("./commands/plan-command.js")).registerPlanCommand,
   plans: async () => (await import("./commands/plans-command.js")).registerPlansCommand,
   approve: async () => (await import("./commands/approve-command.js")).registerApproveCommand,
   reject: async () => (await import("./commands/reject-command.js")).registerRejectCommand,
   apply: async () => (await import("./commands/apply-command.js")).registerApplyCommand,
   audit: async () => (await import("./commands/audit-command.js")).registerAuditCommand,
-  reconcile: async () => (await import("./commands/reconcile-command.js")).registerReconcileCommand,
   runs: async () => (await import("./commands/runs-command.js")).registerRunsCommand,
-  demo: async () => (await import("./commands/demo-command.js")).registerDemoCommand,
   schedule: async () => (await import("./commands/schedule-command.js")).registerScheduleCommand,
-  sync: async () => (await import("./commands/sync-command.js")).registerSyncCommand,
+  sandbox: async () => (await import("./commands/sandbox-command.js")).registerSandboxCommand,
+  demo: async () => (await import("./commands/demo-command.js")).registerDemoCommand,
   bench: async () => (await import("./commands/bench-command.js")).registerBenchCommand,
 };
 

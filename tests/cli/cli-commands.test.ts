@@ -241,3 +241,30 @@ describe("bin/pslink.js", () => {
     expect(code).toBe(0);
   });
 });
+
+describe("pslink --help", () => {
+  it("lists the commands in the order of the work: config, sync, build … then the tools", async () => {
+    const help = await pslink(["--help"]);
+    expect(help.code).toBe(0);
+    const commands = [...help.stdout.matchAll(/^ {2}([a-z]+)\b/gm)].map((match) => match[1]);
+    expect(commands).toEqual([
+      "config",
+      "sync",
+      "build",
+      "test",
+      "reconcile",
+      "plan",
+      "plans",
+      "approve",
+      "reject",
+      "apply",
+      "audit",
+      "runs",
+      "schedule",
+      "sandbox",
+      "demo",
+      "bench",
+      "help",
+    ]);
+  });
+});
