@@ -27,7 +27,11 @@ export function registerPlanCommand(program: Command): void {
               `  unchanged ${result.unchanged}, already planned ${result.alreadyPlanned}, invalid ${result.invalid}`,
             );
             if (result.planId === null) {
-              print("nothing to write: no plan stored");
+              print(
+                result.relations.length === 0
+                  ? `nothing to write: schema ${config.governance.proposals_schema} holds no proposals yet (the proposal models write them: run \`pslink build\` first)`
+                  : "nothing to write: no plan stored",
+              );
               return;
             }
             const counts = Object.entries(result.counts)

@@ -202,6 +202,14 @@ describe("pslink sync --source/--stream and pslink runs against the sandbox", ()
     expect(missing.stderr).toContain("workday is not configured in");
   });
 
+  it("plans nothing before the models are built, and says to build them", async () => {
+    const planned = await pslink(["-c", path, "plan"], env);
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stdout).toContain(
+      "nothing to write: schema proposals holds no proposals yet (the proposal models write them: run `pslink build` first)",
+    );
+  });
+
   it("lists the jobs recorded for an unknown --job, and shows one run's streams", async () => {
     const none = await pslink(["-c", path, "runs", "--job", "nosuch"], env);
     expect(none.stdout).toContain('no runs of job "nosuch"; jobs recorded: sync');
