@@ -32,6 +32,20 @@ describe("config", () => {
     expect(config.sources.netsuite?.streams.timebill?.delete_scan_every).toBe(86_400_000);
     expect(config.sources.workday?.report?.window).toBe(30 * 86_400_000);
     expect(config.sources.kantata?.auth.token.reveal()).toBe("kantata-token-456");
+    expect(config.governance.stewards.map((s) => s.name)).toEqual(["fiona", "harry"]);
+    expect(config.governance.windows.netsuite).toEqual({
+      start: "0 22 * * 1-5",
+      duration: 4 * 3_600_000,
+      timezone: "America/New_York",
+    });
+    // Salesforce keeps the default window; ownership DESIGN's matrix.
+    expect(config.governance.windows.salesforce.start).toBe("0 22 * * *");
+    expect(config.governance.ownership.worker.owner).toBe("workday");
+    expect(Object.keys(config.schedules.jobs)).toEqual(["hourly", "nightly", "apply"]);
+    expect(config.schedules.jobs.nightly?.steps[0]).toEqual({
+      kind: "sync",
+      full_refresh: true,
+    });
   });
 
   it("defaults to an embedded DuckDB warehouse", () => {
