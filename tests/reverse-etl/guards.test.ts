@@ -115,7 +115,7 @@ describe.each(["duckdb", "postgres"] as const)("write-back guards on %s", (kind)
     const [bill] = await timeBillProposals(gs, "R01");
     const { result, items } = await plan([bill as ProposalRow]);
     const planId = result.planId as string;
-    const decide = (steward: string) =>
+    const decide = (steward: string, more: { reason?: string; itemKeys?: string[] } = {}) =>
       decideItems({
         warehouse: gs.warehouse,
         config: gs.config,
@@ -123,6 +123,7 @@ describe.each(["duckdb", "postgres"] as const)("write-back guards on %s", (kind)
         decision: "approve",
         steward,
         reason: "ok",
+        ...more,
       });
     await expect(decide("harry")).rejects.toThrow(
       /harry is not a steward of domain project_execution \(harry may decide worker\)/,
@@ -136,27 +137,8 @@ describe.each(["duckdb", "postgres"] as const)("write-back guards on %s", (kind)
     ]);
     const refusals = await readAudit(gs.warehouse, { planId, action: "decision_refused" });
     expect(refusals.map((entry) => entry.actor)).toEqual(["harry", "mallory", "mallory"]);
-    await expect(
-      decideItems({
-        warehouse: gs.warehouse,
-        config: gs.config,
-        planId,
-        decision: "approve",
-        steward: "fiona",
-        reason: " ",
-      }),
-    ).rejects.toThrow(/needs a reason/);
-    await expect(
-      decideItems({
-        warehouse: gs.warehouse,
-        config: gs.config,
-        planId,
-        decision: "approve",
-        steward: "fiona",
-        reason: "ok",
-        itemKeys: ["no-such-item"],
-      }),
-    ).rejects.toMatchObject({
+    await expect(decide("fiona", { reason: " " })).rejects.toThrow(/needs a reason/);
+    await expect(decide("fiona", { itemKeys: ["no-such-item"] })).rejects.toMatchObject({
       message: `plan ${planId} has no item(s) no-such-item`,
       hint: `its item keys are listed by \`pslink plan show ${planId}\``,
     });
