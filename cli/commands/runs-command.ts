@@ -18,6 +18,8 @@ interface RunRow extends Record<string, unknown> {
   started_at: Date;
   finished_at: Date | null;
   error: string | null;
+  /** JSON (text on DuckDB, an object on PostgreSQL). */
+  summary?: unknown;
 }
 
 interface RunStreamRow extends Record<string, unknown> {
@@ -135,7 +137,7 @@ async function listRuns(
 
 async function showRun(warehouse: Warehouse, runId: string): Promise<void> {
   const [run] = await warehouse.query<RunRow>(
-    "select run_id, job, trigger, status, started_at, finished_at, error from pslink.runs where run_id = $1",
+    "select run_id, job, trigger, status, started_at, finished_at, error, summary from pslink.runs where run_id = $1",
     [runId],
   );
   if (!run) {
@@ -154,11 +156,76 @@ async function showRun(warehouse: Warehouse, runId: string): Promise<void> {
     [runId],
   );
   print();
+  if (streams.length > 0) {
+    print(streamResultsTable(streams.map(resultFromRow), { errors: true }));
+    return;
+  }
+  const summary = jsonObject(run.summary);
+  const steps = Array.isArray(summary?.steps) ? (summary.steps as Record<string, unknown>[]) : [];
+  if (steps.length > 0) {
+    // A scheduled run: its steps in order, each with what it reported.
+    print(
+      textTable(steps, [
+        { header: "step", value: (step) => String(step.step) },
+        {
+          header: "seconds",
+          value: (step) =>
+            typeof step.duration_ms === "number" ? (step.duration_ms / 1000).toFixed(1) : "",
+          align: "right",
+        },
+        {
+          header: "result",
+          value: (step) =>
+            [
+              describeFields(step, ["step", "duration_ms", "run_id"]),
+              typeof step.run_id === "string" ? `(pslink runs show ${step.run_id})` : "",
+            ]
+              .filter(Boolean)
+              .join(" "),
+        },
+      ]),
+    );
+    return;
+  }
   print(
-    streams.length === 0
-      ? "no streams recorded for this run"
-      : streamResultsTable(streams.map(resultFromRow), { errors: true }),
+    summary && Object.keys(summary).length > 0
+      ? describeFields(summary, [])
+      : "no streams recorded for this run",
   );
+}
+
+/**
+ * A summary's fields as `name value` pairs, a nested object's as `name: a 1, b 2`; nothing
+ * (null, an empty object) as `-`.
+ */
+function describeFields(fields: Record<string, unknown>, leaveOut: readonly string[]): string {
+  return Object.entries(fields)
+    .filter(([name]) => !leaveOut.includes(name))
+    .map(([name, value]) =>
+      value !== null &&
+      typeof value === "object" &&
+      !Array.isArray(value) &&
+      Object.keys(value).length > 0
+        ? `${name}: ${Object.entries(value)
+            .map(([key, inner]) => `${key} ${shown(inner)}`)
+            .join(", ")}`
+        : `${name} ${shown(value)}`,
+    )
+    .join("; ");
+}
+
+function shown(value: unknown): string {
+  if (value === null || value === undefined) return "-";
+  if (typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0)
+    return "-";
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function jsonObject(value: unknown): Record<string, unknown> | undefined {
+  const parsed: unknown = typeof value === "string" ? JSON.parse(value) : value;
+  return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)
+    ? (parsed as Record<string, unknown>)
+    : undefined;
 }
 
 function resultFromRow(row: RunStreamRow): StreamResultRow {

@@ -210,6 +210,26 @@ describe("pslink sync --source/--stream and pslink runs against the sandbox", ()
     );
   });
 
+  it("shows a scheduled run's steps, each with what it reported", async () => {
+    // The same sources (and .env), a DuckDB file of its own, one schedule: a sync and a plan.
+    const doc = parse(await readFile(path, "utf8")) as Record<string, unknown>;
+    doc.warehouse = { kind: "duckdb", path: "scheduled.duckdb" };
+    doc.schedules = { jobs: { check: { cron: "0 3 * * *", steps: ["sync", "plan"] } } };
+    const scheduled = join(path, "..", "scheduled.yml");
+    await writeFile(scheduled, stringify(doc));
+    const once = await pslink(["-c", scheduled, "schedule", "--once", "check"], env);
+    expect(once.code, once.stdout).toBe(0);
+    const runId = /^check: succeeded run (\S+)$/m.exec(once.stdout)?.[1] as string;
+    const shown = await pslink(["-c", scheduled, "runs", "show", runId], env);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(/^step +seconds +result$/m);
+    expect(shown.stdout).toMatch(
+      new RegExp(`^sync +[\\d.]+ +streams \\d+; .*\\(pslink runs show ${runId}:sync\\)$`, "m"),
+    );
+    // Nothing to plan (the models are not built): no plan id, no items.
+    expect(shown.stdout).toMatch(/^plan +plan_id -; status -; items -$/m);
+  });
+
   it("lists the jobs recorded for an unknown --job, and shows one run's streams", async () => {
     const none = await pslink(["-c", path, "runs", "--job", "nosuch"], env);
     expect(none.stdout).toContain('no runs of job "nosuch"; jobs recorded: sync');
