@@ -108,6 +108,18 @@ describe("pslink config check and sync refuse what would sync nothing or the wro
     expect(check.stderr).toContain(`sources.salesforce.start_date: ${future} is in the future`);
   });
 
+  it("shows what a valid config sets up, and says when no steward can approve anything", async () => {
+    const path = await configFile({ sources: { salesforce: SALESFORCE } });
+    const check = await pslink(["-c", path, "config", "check"], env);
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stdout).toContain(`${path}: ok`);
+    expect(check.stdout).toContain(
+      "stewards:  none: no write-back can be approved until governance.stewards names someone",
+    );
+    // DESIGN's default schedules.
+    expect(check.stdout).toContain('hourly: "5 * * * *" UTC, sync → build');
+  });
+
   it("says a config path is a folder, and names the file expected", async () => {
     const result = await pslink(["-c", dir, "sync"]);
     expect(result.code).toBe(2);

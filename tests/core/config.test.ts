@@ -167,6 +167,10 @@ describe("pslink config check", () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("warehouse: duckdb (warehouse/acme.duckdb)");
     expect(result.stdout).toContain("sources:   salesforce, netsuite, kantata, workday");
+    expect(result.stdout).toContain(
+      "stewards:  fiona (project_execution, customer_master); harry (worker)",
+    );
+    expect(result.stdout).toContain('nightly: "0 2 * * *" UTC, sync(full) → build → test → plan');
   });
 
   it("says what a wrong-type value is, never echoing a secret's, and reports an anchor's problem once", () => {
