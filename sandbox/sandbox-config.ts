@@ -1,7 +1,9 @@
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { parseEnv } from "node:util";
 import { stringify } from "yaml";
 import { DOMAINS, TARGET_SYSTEMS } from "../core/config/governance-schema.js";
+import { configError } from "../core/errors.js";
 import type { SandboxHandle } from "./sandbox.js";
 
 /** The steward the sandbox config names, allowed to approve every domain. */
@@ -23,6 +25,7 @@ export interface WrittenSandboxConfig {
  */
 export function writeSandboxConfig(handle: SandboxHandle, dir: string): WrittenSandboxConfig {
   const folder = resolve(dir);
+  checkSandboxConfigFolder(folder);
   mkdirSync(folder, { recursive: true });
   const { salesforce, netsuite, kantata, workday } = handle.credentials;
   const { urls } = handle;
@@ -111,7 +114,7 @@ export function writeSandboxConfig(handle: SandboxHandle, dir: string): WrittenS
     groundTruth: join(folder, "ground-truth.json"),
   };
   const header =
-    "# Written by `pslink sandbox start --write-config`: every source points at the local sandbox.\n" +
+    `${CONFIG_HEADER} every source points at the local sandbox.\n` +
     "# Secrets are PSLINK_SANDBOX_* environment references, resolved from the .env file beside it.\n";
   writeFileSync(
     written.config,
@@ -124,4 +127,31 @@ export function writeSandboxConfig(handle: SandboxHandle, dir: string): WrittenS
   chmodSync(written.env, 0o600);
   writeFileSync(written.groundTruth, `${JSON.stringify(handle.world.groundTruth(), null, 2)}\n`);
   return written;
+}
+
+/** How a config the sandbox wrote begins: only such a file is written over. */
+const CONFIG_HEADER = "# Written by `pslink sandbox start --write-config`:";
+
+/**
+ * Refuses a folder whose pslink.yml or .env the sandbox did not write (a project's own config
+ * and secrets), before anything is started or written: the sandbox writes over only its own.
+ */
+export function checkSandboxConfigFolder(dir: string): void {
+  const folder = resolve(dir);
+  const config = join(folder, "pslink.yml");
+  const env = join(folder, ".env");
+  const foreign = [
+    existsSync(config) && !readFileSync(config, "utf8").startsWith(CONFIG_HEADER) && config,
+    existsSync(env) &&
+      Object.keys(parseEnv(readFileSync(env, "utf8"))).some(
+        (name) => !name.startsWith("PSLINK_SANDBOX_"),
+      ) &&
+      env,
+  ].filter((file): file is string => typeof file === "string");
+  if (foreign.length > 0) {
+    throw configError(
+      `${foreign.join(" and ")} ${foreign.length === 1 ? "was" : "were"} not written by the sandbox: it will not write over ${foreign.length === 1 ? "it" : "them"}`,
+      { hint: "pass --write-config an empty folder, or one the sandbox wrote before" },
+    );
+  }
 }

@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { logger } from "../../core/logger.js";
 import { startSandbox } from "../../sandbox/sandbox.js";
-import { writeSandboxConfig } from "../../sandbox/sandbox-config.js";
+import { checkSandboxConfigFolder, writeSandboxConfig } from "../../sandbox/sandbox-config.js";
 import type { SandboxSize } from "../../sandbox/world/types.js";
 import { print } from "../program.js";
 
@@ -33,6 +33,8 @@ export function registerSandboxCommand(program: Command): void {
     .option("--write-config <dir>", "write pslink.yml, .env and ground-truth.json into DIR")
     .option("--host <host>", "interface to listen on", "127.0.0.1")
     .action(async (options: StartOptions) => {
+      // Before the world is generated: a folder holding a project's own config fails at once.
+      if (options.writeConfig !== undefined) checkSandboxConfigFolder(options.writeConfig);
       const handle = await startSandbox({
         size: options.size,
         seed: options.seed,

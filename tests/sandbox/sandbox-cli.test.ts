@@ -1,5 +1,5 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -138,5 +138,34 @@ describe("pslink sandbox start", () => {
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
     expect(stderr).toContain("sandbox stopped");
+  });
+});
+
+describe("pslink sandbox start --write-config into a project's folder", () => {
+  it("refuses to write over a pslink.yml or .env it did not write, before starting", () => {
+    const project = mkdtempSync(join(tmpdir(), "pslink-sandbox-project-"));
+    try {
+      const own = {
+        "pslink.yml": "version: 1\n# the project's own\n",
+        ".env": "ERP_TOKEN=secret\n",
+      };
+      for (const [name, text] of Object.entries(own)) {
+        writeFileSync(join(project, name), text);
+        const result = spawnSync(
+          "node",
+          ["bin/pslink.js", "sandbox", "start", "--size", "small", "--write-config", project],
+          { cwd: ROOT, encoding: "utf8", timeout: 60_000 },
+        );
+        expect(result.status, result.stderr).toBe(2);
+        expect(result.stderr).toContain(
+          `${join(project, name)} was not written by the sandbox: it will not write over it`,
+        );
+        expect(result.stdout).toBe("");
+        expect(readFileSync(join(project, name), "utf8")).toBe(text);
+        rmSync(join(project, name));
+      }
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 });
