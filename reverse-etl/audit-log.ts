@@ -1,6 +1,7 @@
 import { redact } from "../core/secret.js";
+import { parseJson } from "../warehouse/json-value.js";
 import type { Row, SqlExecutor } from "../warehouse/warehouse.js";
-import { json, parseJson } from "./plan-store.js";
+import { json } from "./plan-store.js";
 import type { WriteItem } from "./plan-types.js";
 
 /** What an audit entry records; a closed vocabulary so the log can be queried by it. */

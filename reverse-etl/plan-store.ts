@@ -1,3 +1,4 @@
+import { parseJson } from "../warehouse/json-value.js";
 import type { Row, SqlExecutor } from "../warehouse/warehouse.js";
 import type { ItemStatus, WriteItem, WritePlan } from "./plan-types.js";
 
@@ -273,13 +274,6 @@ export function json(value: unknown): string {
   return JSON.stringify(value, (_key, item: unknown) =>
     typeof item === "bigint" ? item.toString() : item,
   );
-}
-
-/** A json column's value as an object (drivers return it parsed or as text). */
-export function parseJson(value: unknown): Record<string, unknown> | null {
-  if (value === null || value === undefined) return null;
-  const parsed: unknown = typeof value === "string" ? JSON.parse(value) : value;
-  return parsed && typeof parsed === "object" ? (parsed as Record<string, unknown>) : null;
 }
 
 function nullableText(value: unknown): string | null {

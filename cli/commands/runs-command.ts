@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { PslinkConfig } from "../../core/config/index.js";
 import { configError } from "../../core/errors.js";
+import { parseJson } from "../../warehouse/json-value.js";
 import { migrate } from "../../warehouse/migrate.js";
 import { openWarehouse } from "../../warehouse/open-warehouse.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
@@ -160,7 +161,7 @@ async function showRun(warehouse: Warehouse, runId: string): Promise<void> {
     print(streamResultsTable(streams.map(resultFromRow), { errors: true }));
     return;
   }
-  const summary = jsonObject(run.summary);
+  const summary = parseJson(run.summary);
   const steps = Array.isArray(summary?.steps) ? (summary.steps as Record<string, unknown>[]) : [];
   if (steps.length > 0) {
     // A scheduled run: its steps in order, each with what it reported.
@@ -187,11 +188,7 @@ async function showRun(warehouse: Warehouse, runId: string): Promise<void> {
     );
     return;
   }
-  print(
-    summary && Object.keys(summary).length > 0
-      ? describeFields(summary, [])
-      : "no streams recorded for this run",
-  );
+  print(isFilledRecord(summary) ? describeFields(summary, []) : "no streams recorded for this run");
 }
 
 /**
@@ -202,10 +199,7 @@ function describeFields(fields: Record<string, unknown>, leaveOut: readonly stri
   return Object.entries(fields)
     .filter(([name]) => !leaveOut.includes(name))
     .map(([name, value]) =>
-      value !== null &&
-      typeof value === "object" &&
-      !Array.isArray(value) &&
-      Object.keys(value).length > 0
+      isFilledRecord(value)
         ? `${name}: ${Object.entries(value)
             .map(([key, inner]) => `${key} ${shown(inner)}`)
             .join(", ")}`
@@ -215,18 +209,15 @@ function describeFields(fields: Record<string, unknown>, leaveOut: readonly stri
 }
 
 function shown(value: unknown): string {
-  if (value === null || value === undefined) return "-";
-  if (typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0)
-    return "-";
+  if (value === null || value === undefined || isEmptyRecord(value)) return "-";
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
-function jsonObject(value: unknown): Record<string, unknown> | undefined {
-  const parsed: unknown = typeof value === "string" ? JSON.parse(value) : value;
-  return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)
-    ? (parsed as Record<string, unknown>)
-    : undefined;
-}
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
+const isFilledRecord = (value: unknown): value is Record<string, unknown> =>
+  isRecord(value) && Object.keys(value).length > 0;
+const isEmptyRecord = (value: unknown) => isRecord(value) && Object.keys(value).length === 0;
 
 function resultFromRow(row: RunStreamRow): StreamResultRow {
   return {
@@ -247,7 +238,6 @@ function resultFromRow(row: RunStreamRow): StreamResultRow {
 
 /** `cursor_after` as written by the run recorder: `{"modified_before": "<ISO>"}` (JSON or text). */
 function cursorOf(value: unknown): string | null {
-  const parsed: unknown = typeof value === "string" ? JSON.parse(value) : value;
-  const cursor = (parsed as { modified_before?: unknown } | null)?.modified_before;
+  const cursor = parseJson(value)?.modified_before;
   return typeof cursor === "string" ? cursor : null;
 }

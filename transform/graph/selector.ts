@@ -45,10 +45,10 @@ export function selectTests(manifest: Manifest, selection: Selection): TestNode[
     const chosen =
       select.length === 0 ||
       test.dependsOn.some((name) => models.has(name)) ||
-      select.some((group) => group.every((term) => testMatches(term, test)));
+      select.some((group) => groupMatchesTest(group, test));
     const dropped =
       test.dependsOn.some((name) => excludedModels.has(name)) ||
-      exclude.some((group) => group.every((term) => testMatches(term, test)));
+      exclude.some((group) => groupMatchesTest(group, test));
     return chosen && !dropped;
   });
 }
@@ -63,19 +63,14 @@ export function checkSelects(
   select: readonly string[] | undefined,
   options: { tests: boolean },
 ): void {
-  const empty = (select ?? [])
-    .flatMap((spec) => spec.split(/\s+/))
-    .filter((spec) => spec.length > 0)
-    .filter(
-      (spec) =>
-        matchAll(manifest, [spec]).size === 0 &&
-        !(
-          options.tests &&
-          split([spec]).some((group) =>
-            manifest.tests.some((test) => group.every((term) => testMatches(term, test))),
-          )
-        ),
-    );
+  const empty = criteria(select).filter(
+    (spec) =>
+      matchAll(manifest, [spec]).size === 0 &&
+      !(
+        options.tests &&
+        split([spec]).some((group) => manifest.tests.some((test) => groupMatchesTest(group, test)))
+      ),
+  );
   if (empty.length === 0) return;
   const names = [
     ...[...manifest.models.values()].flatMap((model) => [model.name, model.fqn.slice(1).join(".")]),
@@ -125,12 +120,18 @@ function matchAll(manifest: Manifest, specs: readonly string[]): Set<string> {
   return found;
 }
 
-function split(specs: readonly string[] | undefined): Term[][] {
-  return (specs ?? [])
-    .flatMap((spec) => spec.split(/\s+/))
-    .filter((spec) => spec.length > 0)
-    .map((spec) => spec.split(",").map(parseTerm));
+/** The space-separated criteria of `--select`/`--exclude` values (a union). */
+function criteria(specs: readonly string[] | undefined): string[] {
+  return (specs ?? []).flatMap((spec) => spec.split(/\s+/)).filter((spec) => spec.length > 0);
 }
+
+/** Each criterion as its comma-joined terms (an intersection). */
+function split(specs: readonly string[] | undefined): Term[][] {
+  return criteria(specs).map((spec) => spec.split(",").map(parseTerm));
+}
+
+const groupMatchesTest = (group: readonly Term[], test: TestNode) =>
+  group.every((term) => testMatches(term, test));
 
 function parseTerm(text: string): Term {
   const match = /^(?:(\d*)\+)?(?:([a-z_.]+):)?(.+?)(?:\+(\d*))?$/.exec(text);
