@@ -1,5 +1,6 @@
 import { configError } from "../core/errors.js";
-import { ruleName } from "../core/rules.js";
+import { ruleLabel, ruleName } from "../core/rules.js";
+import { parseJson } from "../warehouse/json-value.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { textTable } from "./text-table.js";
 
@@ -23,13 +24,38 @@ export interface ExceptionRow extends Record<string, unknown> {
   status: string;
 }
 
+const EXCEPTION_COLUMNS = `exception_id, rule_id, severity, domain, canonical_id, systems, details,
+  amount_impact, currency, hours_impact, first_detected_at, last_seen_at, resolved_at, status`;
+
 /** The open exceptions, or a clear error when the models were never built. */
-export async function openExceptions(warehouse: Warehouse): Promise<ExceptionRow[]> {
+export function openExceptions(warehouse: Warehouse): Promise<ExceptionRow[]> {
+  return exceptionsWhere(warehouse, "status = 'open'", []);
+}
+
+/** These exceptions whatever their status (a plan names resolved ones too), in the given order. */
+export async function exceptionsById(
+  warehouse: Warehouse,
+  ids: readonly string[],
+): Promise<ExceptionRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await exceptionsWhere(
+    warehouse,
+    `exception_id in (${ids.map((_, i) => `$${i + 1}`).join(", ")})`,
+    ids,
+  );
+  return ids.flatMap((id) => rows.filter((row) => row.exception_id === id));
+}
+
+async function exceptionsWhere(
+  warehouse: Warehouse,
+  where: string,
+  params: readonly unknown[],
+): Promise<ExceptionRow[]> {
   try {
     return await warehouse.query<ExceptionRow>(
-      `select exception_id, rule_id, severity, domain, canonical_id, systems, details, amount_impact,
-              currency, hours_impact, first_detected_at, last_seen_at, resolved_at, status
-       from reconciliation.exceptions where status = 'open' order by rule_id, canonical_id`,
+      `select ${EXCEPTION_COLUMNS} from reconciliation.exceptions where ${where}
+       order by rule_id, canonical_id`,
+      params,
     );
   } catch (error) {
     throw configError("reconciliation.exceptions is not in the warehouse yet", {
@@ -86,7 +112,7 @@ export function summaryTable(rows: readonly ExceptionRow[], now: number): string
       { header: "severity", value: (s) => s.severity },
       { header: "open", align: "right", value: (s) => s.open },
       { header: "oldest (days)", align: "right", value: (s) => s.oldestDays },
-      { header: "hours", align: "right", value: (s) => (s.hours === 0 ? "" : s.hours.toFixed(2)) },
+      { header: "hours", align: "right", value: (s) => (s.hours === 0 ? "" : decimal(s.hours)) },
       { header: "amount", value: (s) => formatAmounts(s.amounts) },
     ],
   );
@@ -95,6 +121,75 @@ export function summaryTable(rows: readonly ExceptionRow[], now: number): string
 function formatAmounts(amounts: ReadonlyMap<string, number>): string {
   return [...amounts]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([currency, amount]) => `${currency} ${amount.toFixed(2)}`)
+    .map(([currency, amount]) => `${currency} ${decimal(amount)}`)
     .join(", ");
+}
+
+/** Two decimals with thousands grouped: `1,548,000.00`. */
+const decimal = (value: number) => DECIMAL.format(value);
+const DECIMAL = new Intl.NumberFormat("en-US", {
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+});
+
+/** Exceptions one by one, grouped by rule: what, where in each system, impact, age, details. */
+export function exceptionList(rows: readonly ExceptionRow[], now: number): string[] {
+  const lines: string[] = [];
+  for (const rule of [...new Set(rows.map((row) => row.rule_id))]) {
+    if (lines.length > 0) lines.push("");
+    lines.push(ruleLabel(rule));
+    for (const row of rows.filter((r) => r.rule_id === rule))
+      lines.push(...exceptionLines(row, now));
+  }
+  return lines;
+}
+
+function exceptionLines(row: ExceptionRow, now: number): string[] {
+  const hours = numberOrNull(row.hours_impact);
+  const amount = numberOrNull(row.amount_impact);
+  const impact = [
+    hours === null ? "" : `${decimal(hours)} h`,
+    amount === null ? "" : `${row.currency ?? ""} ${decimal(amount)}`.trim(),
+  ].filter(Boolean);
+  const detected = new Date(row.first_detected_at).toISOString().slice(0, 10);
+  const state =
+    row.status === "open"
+      ? `open ${ageDays(row, now)} day(s), since ${detected}`
+      : `${row.status} ${row.resolved_at ? new Date(row.resolved_at).toISOString().slice(0, 10) : ""}, detected ${detected}`;
+  const details = flatPairs(parseJson(row.details));
+  return [
+    `  ${[row.canonical_id, row.severity, ...impact, state].join("  ")}`,
+    `      systems: ${systemIds(parseJson(row.systems)) || "(none)"}`,
+    ...(details.length > 0 ? [`      details: ${details.join("; ")}`] : []),
+    `      exception: ${row.exception_id}`,
+  ];
+}
+
+/** `{"kantata":{"invoice":"3"},"netsuite":{"transaction":"9"}}` as `kantata invoice 3, netsuite transaction 9`. */
+function systemIds(systems: unknown): string {
+  if (systems === null || typeof systems !== "object") return "";
+  return Object.entries(systems)
+    .flatMap(([system, ids]) =>
+      ids !== null && typeof ids === "object" && !Array.isArray(ids)
+        ? Object.entries(ids).map(([object, id]) => `${system} ${object} ${scalar(id)}`)
+        : [`${system} ${scalar(ids)}`],
+    )
+    .join(", ");
+}
+
+/** Nested details as `crm.currency=USD` pairs, lists joined by commas. */
+function flatPairs(value: unknown, path = ""): string[] {
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    return Object.entries(value).flatMap(([key, inner]) =>
+      flatPairs(inner, path ? `${path}.${key}` : key),
+    );
+  }
+  return path ? [`${path}=${scalar(value)}`] : [];
+}
+
+function scalar(value: unknown): string {
+  if (value === null || value === undefined) return "(none)";
+  if (Array.isArray(value)) return value.map(scalar).join(",");
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
 }

@@ -1,11 +1,15 @@
 import type { Command } from "commander";
 import { configError } from "../../core/errors.js";
 import { RULE_NAMES } from "../../core/rules.js";
+import { parseJson } from "../../warehouse/json-value.js";
 import { openWarehouse } from "../../warehouse/open-warehouse.js";
+import type { Warehouse } from "../../warehouse/warehouse.js";
 import { configFrom, print } from "../program.js";
 import {
   ageDays,
   type ExceptionRow,
+  exceptionList,
+  exceptionsById,
   numberOrNull,
   openExceptions,
   summaryTable,
@@ -13,8 +17,10 @@ import {
 
 interface ReconcileOptions {
   json?: boolean;
+  list?: boolean;
   rule?: string[];
   minAgeDays?: string;
+  exception?: string[];
 }
 
 /** `pslink reconcile`: open reconciliation exceptions by rule, severity, impact and age. */
@@ -22,41 +28,74 @@ export function registerReconcileCommand(program: Command): void {
   program
     .command("reconcile")
     .description("summarise open reconciliation exceptions (reconciliation.exceptions) by rule")
-    .option("--json", "print the open exceptions as JSON objects, one a line")
+    .option("--list", "list the exceptions one by one: systems' ids, impact, age and details")
+    .option("--json", "print the exceptions as JSON objects, one a line")
     .option("--rule <ids...>", "only these rules (R01 … R15; repeat or separate with commas)")
     .option("--min-age-days <n>", "only exceptions first detected at least this many days ago")
+    .option(
+      "--exception <ids...>",
+      "only these exceptions, open or resolved (the ids `pslink plan show` prints); implies --list",
+    )
     .action(async (options: ReconcileOptions, command: Command) => {
       const rules = parseRules(options.rule ?? []);
       const minAgeDays = parseMinAge(options.minAgeDays);
+      const ids = splitList(options.exception ?? []);
       const config = configFrom(command);
       const warehouse = await openWarehouse(config.warehouse, config.baseDir);
       try {
         const now = Date.now();
-        const open = (await openExceptions(warehouse)).filter(
+        const rows = ids.length > 0 ? await named(warehouse, ids) : await openExceptions(warehouse);
+        const chosen = rows.filter(
           (row) =>
             (rules.length === 0 || rules.includes(row.rule_id)) && ageDays(row, now) >= minAgeDays,
         );
         if (options.json) {
-          for (const row of open) print(JSON.stringify(asJson(row)));
+          for (const row of chosen) print(JSON.stringify(asJson(row)));
           return;
         }
-        if (open.length === 0) {
-          print("no open exceptions");
+        if (chosen.length === 0) {
+          print(ids.length > 0 ? "no exception matches these filters" : "no open exceptions");
           return;
         }
-        print(summaryTable(open, now));
+        if (options.list || ids.length > 0) {
+          print(exceptionList(chosen, now).join("\n"));
+          return;
+        }
+        print(summaryTable(chosen, now));
         print();
-        print(`${open.length} open exception(s); --json lists them, --rule narrows to rules.`);
+        print(
+          `${chosen.length} open exception(s); --list shows them one by one, --json as JSON, --rule narrows to rules.`,
+        );
       } finally {
         await warehouse.close();
       }
     });
 }
 
+/** The exceptions with these ids; an id the table does not hold is an error naming it. */
+async function named(warehouse: Warehouse, ids: readonly string[]): Promise<ExceptionRow[]> {
+  const rows = await exceptionsById(warehouse, ids);
+  const missing = ids.filter((id) => !rows.some((row) => row.exception_id === id));
+  if (missing.length > 0) {
+    throw configError(
+      `--exception ${missing.join(", ")}: not in reconciliation.exceptions (an exception id is 32 hexadecimal characters)`,
+      { hint: "`pslink reconcile --list` shows the open exceptions with their ids" },
+    );
+  }
+  return rows;
+}
+
+const splitList = (values: readonly string[]) => [
+  ...new Set(
+    values
+      .flatMap((value) => value.split(","))
+      .map((value) => value.trim())
+      .filter(Boolean),
+  ),
+];
+
 function parseRules(values: readonly string[]): string[] {
-  const rules = values
-    .flatMap((value) => value.split(","))
-    .map((rule) => rule.trim().toUpperCase());
+  const rules = splitList(values).map((rule) => rule.toUpperCase());
   for (const rule of rules) {
     if (!(rule in RULE_NAMES)) throw configError(`--rule ${rule}: expected one of R01 … R15`);
   }
@@ -71,13 +110,11 @@ function parseMinAge(value: string | undefined): number {
   return days;
 }
 
-const parsedJson = (value: unknown) => (typeof value === "string" ? JSON.parse(value) : value);
-
 function asJson(row: ExceptionRow): Record<string, unknown> {
   return {
     ...row,
-    systems: parsedJson(row.systems),
-    details: parsedJson(row.details),
+    systems: parseJson(row.systems),
+    details: parseJson(row.details),
     amount_impact: numberOrNull(row.amount_impact),
     hours_impact: numberOrNull(row.hours_impact),
   };

@@ -121,6 +121,34 @@ describe.each(warehouseCases())("models on $kind (sandbox small)", (wc) => {
       "no open exceptions",
     );
     expect((await cli(["reconcile", "--rule", "R99"])).code).toBe(2);
+    // Amounts read as money: thousands grouped, two decimals.
+    expect(summary.out).toMatch(/[A-Z]{3} -?\d{1,3}(,\d{3})+\.\d{2}/);
+    expect(summary.out).not.toMatch(/\d{4}\.\d{2}/);
+  });
+
+  it("pslink reconcile --list shows each exception with its systems' ids; --exception finds one by id", async () => {
+    const r12 = truth.entries.filter((e) => e.rule_id === "R12");
+    const ids = (await cli(["reconcile", "--json", "--rule", "R12"])).out
+      .trim()
+      .split("\n")
+      .map((line) => (JSON.parse(line) as { exception_id: string }).exception_id);
+    expect(ids.length).toBe(r12.length);
+
+    const listed = await cli(["reconcile", "--list", "--rule", "R12"]);
+    expect(listed.code).toBe(0);
+    expect(listed.out.split("\n")[0]).toBe("R12 invoice_amount_mismatch");
+    for (const id of ids) expect(listed.out).toContain(`exception: ${id}`);
+    expect(listed.out.match(/^ {6}systems: kantata invoice \d+/gm)?.length).toBe(r12.length);
+    expect(listed.out).toMatch(/^ {6}details: expected=[\d.]+; erp_total=/m);
+
+    const one = await cli(["reconcile", "--exception", ids[0] ?? ""]);
+    expect(one.code).toBe(0);
+    expect(one.out.match(/exception: /g)?.length).toBe(1);
+    expect(one.out).toContain(`exception: ${ids[0]}`);
+
+    const unknown = await cli(["reconcile", "--exception", `${ids[0]},0000`]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain("--exception 0000: not in reconciliation.exceptions");
   });
 
   it("builds proposals the reverse-ETL planner accepts: none invalid, guards applied", async () => {
@@ -204,6 +232,12 @@ describe.each(warehouseCases())("models on $kind (sandbox small)", (wc) => {
       if (row.status === "resolved") expect(row.resolved_at).not.toBeNull();
       else expect(row.resolved_at).toBeNull();
     }
+    // A plan may name an exception that is resolved since: --exception still shows it.
+    const resolvedId = String(rows.find((row) => row.status === "resolved")?.exception_id);
+    const shown = await cli(["reconcile", "--exception", resolvedId]);
+    expect(shown.code).toBe(0);
+    expect(shown.out).toMatch(/ {2}resolved \d{4}-\d{2}-\d{2}, detected \d{4}-\d{2}-\d{2}$/m);
+    expect(shown.out).toContain(`exception: ${resolvedId}`);
   });
 });
 
@@ -222,16 +256,22 @@ const EXCEPTION_COLUMNS = [
 ];
 
 /** Runs the pslink CLI in-process with the test config; returns its exit code and stdout. */
-async function cli(args: readonly string[]): Promise<{ code: number; out: string }> {
+async function cli(args: readonly string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";
+  let err = "";
   const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
     out += String(chunk);
     return true;
   });
-  const quiet = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+  const quiet = vi
+    .spyOn(process.stderr, "write")
+    .mockImplementation((chunk: string | Uint8Array) => {
+      err += String(chunk);
+      return true;
+    });
   try {
     const code = await main(["node", "pslink", "--config", configPath, ...args]);
-    return { code, out };
+    return { code, out, err };
   } finally {
     spy.mockRestore();
     quiet.mockRestore();
