@@ -103,7 +103,7 @@ export class Scheduler {
     const current = this.#current;
     if (!current) return undefined;
     this.#options.logger.info(
-      { runId: current.runId },
+      { run_id: current.runId, schedule: current.name },
       "stopping: the current run ends at its next safe point",
     );
     current.controller.abort(new Error("scheduler stopping (SIGTERM)"));
@@ -111,7 +111,7 @@ export class Scheduler {
   }
 
   async #skip(runId: string, job: string, reason: string): Promise<TriggerOutcome> {
-    this.#options.logger.warn({ runId, job, reason }, "trigger skipped");
+    this.#options.logger.warn({ run_id: runId, job, reason }, "trigger skipped");
     await this.#options.history.skipped({ runId, job, trigger: "schedule", reason });
     return { runId, status: "skipped", reason };
   }
@@ -131,27 +131,36 @@ export class Scheduler {
       return this.#skip(runId, job, asPslinkError(error).message);
     }
     await history.started({ runId, job, trigger: "schedule" });
+    const log = logger.child({ run_id: runId, schedule: name });
+    const runStarted = performance.now();
+    const elapsed = (since: number) => Math.round(performance.now() - since);
     const summary: Record<string, unknown> = { schedule: name, steps: [] as unknown[] };
     const stepSummaries = summary.steps as unknown[];
+    const finish = async (
+      status: Exclude<TriggerOutcome["status"], "skipped">,
+      reason?: string,
+    ): Promise<TriggerOutcome> => {
+      await history.finished(runId, status, summary, reason);
+      const fields = { status, duration_ms: elapsed(runStarted), ...(reason ? { reason } : {}) };
+      if (status === "failed") log.error(fields, "scheduled run finished");
+      else log.info(fields, "scheduled run finished");
+      return { runId, status, ...(reason ? { reason } : {}) };
+    };
     try {
       for (const step of steps) {
-        if (signal.aborted) {
-          await history.finished(runId, "cancelled", summary, "stopped before the next step");
-          return { runId, status: "cancelled", reason: "stopped before the next step" };
-        }
+        if (signal.aborted) return await finish("cancelled", "stopped before the next step");
         const label = describeStep(step);
-        logger.info({ runId, step: label }, "step started");
+        log.info({ step: label }, "step started");
+        const stepStarted = performance.now();
         const result = await runStep(step, { runId, trigger: job, signal });
-        stepSummaries.push({ step: label, ...result });
+        // The step's own time: what `pslink runs show` prints for it, whatever the step reports.
+        const duration_ms = elapsed(stepStarted);
+        stepSummaries.push({ step: label, ...result, duration_ms });
+        log.info({ step: label, duration_ms, result }, "step finished");
       }
-      const status = signal.aborted ? "cancelled" : "succeeded";
-      await history.finished(runId, status, summary);
-      return { runId, status };
+      return await finish(signal.aborted ? "cancelled" : "succeeded");
     } catch (error) {
-      const failure = asPslinkError(error);
-      logger.error({ runId, err: failure.message }, "scheduled run failed");
-      await history.finished(runId, "failed", summary, failure.message);
-      return { runId, status: "failed", reason: failure.message };
+      return await finish("failed", asPslinkError(error).message);
     } finally {
       await lock.release();
     }

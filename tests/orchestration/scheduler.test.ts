@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../core/config/index.js";
 import { createLogger } from "../../core/logger.js";
@@ -150,6 +152,47 @@ describe("schedule time zones", () => {
     } finally {
       await scheduler.stop();
     }
+  });
+
+  it("logs each step's end and the run's end with run_id, and records every step's duration", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const summaries: Record<string, unknown>[] = [];
+    const logged = new Scheduler({
+      schedules: configWith(`
+  jobs:
+    nightly: { cron: "0 2 * * *", steps: [build, plan] }
+`).schedules,
+      // plan reports no time of its own; build reports one the scheduler's measure replaces.
+      runStep: async (step) => {
+        await sleep(120);
+        return step.kind === "build" ? { models: 3, duration_ms: 1 } : { plan_id: "p-1" };
+      },
+      history: {
+        started: async () => {},
+        finished: async (_runId, _status, summary) => {
+          summaries.push(summary);
+        },
+        skipped: async () => {},
+      },
+      acquireLock: async (name) => ({ name, release: async () => {} }),
+      logger: pino({ base: null }, { write: (line: string) => lines.push(JSON.parse(line)) }),
+      newRunId: () => "run-7",
+    });
+    expect((await logged.trigger("nightly")).status).toBe("succeeded");
+
+    const steps = summaries[0]?.steps as { step: string; duration_ms: number }[];
+    expect(steps.map((step) => step.step)).toEqual(["build", "plan"]);
+    for (const step of steps) expect(step.duration_ms).toBeGreaterThanOrEqual(100);
+    expect(lines.map((line) => [line.msg, line.step ?? line.status])).toEqual([
+      ["step started", "build"],
+      ["step finished", "build"],
+      ["step started", "plan"],
+      ["step finished", "plan"],
+      ["scheduled run finished", "succeeded"],
+    ]);
+    for (const line of lines) expect(line).toMatchObject({ run_id: "run-7", schedule: "nightly" });
+    expect(lines[3]).toMatchObject({ result: { plan_id: "p-1" } });
+    expect(lines[4]?.duration_ms).toBeGreaterThanOrEqual(240);
   });
 
   it("rejects a bad cron expression or time zone with what to write", () => {
