@@ -1,3 +1,4 @@
+import { issuesText, plainIssueMessage } from "../core/plain-issues.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { PROPOSAL_COLUMNS, type Proposal, proposalSchema } from "./proposal-schema.js";
 
@@ -60,12 +61,9 @@ function safeParse(
   row: Record<string, unknown>,
 ): { ok: true; proposal: Proposal } | { ok: false; problem: string } {
   try {
-    const result = proposalSchema.safeParse(row);
+    const result = proposalSchema.safeParse(row, { error: plainIssueMessage });
     if (result.success) return { ok: true, proposal: result.data };
-    const problem = result.error.issues
-      .map((issue) => `${issue.path.join(".") || "row"}: ${issue.message}`)
-      .join("; ");
-    return { ok: false, problem };
+    return { ok: false, problem: issuesText(result.error, "row") };
   } catch (error) {
     return { ok: false, problem: error instanceof Error ? error.message : String(error) };
   }

@@ -4,6 +4,7 @@ import { parseEnv } from "node:util";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { configError } from "../errors.js";
+import { plainIssueMessage, typeName } from "../plain-issues.js";
 import { editDistance } from "../suggest.js";
 import { type Env, secretSchemas, withConfigContext } from "./primitives.js";
 import { configSchema, type PslinkConfig } from "./schema.js";
@@ -67,7 +68,9 @@ export function parseConfig(
     });
   }
   const raw: unknown = document.toJS() ?? {};
-  const parsed = withConfigContext({ env: options.env }, () => configSchema.safeParse(raw));
+  const parsed = withConfigContext({ env: options.env }, () =>
+    configSchema.safeParse(raw, { error: plainIssueMessage }),
+  );
   if (!parsed.success) {
     const problems = formatIssues(parsed.error.issues, raw);
     throw configError(
@@ -92,8 +95,12 @@ function maskSecretValues(text: string): string {
  */
 function formatIssues(issues: readonly z.core.$ZodIssue[], raw: unknown): string[] {
   const paths = new Map<string, string[]>();
+  const misspelt = misspeltKeys(issues, raw);
   for (const issue of issues) {
     const path = issue.path.length === 0 ? "(top level)" : issue.path.join(".");
+    // `tenat:` for `tenant:` is one mistake: the unknown key's line names the key it meant.
+    if (issue.code === "invalid_type" && misspelt.has(path) && !valueAt(raw, issue.path).present)
+      continue;
     const message = describeIssue(issue, raw);
     const seen = paths.get(message);
     if (!seen) paths.set(message, [path]);
@@ -106,14 +113,15 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
   switch (issue.code) {
     case "unrecognized_keys": {
       const allowed = allowedKeysAt(issue.path, raw);
+      const best = allowed && closest(issue.keys[0] ?? "", allowed);
       return `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}${
-        allowed ? `; did you mean ${suggest(issue.keys[0] ?? "", allowed)}?` : ""
+        best ? `; did you mean "${best}"?` : allowed ? `; allowed: ${allowed.join(", ")}` : ""
       }`;
     }
     case "invalid_type": {
       // zod 4 does not keep the rejected value on the issue: read it from the parsed YAML.
       const found = valueAt(raw, issue.path);
-      const expected = EXPECTED[issue.expected] ?? issue.expected;
+      const expected = typeName(issue.expected);
       if (!found.present) return `missing: add this key (expected ${expected})`;
       const secret = isSecretAt(issue.path, raw);
       return `expected ${expected}, got ${describeValue(found.value, secret)}${
@@ -124,13 +132,6 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
       return issue.message;
   }
 }
-
-const EXPECTED: Readonly<Record<string, string>> = {
-  object: "a mapping",
-  record: "a mapping",
-  map: "a mapping",
-  array: "a list",
-};
 
 /** The value at `path` in the parsed YAML, and whether the key is there at all. */
 function valueAt(
@@ -245,7 +246,18 @@ function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function suggest(key: string, allowed: readonly string[]): string {
-  const best = [...allowed].sort((a, b) => editDistance(key, a) - editDistance(key, b))[0];
-  return best ? `"${best}"` : allowed.join(", ");
+function closest(key: string, allowed: readonly string[]): string | undefined {
+  return [...allowed].sort((a, b) => editDistance(key, a) - editDistance(key, b))[0];
+}
+
+/** The paths (`sources.workday.tenant`) an unknown key's suggestion names. */
+function misspeltKeys(issues: readonly z.core.$ZodIssue[], raw: unknown): Set<string> {
+  const meant = new Set<string>();
+  for (const issue of issues) {
+    if (issue.code !== "unrecognized_keys") continue;
+    const allowed = allowedKeysAt(issue.path, raw);
+    const best = allowed && closest(issue.keys[0] ?? "", allowed);
+    if (best) meant.add([...issue.path, best].join("."));
+  }
+  return meant;
 }

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { issuesText, plainIssueMessage } from "../../core/plain-issues.js";
 import type { DriftField } from "../../loaders/schema-drift-store.js";
 import { declaredField, type StreamDefinition } from "./define-stream.js";
 
@@ -52,10 +53,10 @@ export class RecordExplainer {
       return bad("not a JSON object");
     }
     const record = raw as Record<string, unknown>;
-    const parsed = this.#stream.schema.safeParse(record);
+    const parsed = this.#stream.schema.safeParse(record, { error: plainIssueMessage });
     if (!parsed.success) {
       this.#noteTypeChanges(parsed.error, record);
-      return bad(describeIssues(parsed.error));
+      return bad(issuesText(parsed.error, "(record)", 5));
     }
     if (row.key === null) return bad("primary key missing");
     const field = row.problem?.split(",")[0];
@@ -113,14 +114,4 @@ function jsonType(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "array";
   return typeof value;
-}
-
-/** `field: message; field: message` — short enough for a quarantine row and a log line. */
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map(
-      (issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(record)"}: ${issue.message}`,
-    )
-    .join("; ");
 }

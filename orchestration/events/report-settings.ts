@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { configError } from "../../core/errors.js";
+import { issuesText, plainIssueMessage } from "../../core/plain-issues.js";
 
 /** Thresholds for the checks pslink reports; Dagster passes them as Pipes extras. */
 const settingsSchema = z.object({
@@ -19,10 +20,10 @@ const DEFAULT_MAX_OPEN: Readonly<Record<string, number>> = { high: 0 };
 
 /** Reads the check thresholds from the Pipes extras (unknown keys are left to other readers). */
 export function reportSettings(extras: Readonly<Record<string, unknown>> = {}): ReportSettings {
-  const parsed = settingsSchema.safeParse(extras);
+  const parsed = settingsSchema.safeParse(extras, { error: plainIssueMessage });
   if (!parsed.success) {
     throw configError(
-      `the Dagster extras for pslink's checks are invalid: ${parsed.error.message}`,
+      `the Dagster extras for pslink's checks are invalid: ${issuesText(parsed.error, "extras")}`,
       {
         hint: "freshness_max_lag_seconds is a number; max_open_exceptions maps a rule id or severity to a count",
       },

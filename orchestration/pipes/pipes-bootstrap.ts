@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { configError, describeError } from "../../core/errors.js";
+import { issuesText, plainIssueMessage } from "../../core/plain-issues.js";
 import {
   DAGSTER_PIPES_CONTEXT_ENV_VAR,
   DAGSTER_PIPES_MESSAGES_ENV_VAR,
@@ -66,9 +67,11 @@ function loadContext(params: Record<string, unknown>): PipesContextData {
       details: { keys: Object.keys(params) },
     });
   }
-  const parsed = pipesContextDataSchema.safeParse(data);
+  const parsed = pipesContextDataSchema.safeParse(data, { error: plainIssueMessage });
   if (!parsed.success) {
-    throw configError(`the Dagster Pipes context is malformed: ${parsed.error.message}`);
+    throw configError(
+      `the Dagster Pipes context is malformed: ${issuesText(parsed.error, "context")}`,
+    );
   }
   return parsed.data;
 }

@@ -61,7 +61,51 @@ describe("config", () => {
     expect(message).toContain(
       'sources.salesforce: unknown key(s) "base_ur"; did you mean "base_url"?',
     );
-    expect(message).toContain("sources.salesforce.base_url: missing");
+    // One mistake, one line: the missing base_url is the key the unknown one meant.
+    expect(message).not.toContain("base_url: missing");
+    expect(message).toContain("sources.salesforce.auth: missing: add this key");
+    expect(message).toMatch(/has 2 problem\(s\)/);
+  });
+
+  it("words number bounds, choices and auth kinds plainly, with the value written", () => {
+    const message = problems(
+      [
+        "version: 1",
+        "sources:",
+        "  kantata:",
+        "    base_url: https://api.mavenlink.com/api/v1",
+        '    auth: { kind: bearerr, token: "${KANTATA_TOKEN}" }',
+        "    per_page: 500",
+        "    http: { requests_per_second: -5, max_concurrency: 2.5 }",
+        "  workday:",
+        "    base_url: https://wd2-impl-services1.workday.com",
+        "    tenant: acme",
+        "    mode: soap",
+        '    auth: { kind: basic, username: u, password: "${WD_PW}" }',
+        "  netsuite:",
+        "    base_url: https://123.suitetalk.api.netsuite.com",
+        "    account_id: '123'",
+        "    auth: { kind: jwt }",
+        "governance:",
+        "  stewards:",
+        '    - { name: "", domains: [worker] }',
+      ].join("\n"),
+      { KANTATA_TOKEN: "t", WD_PW: "p" },
+    );
+    expect(message).toContain("sources.kantata.auth.kind: must be \"bearer\"; got 'bearerr'");
+    expect(message).toContain("sources.kantata.per_page: must be at most 200, got 500");
+    expect(message).toContain(
+      "sources.kantata.http.requests_per_second: must be greater than 0, got -5",
+    );
+    expect(message).toContain(
+      "sources.kantata.http.max_concurrency: expected a whole number, got number 2.5",
+    );
+    expect(message).toContain("sources.workday.mode: must be one of raas, rest; got 'soap'");
+    expect(message).toContain(
+      "sources.netsuite.auth.kind: must be one of oauth2_jwt, tba; got 'jwt'",
+    );
+    expect(message).toContain("governance.stewards.0.name: must not be empty");
+    expect(message).not.toMatch(/Too small|Too big|Invalid option|Invalid input|discriminator/);
   });
 
   it("suggests the nearest key in nested unions", () => {
@@ -195,13 +239,13 @@ describe("pslink config check", () => {
       { SF_SECRET: "s", KANTATA_TOKEN: "t" },
     );
     expect(message).toContain(
-      "sources.salesforce.http.requests_per_second, sources.kantata.http.requests_per_second: expected number, got string 'fast'",
+      "sources.salesforce.http.requests_per_second, sources.kantata.http.requests_per_second: expected a number, got string 'fast'",
     );
     expect(message).toContain("sources.salesforce.streams: expected a mapping, got a list");
     expect(message).toContain(
-      "sources.kantata.streams.time_entries.enabled: expected boolean, got string 'no'",
+      "sources.kantata.streams.time_entries.enabled: expected true or false, got string 'no'",
     );
-    expect(message).toContain("warehouse.password: expected string, got a number");
+    expect(message).toContain("warehouse.password: expected text, got a number");
     expect(message).not.toContain("98765432123");
     expect(message).not.toContain("missing");
     expect(message).toContain("has 4 problem(s)");

@@ -127,7 +127,9 @@ describe.each(warehouseCases())("record text on $kind", (warehouse) => {
     const raw = (key: string) => JSON.parse(String(byKey.get(key)?.raw)) as Record<string, unknown>;
     expect(raw(bad.surrogate).memo).toBe("cut in an emoji \\ud83d");
     expect(byKey.get(bad.doubleRange)?.reason).toMatch(/^hours: .*Infinity/);
-    expect(byKey.get(bad.bigintRange)?.reason).toMatch(/^time_in_minutes: Too big/);
+    expect(byKey.get(bad.bigintRange)?.reason).toMatch(
+      /^time_in_minutes: must be at most 9007199254740991, got \d/,
+    );
     if (refused) {
       expect(byKey.get(postgresOnly.nul)?.reason).toMatch(
         /^notes: text holds a NUL character \(\\u0000\)/,

@@ -127,9 +127,12 @@ describe.each(warehouseCases())("schema drift on $kind", (warehouse) => {
     const quarantined = await wh.query<{ record_key: string; reason: string }>(
       "select record_key, reason from pslink.quarantine order by record_key",
     );
-    const reason = 'isinactive: Invalid option: expected one of "T"|"F"';
+    const reasons = new Map([
+      [String(typed.id), "isinactive: must be one of T, F; got boolean false"],
+      [String(valued.id), "isinactive: must be one of T, F; got 'X'"],
+    ]);
     expect(quarantined).toEqual(
-      [String(typed.id), String(valued.id)].sort().map((key) => ({ record_key: key, reason })),
+      [...reasons.keys()].sort().map((key) => ({ record_key: key, reason: reasons.get(key) })),
     );
   });
 

@@ -111,6 +111,17 @@ describe.each(transformWarehouseCases())("selection and graph errors on $kind", 
     );
   });
 
+  it("names the file and the config key of a bad config() value, once", async () => {
+    const bad = await projectWith({
+      m: "{{ config(materialized='snapshot', enabled='yes', unique_key=[]) }}\nselect 1 as id",
+    });
+    const error = await buildModels({ warehouse, projectDir: bad }).catch((e: Error) => e);
+    expect(String((error as Error).message)).toBe(
+      'models/m.sql: materialized: "snapshot" is not supported by the embedded runner (use view, table, incremental, ephemeral); ' +
+        "enabled: expected true or false, got text; unique_key: must list at least 1 item(s)",
+    );
+  });
+
   it("names the file and line of a template error and an unknown ref", async () => {
     const unknown = await projectWith({ m: "select 1 as id\nfrom {{ ref('nope') }}" });
     await expect(buildModels({ warehouse, projectDir: unknown })).rejects.toThrow(

@@ -1,4 +1,5 @@
 import { configError } from "../../core/errors.js";
+import { issuesText, plainIssueMessage } from "../../core/plain-issues.js";
 import type { TargetInfo } from "../jinja/dbt-globals.js";
 import type { JinjaRuntime } from "../jinja/jinja-runtime.js";
 import {
@@ -88,12 +89,8 @@ export function parseModel(context: ParseContext, file: ProjectFile): ModelNode 
       });
     }
   }
-  const parsed = modelConfigSchema.safeParse(configValues);
-  if (!parsed.success) {
-    throw configError(
-      `${file.path}: ${parsed.error.issues.map((issue) => issue.message).join("; ")}`,
-    );
-  }
+  const parsed = modelConfigSchema.safeParse(configValues, { error: plainIssueMessage });
+  if (!parsed.success) throw configError(`${file.path}: ${issuesText(parsed.error, "config")}`);
   if (!parsed.data.enabled) return undefined;
   const relation = relationFor(context, info, parsed.data);
   return {

@@ -1,4 +1,5 @@
 import { configError } from "../../core/errors.js";
+import { issuesText, plainIssueMessage } from "../../core/plain-issues.js";
 import type { JinjaRuntime } from "../jinja/jinja-runtime.js";
 import { type NodeInfo, RenderSession } from "../jinja/render-session.js";
 import { folderConfig } from "../project/folder-config.js";
@@ -225,9 +226,8 @@ function testFolderConfig(
 }
 
 function testConfig(values: Record<string, unknown>, path: string) {
-  const parsed = testConfigSchema.safeParse(values);
-  if (!parsed.success)
-    throw configError(`${path}: ${parsed.error.issues.map((issue) => issue.message).join("; ")}`);
+  const parsed = testConfigSchema.safeParse(values, { error: plainIssueMessage });
+  if (!parsed.success) throw configError(`${path}: ${issuesText(parsed.error, "config")}`);
   return parsed.data;
 }
 

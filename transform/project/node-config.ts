@@ -13,7 +13,7 @@ const tags = z
 export const modelConfigSchema = z.looseObject({
   materialized: z.enum(MATERIALIZATIONS, {
     error: (issue) =>
-      `materialized: ${JSON.stringify(issue.input)} is not supported by the embedded runner (use ${MATERIALIZATIONS.join(", ")})`,
+      `${JSON.stringify(issue.input)} is not supported by the embedded runner (use ${MATERIALIZATIONS.join(", ")})`,
   }),
   schema: z.string().nullish(),
   alias: z.string().nullish(),
@@ -23,7 +23,7 @@ export const modelConfigSchema = z.looseObject({
   full_refresh: z.boolean().nullish(),
   incremental_strategy: z
     .enum(["delete+insert", "append"], {
-      error: () => "incremental_strategy: the embedded runner supports delete+insert and append",
+      error: () => "the embedded runner supports delete+insert and append",
     })
     .nullish(),
 });
@@ -35,7 +35,7 @@ export const testConfigSchema = z.looseObject({
     .string()
     .default("error")
     .transform((value) => value.toLowerCase())
-    .pipe(z.enum(["error", "warn"], { error: () => "severity must be error or warn" })),
+    .pipe(z.enum(["error", "warn"], { error: () => "must be error or warn" })),
   where: z.string().nullish(),
   tags,
   enabled: z.boolean().default(true),

@@ -4,6 +4,7 @@ import { join, relative, resolve, sep } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { configError } from "../../core/errors.js";
+import { issuesText, plainIssueMessage } from "../../core/plain-issues.js";
 import {
   type DbtProjectFile,
   dbtProjectSchema,
@@ -139,12 +140,9 @@ async function readYaml(path: string): Promise<unknown> {
 }
 
 function validate<T extends z.ZodType>(schema: T, value: unknown, path: string): z.infer<T> {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { error: plainIssueMessage });
   if (result.success) return result.data;
-  const issues = result.error.issues.map(
-    (issue) => `${issue.path.join(".") || "(top)"}: ${issue.message}`,
-  );
-  throw configError(`${path}: ${issues.join("; ")}`);
+  throw configError(`${path}: ${issuesText(result.error)}`);
 }
 
 function rejectDuplicateNames(models: readonly ProjectFile[]): void {
