@@ -26,6 +26,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   apply: async () => (await import("./commands/apply-command.js")).registerApplyCommand,
   audit: async () => (await import("./commands/audit-command.js")).registerAuditCommand,
   runs: async () => (await import("./commands/runs-command.js")).registerRunsCommand,
+  quarantine: async () =>
+    (await import("./commands/quarantine-command.js")).registerQuarantineCommand,
   schedule: async () => (await import("./commands/schedule-command.js")).registerScheduleCommand,
   sandbox: async () => (await import("./commands/sandbox-command.js")).registerSandboxCommand,
   demo: async () => (await import("./commands/demo-command.js")).registerDemoCommand,

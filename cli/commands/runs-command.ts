@@ -1,12 +1,8 @@
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import type { Command } from "commander";
-import type { PslinkConfig } from "../../core/config/index.js";
 import { configError } from "../../core/errors.js";
 import { parseJson } from "../../warehouse/json-value.js";
-import { migrate } from "../../warehouse/migrate.js";
-import { openWarehouse } from "../../warehouse/open-warehouse.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
+import { withExistingWarehouse } from "../existing-warehouse.js";
 import { configFrom, print } from "../program.js";
 import { type StreamResultRow, streamResultsTable } from "../stream-results-table.js";
 import { textTable } from "../text-table.js";
@@ -50,13 +46,15 @@ export function registerRunsCommand(program: Command): void {
     .option("--json", "print the runs as JSON lines")
     .action(async (options: { limit: string; job?: string; json?: boolean }, command: Command) => {
       const limit = positiveLimit(options.limit);
-      await withHistory(configFrom(command), (warehouse) => listRuns(warehouse, limit, options));
+      await withExistingWarehouse(configFrom(command), (warehouse) =>
+        listRuns(warehouse, limit, options),
+      );
     });
   runs
     .command("show <run_id>")
     .description("show one run's streams (pslink.run_streams): counts, pages, cursor, errors")
     .action(async (runId: string, _options, command: Command) => {
-      await withHistory(configFrom(command), (warehouse) => showRun(warehouse, runId));
+      await withExistingWarehouse(configFrom(command), (warehouse) => showRun(warehouse, runId));
     });
 }
 
@@ -64,31 +62,6 @@ function positiveLimit(text: string): number {
   if (!/^\d+$/.test(text.trim()) || Number(text) < 1)
     throw configError(`--limit must be a whole number of runs, 1 or more; got "${text}"`);
   return Number(text);
-}
-
-/**
- * Opens the warehouse the history lives in, unless it does not exist yet: a read-only command
- * must not leave a new, empty DuckDB file behind.
- */
-async function withHistory(
-  config: PslinkConfig,
-  read: (warehouse: Warehouse) => Promise<void>,
-): Promise<void> {
-  const { warehouse: settings } = config;
-  if (settings.kind === "duckdb" && settings.path !== ":memory:") {
-    const file = resolve(config.baseDir, settings.path);
-    if (!existsSync(file)) {
-      print(`no warehouse yet at ${file}: run pslink sync first`);
-      return;
-    }
-  }
-  const warehouse = await openWarehouse(settings, config.baseDir);
-  try {
-    await migrate(warehouse);
-    await read(warehouse);
-  } finally {
-    await warehouse.close();
-  }
 }
 
 async function listRuns(

@@ -85,6 +85,18 @@ export function registerSyncCommand(program: Command): void {
             `  ${stream.system}.${stream.stream}: ${describeError(stream.error).replace(/\n/g, "\n    ")}`,
           );
       }
+      const quarantined = summary.streams.reduce((n, stream) => n + stream.quarantinedRows, 0);
+      const drifted = summary.streams.filter((stream) => stream.driftFields.length > 0);
+      if (quarantined > 0 || drifted.length > 0) {
+        const found = [
+          quarantined > 0 ? `${quarantined} record(s) quarantined` : "",
+          drifted.length > 0
+            ? `schema drift in ${drifted.map((s) => `${s.system}.${s.stream}`).join(", ")}`
+            : "",
+        ].filter(Boolean);
+        print();
+        print(`${found.join("; ")}: \`pslink quarantine\` lists them with the reason`);
+      }
       if (summary.notStarted > 0) {
         print();
         print(

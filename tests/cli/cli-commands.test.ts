@@ -300,6 +300,7 @@ describe("pslink --help", () => {
       "apply",
       "audit",
       "runs",
+      "quarantine",
       "schedule",
       "sandbox",
       "demo",

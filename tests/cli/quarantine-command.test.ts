@@ -1,0 +1,116 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { main } from "../../cli/main.js";
+import { type SandboxSync, startSandboxSync } from "../extract/support/sandbox-sync.js";
+import { warehouseCases } from "../support/warehouses.js";
+
+/** Runs the CLI in-process; returns its exit code, stdout and stderr. */
+async function pslink(args: readonly string[], env: Record<string, string>) {
+  let out = "";
+  let err = "";
+  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, env);
+  const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+    out += String(chunk);
+    return true;
+  });
+  const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+    err += String(chunk);
+    return true;
+  });
+  try {
+    const code = await main(["node", "pslink", ...args]);
+    return { code, out, err };
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
+    process.exitCode = undefined;
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+describe.each(warehouseCases())("pslink quarantine on $kind", (wc) => {
+  let fixture: SandboxSync;
+  beforeAll(async () => {
+    fixture = await startSandboxSync(41);
+  }, 120_000);
+  afterAll(async () => fixture?.close());
+
+  it("lists the records a sync set aside with the reason, and the drift; --json adds the record", async () => {
+    const target = await wc.target();
+    const env: Record<string, string> = {};
+    const config = await fixture.writeConfigFor(target, env);
+    const customers = fixture.sandbox.world.collection("netsuite", "customer");
+    const [typed, valued] = [...customers.scanByKey()] as Record<string, unknown>[];
+    if (!typed || !valued) throw new Error("the sandbox has fewer than two customers");
+    customers.upsert({ ...typed, isinactive: false }, Date.now());
+    customers.upsert({ ...valued, isinactive: "X" }, Date.now());
+    await sleep(3_100); // past the sync's safety lag
+
+    const synced = await pslink(["-c", config, "sync", "--source", "netsuite"], env);
+    expect(synced.code, synced.err.slice(-2000)).toBe(0);
+    expect(synced.out).toContain(
+      "2 record(s) quarantined; schema drift in netsuite.customer: `pslink quarantine` lists them with the reason",
+    );
+
+    const listed = await pslink(["-c", config, "quarantine"], env);
+    expect(listed.code).toBe(0);
+    const lines = listed.out.split("\n");
+    expect(lines[0]).toMatch(/^stream +key +quarantined \(UTC\) +run +reason$/);
+    expect(listed.out).toMatch(
+      new RegExp(
+        `^netsuite\\.customer +${typed.id} .*isinactive: must be one of T, F; got boolean false$`,
+        "m",
+      ),
+    );
+    expect(listed.out).toMatch(
+      new RegExp(
+        `^netsuite\\.customer +${valued.id} .*isinactive: must be one of T, F; got 'X'$`,
+        "m",
+      ),
+    );
+    expect(listed.out).toContain("2 open quarantined record(s)");
+    expect(listed.out).toMatch(/^netsuite\.customer +isinactive +type string → boolean .* false$/m);
+
+    const json = await pslink(["-c", config, "quarantine", "--stream", "customer", "--json"], env);
+    const rows = json.out
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { record_key: string; raw: Record<string, unknown> });
+    expect(rows.map((row) => row.record_key).sort()).toEqual(
+      [String(typed.id), String(valued.id)].sort(),
+    );
+    expect(rows.find((row) => row.record_key === String(valued.id))?.raw.isinactive).toBe("X");
+
+    // Other streams' filters find none; a newest-first limit says how many there are.
+    const kantata = await pslink(["-c", config, "quarantine", "--stream", "kantata"], env);
+    expect(kantata.out).toContain("no open quarantined records");
+    const one = await pslink(["-c", config, "quarantine", "-n", "1"], env);
+    expect(one.out).toContain("2 open quarantined record(s), the newest 1 shown");
+
+    const typo = await pslink(["-c", config, "quarantine", "--stream", "netsuite.custmer"], env);
+    expect(typo.code).toBe(2);
+    expect(typo.err).toContain(
+      "--stream netsuite.custmer: unknown stream; did you mean netsuite.customer?",
+    );
+
+    // Fixed at the source: the next sync lands it and the row is resolved, listed with --resolved.
+    customers.upsert({ ...valued, isinactive: "F" }, Date.now());
+    await sleep(3_100);
+    expect((await pslink(["-c", config, "sync", "--source", "netsuite"], env)).code).toBe(0);
+    const open = await pslink(["-c", config, "quarantine"], env);
+    expect(open.out).toContain("1 open quarantined record(s)");
+    expect(open.out).not.toMatch(new RegExp(`^netsuite\\.customer +${valued.id} `, "m"));
+    const all = await pslink(["-c", config, "quarantine", "--resolved"], env);
+    expect(all.out).toMatch(
+      new RegExp(
+        `^netsuite\\.customer +${valued.id} .* \\d{4}-\\d\\d-\\d\\dT[\\d:]+ +isinactive`,
+        "m",
+      ),
+    );
+    expect(all.out).toContain("2 quarantined record(s)");
+  }, 120_000);
+});
