@@ -4,11 +4,11 @@ import type { PslinkConfig } from "../core/config/index.js";
 import { migrate } from "../warehouse/migrate.js";
 import { openWarehouse } from "../warehouse/open-warehouse.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
-import { print } from "./program.js";
 
 /**
  * Opens the warehouse a read-only command reads (bookkeeping migrated), unless it does not exist
- * yet: such a command must not leave a new, empty DuckDB file behind.
+ * yet: such a command must not leave a new, empty DuckDB file behind. It says so on stderr, so
+ * a `--json` reader's stdout stays empty.
  */
 export async function withExistingWarehouse(
   config: PslinkConfig,
@@ -18,7 +18,7 @@ export async function withExistingWarehouse(
   if (settings.kind === "duckdb" && settings.path !== ":memory:") {
     const file = resolve(config.baseDir, settings.path);
     if (!existsSync(file)) {
-      print(`no warehouse yet at ${file}: run pslink sync first`);
+      process.stderr.write(`no warehouse yet at ${file}: run pslink sync first\n`);
       return;
     }
   }

@@ -2,8 +2,8 @@ import type { Command } from "commander";
 import { configError } from "../../core/errors.js";
 import { RULE_NAMES } from "../../core/rules.js";
 import { parseJson } from "../../warehouse/json-value.js";
-import { openWarehouse } from "../../warehouse/open-warehouse.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
+import { withExistingWarehouse } from "../existing-warehouse.js";
 import { configFrom, print } from "../program.js";
 import {
   ageDays,
@@ -40,9 +40,7 @@ export function registerReconcileCommand(program: Command): void {
       const rules = parseRules(options.rule ?? []);
       const minAgeDays = parseMinAge(options.minAgeDays);
       const ids = splitList(options.exception ?? []);
-      const config = configFrom(command);
-      const warehouse = await openWarehouse(config.warehouse, config.baseDir);
-      try {
+      await withExistingWarehouse(configFrom(command), async (warehouse) => {
         const now = Date.now();
         const rows = ids.length > 0 ? await named(warehouse, ids) : await openExceptions(warehouse);
         const chosen = rows.filter(
@@ -66,9 +64,7 @@ export function registerReconcileCommand(program: Command): void {
         print(
           `${chosen.length} open exception(s); --list shows them one by one, --json as JSON, --rule narrows to rules.`,
         );
-      } finally {
-        await warehouse.close();
-      }
+      });
     });
 }
 

@@ -165,13 +165,16 @@ describe("pslink config check and sync refuse what would sync nothing or the wro
 });
 
 describe("pslink runs", () => {
-  it("does not create a warehouse that does not exist yet", async () => {
+  it("does not create a warehouse that does not exist yet (runs, reconcile, quarantine)", async () => {
     const path = await configFile({ sources: { salesforce: SALESFORCE } });
-    const result = await pslink(["-c", path, "runs"], { SF_SECRET: "s" });
     const file = join(path, "..", "warehouse.duckdb");
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`no warehouse yet at ${file}: run pslink sync first`);
-    expect(existsSync(file)).toBe(false);
+    for (const command of [["runs"], ["reconcile", "--json"], ["quarantine", "--json"]]) {
+      const result = await pslink(["-c", path, ...command], { SF_SECRET: "s" });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toContain(`no warehouse yet at ${file}: run pslink sync first`);
+      expect(existsSync(file)).toBe(false);
+    }
   });
 
   it("refuses a limit that is not a positive whole number", async () => {
@@ -239,7 +242,7 @@ describe("pslink sync --source/--stream and pslink runs against the sandbox", ()
       new RegExp(`^sync +[\\d.]+ +streams \\d+; .*\\(pslink runs show ${runId}:sync\\)$`, "m"),
     );
     // Nothing to plan (the models are not built): no plan id, no items.
-    expect(shown.stdout).toMatch(/^plan +plan_id -; status -; items -$/m);
+    expect(shown.stdout).toMatch(/^plan +[\d.]+ +plan_id -; status -; items -$/m);
   });
 
   it("lists the jobs recorded for an unknown --job, and shows one run's streams", async () => {
