@@ -134,6 +134,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       config.warehouse.kind === "duckdb" ? config.warehouse.path : "",
     );
     printBiHelp(print, file);
+    printNextCommands(print, written.config);
     return {
       warehouseFile: file,
       openBefore: before.open,
@@ -191,6 +192,20 @@ function printBiHelp(print: (line?: string) => void, file: string): void {
     "  Metabase:   add a DuckDB database (the MotherDuck DuckDB driver) with this file path, read-only",
   );
   print(`  Evidence:   a DuckDB source with filename: ${shown}`);
+}
+
+/** The commands that read what the demo left, as a steward or an engineer goes on from here. */
+function printNextCommands(print: (line?: string) => void, configFile: string): void {
+  const config = relative(process.cwd(), configFile);
+  print();
+  print("Read what is left with pslink itself (the sandbox has stopped; these read the warehouse):");
+  for (const [command, what] of [
+    ["reconcile --list", "the exceptions still open, one by one, with each system's ids"],
+    ["plans", "the plan; `plan show ID` reads it item by item"],
+    ["audit", "who approved and what was written"],
+    ["runs", "the syncs; `runs show ID` lists a run's streams"],
+  ])
+    print(`  npx pslink -c ${config} ${command.padEnd(17)}# ${what}`);
 }
 
 function stepPrinter(print: (line?: string) => void, started: number) {

@@ -1,0 +1,61 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, "../../bin/pslink.js");
+
+/** `node bin/pslink.js …` in `cwd`, as a user runs it after `npm run build`. */
+async function pslink(args: readonly string[], cwd: string) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { ...process.env, PSLINK_LOG_LEVEL: "warn" },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe("pslink demo (the README's main job), small", () => {
+  let cwd = "";
+  afterAll(async () => {
+    if (cwd) await rm(cwd, { recursive: true, force: true });
+  });
+
+  it("runs end to end, and every command it suggests afterwards works on what it left", async () => {
+    cwd = await mkdtemp(join(tmpdir(), "pslink-demo-"));
+    const demo = await pslink(["demo", "--size", "small"], cwd);
+    expect(demo.code, demo.stderr.slice(-2000)).toBe(0);
+    const [, applied, resolved, open] =
+      /demo finished in [\d.]+s: (\d+) write-backs applied, (\d+) exceptions resolved, (\d+) still open/.exec(
+        demo.stdout,
+      ) ?? [];
+    expect(Number(applied)).toBeGreaterThan(0);
+    expect(Number(resolved)).toBeGreaterThan(0);
+
+    const suggested = [...demo.stdout.matchAll(/^ {2}npx pslink (-c \S+ [^#]+?)\s+#/gm)].map(
+      (match) => (match[1] ?? "").split(/\s+/),
+    );
+    expect(suggested.map((args) => args[2])).toEqual(["reconcile", "plans", "audit", "runs"]);
+    const outputs = new Map<string, string>();
+    for (const args of suggested) {
+      const result = await pslink(args, cwd);
+      expect(result.code, `${args.join(" ")}: ${result.stderr}`).toBe(0);
+      outputs.set(args[2] ?? "", result.stdout);
+    }
+    // What they read is what the demo did: the exceptions still open, its plan, its writes.
+    expect(outputs.get("reconcile")?.match(/^ {6}exception: [0-9a-f]{32}$/gm)?.length).toBe(
+      Number(open),
+    );
+    expect(outputs.get("plans")).toMatch(/^plan-\d{8}T\d{6}-[0-9a-f]+ /m);
+    expect(outputs.get("audit")).toContain("demo-steward");
+    expect(outputs.get("runs")?.match(/^\S+ +sync +demo +succeeded /gm)?.length).toBe(2);
+  }, 180_000);
+});
