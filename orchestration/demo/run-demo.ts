@@ -198,7 +198,9 @@ function printBiHelp(print: (line?: string) => void, file: string): void {
 function printNextCommands(print: (line?: string) => void, configFile: string): void {
   const config = relative(process.cwd(), configFile);
   print();
-  print("Read what is left with pslink itself (the sandbox has stopped; these read the warehouse):");
+  print(
+    "Read what is left with pslink itself (the sandbox has stopped; these read the warehouse):",
+  );
   for (const [command, what] of [
     ["reconcile --list", "the exceptions still open, one by one, with each system's ids"],
     ["plans", "the plan; `plan show ID` reads it item by item"],
