@@ -50,7 +50,7 @@ export function registerPlanCommand(program: Command): void {
     .description("print a plan the way a steward reviews it")
     .option("--item <key>", "only this item (repeatable)", collect)
     .action(async (planId: string, options: { item?: string[] }, command: Command) => {
-      await withGovernedWarehouse(configFrom(command), async (warehouse) => {
+      await withGovernedWarehouse(configFrom(command), async (warehouse, config) => {
         const found = await loadPlan(warehouse, planId);
         if (!found)
           throw configError(`there is no plan ${planId}`, {
@@ -61,6 +61,30 @@ export function registerPlanCommand(program: Command): void {
           ...(options.item ? { itemKeys: options.item } : {}),
         });
         for (const line of renderPlan(found, items)) print(line);
+        const proposed = items.filter((item) => item.status === "proposed");
+        const fixing = items.find((item) => item.exception_id);
+        if (proposed.length > 0 || fixing) print();
+        if (proposed.length > 0) {
+          // The stewards who may decide at least one proposed item (by its domain).
+          const domains = new Set(proposed.map((item) => item.domain));
+          const stewards = config.governance.stewards
+            .filter((steward) => steward.domains.some((domain) => domains.has(domain)))
+            .map((steward) => steward.name);
+          const as = stewards.length === 1 ? stewards[0] : "STEWARD";
+          print(
+            `decide: pslink approve --plan ${planId} --as ${as} --reason "…" (or reject; --item KEY for single items)`,
+          );
+          if (stewards.length !== 1)
+            print(
+              stewards.length === 0
+                ? "  no steward in pslink.yml may decide these domains (governance.stewards)"
+                : `  stewards of these items' domains: ${stewards.join(", ")}`,
+            );
+        }
+        if (fixing)
+          print(
+            `an item's exception: pslink reconcile --exception ${fixing.exception_id} (its systems' ids and details)`,
+          );
       });
     });
   plan

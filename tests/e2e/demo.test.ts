@@ -57,5 +57,28 @@ describe("pslink demo (the README's main job), small", () => {
     expect(outputs.get("plans")).toMatch(/^plan-\d{8}T\d{6}-[0-9a-f]+ /m);
     expect(outputs.get("audit")).toContain("demo-steward");
     expect(outputs.get("runs")?.match(/^\S+ +sync +demo +succeeded /gm)?.length).toBe(2);
+
+    // A steward reading the plan is told how to decide (naming the one steward who may) and
+    // how to look up the exception an item fixes; both commands work as printed.
+    const config = suggested[0]?.[1] as string;
+    const planId = /^(plan-\S+) /m.exec(outputs.get("plans") ?? "")?.[1] as string;
+    const shown = await pslink(["-c", config, "plan", "show", planId], cwd);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain(
+      `decide: pslink approve --plan ${planId} --as demo-steward --reason "…" (or reject; --item KEY for single items)`,
+    );
+    const exceptionId = /an item's exception: pslink reconcile --exception ([0-9a-f]{32}) /.exec(
+      shown.stdout,
+    )?.[1] as string;
+    const exception = await pslink(["-c", config, "reconcile", "--exception", exceptionId], cwd);
+    expect(exception.code).toBe(0);
+    expect(exception.stdout).toContain(`exception: ${exceptionId}`);
+    const rejected = await pslink(
+      ["-c", config, "reject", "--plan", planId, "--as", "demo-steward", "--reason", "checked"],
+      cwd,
+    );
+    expect(rejected.code, rejected.stderr).toBe(0);
+    const after = await pslink(["-c", config, "plan", "show", planId], cwd);
+    expect(after.stdout).not.toContain("decide:");
   }, 180_000);
 });
