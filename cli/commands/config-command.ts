@@ -1,6 +1,10 @@
 import type { Command } from "commander";
+import type { PslinkConfig } from "../../core/config/index.js";
+import { describeError } from "../../core/errors.js";
+import { PROBE_WINDOW_MS, probeSources } from "../../extractors/probe-sources.js";
 import { checkSyncConfig } from "../../extractors/stream-selection.js";
 import { describeStep } from "../../orchestration/jobs/steps.js";
+import { probeWarehouse } from "../../warehouse/probe-warehouse.js";
 import { configFrom, print } from "../program.js";
 
 /** `pslink config check`: validates a config (and its environment) without running anything. */
@@ -11,7 +15,11 @@ export function registerConfigCommand(program: Command): void {
   config
     .command("check")
     .description("validate the config file and the environment variables it references")
-    .action((_options, command: Command) => {
+    .option(
+      "--connect",
+      "also open the warehouse and sign in to each source, reading one page of its first stream",
+    )
+    .action(async (options: { connect?: boolean }, command: Command) => {
       const loaded = configFrom(command);
       // What a sync would refuse: no sources, stream settings naming no declared stream.
       checkSyncConfig(loaded);
@@ -35,5 +43,41 @@ export function registerConfigCommand(program: Command): void {
         const steps = job.steps.map(describeStep).join(" → ");
         print(`    ${name}: "${job.cron}" ${zone}, ${steps}${job.enabled ? "" : " (disabled)"}`);
       }
+      if (options.connect && !(await connections(loaded))) process.exitCode = 1;
     });
+}
+
+/**
+ * `--connect`: the warehouse opened and each source signed in to and read from (one page of its
+ * first enabled stream, records modified in the last hour), side by side; true when all answered.
+ */
+async function connections(config: PslinkConfig): Promise<boolean> {
+  const [warehouse, sources] = await Promise.all([
+    probeWarehouse(config.warehouse, config.baseDir),
+    probeSources(config),
+  ]);
+  const line = (label: string, ok: boolean, text: string) =>
+    print(
+      `    ${label.padEnd(10)} ${(ok ? "ok" : "FAILED").padEnd(6)} ${text.replace(/\n/g, "\n      ")}`,
+    );
+  print("  connections:");
+  line(
+    "warehouse",
+    warehouse.ok,
+    warehouse.ok
+      ? warehouse.description
+      : `${warehouse.description}: ${describeError(warehouse.error)}`,
+  );
+  const within = PROBE_WINDOW_MS === 3_600_000 ? "hour" : `${PROBE_WINDOW_MS / 3_600_000} hours`;
+  for (const probe of sources) {
+    const read = `${probe.system}.${probe.stream}, ${probe.requests} request(s) in ${(probe.durationMs / 1000).toFixed(1)}s`;
+    line(
+      probe.system,
+      probe.ok,
+      probe.ok
+        ? `${read}: ${probe.records} record(s) modified in the last ${within}`
+        : `${read}: ${describeError(probe.error)}`,
+    );
+  }
+  return warehouse.ok && sources.every((probe) => probe.ok);
 }

@@ -312,3 +312,47 @@ describe("pslink --help", () => {
     ]);
   });
 });
+
+describe.each(warehouseCases())("pslink config check --connect on $kind", (wc) => {
+  let fixture: SandboxSync;
+  beforeAll(async () => {
+    fixture = await startSandboxSync(37);
+  });
+  afterAll(async () => fixture?.close());
+
+  it("opens the warehouse and reads one page from each source, naming what failed and how to fix it", async () => {
+    const target = await wc.target();
+    const env: Record<string, string> = {};
+    const path = await fixture.writeConfigFor(target, env);
+    // One Kantata client group changed a few minutes ago: the probe reads the last hour.
+    const groups = fixture.sandbox.world.collection("kantata", "workspace_groups");
+    const [group] = [...groups.scanByKey()] as Record<string, unknown>[];
+    groups.upsert({ ...group }, Date.now() - 300_000);
+
+    const checked = await pslink(["-c", path, "config", "check", "--connect"], env);
+    expect(checked.code, checked.stdout + checked.stderr).toBe(0);
+    expect(checked.stdout).toMatch(
+      wc.kind === "duckdb"
+        ? /^ {4}warehouse +ok +duckdb \S+ \(not created yet: the first sync creates it\)$/m
+        : /^ {4}warehouse +ok +postgres \(PostgreSQL \d+/m,
+    );
+    expect(checked.stdout).toMatch(
+      /^ {4}kantata +ok +kantata\.workspace_groups, \d+ request\(s\) in [\d.]+s: 1 record\(s\) modified in the last hour$/m,
+    );
+    for (const system of ["salesforce", "netsuite", "workday"])
+      expect(checked.stdout).toMatch(new RegExp(`^ {4}${system} +ok +${system}\\.\\w+, `, "m"));
+    if (wc.kind === "duckdb")
+      expect(existsSync(join(target.baseDir, target.config.path))).toBe(false);
+
+    const wrong = "not-the-kantata-token-5f2e";
+    const refused = await pslink(["-c", path, "config", "check", "--connect"], {
+      ...env,
+      PSLINK_SANDBOX_KANTATA_TOKEN: wrong,
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/^ {4}kantata +FAILED .* returned 401/m);
+    expect(refused.stdout).toContain("fix: check sources.kantata.auth in pslink.yml");
+    expect(refused.stdout).toMatch(/^ {4}salesforce +ok /m);
+    expect(refused.stdout + refused.stderr).not.toContain(wrong);
+  });
+});

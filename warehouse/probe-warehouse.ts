@@ -1,0 +1,62 @@
+import { constants, existsSync } from "node:fs";
+import { access } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import type { WarehouseConfig } from "../core/config/index.js";
+import { openWarehouse } from "./open-warehouse.js";
+
+/** Whether the configured warehouse can be opened, and what it is. */
+export interface WarehouseProbe {
+  readonly ok: boolean;
+  /** `duckdb /path/warehouse.duckdb (v1.5.6)`, `postgres PostgreSQL 15.18 …`. */
+  readonly description: string;
+  readonly error?: unknown;
+}
+
+/**
+ * Opens the warehouse and asks its version, then closes it; nothing is created or migrated. A
+ * DuckDB file that does not exist yet is not created: its folder must be one the first sync can
+ * create it in.
+ */
+export async function probeWarehouse(
+  config: WarehouseConfig,
+  baseDir: string,
+): Promise<WarehouseProbe> {
+  const where =
+    config.kind === "duckdb"
+      ? `duckdb ${config.path === ":memory:" ? ":memory:" : resolve(baseDir, config.path)}`
+      : "postgres";
+  if (config.kind === "duckdb" && config.path !== ":memory:") {
+    const file = resolve(baseDir, config.path);
+    if (!existsSync(file)) {
+      const folder = nearestExisting(dirname(file));
+      try {
+        await access(folder, constants.W_OK);
+        return { ok: true, description: `${where} (not created yet: the first sync creates it)` };
+      } catch (error) {
+        return {
+          ok: false,
+          description: `${where}: the first sync cannot create it (${folder} is not writable)`,
+          error,
+        };
+      }
+    }
+  }
+  try {
+    const warehouse = await openWarehouse(config, baseDir);
+    try {
+      const [row] = await warehouse.query<{ version: string }>("select version() as version");
+      const version = String(row?.version ?? "").split(" on ")[0];
+      return { ok: true, description: `${where} (${version})` };
+    } finally {
+      await warehouse.close();
+    }
+  } catch (error) {
+    return { ok: false, description: where, error };
+  }
+}
+
+function nearestExisting(folder: string): string {
+  let current = folder;
+  while (!existsSync(current) && dirname(current) !== current) current = dirname(current);
+  return current;
+}
