@@ -1,8 +1,9 @@
 import { type Command, Option } from "commander";
 import { TARGET_SYSTEMS } from "../../core/config/governance-schema.js";
-import { readAudit } from "../../reverse-etl/audit-log.js";
+import { type AuditRecord, readAudit } from "../../reverse-etl/audit-log.js";
 import { withGovernedWarehouse } from "../../reverse-etl/governed-session.js";
 import { configFrom, print } from "../program.js";
+import { textTable } from "../text-table.js";
 
 interface AuditOptions {
   plan?: string;
@@ -41,29 +42,46 @@ export function registerAuditCommand(program: Command): void {
           );
           return;
         }
-        for (const record of records) {
-          if (options.json) {
-            print(JSON.stringify(record));
-            continue;
-          }
-          const subject = [record.system, record.object, record.target_id]
-            .filter(Boolean)
-            .join(" ");
-          const call = record.request
-            ? `${String(record.request.method)} ${String(record.request.path)} → ${String(record.response?.status ?? "?")}`
-            : "";
-          const parts = [
-            record.at.toISOString(),
-            record.actor,
-            record.action,
-            record.plan_id,
-            record.item_key,
-            subject,
-            call,
-          ];
-          const line = parts.filter((part) => part !== null && part !== "").join("  ");
-          print(record.detail ? `${line}  — ${record.detail}` : line);
+        if (options.json) {
+          for (const record of records) print(JSON.stringify(record));
+          return;
         }
+        print(auditTables(records).join("\n"));
       });
     });
+}
+
+/**
+ * The entries as a table per plan (in the log's order), entries about no plan first: when, who,
+ * what, the item and its target, then the call (`POST /path → 204`) or the detail.
+ */
+function auditTables(records: readonly AuditRecord[]): string[] {
+  const plans = [...new Set(records.map((record) => record.plan_id))];
+  return plans.flatMap((planId, i) => [
+    ...(i > 0 ? [""] : []),
+    planId ? `plan ${planId}` : "not about a plan",
+    ...textTable(
+      records.filter((record) => record.plan_id === planId),
+      [
+        { header: "at (UTC)", value: (r) => r.at.toISOString().slice(0, 19).replace("T", " ") },
+        { header: "actor", value: (r) => r.actor },
+        { header: "action", value: (r) => r.action },
+        { header: "item", value: (r) => r.item_key },
+        {
+          header: "target",
+          value: (r) => [r.system, r.object, r.target_id].filter(Boolean).join(" "),
+        },
+        { header: "call / detail", value: (r) => callOrDetail(r) },
+      ],
+    )
+      .split("\n")
+      .map((line) => `  ${line}`),
+  ]);
+}
+
+function callOrDetail(record: AuditRecord): string {
+  const call = record.request
+    ? `${String(record.request.method)} ${String(record.request.path)} → ${String(record.response?.status ?? "?")}`
+    : "";
+  return [call, record.detail].filter(Boolean).join("; ");
 }

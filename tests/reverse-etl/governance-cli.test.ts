@@ -117,8 +117,15 @@ describe.each(["duckdb", "postgres"] as const)("pslink plan/approve/apply/audit 
       ]),
     );
     const byHarry = await pslink("audit", "--steward", "harry", ...config);
+    // One table per plan: when, who, what, the item, its target, the detail.
+    expect(byHarry.out).toMatch(new RegExp(`^plan ${planId}$`, "m"));
+    expect(byHarry.out).toMatch(/^ {2}at \(UTC\) +actor +action +item +target +call \/ detail$/m);
     expect(byHarry.out).toMatch(
-      /harry {2}approved {2}plan-\S+ {2}\w+ {2}kantata users 300009 {2}— terminated in Workday/,
+      /^ {2}\d{4}-\d\d-\d\d [\d:]{8} +harry +approved +\w+ +kantata users 300009 +terminated in Workday/m,
+    );
+    const calls = await pslink("audit", "--plan", planId, ...config);
+    expect(calls.out).toMatch(
+      /^ {2}\S+ \S+ +\S+ +call +\w+ +kantata users 300009 +PUT \/api\/v1\/users\/300009\.json → 200$/m,
     );
     expect(audit.out).not.toContain(gs.config.sources.kantata?.auth.token.reveal() as string);
 
