@@ -1,35 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../cli/main.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SandboxSync, startSandboxSync } from "../extract/support/sandbox-sync.js";
+import { runCli } from "../support/run-cli.js";
 import { warehouseCases } from "../support/warehouses.js";
 
-/** Runs the CLI in-process; returns its exit code, stdout and stderr. */
+/** The CLI in this process; its output as `out` and `err`. */
 async function pslink(args: readonly string[], env: Record<string, string>) {
-  let out = "";
-  let err = "";
-  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, env);
-  const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    out += String(chunk);
-    return true;
-  });
-  const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    err += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(["node", "pslink", ...args]);
-    return { code, out, err };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-    process.exitCode = undefined;
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  }
+  const { code, stdout, stderr } = await runCli(args, env);
+  return { code, out: stdout, err: stderr };
 }
 
 describe.each(warehouseCases())("pslink quarantine on $kind", (wc) => {
