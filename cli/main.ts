@@ -19,6 +19,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   build: async () => (await import("./commands/build-command.js")).registerBuildCommand,
   test: async () => (await import("./commands/test-command.js")).registerTestCommand,
   reconcile: async () => (await import("./commands/reconcile-command.js")).registerReconcileCommand,
+  identity: async () => (await import("./commands/identity-command.js")).registerIdentityCommand,
   plan: async () => (await import("./commands/plan-command.js")).registerPlanCommand,
   plans: async () => (await import("./commands/plans-command.js")).registerPlansCommand,
   approve: async () => (await import("./commands/approve-command.js")).registerApproveCommand,

@@ -260,6 +260,7 @@ describe("pslink --help", () => {
       "build",
       "test",
       "reconcile",
+      "identity",
       "plan",
       "plans",
       "approve",
