@@ -4,7 +4,7 @@
 // instead of 0.68-0.70 s, and an hourly incremental run starts that much sooner
 // (docs/benchmarks.md). Each command stays a chunk of its own, loaded when it runs.
 // Run after `tsc -p tsconfig.json` (`npm run build` runs both).
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -19,10 +19,13 @@ if (!existsSync(entry)) {
   );
   process.exit(2);
 }
-rmSync(outdir, { recursive: true, force: true });
+// Built beside the old bundle and swapped in at the end: a `pslink` started meanwhile (a test
+// running bin/pslink.js while another rebuilds) finds the old bundle or the new one, not none.
+const building = `${outdir}.building-${process.pid}`;
+rmSync(building, { recursive: true, force: true });
 await build({
   entryPoints: { main: entry },
-  outdir,
+  outdir: building,
   bundle: true,
   splitting: true,
   format: "esm",
@@ -42,3 +45,5 @@ await build({
     js: "import { createRequire as __pslinkRequire } from 'node:module'; const require = __pslinkRequire(import.meta.url);",
   },
 });
+rmSync(outdir, { recursive: true, force: true });
+renameSync(building, outdir);

@@ -27,7 +27,9 @@ interface ReconcileOptions {
 export function registerReconcileCommand(program: Command): void {
   program
     .command("reconcile")
-    .description("summarise open reconciliation exceptions (reconciliation.exceptions) by rule")
+    .description(
+      "summarise the open reconciliation exceptions by rule, or list them one by one (--list)",
+    )
     .option("--list", "list the exceptions one by one: systems' ids, impact, age and details")
     .option("--json", "print the exceptions as JSON objects, one a line")
     .option("--rule <ids...>", "only these rules (R01 … R15; repeat or separate with commas)")
