@@ -141,7 +141,14 @@ export class Scheduler {
       reason?: string,
     ): Promise<TriggerOutcome> => {
       await history.finished(runId, status, summary, reason);
-      const fields = { status, duration_ms: elapsed(runStarted), ...(reason ? { reason } : {}) };
+      // When this schedule fires next (its timer runs only once the scheduler started).
+      const next = this.nextRun(name)?.toISOString();
+      const fields = {
+        status,
+        duration_ms: elapsed(runStarted),
+        ...(reason ? { reason } : {}),
+        ...(next ? { next_run: next } : {}),
+      };
       if (status === "failed") log.error(fields, "scheduled run finished");
       else log.info(fields, "scheduled run finished");
       return { runId, status, ...(reason ? { reason } : {}) };

@@ -178,7 +178,12 @@ describe("schedule time zones", () => {
       logger: pino({ base: null }, { write: (line: string) => lines.push(JSON.parse(line)) }),
       newRunId: () => "run-7",
     });
-    expect((await logged.trigger("nightly")).status).toBe("succeeded");
+    logged.start();
+    try {
+      expect((await logged.trigger("nightly")).status).toBe("succeeded");
+    } finally {
+      await logged.stop();
+    }
 
     const steps = summaries[0]?.steps as { step: string; duration_ms: number }[];
     expect(steps.map((step) => step.step)).toEqual(["build", "plan"]);
@@ -193,6 +198,9 @@ describe("schedule time zones", () => {
     for (const line of lines) expect(line).toMatchObject({ run_id: "run-7", schedule: "nightly" });
     expect(lines[3]).toMatchObject({ result: { plan_id: "p-1" } });
     expect(lines[4]?.duration_ms).toBeGreaterThanOrEqual(240);
+    // And when the schedule fires next (UTC, its cron's 02:00).
+    expect(lines[4]?.next_run).toMatch(/^\d{4}-\d\d-\d\dT02:00:00\.000Z$/);
+    expect(Date.parse(String(lines[4]?.next_run))).toBeGreaterThan(Date.now());
   });
 
   it("rejects a bad cron expression or time zone with what to write", () => {
