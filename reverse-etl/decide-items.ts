@@ -16,6 +16,8 @@ export interface DecideOptions {
   reason: string;
   /** Specific items; the whole plan's undecided items when absent. */
   itemKeys?: readonly string[];
+  /** Only items of these rules (with `itemKeys`, items that are both). */
+  rules?: readonly string[];
   /** Required to approve anything in a plan the blast-radius guard held. */
   confirmBlastRadius?: boolean;
   now?: Date;
@@ -75,6 +77,17 @@ export async function decideItems(options: DecideOptions): Promise<WriteItem[]> 
   } else {
     chosen = all.filter((item) => decidable.includes(item.status));
   }
+  if (options.rules && options.rules.length > 0) {
+    const rules = options.rules.map((rule) => rule.toUpperCase());
+    const planned = [...new Set(all.map((item) => item.rule_id))].sort();
+    const absent = rules.filter((rule) => !planned.some((r) => r.toUpperCase() === rule));
+    if (absent.length > 0)
+      return refuse(
+        `plan ${planId} has no item of rule(s) ${absent.join(", ")}`,
+        `its rules: ${planned.join(", ")}`,
+      );
+    chosen = chosen.filter((item) => rules.includes(item.rule_id.toUpperCase()));
+  }
   if (chosen.length === 0) return refuse(`plan ${planId} has nothing to ${decision}`);
 
   const outside = chosen.filter((item) => !configured.domains.includes(item.domain));
@@ -82,7 +95,7 @@ export async function decideItems(options: DecideOptions): Promise<WriteItem[]> 
     const domains = [...new Set(outside.map((item) => item.domain))].join(", ");
     return refuse(
       `${steward} is not a steward of domain ${domains} (${steward} may decide ${configured.domains.join(", ") || "no domain"}); ${outside.length} item(s) refused`,
-      "ask a steward of that domain, or pass --item for the items in your domains",
+      "ask a steward of that domain, or pass --rule or --item for the items in your domains",
     );
   }
   if (decision === "approve" && plan.status === "held" && plan.confirmed_by === null) {

@@ -9,14 +9,23 @@ export function statusCounts(items: readonly WriteItem[]): string {
   return [...counts].map(([status, n]) => `${n} ${status}`).join(", ") || "no items";
 }
 
-/** A plan as a steward reads it: grouped by target and rule, field by field. */
-export function renderPlan(plan: WritePlan, items: readonly WriteItem[]): string[] {
+/**
+ * A plan as a steward reads it: grouped by target and rule, field by field. `all` is the plan's
+ * every item when `items` are some of them (a filtered view): the counts are the plan's, and a
+ * line says how many are shown.
+ */
+export function renderPlan(
+  plan: WritePlan,
+  items: readonly WriteItem[],
+  all: readonly WriteItem[] = items,
+): string[] {
   const lines = [
     `plan ${plan.plan_id}  created ${plan.created_at.toISOString()} by ${plan.created_by}`,
     `  status: ${plan.status === "held" ? `HELD — ${plan.held_reason ?? ""}` : "open"}${
       plan.confirmed_by ? ` (blast radius confirmed by ${plan.confirmed_by})` : ""
     }`,
-    `  items:  ${statusCounts(items)}`,
+    `  items:  ${statusCounts(all)}`,
+    ...(items.length < all.length ? [`  shown:  ${items.length} of ${all.length} items`] : []),
   ];
   const targets = [...new Set(items.map((item) => item.target_system))].sort();
   for (const target of targets) {

@@ -1,11 +1,13 @@
 import type { Command } from "commander";
 import { decideItems } from "../../reverse-etl/decide-items.js";
 import { collect, withGovernedWarehouse } from "../../reverse-etl/governed-session.js";
+import { splitList } from "../list-option.js";
 import { configFrom, print } from "../program.js";
 
 interface DecisionOptions {
   plan: string;
   item?: string[];
+  rule?: string[];
   as: string;
   reason: string;
   confirmBlastRadius?: boolean;
@@ -26,6 +28,7 @@ export function registerDecisionCommand(program: Command, decision: "approve" | 
       )
       .requiredOption("--plan <id>", "the plan")
       .option("--item <key>", "only this item (repeatable); default: every undecided item", collect)
+      .option("--rule <ids...>", "only items of these rules (R01 …; separate with commas)")
       .requiredOption("--as <steward>", "your steward name (governance.stewards)")
       .requiredOption("--reason <text>", "why (kept in the audit log)");
     if (decision === "approve") {
@@ -41,6 +44,7 @@ export function registerDecisionCommand(program: Command, decision: "approve" | 
           steward: options.as,
           reason: options.reason,
           ...(options.item ? { itemKeys: options.item } : {}),
+          ...(options.rule ? { rules: splitList(options.rule) } : {}),
           confirmBlastRadius: options.confirmBlastRadius === true,
         });
         print(

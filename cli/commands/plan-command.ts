@@ -1,13 +1,23 @@
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
+import type { PslinkConfig } from "../../core/config/index.js";
 import { configError } from "../../core/errors.js";
 import { reportPlanRun } from "../../orchestration/events/index.js";
 import { addPipesOption, withPipes } from "../../orchestration/pipes/index.js";
 import { collect, operator, withGovernedWarehouse } from "../../reverse-etl/governed-session.js";
 import { loadItems, loadPlan } from "../../reverse-etl/plan-store.js";
+import { ITEM_STATUSES, type ItemStatus } from "../../reverse-etl/plan-types.js";
 import { planWritebacks } from "../../reverse-etl/plan-writebacks.js";
 import { renderPlan } from "../../reverse-etl/render-plan.js";
 import { verifyApplied } from "../../reverse-etl/verify-applied.js";
+import type { Warehouse } from "../../warehouse/warehouse.js";
+import { splitList } from "../list-option.js";
 import { configFrom, print } from "../program.js";
+
+interface PlanShowOptions {
+  item?: string[];
+  rule?: string[];
+  status?: ItemStatus[];
+}
 
 /** `pslink plan`: builds a write plan from the proposals; `plan show ID`, `plan verify`. */
 export function registerPlanCommand(program: Command): void {
@@ -49,43 +59,14 @@ export function registerPlanCommand(program: Command): void {
     .command("show <plan-id>")
     .description("print a plan the way a steward reviews it")
     .option("--item <key>", "only this item (repeatable)", collect)
-    .action(async (planId: string, options: { item?: string[] }, command: Command) => {
-      await withGovernedWarehouse(configFrom(command), async (warehouse, config) => {
-        const found = await loadPlan(warehouse, planId);
-        if (!found)
-          throw configError(`there is no plan ${planId}`, {
-            hint: "list plans with `pslink plans`",
-          });
-        const items = await loadItems(warehouse, {
-          planId,
-          ...(options.item ? { itemKeys: options.item } : {}),
-        });
-        for (const line of renderPlan(found, items)) print(line);
-        const proposed = items.filter((item) => item.status === "proposed");
-        const fixing = items.find((item) => item.exception_id);
-        if (proposed.length > 0 || fixing) print();
-        if (proposed.length > 0) {
-          // The stewards who may decide at least one proposed item (by its domain).
-          const domains = new Set(proposed.map((item) => item.domain));
-          const stewards = config.governance.stewards
-            .filter((steward) => steward.domains.some((domain) => domains.has(domain)))
-            .map((steward) => steward.name);
-          const as = stewards.length === 1 ? stewards[0] : "STEWARD";
-          print(
-            `decide: pslink approve --plan ${planId} --as ${as} --reason "…" (or reject; --item KEY for single items)`,
-          );
-          if (stewards.length !== 1)
-            print(
-              stewards.length === 0
-                ? "  no steward in pslink.yml may decide these domains (governance.stewards)"
-                : `  stewards of these items' domains: ${stewards.join(", ")}`,
-            );
-        }
-        if (fixing)
-          print(
-            `an item's exception: pslink reconcile --exception ${fixing.exception_id} (its systems' ids and details)`,
-          );
-      });
+    .option("--rule <ids...>", "only items of these rules (R01 …; separate with commas)")
+    .addOption(
+      new Option("--status <states...>", "only items in these states").choices(ITEM_STATUSES),
+    )
+    .action(async (planId: string, options: PlanShowOptions, command: Command) => {
+      await withGovernedWarehouse(configFrom(command), (warehouse, config) =>
+        showPlan(warehouse, config, planId, options),
+      );
     });
   plan
     .command("verify")
@@ -98,4 +79,61 @@ export function registerPlanCommand(program: Command): void {
         );
       });
     });
+}
+
+/** `plan show`: the plan (or the items the filters choose), then how to decide and look up. */
+async function showPlan(
+  warehouse: Warehouse,
+  config: PslinkConfig,
+  planId: string,
+  options: PlanShowOptions,
+): Promise<void> {
+  const found = await loadPlan(warehouse, planId);
+  if (!found)
+    throw configError(`there is no plan ${planId}`, { hint: "list plans with `pslink plans`" });
+  const rules = splitList(options.rule ?? []).map((rule) => rule.toUpperCase());
+  const all = await loadItems(warehouse, { planId });
+  const unknownItems = (options.item ?? []).filter((key) => !all.some((i) => i.item_key === key));
+  if (unknownItems.length > 0)
+    throw configError(`plan ${planId} has no item(s) ${unknownItems.join(", ")}`, {
+      hint: `\`pslink plan show ${planId}\` lists its item keys`,
+    });
+  const planned = [...new Set(all.map((item) => item.rule_id))].sort();
+  const unknownRules = rules.filter((rule) => !planned.some((r) => r.toUpperCase() === rule));
+  if (unknownRules.length > 0)
+    throw configError(`plan ${planId} has no item of rule(s) ${unknownRules.join(", ")}`, {
+      hint: `its rules: ${planned.join(", ")}`,
+    });
+  const items = all.filter(
+    (item) =>
+      (!options.item || options.item.includes(item.item_key)) &&
+      (!options.status || options.status.includes(item.status)) &&
+      (rules.length === 0 || rules.includes(item.rule_id.toUpperCase())),
+  );
+  for (const line of renderPlan(found, items, all)) print(line);
+  const proposed = items.filter((item) => item.status === "proposed");
+  const fixing = items.find((item) => item.exception_id);
+  if (proposed.length > 0 || fixing) print();
+  if (proposed.length > 0) {
+    // The stewards who may decide at least one proposed item (by its domain).
+    const domains = new Set(proposed.map((item) => item.domain));
+    const stewards = config.governance.stewards
+      .filter((steward) => steward.domains.some((domain) => domains.has(domain)))
+      .map((steward) => steward.name);
+    const as = stewards.length === 1 ? stewards[0] : "STEWARD";
+    const only = rules.length > 0 ? ` --rule ${rules.join(",")}` : "";
+    print(
+      `decide: pslink approve --plan ${planId}${only} --as ${as} --reason "…" (or reject; --item KEY for single items)`,
+    );
+    if (stewards.length !== 1)
+      print(
+        stewards.length === 0
+          ? "  no steward in pslink.yml may decide these domains (governance.stewards)"
+          : `  stewards of these items' domains: ${stewards.join(", ")}`,
+      );
+  }
+  if (fixing)
+    print(
+      `an item's exception: pslink reconcile --exception ${fixing.exception_id} (its systems' ids and details)`,
+    );
 }

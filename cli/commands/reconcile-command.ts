@@ -4,6 +4,7 @@ import { RULE_NAMES } from "../../core/rules.js";
 import { parseJson } from "../../warehouse/json-value.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { withExistingWarehouse } from "../existing-warehouse.js";
+import { splitList } from "../list-option.js";
 import { configFrom, print } from "../program.js";
 import {
   ageDays,
@@ -82,15 +83,6 @@ async function named(warehouse: Warehouse, ids: readonly string[]): Promise<Exce
   }
   return rows;
 }
-
-const splitList = (values: readonly string[]) => [
-  ...new Set(
-    values
-      .flatMap((value) => value.split(","))
-      .map((value) => value.trim())
-      .filter(Boolean),
-  ),
-];
 
 function parseRules(values: readonly string[]): string[] {
   const rules = splitList(values).map((rule) => rule.toUpperCase());

@@ -69,6 +69,36 @@ describe.each(["duckdb", "postgres"] as const)("pslink plan/approve/apply/audit 
     expect(shown.out).toMatch(/disabled: false → true/);
     expect(shown.out).toMatch(/\[queued\] timeBill \(new\) {2}adjustment_queue/);
     expect(shown.out).toMatch(/why: date 2026-\d\d-\d\d falls in closed period \w+ 2026/);
+    expect(shown.out).toContain(
+      `decide: pslink approve --plan ${planId} --as harry --reason "…" (or reject; --item KEY for single items)`,
+    );
+
+    // Narrowed to a rule and a state: the plan's counts, how many are shown, a decide command
+    // for just those; a rule the plan does not hold is an error naming the ones it does.
+    const narrowed = await pslink(
+      "plan",
+      "show",
+      planId,
+      "--rule",
+      "r09",
+      "--status",
+      "proposed",
+      ...config,
+    );
+    expect(narrowed.out).toMatch(
+      /^ {2}items: {2}1 proposed, 1 queued\n {2}shown: {2}1 of 2 items$/m,
+    );
+    expect(narrowed.out).not.toMatch(/\[queued\]/);
+    expect(narrowed.out).toContain(`decide: pslink approve --plan ${planId} --rule R09 --as harry`);
+    const noRule = await pslink("plan", "show", planId, "--rule", "R77", ...config);
+    expect(noRule.code).toBe(2);
+    expect(noRule.out).toMatch(/has no item of rule\(s\) R77\n {2}fix: its rules: R09, R15/);
+    const queuedOnly = await pslink(
+      ...["approve", "--plan", planId, "--rule", "R15", "--as", "harry", "--reason", "x"],
+      ...config,
+    );
+    expect(queuedOnly.code).toBe(2);
+    expect(queuedOnly.out).toContain(`plan ${planId} has nothing to approve`);
 
     const wrongSteward = await pslink(
       "approve",
@@ -86,6 +116,8 @@ describe.each(["duckdb", "postgres"] as const)("pslink plan/approve/apply/audit 
       "approve",
       "--plan",
       planId,
+      "--rule",
+      "R09",
       "--as",
       "harry",
       "--reason",
