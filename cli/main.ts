@@ -26,6 +26,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   reject: async () => (await import("./commands/reject-command.js")).registerRejectCommand,
   apply: async () => (await import("./commands/apply-command.js")).registerApplyCommand,
   audit: async () => (await import("./commands/audit-command.js")).registerAuditCommand,
+  status: async () => (await import("./commands/status-command.js")).registerStatusCommand,
   runs: async () => (await import("./commands/runs-command.js")).registerRunsCommand,
   quarantine: async () =>
     (await import("./commands/quarantine-command.js")).registerQuarantineCommand,

@@ -202,6 +202,7 @@ function printNextCommands(print: (line?: string) => void, configFile: string): 
     "Read what is left with pslink itself (the sandbox has stopped; these read the warehouse):",
   );
   for (const [command, what] of [
+    ["status", "where things stand, each line naming the command to go on"],
     ["reconcile --list", "the exceptions still open, one by one, with each system's ids"],
     ["plans", "the plan; `plan show ID` reads it item by item"],
     ["audit", "who approved and what was written"],

@@ -267,6 +267,7 @@ describe("pslink --help", () => {
       "reject",
       "apply",
       "audit",
+      "status",
       "runs",
       "quarantine",
       "schedule",

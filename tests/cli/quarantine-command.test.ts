@@ -10,7 +10,7 @@ async function pslink(args: readonly string[], env: Record<string, string>) {
   return { code, out: stdout, err: stderr };
 }
 
-describe.each(warehouseCases())("pslink quarantine on $kind", (wc) => {
+describe.each(warehouseCases())("pslink quarantine and status on $kind", (wc) => {
   let fixture: SandboxSync;
   beforeAll(async () => {
     fixture = await startSandboxSync(41);
@@ -33,6 +33,23 @@ describe.each(warehouseCases())("pslink quarantine on $kind", (wc) => {
     expect(synced.out).toContain(
       "2 record(s) quarantined; schema drift in netsuite.customer: `pslink quarantine` lists them with the reason",
     );
+
+    // `pslink status` sums it up: the sync, each source's streams, the quarantine, what is not built.
+    const status = await pslink(["-c", config, "status"], env);
+    expect(status.code, status.err).toBe(0);
+    expect(status.out).toMatch(
+      /^last sync +succeeded \d{4}-\d\d-\d\d \d\d:\d\d UTC \(just now\), run \S+$/m,
+    );
+    expect(status.out).toMatch(
+      /^ +netsuite +8 stream\(s\) ok, data through \d{4}-\d\d-\d\d \d\d:\d\d UTC \(just now\)$/m,
+    );
+    for (const never of ["salesforce", "kantata", "workday"])
+      expect(status.out).toMatch(new RegExp(`^(sources)? +${never} +never synced$`, "m"));
+    expect(status.out).toMatch(
+      /^quarantine +2 open record\(s\): netsuite\.customer 2 \(pslink quarantine\)$/m,
+    );
+    expect(status.out).toMatch(/^exceptions +not built yet: pslink build$/m);
+    expect(status.out).toMatch(/^write-backs +nothing waiting$/m);
 
     const listed = await pslink(["-c", config, "quarantine"], env);
     expect(listed.code).toBe(0);

@@ -43,7 +43,13 @@ describe("pslink demo (the README's main job), small", () => {
     const suggested = [...demo.stdout.matchAll(/^ {2}npx pslink (-c \S+ [^#]+?)\s+#/gm)].map(
       (match) => (match[1] ?? "").split(/\s+/),
     );
-    expect(suggested.map((args) => args[2])).toEqual(["reconcile", "plans", "audit", "runs"]);
+    expect(suggested.map((args) => args[2])).toEqual([
+      "status",
+      "reconcile",
+      "plans",
+      "audit",
+      "runs",
+    ]);
     const outputs = new Map<string, string>();
     for (const args of suggested) {
       const result = await pslink(args, cwd);
@@ -57,6 +63,7 @@ describe("pslink demo (the README's main job), small", () => {
     expect(outputs.get("plans")).toMatch(/^plan-\d{8}T\d{6}-[0-9a-f]+ /m);
     expect(outputs.get("audit")).toContain("demo-steward");
     expect(outputs.get("runs")?.match(/^\S+ +sync +demo +succeeded /gm)?.length).toBe(2);
+    expect(outputs.get("status")).toMatch(new RegExp(`^exceptions +${open} open \\(`, "m"));
 
     // A steward reading the plan is told how to decide (naming the one steward who may) and
     // how to look up the exception an item fixes; both commands work as printed.

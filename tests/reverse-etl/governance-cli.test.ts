@@ -93,6 +93,13 @@ describe.each(["duckdb", "postgres"] as const)("pslink plan/approve/apply/audit 
     const noRule = await pslink("plan", "show", planId, "--rule", "R77", ...config);
     expect(noRule.code).toBe(2);
     expect(noRule.out).toMatch(/has no item of rule\(s\) R77\n {2}fix: its rules: R09, R15/);
+    const waiting = await pslink("status", ...config);
+    expect(waiting.out).toMatch(
+      new RegExp(
+        `^write-backs +1 proposed, awaiting a steward in plan ${planId} \\(pslink plan show ${planId}\\)$`,
+        "m",
+      ),
+    );
     const queuedOnly = await pslink(
       ...["approve", "--plan", planId, "--rule", "R15", "--as", "harry", "--reason", "x"],
       ...config,
@@ -125,6 +132,9 @@ describe.each(["duckdb", "postgres"] as const)("pslink plan/approve/apply/audit 
       ...config,
     );
     expect(approved.out).toMatch(/approved 1 item\(s\)/);
+    expect((await pslink("status", ...config)).out).toMatch(
+      /^write-backs +1 approved for kantata: its window is open, pslink apply writes them$/m,
+    );
 
     const applied = await pslink("apply", ...config);
     expect(applied.code, applied.out).toBe(0);

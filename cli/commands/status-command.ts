@@ -1,0 +1,189 @@
+import type { Command } from "commander";
+import { CronExpressionParser } from "cron-parser";
+import type { PslinkConfig } from "../../core/config/index.js";
+import { checkWindow } from "../../reverse-etl/write-window.js";
+import { withExistingWarehouse } from "../existing-warehouse.js";
+import { configFrom, print } from "../program.js";
+import { readWarehouseStatus, type WarehouseStatus } from "../warehouse-status.js";
+
+/** `pslink status`: one screen of where things stand, each line naming the command to go on. */
+export function registerStatusCommand(program: Command): void {
+  program
+    .command("status")
+    .description(
+      "where things stand: last sync and each source's data, quarantine, open exceptions, write-backs waiting, next schedules",
+    )
+    .option("--json", "print the state as one JSON object")
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const config = configFrom(command);
+      await withExistingWarehouse(config, async (warehouse) => {
+        const status = await readWarehouseStatus(warehouse);
+        if (options.json) {
+          print(JSON.stringify(status));
+          return;
+        }
+        for (const line of renderStatus(config, status, new Date())) print(line);
+      });
+    });
+}
+
+const LABEL = 12;
+const row = (label: string, text: string) => `${label.padEnd(LABEL)}${text}`;
+const more = (text: string) => `${" ".repeat(LABEL)}${text}`;
+const utc = (date: Date) => `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+
+function ago(date: Date, now: Date): string {
+  const minutes = Math.round((now.getTime() - date.getTime()) / 60_000);
+  if (minutes < 1) return "just now";
+  if (minutes < 120) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours} h ago` : `${Math.round(hours / 24)} days ago`;
+}
+
+function renderStatus(config: PslinkConfig, status: WarehouseStatus, now: Date): string[] {
+  const lines = [
+    row("config", config.file),
+    row(
+      "warehouse",
+      config.warehouse.kind === "duckdb" ? `duckdb ${config.warehouse.path}` : "postgres",
+    ),
+    "",
+  ];
+  const sync = status.lastSync;
+  lines.push(
+    row(
+      "last sync",
+      sync
+        ? `${sync.status} ${utc(sync.started_at)} (${ago(sync.started_at, now)}), run ${sync.run_id}`
+        : "none yet: pslink sync",
+    ),
+  );
+  lines.push(...sourceLines(config, status, now));
+  const quarantined = status.quarantine.reduce((n, q) => n + q.n, 0);
+  lines.push(
+    row(
+      "quarantine",
+      quarantined === 0
+        ? "no open records"
+        : `${quarantined} open record(s): ${status.quarantine.map((q) => `${q.source}.${q.stream} ${q.n}`).join(", ")} (pslink quarantine)`,
+    ),
+  );
+  lines.push(row("exceptions", exceptionSummary(status, now)));
+  lines.push(...writeBackLines(config, status, now));
+  lines.push(...scheduleLines(config, now));
+  return lines;
+}
+
+/** Per source: its streams' last outcome and how far its landed data reaches (the oldest cursor). */
+function sourceLines(config: PslinkConfig, status: WarehouseStatus, now: Date): string[] {
+  const lines: string[] = [];
+  for (const source of Object.keys(config.sources)) {
+    // A stream turned off since it last ran keeps its old cursor: it is not what the data lacks.
+    const settings = config.sources[source as keyof typeof config.sources]?.streams ?? {};
+    const streams = status.streams.filter(
+      (s) =>
+        s.source === source &&
+        (settings as Record<string, { enabled?: boolean }>)[s.stream]?.enabled !== false,
+    );
+    if (streams.length === 0) {
+      lines.push(more(`${source.padEnd(11)}never synced`));
+      continue;
+    }
+    const failed = streams.filter((s) => s.status !== "succeeded");
+    const through = streams
+      .map((s) => s.landed_through)
+      .filter((t): t is string => t !== null)
+      .sort()[0];
+    const reach = through
+      ? `, data through ${utc(new Date(through))} (${ago(new Date(through), now)})`
+      : "";
+    lines.push(
+      more(
+        `${source.padEnd(11)}${
+          failed.length === 0
+            ? `${streams.length} stream(s) ok`
+            : `${failed.length} of ${streams.length} stream(s) not ok`
+        }${reach}`,
+      ),
+    );
+    for (const stream of failed)
+      lines.push(
+        more(
+          `  ${stream.source}.${stream.stream} ${stream.status} ${ago(stream.ran_at, now)}${
+            stream.error ? `: ${stream.error.split("\n")[0]?.slice(0, 100)}` : ""
+          }`,
+        ),
+      );
+  }
+  return lines.map((line, i) => (i === 0 ? row("sources", line.trimStart()) : line));
+}
+
+function exceptionSummary(status: WarehouseStatus, now: Date): string {
+  if (status.exceptions === null) return "not built yet: pslink build";
+  const total = status.exceptions.reduce((n, e) => n + e.n, 0);
+  if (total === 0) return "none open";
+  const oldest = status.exceptions.map((e) => new Date(e.oldest)).sort((a, b) => +a - +b)[0];
+  const bySeverity = status.exceptions.map((e) => `${e.severity} ${e.n}`).join(", ");
+  return `${total} open (${bySeverity}), oldest first seen ${oldest ? ago(oldest, now) : "?"} (pslink reconcile)`;
+}
+
+/** Items waiting for a steward, a window, a retry or a look; each with the command to go on. */
+function writeBackLines(config: PslinkConfig, status: WarehouseStatus, now: Date): string[] {
+  const count = (wanted: string) =>
+    status.writeItems.filter((i) => i.status === wanted).reduce((n, i) => n + i.n, 0);
+  const plansWith = (wanted: string) => [
+    ...new Set(status.writeItems.filter((i) => i.status === wanted).map((i) => i.plan_id)),
+  ];
+  const lines: string[] = [];
+  const proposed = count("proposed");
+  if (proposed > 0) {
+    const plans = plansWith("proposed");
+    lines.push(
+      `${proposed} proposed, awaiting a steward in ${plans.length === 1 ? `plan ${plans[0]} (pslink plan show ${plans[0]})` : `${plans.length} plans (pslink plans)`}`,
+    );
+  }
+  const approved = status.writeItems.filter((i) => i.status === "approved");
+  for (const target of [...new Set(approved.map((i) => i.target_system))]) {
+    const n = approved.filter((i) => i.target_system === target).reduce((sum, i) => sum + i.n, 0);
+    const window = config.governance.windows[target as keyof typeof config.governance.windows];
+    const check = window ? checkWindow(window, now) : undefined;
+    lines.push(
+      `${n} approved for ${target}: ${
+        check === undefined
+          ? "pslink apply writes them"
+          : check.open
+            ? "its window is open, pslink apply writes them"
+            : `its window opens ${utc(check.nextStart)}`
+      }`,
+    );
+  }
+  for (const [state, what] of [
+    ["in_flight", "in flight when a process stopped: the next apply recovers them"],
+    ["failed", "failed: pslink plan show ID --status failed, then plan again"],
+    ["stale", "stale (the target changed since planning): the next plan re-plans them"],
+    [
+      "unverified",
+      "applied, but the target does not show the value: pslink plan show ID --status unverified",
+    ],
+  ] as const) {
+    const n = count(state);
+    if (n > 0) lines.push(`${n} ${what}`);
+  }
+  if (lines.length === 0) return [row("write-backs", "nothing waiting")];
+  return lines.map((line, i) => (i === 0 ? row("write-backs", line) : more(line)));
+}
+
+function scheduleLines(config: PslinkConfig, now: Date): string[] {
+  const jobs = Object.entries(config.schedules.jobs).filter(([, job]) => job.enabled);
+  if (jobs.length === 0) return [row("schedules", "none enabled")];
+  return jobs.map(([name, job], i) => {
+    const next = CronExpressionParser.parse(job.cron, {
+      currentDate: now,
+      tz: job.timezone ?? config.schedules.timezone,
+    })
+      .next()
+      .toDate();
+    const text = `${name} next ${utc(next)} (pslink schedule runs them)`;
+    return i === 0 ? row("schedules", text) : more(text);
+  });
+}

@@ -1,0 +1,111 @@
+import { parseJson } from "../warehouse/json-value.js";
+import type { Warehouse } from "../warehouse/warehouse.js";
+
+/** The last sync run. */
+export interface SyncRunStatus {
+  run_id: string;
+  status: string;
+  started_at: Date;
+  finished_at: Date | null;
+  error: string | null;
+}
+
+/** A stream's latest run and how far its landed data reaches. */
+export interface StreamStatus {
+  source: string;
+  stream: string;
+  /** Its outcome in the last run that read it. */
+  status: string;
+  error: string | null;
+  ran_at: Date;
+  /** Records modified before this instant are landed (ISO); null before its first batch. */
+  landed_through: string | null;
+}
+
+/** What `pslink status` reads: the warehouse's bookkeeping, and the exceptions once built. */
+export interface WarehouseStatus {
+  lastSync: SyncRunStatus | null;
+  streams: StreamStatus[];
+  /** Open quarantine rows per stream. */
+  quarantine: { source: string; stream: string; n: number }[];
+  /** Open exceptions per severity, with the first detection of the oldest; null: not built. */
+  exceptions: { severity: string; n: number; oldest: Date }[] | null;
+  /** Write items that still need someone or something, per plan, target and status. */
+  writeItems: { plan_id: string; target_system: string; status: string; n: number }[];
+}
+
+/** Statuses of write items that still wait for a steward, a window, a retry or a look. */
+export const PENDING_ITEM_STATUSES = [
+  "proposed",
+  "approved",
+  "in_flight",
+  "failed",
+  "stale",
+  "unverified",
+];
+
+/** Reads the warehouse's state for `pslink status` (bookkeeping migrated by the caller). */
+export async function readWarehouseStatus(wh: Warehouse): Promise<WarehouseStatus> {
+  const [lastSync] = await wh.query<SyncRunStatus & Record<string, unknown>>(
+    `select run_id, status, started_at, finished_at, error from pslink.runs
+     where job = 'sync' order by started_at desc limit 1`,
+  );
+  const latest = await wh.query<Record<string, unknown>>(
+    `select source, stream, status, error, ran_at from (
+       select rs.source, rs.stream, rs.status, rs.error, r.started_at as ran_at,
+              row_number() over (partition by rs.source, rs.stream order by r.started_at desc) as n
+       from pslink.run_streams as rs join pslink.runs as r on r.run_id = rs.run_id
+     ) as ranked where n = 1 order by source, stream`,
+  );
+  const cursors = new Map(
+    (
+      await wh.query<Record<string, unknown>>(
+        "select source, stream, cursor from pslink.stream_state",
+      )
+    ).map((row) => [`${row.source}.${row.stream}`, parseJson(row.cursor)?.modified_before]),
+  );
+  const quarantine = await wh.query<{ source: string; stream: string; n: number }>(
+    `select source, stream, count(*) as n from pslink.quarantine where resolved_at is null
+     group by source, stream order by source, stream`,
+  );
+  const writeItems = await wh.query<{
+    plan_id: string;
+    target_system: string;
+    status: string;
+    n: number;
+  }>(
+    `select plan_id, target_system, status, count(*) as n from pslink.write_items
+     where status in (${PENDING_ITEM_STATUSES.map((_, i) => `$${i + 1}`).join(", ")})
+     group by plan_id, target_system, status order by plan_id, target_system, status`,
+    PENDING_ITEM_STATUSES,
+  );
+  return {
+    lastSync: lastSync ?? null,
+    streams: latest.map((row) => {
+      const through = cursors.get(`${row.source}.${row.stream}`);
+      return {
+        source: String(row.source),
+        stream: String(row.stream),
+        status: String(row.status),
+        error: row.error === null ? null : String(row.error),
+        ran_at: row.ran_at as Date,
+        landed_through: typeof through === "string" ? through : null,
+      };
+    }),
+    quarantine: quarantine.map((row) => ({ ...row, n: Number(row.n) })),
+    exceptions: await openExceptionCounts(wh),
+    writeItems: writeItems.map((row) => ({ ...row, n: Number(row.n) })),
+  };
+}
+
+async function openExceptionCounts(wh: Warehouse): Promise<WarehouseStatus["exceptions"]> {
+  try {
+    const rows = await wh.query<{ severity: string; n: number; oldest: Date }>(
+      `select severity, count(*) as n, min(first_detected_at) as oldest
+       from reconciliation.exceptions where status = 'open' group by severity order by severity`,
+    );
+    return rows.map((row) => ({ ...row, n: Number(row.n) }));
+  } catch {
+    return null; // the models were never built
+  }
+}
