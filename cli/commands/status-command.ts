@@ -29,7 +29,9 @@ export function registerStatusCommand(program: Command): void {
 
 const LABEL = 12;
 const row = (label: string, text: string) => `${label.padEnd(LABEL)}${text}`;
-const more = (text: string) => `${" ".repeat(LABEL)}${text}`;
+/** A block of lines under one label: the label on the first, the rest aligned under it. */
+const labelled = (label: string, lines: readonly string[]) =>
+  lines.map((line, i) => row(i === 0 ? label : "", line));
 const utc = (date: Date) => `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
 function ago(date: Date, now: Date): string {
@@ -86,7 +88,7 @@ function sourceLines(config: PslinkConfig, status: WarehouseStatus, now: Date): 
         (settings as Record<string, { enabled?: boolean }>)[s.stream]?.enabled !== false,
     );
     if (streams.length === 0) {
-      lines.push(more(`${source.padEnd(11)}never synced`));
+      lines.push(`${source.padEnd(11)}never synced`);
       continue;
     }
     const failed = streams.filter((s) => s.status !== "succeeded");
@@ -98,24 +100,20 @@ function sourceLines(config: PslinkConfig, status: WarehouseStatus, now: Date): 
       ? `, data through ${utc(new Date(through))} (${ago(new Date(through), now)})`
       : "";
     lines.push(
-      more(
-        `${source.padEnd(11)}${
-          failed.length === 0
-            ? `${streams.length} stream(s) ok`
-            : `${failed.length} of ${streams.length} stream(s) not ok`
-        }${reach}`,
-      ),
+      `${source.padEnd(11)}${
+        failed.length === 0
+          ? `${streams.length} stream(s) ok`
+          : `${failed.length} of ${streams.length} stream(s) not ok`
+      }${reach}`,
     );
     for (const stream of failed)
       lines.push(
-        more(
-          `  ${stream.source}.${stream.stream} ${stream.status} ${ago(stream.ran_at, now)}${
-            stream.error ? `: ${stream.error.split("\n")[0]?.slice(0, 100)}` : ""
-          }`,
-        ),
+        `  ${stream.source}.${stream.stream} ${stream.status} ${ago(stream.ran_at, now)}${
+          stream.error ? `: ${stream.error.split("\n")[0]?.slice(0, 160)}` : ""
+        }`,
       );
   }
-  return lines.map((line, i) => (i === 0 ? row("sources", line.trimStart()) : line));
+  return labelled("sources", lines);
 }
 
 function exceptionSummary(status: WarehouseStatus, now: Date): string {
@@ -169,21 +167,20 @@ function writeBackLines(config: PslinkConfig, status: WarehouseStatus, now: Date
     const n = count(state);
     if (n > 0) lines.push(`${n} ${what}`);
   }
-  if (lines.length === 0) return [row("write-backs", "nothing waiting")];
-  return lines.map((line, i) => (i === 0 ? row("write-backs", line) : more(line)));
+  return labelled("write-backs", lines.length > 0 ? lines : ["nothing waiting"]);
 }
 
 function scheduleLines(config: PslinkConfig, now: Date): string[] {
   const jobs = Object.entries(config.schedules.jobs).filter(([, job]) => job.enabled);
   if (jobs.length === 0) return [row("schedules", "none enabled")];
-  return jobs.map(([name, job], i) => {
+  const lines = jobs.map(([name, job]) => {
     const next = CronExpressionParser.parse(job.cron, {
       currentDate: now,
       tz: job.timezone ?? config.schedules.timezone,
     })
       .next()
       .toDate();
-    const text = `${name} next ${utc(next)} (pslink schedule runs them)`;
-    return i === 0 ? row("schedules", text) : more(text);
+    return `${name} next ${utc(next)} (pslink schedule runs them)`;
   });
+  return labelled("schedules", lines);
 }

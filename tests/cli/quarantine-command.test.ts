@@ -107,5 +107,17 @@ describe.each(warehouseCases())("pslink quarantine and status on $kind", (wc) =>
       ),
     );
     expect(all.out).toContain("2 quarantined record(s)");
+
+    // A stream whose last run failed shows under its source in `pslink status`, with why.
+    fixture.sandbox.faults.add({ system: "kantata", kind: "http_500", times: 20 });
+    const failed = await pslink(["-c", config, "sync", "--stream", "kantata.workspaces"], env);
+    fixture.sandbox.faults.clear();
+    expect(failed.code).toBe(1);
+    const after = await pslink(["-c", config, "status"], env);
+    expect(after.out).toMatch(/^ +kantata +1 of 1 stream\(s\) not ok$/m);
+    expect(after.out).toMatch(
+      /^ +kantata\.workspaces failed just now: kantata GET .* still failing after \d+ attempts/m,
+    );
+    expect(after.out).toMatch(/^last sync +failed /m);
   }, 120_000);
 });
