@@ -30,6 +30,8 @@ export interface WarehouseStatus {
   quarantine: { source: string; stream: string; n: number }[];
   /** Open exceptions per severity, with the first detection of the oldest; null: not built. */
   exceptions: { severity: string; n: number; oldest: Date }[] | null;
+  /** When the last build reconciled (the newest `last_seen_at`); null: none recorded. */
+  reconciledAt: Date | null;
   /** Write items that still need someone or something, per plan, target and status. */
   writeItems: { plan_id: string; target_system: string; status: string; n: number }[];
 }
@@ -94,6 +96,7 @@ export async function readWarehouseStatus(wh: Warehouse): Promise<WarehouseStatu
     }),
     quarantine: quarantine.map((row) => ({ ...row, n: Number(row.n) })),
     exceptions: await openExceptionCounts(wh),
+    reconciledAt: await lastReconciled(wh),
     writeItems: writeItems.map((row) => ({ ...row, n: Number(row.n) })),
   };
 }
@@ -107,5 +110,16 @@ async function openExceptionCounts(wh: Warehouse): Promise<WarehouseStatus["exce
     return rows.map((row) => ({ ...row, n: Number(row.n) }));
   } catch {
     return null; // the models were never built
+  }
+}
+
+async function lastReconciled(wh: Warehouse): Promise<Date | null> {
+  try {
+    const [row] = await wh.query<{ at: Date | null }>(
+      "select max(last_seen_at) as at from reconciliation.exceptions",
+    );
+    return row?.at ?? null;
+  } catch {
+    return null;
   }
 }

@@ -119,10 +119,13 @@ function sourceLines(config: PslinkConfig, status: WarehouseStatus, now: Date): 
 function exceptionSummary(status: WarehouseStatus, now: Date): string {
   if (status.exceptions === null) return "not built yet: pslink build";
   const total = status.exceptions.reduce((n, e) => n + e.n, 0);
-  if (total === 0) return "none open";
+  const reconciled = status.reconciledAt
+    ? `; reconciled ${ago(new Date(status.reconciledAt), now)}`
+    : "";
+  if (total === 0) return `none open${reconciled}`;
   const oldest = status.exceptions.map((e) => new Date(e.oldest)).sort((a, b) => +a - +b)[0];
   const bySeverity = status.exceptions.map((e) => `${e.severity} ${e.n}`).join(", ");
-  return `${total} open (${bySeverity}), oldest first seen ${oldest ? ago(oldest, now) : "?"} (pslink reconcile)`;
+  return `${total} open (${bySeverity}), oldest first seen ${oldest ? ago(oldest, now) : "?"}${reconciled} (pslink reconcile)`;
 }
 
 /** Items waiting for a steward, a window, a retry or a look; each with the command to go on. */

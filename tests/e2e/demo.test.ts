@@ -63,7 +63,9 @@ describe("pslink demo (the README's main job), small", () => {
     expect(outputs.get("plans")).toMatch(/^plan-\d{8}T\d{6}-[0-9a-f]+ /m);
     expect(outputs.get("audit")).toContain("demo-steward");
     expect(outputs.get("runs")?.match(/^\S+ +sync +demo +succeeded /gm)?.length).toBe(2);
-    expect(outputs.get("status")).toMatch(new RegExp(`^exceptions +${open} open \\(`, "m"));
+    expect(outputs.get("status")).toMatch(
+      new RegExp(`^exceptions +${open} open \\(.*; reconciled (just now|\\d+ min ago) `, "m"),
+    );
 
     // A steward reading the plan is told how to decide (naming the one steward who may) and
     // how to look up the exception an item fixes; both commands work as printed.
