@@ -132,6 +132,13 @@ async function showRun(warehouse: Warehouse, runId: string): Promise<void> {
   print();
   if (streams.length > 0) {
     print(streamResultsTable(streams.map(resultFromRow), { errors: true }));
+    const quarantining = streams.filter((s) => Number(s.quarantined_rows) > 0);
+    if (quarantining.length > 0) {
+      const n = quarantining.reduce((sum, s) => sum + Number(s.quarantined_rows), 0);
+      const names = quarantining.map((s) => `${s.source}.${s.stream}`).join(",");
+      print();
+      print(`${n} record(s) quarantined: pslink quarantine --stream ${names} lists them`);
+    }
     return;
   }
   const summary = parseJson(run.summary);

@@ -34,6 +34,14 @@ describe.each(warehouseCases())("pslink quarantine and status on $kind", (wc) =>
       "2 record(s) quarantined; schema drift in netsuite.customer: `pslink quarantine` lists them with the reason",
     );
 
+    const runId = /^last sync +succeeded .* run (\S+)$/m.exec(
+      (await pslink(["-c", config, "status"], env)).out,
+    )?.[1] as string;
+    const shown = await pslink(["-c", config, "runs", "show", runId], env);
+    expect(shown.out).toContain(
+      "2 record(s) quarantined: pslink quarantine --stream netsuite.customer lists them",
+    );
+
     // `pslink status` sums it up: the sync, each source's streams, the quarantine, what is not built.
     const status = await pslink(["-c", config, "status"], env);
     expect(status.code, status.err).toBe(0);
