@@ -132,14 +132,52 @@ const DECIMAL = new Intl.NumberFormat("en-US", {
   maximumFractionDigits: 2,
 });
 
-/** Exceptions one by one, grouped by rule: what, where in each system, impact, age, details. */
-export function exceptionList(rows: readonly ExceptionRow[], now: number): string[] {
+/** A write-back planned for an exception: the item, its plan and where it stands. */
+export interface PlannedFix extends Record<string, unknown> {
+  exception_id: string;
+  item_key: string;
+  plan_id: string;
+  status: string;
+  target_system: string;
+  object: string;
+  operation: string;
+}
+
+/** The write items planned for these exceptions (none when nothing was planned yet). */
+export async function plannedFixes(
+  warehouse: Warehouse,
+  ids: readonly string[],
+): Promise<PlannedFix[]> {
+  if (ids.length === 0) return [];
+  return warehouse.query<PlannedFix>(
+    `select exception_id, item_key, plan_id, status, target_system, object, operation
+     from pslink.write_items
+     where exception_id in (${ids.map((_, i) => `$${i + 1}`).join(", ")})
+     order by plan_id, item_key`,
+    ids,
+  );
+}
+
+/**
+ * Exceptions one by one, grouped by rule: what, where in each system, impact, age, details, and
+ * the write-backs planned for each.
+ */
+export function exceptionList(
+  rows: readonly ExceptionRow[],
+  now: number,
+  fixes: readonly PlannedFix[] = [],
+): string[] {
   const lines: string[] = [];
   for (const rule of [...new Set(rows.map((row) => row.rule_id))]) {
     if (lines.length > 0) lines.push("");
     lines.push(ruleLabel(rule));
-    for (const row of rows.filter((r) => r.rule_id === rule))
+    for (const row of rows.filter((r) => r.rule_id === rule)) {
       lines.push(...exceptionLines(row, now));
+      for (const fix of fixes.filter((f) => f.exception_id === row.exception_id))
+        lines.push(
+          `      write-back: ${fix.target_system} ${fix.object} ${fix.operation}, item ${fix.item_key} ${fix.status} in plan ${fix.plan_id}`,
+        );
+    }
   }
   return lines;
 }

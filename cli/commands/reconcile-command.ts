@@ -13,6 +13,7 @@ import {
   exceptionsById,
   numberOrNull,
   openExceptions,
+  plannedFixes,
   summaryTable,
 } from "../reconciliation-report.js";
 
@@ -59,7 +60,9 @@ export function registerReconcileCommand(program: Command): void {
           return;
         }
         if (options.list || ids.length > 0) {
-          print(exceptionList(chosen, now).join("\n"));
+          const ids = chosen.map((row) => row.exception_id);
+          const fixes = await plannedFixes(warehouse, ids);
+          print(exceptionList(chosen, now, fixes).join("\n"));
           return;
         }
         print(summaryTable(chosen, now));

@@ -60,6 +60,10 @@ describe("pslink demo (the README's main job), small", () => {
     expect(outputs.get("reconcile")?.match(/^ {6}exception: [0-9a-f]{32}$/gm)?.length).toBe(
       Number(open),
     );
+    // Each open exception the plan proposes to fix says so, with the item and its plan.
+    expect(outputs.get("reconcile")).toMatch(
+      /^ {6}write-back: salesforce Account update, item [0-9a-f]{24} proposed in plan plan-\S+$/m,
+    );
     expect(outputs.get("plans")).toMatch(/^plan-\d{8}T\d{6}-[0-9a-f]+ /m);
     expect(outputs.get("audit")).toContain("demo-steward");
     expect(outputs.get("runs")?.match(/^\S+ +sync +demo +succeeded /gm)?.length).toBe(2);
