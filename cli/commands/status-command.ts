@@ -27,7 +27,7 @@ export function registerStatusCommand(program: Command): void {
     });
 }
 
-const LABEL = 12;
+const LABEL = 13;
 const row = (label: string, text: string) => `${label.padEnd(LABEL)}${text}`;
 /** A block of lines under one label: the label on the first, the rest aligned under it. */
 const labelled = (label: string, lines: readonly string[]) =>
