@@ -57,6 +57,11 @@ describe.each(warehouseCases())("pslink quarantine and status on $kind", (wc) =>
       /^quarantine +2 open record\(s\): netsuite\.customer 2 \(pslink quarantine\)$/m,
     );
     expect(status.out).toMatch(/^exceptions +not built yet: pslink build$/m);
+    const identity = await pslink(["-c", config, "identity"], env);
+    expect(identity.code).toBe(2);
+    expect(identity.err).toContain(
+      "canonical.identity_map is not in the warehouse yet\n  fix: run `pslink sync` and then `pslink build` first",
+    );
     expect(status.out).toMatch(/^write-backs +nothing waiting$/m);
 
     const listed = await pslink(["-c", config, "quarantine"], env);
