@@ -6,6 +6,7 @@ import { STREAM_CATALOG } from "../../extractors/stream-catalog.js";
 import { parseJson } from "../../warehouse/json-value.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { withExistingWarehouse } from "../existing-warehouse.js";
+import { splitList } from "../list-option.js";
 import { configFrom, print } from "../program.js";
 import { textTable } from "../text-table.js";
 
@@ -57,9 +58,7 @@ export function registerQuarantineCommand(program: Command): void {
     .option("-n, --limit <n>", "how many records to list, newest first", "50")
     .option("--json", "print the records as JSON lines, each with the record as sent (raw)")
     .action(async (options: QuarantineOptions, command: Command) => {
-      const filters = (options.stream ?? [])
-        .flatMap((value) => value.split(","))
-        .flatMap(streamFilters);
+      const filters = splitList(options.stream ?? []).flatMap(streamFilters);
       const limit = positiveLimit(options.limit);
       await withExistingWarehouse(configFrom(command), async (warehouse) => {
         const where = whereClause(filters, options.resolved === true);
