@@ -6,6 +6,7 @@ import { stopReason } from "../../extractors/engine/stream-runner.js";
 import { syncSources } from "../../extractors/sync-sources.js";
 import { reportSyncToPipes } from "../../orchestration/events/sync-job-events.js";
 import { addPipesOption, withPipes } from "../../orchestration/pipes/pipes-command.js";
+import { splitList } from "../list-option.js";
 import { configFrom, print } from "../program.js";
 import { resultRow, streamResultsTable } from "../stream-results-table.js";
 import { type SyncProgress, syncProgress } from "./sync-progress.js";
@@ -25,9 +26,9 @@ export function registerSyncCommand(program: Command): void {
     .description("extract the configured sources incrementally into the warehouse")
     .option(
       "-s, --source <system...>",
-      "only these systems (salesforce, netsuite, kantata, workday)",
+      "only these systems (salesforce, netsuite, kantata, workday; repeat or separate with commas)",
     )
-    .option("-t, --stream <name...>", "only these streams (name or system.name)")
+    .option("-t, --stream <name...>", "only these streams (name or system.name; commas as well)")
     .option("--full-refresh", "re-read every stream whole and run the delete scans")
     .option("--batch-rows <n>", "records per committed batch (one transaction each)")
     .option("--list-assets", "print the tables sync writes and their checks as JSON, and exit")
@@ -51,8 +52,8 @@ export function registerSyncCommand(program: Command): void {
             const config = configFrom(command);
             const run = await syncSources(config, {
               runId,
-              sources: options.source?.map((name) => name.toLowerCase()),
-              streams: options.stream,
+              sources: options.source && splitList(options.source).map((n) => n.toLowerCase()),
+              streams: options.stream && splitList(options.stream),
               fullRefresh: options.fullRefresh ?? false,
               batchRows:
                 options.batchRows === undefined ? undefined : positiveInt(options.batchRows),

@@ -175,6 +175,18 @@ describe("pslink sync --source/--stream and pslink runs against the sandbox", ()
     expect(result.code, result.stderr).toBe(0);
     const rows = result.stdout.split("\n").filter((line) => /^\w+\.\w+ /.test(line));
     expect(rows.map((line) => line.split(/ +/)[0])).toEqual(["salesforce.Account"]);
+    // Separated by commas, as the other list options take them.
+    const listed = await pslink(
+      ["-c", path, "sync", "--source", "salesforce,netsuite", "--stream", "Account,netsuite.job"],
+      env,
+    );
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(
+      listed.stdout
+        .split("\n")
+        .filter((line) => /^\w+\.\w+ /.test(line))
+        .map((line) => line.split(/ +/)[0]),
+    ).toEqual(["salesforce.Account", "netsuite.job"]);
 
     const missing = await pslink(["-c", path, "sync", "--stream", "workday.workers"], env);
     expect(missing.code).toBe(2);
