@@ -27,7 +27,11 @@ export function registerDecisionCommand(program: Command, decision: "approve" | 
         `${decision} a plan's items as a steward of their domain (recorded with the reason)`,
       )
       .requiredOption("--plan <id>", "the plan")
-      .option("--item <key>", "only this item (repeatable); default: every undecided item", collect)
+      .option(
+        "--item <key>",
+        "only this item (repeat, or separate with commas); default: every undecided item",
+        collect,
+      )
       .option("--rule <ids...>", "only items of these rules (R01 …; separate with commas)")
       .requiredOption("--as <steward>", "your steward name (governance.stewards)")
       .requiredOption("--reason <text>", "why (kept in the audit log)");
@@ -43,7 +47,7 @@ export function registerDecisionCommand(program: Command, decision: "approve" | 
           decision,
           steward: options.as,
           reason: options.reason,
-          ...(options.item ? { itemKeys: options.item } : {}),
+          ...(options.item ? { itemKeys: splitList(options.item) } : {}),
           ...(options.rule ? { rules: splitList(options.rule) } : {}),
           confirmBlastRadius: options.confirmBlastRadius === true,
         });

@@ -58,7 +58,7 @@ export function registerPlanCommand(program: Command): void {
   plan
     .command("show <plan-id>")
     .description("print a plan the way a steward reviews it")
-    .option("--item <key>", "only this item (repeatable)", collect)
+    .option("--item <key>", "only this item (repeat, or separate with commas)", collect)
     .option("--rule <ids...>", "only items of these rules (R01 …; separate with commas)")
     .addOption(
       new Option("--status <states...>", "only items in these states").choices(ITEM_STATUSES),
@@ -93,7 +93,8 @@ async function showPlan(
     throw configError(`there is no plan ${planId}`, { hint: "list plans with `pslink plans`" });
   const rules = splitList(options.rule ?? []).map((rule) => rule.toUpperCase());
   const all = await loadItems(warehouse, { planId });
-  const unknownItems = (options.item ?? []).filter((key) => !all.some((i) => i.item_key === key));
+  const keys = options.item && splitList(options.item);
+  const unknownItems = (keys ?? []).filter((key) => !all.some((i) => i.item_key === key));
   if (unknownItems.length > 0)
     throw configError(`plan ${planId} has no item(s) ${unknownItems.join(", ")}`, {
       hint: `\`pslink plan show ${planId}\` lists its item keys`,
@@ -106,7 +107,7 @@ async function showPlan(
     });
   const items = all.filter(
     (item) =>
-      (!options.item || options.item.includes(item.item_key)) &&
+      (!keys || keys.includes(item.item_key)) &&
       (!options.status || options.status.includes(item.status)) &&
       (rules.length === 0 || rules.includes(item.rule_id.toUpperCase())),
   );

@@ -90,6 +90,10 @@ describe.each(["duckdb", "postgres"] as const)("pslink plan/approve/apply/audit 
     );
     expect(narrowed.out).not.toMatch(/\[queued\]/);
     expect(narrowed.out).toContain(`decide: pslink approve --plan ${planId} --rule R09 --as harry`);
+    const [firstKey] = [...shown.out.matchAll(/ item ([0-9a-f]{24})$/gm)].map((m) => m[1]);
+    const oneKnown = await pslink("plan", "show", planId, "--item", `${firstKey},nope`, ...config);
+    expect(oneKnown.code).toBe(2);
+    expect(oneKnown.out).toContain(`plan ${planId} has no item(s) nope`);
     const noRule = await pslink("plan", "show", planId, "--rule", "R77", ...config);
     expect(noRule.code).toBe(2);
     expect(noRule.out).toMatch(/has no item of rule\(s\) R77\n {2}fix: its rules: R09, R15/);
