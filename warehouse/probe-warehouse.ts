@@ -2,6 +2,7 @@ import { constants, existsSync } from "node:fs";
 import { access } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { WarehouseConfig } from "../core/config/index.js";
+import { describeWarehouse } from "./describe-warehouse.js";
 import { openWarehouse } from "./open-warehouse.js";
 
 /** Whether the configured warehouse can be opened, and what it is. */
@@ -21,10 +22,12 @@ export async function probeWarehouse(
   config: WarehouseConfig,
   baseDir: string,
 ): Promise<WarehouseProbe> {
-  const where =
-    config.kind === "duckdb"
-      ? `duckdb ${config.path === ":memory:" ? ":memory:" : resolve(baseDir, config.path)}`
-      : "postgres";
+  let where: string = config.kind;
+  try {
+    where = describeWarehouse(config, baseDir);
+  } catch (error) {
+    return { ok: false, description: where, error }; // a warehouse.url that is not a URL
+  }
   if (config.kind === "duckdb" && config.path !== ":memory:") {
     const file = resolve(baseDir, config.path);
     if (!existsSync(file)) {

@@ -4,6 +4,7 @@ import { describeError } from "../../core/errors.js";
 import { PROBE_WINDOW_MS, probeSources } from "../../extractors/probe-sources.js";
 import { checkSyncConfig } from "../../extractors/stream-selection.js";
 import { describeStep } from "../../orchestration/jobs/steps.js";
+import { describeWarehouse } from "../../warehouse/describe-warehouse.js";
 import { probeWarehouse } from "../../warehouse/probe-warehouse.js";
 import { configFrom, print } from "../program.js";
 
@@ -25,7 +26,8 @@ export function registerConfigCommand(program: Command): void {
       checkSyncConfig(loaded);
       print(`${loaded.file}: ok`);
       print(
-        `  warehouse: ${loaded.warehouse.kind}${loaded.warehouse.kind === "duckdb" ? ` (${loaded.warehouse.path})` : ""}`,
+        // A PostgreSQL URL that does not parse is reported here, as a sync would.
+        `  warehouse: ${describeWarehouse(loaded.warehouse, loaded.baseDir)}`,
       );
       print(`  sources:   ${Object.keys(loaded.sources).join(", ")}`);
       const { stewards } = loaded.governance;

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { CronExpressionParser } from "cron-parser";
 import type { PslinkConfig } from "../../core/config/index.js";
 import { checkWindow } from "../../reverse-etl/write-window.js";
+import { describeWarehouse } from "../../warehouse/describe-warehouse.js";
 import { withExistingWarehouse } from "../existing-warehouse.js";
 import { configFrom, print } from "../program.js";
 import { readWarehouseStatus, type WarehouseStatus } from "../warehouse-status.js";
@@ -45,10 +46,7 @@ function ago(date: Date, now: Date): string {
 function renderStatus(config: PslinkConfig, status: WarehouseStatus, now: Date): string[] {
   const lines = [
     row("config", config.file),
-    row(
-      "warehouse",
-      config.warehouse.kind === "duckdb" ? `duckdb ${config.warehouse.path}` : "postgres",
-    ),
+    row("warehouse", describeWarehouse(config.warehouse, config.baseDir)),
     "",
   ];
   const sync = status.lastSync;

@@ -312,7 +312,7 @@ describe.each(warehouseCases())("pslink config check --connect on $kind", (wc) =
     expect(checked.stdout).toMatch(
       wc.kind === "duckdb"
         ? /^ {4}warehouse +ok +duckdb \S+ \(not created yet: the first sync creates it\)$/m
-        : /^ {4}warehouse +ok +postgres \(PostgreSQL \d+/m,
+        : /^ {4}warehouse +ok +postgres \S+@\S+:\d+\/\S+ \(PostgreSQL \d+/m,
     );
     expect(checked.stdout).toMatch(
       /^ {4}kantata +ok +kantata\.workspace_groups, \d+ request\(s\) in [\d.]+s: 1 record\(s\) modified in the last hour$/m,
@@ -321,6 +321,10 @@ describe.each(warehouseCases())("pslink config check --connect on $kind", (wc) =
       expect(checked.stdout).toMatch(new RegExp(`^ {4}${system} +ok +${system}\\.\\w+, `, "m"));
     if (wc.kind === "duckdb")
       expect(existsSync(join(target.baseDir, target.config.path))).toBe(false);
+    else {
+      expect(checked.stdout).toMatch(/^ {2}warehouse: postgres \S+@\S+:\d+\/\S+$/m);
+      expect(checked.stdout).not.toContain(new URL(target.config.url?.reveal() ?? "").password);
+    }
 
     const wrong = "not-the-kantata-token-5f2e";
     const refused = await pslink(["-c", path, "config", "check", "--connect"], {

@@ -206,7 +206,7 @@ describe("pslink config check", () => {
     );
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain("warehouse: duckdb (warehouse/acme.duckdb)");
+    expect(result.stdout).toContain(`warehouse: duckdb ${join(dir, "warehouse/acme.duckdb")}`);
     expect(result.stdout).toContain("sources:   salesforce, netsuite, kantata, workday");
     expect(result.stdout).toContain(
       "stewards:  fiona (project_execution, customer_master); harry (worker)",
