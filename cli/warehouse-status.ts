@@ -34,6 +34,8 @@ export interface WarehouseStatus {
   reconciledAt: Date | null;
   /** Write items that still need someone or something, per plan, target and status. */
   writeItems: { plan_id: string; target_system: string; status: string; n: number }[];
+  /** Plans the blast-radius guard holds that still have items to decide. */
+  heldPlans: { plan_id: string; held_reason: string | null }[];
 }
 
 /** Statuses of write items that still wait for a steward, a window, a retry or a look. */
@@ -97,6 +99,13 @@ export async function readWarehouseStatus(wh: Warehouse): Promise<WarehouseStatu
     quarantine: quarantine.map((row) => ({ ...row, n: Number(row.n) })),
     exceptions: await openExceptionCounts(wh),
     reconciledAt: await lastReconciled(wh),
+    heldPlans: await wh.query<{ plan_id: string; held_reason: string | null }>(
+      `select plan_id, held_reason from pslink.write_plans as p
+       where held and confirmed_by is null
+         and exists (select 1 from pslink.write_items as i
+                     where i.plan_id = p.plan_id and i.status = 'proposed')
+       order by plan_id`,
+    ),
     writeItems: writeItems.map((row) => ({ ...row, n: Number(row.n) })),
   };
 }

@@ -141,6 +141,10 @@ function writeBackLines(config: PslinkConfig, status: WarehouseStatus, now: Date
       `${proposed} proposed, awaiting a steward in ${plans.length === 1 ? `plan ${plans[0]} (pslink plan show ${plans[0]})` : `${plans.length} plans (pslink plans)`}`,
     );
   }
+  for (const plan of status.heldPlans)
+    lines.push(
+      `plan ${plan.plan_id} is held (${plan.held_reason ?? "blast radius"}): approving it takes --confirm-blast-radius`,
+    );
   const approved = status.writeItems.filter((i) => i.status === "approved");
   for (const target of [...new Set(approved.map((i) => i.target_system))]) {
     const n = approved.filter((i) => i.target_system === target).reduce((sum, i) => sum + i.n, 0);

@@ -169,6 +169,21 @@ describe.each(warehouseCases())("models on $kind (sandbox small)", (wc) => {
     ]) {
       expect([...seen]).toContain(expected);
     }
+    // The plan touches more of Kantata's users than the blast radius allows: status says so.
+    const [plan] = await wh.query<{ held: boolean }>(
+      "select held from pslink.write_plans where plan_id = $1",
+      [planned.planId],
+    );
+    expect(plan?.held).toBe(true);
+    const status = await cli(["status"]);
+    expect(status.code, status.err).toBe(0);
+    expect(status.out).toMatch(
+      new RegExp(
+        `^ +plan ${planned.planId} is held \\(kantata\\.users: .* blast radius .*\\): approving it takes --confirm-blast-radius$`,
+        "m",
+      ),
+    );
+    expect(status.out).toMatch(/^exceptions +\d+ open \(high \d+, medium \d+\)/m);
   });
 
   it("ties project financials out to sums over the sandbox's own records", async () => {
