@@ -77,13 +77,22 @@ interface RuleSummary {
   rule: string;
   severity: string;
   open: number;
+  /** Of them, the ones a write-back is planned, approved or under way for. */
+  planned: number;
   oldestDays: number;
   hours: number;
   amounts: Map<string, number>;
 }
 
-/** Open exceptions per rule and severity: count, oldest age, hours and amounts by currency. */
-export function summaryTable(rows: readonly ExceptionRow[], now: number): string {
+/**
+ * Open exceptions per rule and severity: count, oldest age, hours and amounts by currency; with
+ * `planned` (the exceptions a write-back is planned for), how many of each are being fixed.
+ */
+export function summaryTable(
+  rows: readonly ExceptionRow[],
+  now: number,
+  planned?: ReadonlySet<string>,
+): string {
   const byRule = new Map<string, RuleSummary>();
   for (const row of rows) {
     const key = `${row.rule_id} ${row.severity}`;
@@ -91,11 +100,13 @@ export function summaryTable(rows: readonly ExceptionRow[], now: number): string
       rule: row.rule_id,
       severity: row.severity,
       open: 0,
+      planned: 0,
       oldestDays: 0,
       hours: 0,
       amounts: new Map<string, number>(),
     };
     summary.open += 1;
+    if (planned?.has(row.exception_id)) summary.planned += 1;
     summary.oldestDays = Math.max(summary.oldestDays, ageDays(row, now));
     summary.hours += numberOrNull(row.hours_impact) ?? 0;
     const amount = numberOrNull(row.amount_impact);
@@ -111,6 +122,15 @@ export function summaryTable(rows: readonly ExceptionRow[], now: number): string
       { header: "what", value: (s) => ruleName(s.rule) },
       { header: "severity", value: (s) => s.severity },
       { header: "open", align: "right", value: (s) => s.open },
+      ...(planned
+        ? [
+            {
+              header: "write-back",
+              align: "right" as const,
+              value: (s: RuleSummary) => s.planned || "",
+            },
+          ]
+        : []),
       { header: "oldest (days)", align: "right", value: (s) => s.oldestDays },
       { header: "hours", align: "right", value: (s) => (s.hours === 0 ? "" : decimal(s.hours)) },
       { header: "amount", value: (s) => formatAmounts(s.amounts) },
@@ -230,4 +250,18 @@ function scalar(value: unknown): string {
   if (Array.isArray(value)) return value.map(scalar).join(",");
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
+}
+
+/** Write items that still stand to fix their exception: planned, decided for, or under way. */
+const FIXING_STATUSES = ["proposed", "approved", "in_flight", "applied", "queued"];
+
+/** The exceptions a write-back is planned, approved or under way for. */
+export async function exceptionsBeingFixed(warehouse: Warehouse): Promise<Set<string>> {
+  const rows = await warehouse.query<{ exception_id: string }>(
+    `select distinct exception_id from pslink.write_items
+     where exception_id is not null
+       and status in (${FIXING_STATUSES.map((_, i) => `$${i + 1}`).join(", ")})`,
+    FIXING_STATUSES,
+  );
+  return new Set(rows.map((row) => row.exception_id));
 }

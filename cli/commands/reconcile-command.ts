@@ -10,6 +10,7 @@ import {
   ageDays,
   type ExceptionRow,
   exceptionList,
+  exceptionsBeingFixed,
   exceptionsById,
   numberOrNull,
   openExceptions,
@@ -65,7 +66,7 @@ export function registerReconcileCommand(program: Command): void {
           print(exceptionList(chosen, now, fixes).join("\n"));
           return;
         }
-        print(summaryTable(chosen, now));
+        print(summaryTable(chosen, now, await exceptionsBeingFixed(warehouse)));
         print();
         print(
           `${chosen.length} open exception(s); --list shows them one by one, --json as JSON, --rule narrows to rules.`,

@@ -155,7 +155,7 @@ describe.each(warehouseCases())("models on $kind (sandbox small)", (wc) => {
     const planned = await planWritebacks({ warehouse: wh, config: landed.config });
     expect(planned.invalid).toBe(0);
     const items = await wh.query(
-      "select rule_id, object, operation, status from pslink.write_items where plan_id = $1",
+      "select rule_id, object, operation, status, exception_id from pslink.write_items where plan_id = $1",
       [planned.planId],
     );
     const seen = new Set(items.map((i) => `${i.rule_id} ${i.object} ${i.operation} ${i.status}`));
@@ -184,6 +184,25 @@ describe.each(warehouseCases())("models on $kind (sandbox small)", (wc) => {
       ),
     );
     expect(status.out).toMatch(/^exceptions +\d+ open \(high \d+, medium \d+\)/m);
+
+    // reconcile's summary counts, per rule, the open exceptions a write-back is planned for.
+    const summary = (await cli(["reconcile"])).out.split("\n");
+    const header = summary[0] ?? "";
+    const [from, to] = [header.indexOf("open") + 4, header.indexOf("write-back") + 10];
+    const plannedFor = (rule: string) =>
+      summary
+        .find((line) => line.startsWith(`${rule} `))
+        ?.slice(from, to)
+        .trim();
+    const proposedFor = (rule: string) =>
+      new Set(
+        items
+          .filter((i) => i.rule_id === rule && ["proposed", "queued"].includes(String(i.status)))
+          .map((i) => i.exception_id),
+      ).size;
+    for (const rule of ["R01", "R05", "R09", "R15"])
+      expect(Number(plannedFor(rule)), rule).toBe(proposedFor(rule));
+    expect(plannedFor("R03")).toBe("");
   });
 
   it("ties project financials out to sums over the sandbox's own records", async () => {
