@@ -1,6 +1,7 @@
 import { configError } from "../core/errors.js";
 import { ruleLabel, ruleName } from "../core/rules.js";
 import { parseJson } from "../warehouse/json-value.js";
+import { inList } from "../warehouse/sql-values.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { textTable } from "./text-table.js";
 
@@ -38,11 +39,8 @@ export async function exceptionsById(
   ids: readonly string[],
 ): Promise<ExceptionRow[]> {
   if (ids.length === 0) return [];
-  const rows = await exceptionsWhere(
-    warehouse,
-    `exception_id in (${ids.map((_, i) => `$${i + 1}`).join(", ")})`,
-    ids,
-  );
+  const params: unknown[] = [];
+  const rows = await exceptionsWhere(warehouse, inList("exception_id", ids, params), params);
   return ids.flatMap((id) => rows.filter((row) => row.exception_id === id));
 }
 
@@ -169,12 +167,12 @@ export async function plannedFixes(
   ids: readonly string[],
 ): Promise<PlannedFix[]> {
   if (ids.length === 0) return [];
+  const params: unknown[] = [];
   return warehouse.query<PlannedFix>(
     `select exception_id, item_key, plan_id, status, target_system, object, operation
-     from pslink.write_items
-     where exception_id in (${ids.map((_, i) => `$${i + 1}`).join(", ")})
+     from pslink.write_items where ${inList("exception_id", ids, params)}
      order by plan_id, item_key`,
-    ids,
+    params,
   );
 }
 
@@ -257,11 +255,11 @@ const FIXING_STATUSES = ["proposed", "approved", "in_flight", "applied", "queued
 
 /** The exceptions a write-back is planned, approved or under way for. */
 export async function exceptionsBeingFixed(warehouse: Warehouse): Promise<Set<string>> {
+  const params: unknown[] = [];
   const rows = await warehouse.query<{ exception_id: string }>(
     `select distinct exception_id from pslink.write_items
-     where exception_id is not null
-       and status in (${FIXING_STATUSES.map((_, i) => `$${i + 1}`).join(", ")})`,
-    FIXING_STATUSES,
+     where exception_id is not null and ${inList("status", FIXING_STATUSES, params)}`,
+    params,
   );
   return new Set(rows.map((row) => row.exception_id));
 }

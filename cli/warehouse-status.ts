@@ -1,4 +1,5 @@
 import { parseJson } from "../warehouse/json-value.js";
+import { inList } from "../warehouse/sql-values.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 
 /** The last sync run. */
@@ -72,6 +73,7 @@ export async function readWarehouseStatus(wh: Warehouse): Promise<WarehouseStatu
     `select source, stream, count(*) as n from pslink.quarantine where resolved_at is null
      group by source, stream order by source, stream`,
   );
+  const params: unknown[] = [];
   const writeItems = await wh.query<{
     plan_id: string;
     target_system: string;
@@ -79,9 +81,9 @@ export async function readWarehouseStatus(wh: Warehouse): Promise<WarehouseStatu
     n: number;
   }>(
     `select plan_id, target_system, status, count(*) as n from pslink.write_items
-     where status in (${PENDING_ITEM_STATUSES.map((_, i) => `$${i + 1}`).join(", ")})
+     where ${inList("status", PENDING_ITEM_STATUSES, params)}
      group by plan_id, target_system, status order by plan_id, target_system, status`,
-    PENDING_ITEM_STATUSES,
+    params,
   );
   return {
     lastSync: lastSync ?? null,

@@ -3,6 +3,7 @@ import { configError } from "../core/errors.js";
 import { migrate } from "../warehouse/migrate.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { audit, itemSubject } from "./audit-log.js";
+import { ofRules, unknownItems, unknownRules } from "./item-selection.js";
 import { confirmPlan, loadItems, loadPlan, updateItem } from "./plan-store.js";
 import type { WriteItem } from "./plan-types.js";
 
@@ -61,12 +62,8 @@ export async function decideItems(options: DecideOptions): Promise<WriteItem[]> 
   const all = await loadItems(wh, { planId });
   let chosen: WriteItem[];
   if (options.itemKeys && options.itemKeys.length > 0) {
-    const unknown = options.itemKeys.filter((key) => !all.some((item) => item.item_key === key));
-    if (unknown.length > 0)
-      return refuse(
-        `plan ${planId} has no item(s) ${unknown.join(", ")}`,
-        `its item keys are listed by \`pslink plan show ${planId}\``,
-      );
+    const unknown = unknownItems(planId, all, options.itemKeys);
+    if (unknown) return refuse(unknown.message, unknown.hint);
     chosen = all.filter((item) => options.itemKeys?.includes(item.item_key));
     const settled = chosen.filter((item) => !decidable.includes(item.status));
     if (settled.length > 0) {
@@ -79,14 +76,9 @@ export async function decideItems(options: DecideOptions): Promise<WriteItem[]> 
   }
   if (options.rules && options.rules.length > 0) {
     const rules = options.rules.map((rule) => rule.toUpperCase());
-    const planned = [...new Set(all.map((item) => item.rule_id))].sort();
-    const absent = rules.filter((rule) => !planned.some((r) => r.toUpperCase() === rule));
-    if (absent.length > 0)
-      return refuse(
-        `plan ${planId} has no item of rule(s) ${absent.join(", ")}`,
-        `its rules: ${planned.join(", ")}`,
-      );
-    chosen = chosen.filter((item) => rules.includes(item.rule_id.toUpperCase()));
+    const absent = unknownRules(planId, all, rules);
+    if (absent) return refuse(absent.message, absent.hint);
+    chosen = chosen.filter((item) => ofRules(item, rules));
   }
   if (chosen.length === 0) return refuse(`plan ${planId} has nothing to ${decision}`);
 

@@ -1,4 +1,5 @@
 import { parseJson } from "../warehouse/json-value.js";
+import { inList } from "../warehouse/sql-values.js";
 import type { Row, SqlExecutor } from "../warehouse/warehouse.js";
 import type { ItemStatus, WriteItem, WritePlan } from "./plan-types.js";
 
@@ -184,15 +185,6 @@ export async function loadItems(db: SqlExecutor, filter: ItemFilter = {}): Promi
     params,
   );
   return rows.map(toItem);
-}
-
-function inList(column: string, values: readonly string[], params: unknown[]): string {
-  if (values.length === 0) return "false";
-  const marks = values.map((value) => {
-    params.push(value);
-    return `$${params.length}`;
-  });
-  return `${column} in (${marks.join(", ")})`;
 }
 
 /** The plan, or undefined. */

@@ -18,6 +18,19 @@ export function parseInt8(text: string): number | bigint {
   return normaliseInteger(BigInt(text));
 }
 
+/**
+ * `column in ($n, …)` with `values` appended to `params` as numbered parameters (both dialects
+ * take `$n`); `false` for no values.
+ */
+export function inList(column: string, values: readonly unknown[], params: unknown[]): string {
+  if (values.length === 0) return "false";
+  const marks = values.map((value) => {
+    params.push(value);
+    return `$${params.length}`;
+  });
+  return `${column} in (${marks.join(", ")})`;
+}
+
 /** Double-quotes an SQL identifier (the same rule on DuckDB and PostgreSQL). */
 export function quoteIdentifier(identifier: string): string {
   return `"${identifier.replaceAll('"', '""')}"`;

@@ -4,6 +4,7 @@ import { configError } from "../../core/errors.js";
 import { reportPlanRun } from "../../orchestration/events/index.js";
 import { addPipesOption, withPipes } from "../../orchestration/pipes/index.js";
 import { collect, operator, withGovernedWarehouse } from "../../reverse-etl/governed-session.js";
+import { ofRules, unknownItems, unknownRules } from "../../reverse-etl/item-selection.js";
 import { loadItems, loadPlan } from "../../reverse-etl/plan-store.js";
 import { ITEM_STATUSES, type ItemStatus } from "../../reverse-etl/plan-types.js";
 import { planWritebacks } from "../../reverse-etl/plan-writebacks.js";
@@ -94,22 +95,13 @@ async function showPlan(
   const rules = splitList(options.rule ?? []).map((rule) => rule.toUpperCase());
   const all = await loadItems(warehouse, { planId });
   const keys = options.item && splitList(options.item);
-  const unknownItems = (keys ?? []).filter((key) => !all.some((i) => i.item_key === key));
-  if (unknownItems.length > 0)
-    throw configError(`plan ${planId} has no item(s) ${unknownItems.join(", ")}`, {
-      hint: `\`pslink plan show ${planId}\` lists its item keys`,
-    });
-  const planned = [...new Set(all.map((item) => item.rule_id))].sort();
-  const unknownRules = rules.filter((rule) => !planned.some((r) => r.toUpperCase() === rule));
-  if (unknownRules.length > 0)
-    throw configError(`plan ${planId} has no item of rule(s) ${unknownRules.join(", ")}`, {
-      hint: `its rules: ${planned.join(", ")}`,
-    });
+  const problem = unknownItems(planId, all, keys ?? []) ?? unknownRules(planId, all, rules);
+  if (problem) throw configError(problem.message, { hint: problem.hint });
   const items = all.filter(
     (item) =>
       (!keys || keys.includes(item.item_key)) &&
       (!options.status || options.status.includes(item.status)) &&
-      (rules.length === 0 || rules.includes(item.rule_id.toUpperCase())),
+      ofRules(item, rules),
   );
   for (const line of renderPlan(found, items, all)) print(line);
   const proposed = items.filter((item) => item.status === "proposed");

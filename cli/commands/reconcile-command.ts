@@ -61,8 +61,10 @@ export function registerReconcileCommand(program: Command): void {
           return;
         }
         if (options.list || ids.length > 0) {
-          const ids = chosen.map((row) => row.exception_id);
-          const fixes = await plannedFixes(warehouse, ids);
+          const fixes = await plannedFixes(
+            warehouse,
+            chosen.map((row) => row.exception_id),
+          );
           print(exceptionList(chosen, now, fixes).join("\n"));
           return;
         }

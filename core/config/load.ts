@@ -113,7 +113,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
   switch (issue.code) {
     case "unrecognized_keys": {
       const allowed = allowedKeysAt(issue.path, raw);
-      const best = allowed && closest(issue.keys[0] ?? "", allowed);
+      const best = meantKey(issue, raw);
       return `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}${
         best ? `; did you mean "${best}"?` : allowed ? `; allowed: ${allowed.join(", ")}` : ""
       }`;
@@ -246,8 +246,12 @@ function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function closest(key: string, allowed: readonly string[]): string | undefined {
-  return [...allowed].sort((a, b) => editDistance(key, a) - editDistance(key, b))[0];
+/** The allowed key nearest to an unknown key's first (what a typo most likely meant). */
+function meantKey(issue: z.core.$ZodIssueUnrecognizedKeys, raw: unknown): string | undefined {
+  const key = issue.keys[0] ?? "";
+  return [...(allowedKeysAt(issue.path, raw) ?? [])].sort(
+    (a, b) => editDistance(key, a) - editDistance(key, b),
+  )[0];
 }
 
 /** The paths (`sources.workday.tenant`) an unknown key's suggestion names. */
@@ -255,8 +259,7 @@ function misspeltKeys(issues: readonly z.core.$ZodIssue[], raw: unknown): Set<st
   const meant = new Set<string>();
   for (const issue of issues) {
     if (issue.code !== "unrecognized_keys") continue;
-    const allowed = allowedKeysAt(issue.path, raw);
-    const best = allowed && closest(issue.keys[0] ?? "", allowed);
+    const best = meantKey(issue, raw);
     if (best) meant.add([...issue.path, best].join("."));
   }
   return meant;
