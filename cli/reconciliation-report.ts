@@ -1,7 +1,8 @@
 import { configError } from "../core/errors.js";
+import { groupBy } from "../core/group-by.js";
 import { ruleLabel, ruleName } from "../core/rules.js";
 import { parseJson } from "../warehouse/json-value.js";
-import { inList } from "../warehouse/sql-values.js";
+import { inList, queryInChunks } from "../warehouse/sql-values.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { textTable } from "./text-table.js";
 
@@ -38,10 +39,12 @@ export async function exceptionsById(
   warehouse: Warehouse,
   ids: readonly string[],
 ): Promise<ExceptionRow[]> {
-  if (ids.length === 0) return [];
-  const params: unknown[] = [];
-  const rows = await exceptionsWhere(warehouse, inList("exception_id", ids, params), params);
-  return ids.flatMap((id) => rows.filter((row) => row.exception_id === id));
+  const rows = await queryInChunks(ids, (chunk) => {
+    const params: unknown[] = [];
+    return exceptionsWhere(warehouse, inList("exception_id", chunk, params), params);
+  });
+  const byId = new Map(rows.map((row) => [row.exception_id, row]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 async function exceptionsWhere(
@@ -166,14 +169,16 @@ export async function plannedFixes(
   warehouse: Warehouse,
   ids: readonly string[],
 ): Promise<PlannedFix[]> {
-  if (ids.length === 0) return [];
-  const params: unknown[] = [];
-  return warehouse.query<PlannedFix>(
-    `select exception_id, item_key, plan_id, status, target_system, object, operation
-     from pslink.write_items where ${inList("exception_id", ids, params)}
-     order by plan_id, item_key`,
-    params,
-  );
+  const fixes = await queryInChunks(ids, (chunk) => {
+    const params: unknown[] = [];
+    return warehouse.query<PlannedFix>(
+      `select exception_id, item_key, plan_id, status, target_system, object, operation
+       from pslink.write_items where ${inList("exception_id", chunk, params)}`,
+      params,
+    );
+  });
+  const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return fixes.sort((a, b) => byText(a.plan_id, b.plan_id) || byText(a.item_key, b.item_key));
 }
 
 /**
@@ -186,12 +191,13 @@ export function exceptionList(
   fixes: readonly PlannedFix[] = [],
 ): string[] {
   const lines: string[] = [];
-  for (const rule of [...new Set(rows.map((row) => row.rule_id))]) {
+  const fixesOf = groupBy(fixes, (fix) => fix.exception_id);
+  for (const [rule, ofRule] of groupBy(rows, (row) => row.rule_id)) {
     if (lines.length > 0) lines.push("");
     lines.push(ruleLabel(rule));
-    for (const row of rows.filter((r) => r.rule_id === rule)) {
+    for (const row of ofRule) {
       lines.push(...exceptionLines(row, now));
-      for (const fix of fixes.filter((f) => f.exception_id === row.exception_id))
+      for (const fix of fixesOf.get(row.exception_id) ?? [])
         lines.push(
           `      write-back: ${fix.target_system} ${fix.object} ${fix.operation}, item ${fix.item_key} ${fix.status} in plan ${fix.plan_id}`,
         );

@@ -64,7 +64,8 @@ export async function decideItems(options: DecideOptions): Promise<WriteItem[]> 
   if (options.itemKeys && options.itemKeys.length > 0) {
     const unknown = unknownItems(planId, all, options.itemKeys);
     if (unknown) return refuse(unknown.message, unknown.hint);
-    chosen = all.filter((item) => options.itemKeys?.includes(item.item_key));
+    const keys = new Set(options.itemKeys);
+    chosen = all.filter((item) => keys.has(item.item_key));
     const settled = chosen.filter((item) => !decidable.includes(item.status));
     if (settled.length > 0) {
       return refuse(

@@ -12,7 +12,8 @@ export function unknownItems(
   items: readonly WriteItem[],
   keys: readonly string[],
 ): SelectionProblem | undefined {
-  const unknown = keys.filter((key) => !items.some((item) => item.item_key === key));
+  const held = new Set(items.map((item) => item.item_key));
+  const unknown = keys.filter((key) => !held.has(key));
   if (unknown.length === 0) return undefined;
   return {
     message: `plan ${planId} has no item(s) ${unknown.join(", ")}`,

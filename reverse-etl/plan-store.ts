@@ -163,7 +163,6 @@ export async function confirmPlan(
 export interface ItemFilter {
   planId?: string;
   statuses?: readonly ItemStatus[];
-  itemKeys?: readonly string[];
   target?: string;
 }
 
@@ -178,7 +177,6 @@ export async function loadItems(db: SqlExecutor, filter: ItemFilter = {}): Promi
   if (filter.planId !== undefined) add((p) => `plan_id = ${p}`, filter.planId);
   if (filter.target !== undefined) add((p) => `target_system = ${p}`, filter.target);
   if (filter.statuses) where.push(inList("status", filter.statuses, params));
-  if (filter.itemKeys) where.push(inList("item_key", filter.itemKeys, params));
   const rows = await db.query(
     `select * from pslink.write_items ${where.length ? `where ${where.join(" and ")}` : ""}
      order by plan_id, target_system, object, item_key`,

@@ -51,6 +51,13 @@ class PostgresExecutor implements SqlExecutor {
 
   async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     this.#assertOpen();
+    // The protocol counts parameters in 16 bits: more would reach the server as a garbled bind.
+    if (params.length > MAX_PARAMETERS) {
+      throw fatalError(
+        `a statement with ${params.length} parameters: PostgreSQL takes at most ${MAX_PARAMETERS}`,
+        { hint: "pass long lists in chunks (queryInChunks in warehouse/sql-values.ts)" },
+      );
+    }
     try {
       // Without parameters the simple protocol runs, which allows several statements at once.
       const result = await (params.length > 0
@@ -188,6 +195,9 @@ export function postgresType(type: ColumnType): string {
 
 /** SQLSTATE classes worth retrying: connection loss, serialization failures, shutdowns. */
 const TRANSIENT = /^(08|40001|40P01|53|57P0)/;
+
+/** Bind parameters PostgreSQL's protocol allows in one statement. */
+const MAX_PARAMETERS = 65_535;
 
 function sqlError(error: unknown, sql: string): PslinkError {
   if (error instanceof PslinkError) return error;

@@ -31,6 +31,27 @@ export function inList(column: string, values: readonly unknown[], params: unkno
   return `${column} in (${marks.join(", ")})`;
 }
 
+/**
+ * Values per `inList` when a caller's list has no bound of its own. PostgreSQL takes at most
+ * 65,535 parameters in one statement; a thousand keeps each statement small on both dialects.
+ */
+export const IN_LIST_CHUNK = 1_000;
+
+/**
+ * Runs `query` over `values` a chunk at a time (each chunk fits one `inList`) and concatenates
+ * the rows, in chunk order.
+ */
+export async function queryInChunks<T>(
+  values: readonly unknown[],
+  query: (chunk: readonly unknown[]) => Promise<T[]>,
+  size = IN_LIST_CHUNK,
+): Promise<T[]> {
+  const rows: T[] = [];
+  for (let start = 0; start < values.length; start += size)
+    rows.push(...(await query(values.slice(start, start + size))));
+  return rows;
+}
+
 /** Double-quotes an SQL identifier (the same rule on DuckDB and PostgreSQL). */
 export function quoteIdentifier(identifier: string): string {
   return `"${identifier.replaceAll('"', '""')}"`;

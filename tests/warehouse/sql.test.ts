@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PslinkError } from "../../core/errors.js";
+import { inList, queryInChunks } from "../../warehouse/sql-values.js";
 import { uniqueName, warehouseCases } from "../support/warehouses.js";
 
 describe.each(warehouseCases())("$kind: execute and query", (wc) => {
@@ -81,5 +82,33 @@ describe.each(warehouseCases())("$kind: execute and query", (wc) => {
     expect((failure as PslinkError).kind).toBe("fatal");
     expect((failure as PslinkError).message).toMatch(/no_such_table/);
     expect((failure as PslinkError).details?.sql).toBe("select * from no_such_table");
+  });
+
+  it("looks up a list longer than PostgreSQL's 65,535 parameters in chunks", async () => {
+    const warehouse = await wc.open();
+    const schema = uniqueName("sql");
+    await warehouse.execute(
+      `create schema ${schema}; create table ${schema}.keys as select i from generate_series(1, 70000) as g(i)`,
+    );
+    const wanted = Array.from({ length: 70_000 }, (_, index) => index * 2 + 1);
+    const found = await queryInChunks(wanted, (chunk) => {
+      const params: unknown[] = [];
+      return warehouse.query<{ i: number }>(
+        `select i from ${schema}.keys where ${inList("i", chunk, params)}`,
+        params,
+      );
+    });
+    expect(found.map((row) => row.i).sort((a, b) => a - b)).toEqual(wanted.slice(0, 35_000));
+
+    const params: unknown[] = [];
+    const whole = warehouse.query(
+      `select i from ${schema}.keys where ${inList("i", wanted, params)}`,
+      params,
+    );
+    if (wc.kind === "postgres")
+      await expect(whole).rejects.toThrow(
+        "a statement with 70000 parameters: PostgreSQL takes at most 65535",
+      );
+    else expect(await whole).toHaveLength(35_000);
   });
 });
