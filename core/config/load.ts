@@ -5,7 +5,7 @@ import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { configError } from "../errors.js";
 import { plainIssueMessage, typeName } from "../plain-issues.js";
-import { editDistance } from "../suggest.js";
+import { closest } from "../suggest.js";
 import { type Env, secretSchemas, withConfigContext } from "./primitives.js";
 import { configSchema, type PslinkConfig } from "./schema.js";
 
@@ -246,12 +246,9 @@ function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** The allowed key nearest to an unknown key's first (what a typo most likely meant). */
+/** The allowed key near enough to an unknown key's first to be what a typo meant, if any. */
 function meantKey(issue: z.core.$ZodIssueUnrecognizedKeys, raw: unknown): string | undefined {
-  const key = issue.keys[0] ?? "";
-  return [...(allowedKeysAt(issue.path, raw) ?? [])].sort(
-    (a, b) => editDistance(key, a) - editDistance(key, b),
-  )[0];
+  return closest(issue.keys[0] ?? "", allowedKeysAt(issue.path, raw) ?? []);
 }
 
 /** The paths (`sources.workday.tenant`) an unknown key's suggestion names. */

@@ -110,6 +110,12 @@ describe("config", () => {
     expect(message).toContain('warehouse: unknown key(s) "hots"; did you mean "host"?');
   });
 
+  it("lists the allowed keys when no allowed key is near an unknown one", () => {
+    const message = problems("version: 1\nwarehouse:\n  kind: duckdb\n  colour: blue\n");
+    expect(message).toMatch(/warehouse: unknown key\(s\) "colour"; allowed: .*\bpath\b/);
+    expect(message).not.toContain("did you mean");
+  });
+
   it("explains bad values: durations, URLs, enums, versions", () => {
     const message = problems(
       [
