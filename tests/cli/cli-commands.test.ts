@@ -319,7 +319,7 @@ describe.each(warehouseCases())("pslink config check --connect on $kind", (wc) =
     );
     for (const system of ["salesforce", "netsuite", "workday"])
       expect(checked.stdout).toMatch(new RegExp(`^ {4}${system} +ok +${system}\\.\\w+, `, "m"));
-    if (wc.kind === "duckdb")
+    if (target.config.kind === "duckdb")
       expect(existsSync(join(target.baseDir, target.config.path))).toBe(false);
     else {
       expect(checked.stdout).toMatch(/^ {2}warehouse: postgres \S+@\S+:\d+\/\S+$/m);

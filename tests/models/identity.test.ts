@@ -33,7 +33,36 @@ describe("pslink identity (sandbox small, duckdb)", () => {
   }, 300_000);
   afterAll(async () => landed?.sandbox.close());
 
+  /** Reads what changed in the sandbox (past the sync's safety lag) and builds the models. */
+  async function syncAndBuild(runAt: string): Promise<void> {
+    await sleep(3_100);
+    expect((await syncSources(landed.config, { warehouse: wh, trigger: "test" })).status).toBe(
+      "succeeded",
+    );
+    await build(wh, { ...vars, run_at: runAt });
+  }
+
   it("lists the proposed name matches; linking them at the source as it says joins them after a sync and build", async () => {
+    // A PSA user created by hand: a Workday worker's name, but another e-mail and no reference.
+    const { world } = landed.sandbox;
+    const [worker] = [...world.collection("workday", "workers").scanByKey()] as Record<
+      string,
+      string
+    >[];
+    const users = world.collection("kantata", "users");
+    const [someone] = [...users.scanByKey()] as Record<string, unknown>[];
+    const userId = "48888888";
+    users.upsert(
+      {
+        ...someone,
+        id: userId,
+        full_name: worker?.Worker.toUpperCase(),
+        email_address: "contractor.48888888@example.net",
+      },
+      Date.now(),
+    );
+    await syncAndBuild("2026-01-01T12:00:00Z");
+
     const listed = await identity("--json");
     expect(listed.code, listed.stderr).toBe(0);
     const proposed = listed.stdout
@@ -41,8 +70,17 @@ describe("pslink identity (sandbox small, duckdb)", () => {
       .split("\n")
       .map((line) => JSON.parse(line) as Proposed);
     const account = proposed.find((match) => match.source_system === "salesforce");
-    const group = proposed.find((match) => match.source_system === "kantata");
-    if (!account || !group) throw new Error(`expected CRM and PSA proposals: ${listed.stdout}`);
+    const group = proposed.find(
+      (match) => match.source_system === "kantata" && match.system_object === "workspace_group",
+    );
+    const user = proposed.find((match) => match.system_object === "user");
+    if (!account || !group || !user)
+      throw new Error(`expected CRM, PSA client group and PSA user proposals: ${listed.stdout}`);
+    expect(user).toMatchObject({
+      canonical_id: `worker:workday:${worker?.Employee_ID}`,
+      system_id: userId,
+      name: worker?.Worker,
+    });
     for (const match of proposed)
       expect(match.record_name?.toLowerCase()).toBe(match.name?.toLowerCase());
 
@@ -54,10 +92,12 @@ describe("pslink identity (sandbox small, duckdb)", () => {
     expect(text).toContain(
       `to confirm: in Kantata, give client group ${group.system_id} an external reference to NetSuite customer ${customerOf(group)} (service NetSuite, model customer)`,
     );
+    expect(text).toContain(
+      `to confirm: in Kantata, give user ${userId} an external reference to Workday worker ${worker?.Employee_ID} (service Workday, model Worker), or the worker's e-mail`,
+    );
     expect(text).toContain(`${proposed.length} proposed match(es).`);
 
-    // The steward links both at the source, as the command says.
-    const { world } = landed.sandbox;
+    // The steward links all three at the source, as the command says.
     const customers = world.collection("netsuite", "customer");
     const customer = customers.get(customerOf(account)) as Record<string, unknown>;
     customers.upsert({ ...customer, externalid: account.system_id }, Date.now());
@@ -75,19 +115,30 @@ describe("pslink identity (sandbox small, duckdb)", () => {
       },
       Date.now(),
     );
-    await sleep(3_100); // past the sync's safety lag
-    expect((await syncSources(landed.config, { warehouse: wh, trigger: "test" })).status).toBe(
-      "succeeded",
+    references.upsert(
+      {
+        ...reference,
+        id: "49999998",
+        subject_type: "User",
+        subject_id: userId,
+        service_name: "Workday",
+        service_model: "Worker",
+        service_model_ref: worker?.Employee_ID,
+      },
+      Date.now(),
     );
-    await build(wh, { ...vars, run_at: "2026-01-02T00:00:00Z" });
+    await syncAndBuild("2026-01-02T00:00:00Z");
 
     const after = (await identity("--json")).stdout;
     expect(after).not.toContain(account.system_id);
     expect(after).not.toContain(`"system_id":"${group.system_id}"`);
+    expect(after).not.toContain(`"system_id":"${userId}"`);
     const links = await wh.query<{ system_id: string; canonical_id: string; match_method: string }>(
       `select system_id, canonical_id, match_method from canonical.identity_map
-       where system_id in ($1, $2) and entity_type = 'customer' order by system_id`,
-      [account.system_id, group.system_id],
+       where (system_id in ($1, $2) and entity_type = 'customer')
+          or (system_id = $3 and entity_type = 'worker')
+       order by system_id`,
+      [account.system_id, group.system_id, userId],
     );
     expect(links).toEqual(
       [
@@ -101,6 +152,7 @@ describe("pslink identity (sandbox small, duckdb)", () => {
           canonical_id: group.canonical_id,
           match_method: "external_reference",
         },
+        { system_id: userId, canonical_id: user.canonical_id, match_method: "external_reference" },
       ].sort((a, b) => a.system_id.localeCompare(b.system_id)),
     );
   }, 300_000);
