@@ -30,9 +30,8 @@ workspace_opportunities as (
 
 client_groups as (
 
-    select workspace_id, min(workspace_group_id) as workspace_group_id
-    from {{ ref('int_identity__workspace_client_groups') }}
-    group by workspace_id
+    select workspace_id, workspace_group_id
+    from {{ ref('int_identity__workspace_customers') }}
 
 ),
 

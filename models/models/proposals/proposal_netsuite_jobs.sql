@@ -17,19 +17,9 @@ workspaces as (
 
 ),
 
-client_groups as (
+workspace_customers as (
 
-    select workspace_id, min(workspace_group_id) as workspace_group_id
-    from {{ ref('int_identity__workspace_client_groups') }}
-    group by workspace_id
-
-),
-
-group_customers as (
-
-    select workspace_group_id, max(customer_id) as customer_id
-    from {{ ref('int_identity__client_group_customers') }}
-    group by workspace_group_id
+    select * from {{ ref('int_identity__workspace_customers') }}
 
 ),
 
@@ -57,12 +47,10 @@ creatable as (
     from exceptions
     inner join workspaces
         on 'project:kantata:' || workspaces.workspace_id = exceptions.canonical_id
-    inner join client_groups
-        on client_groups.workspace_id = workspaces.workspace_id
-    inner join group_customers
-        on group_customers.workspace_group_id = client_groups.workspace_group_id
+    inner join workspace_customers
+        on workspace_customers.workspace_id = workspaces.workspace_id
     inner join customers
-        on customers.customer_id = group_customers.customer_id
+        on customers.customer_id = workspace_customers.customer_id
 
 ),
 

@@ -20,19 +20,9 @@ jobs as (
 
 ),
 
-client_groups as (
+workspace_customers as (
 
-    select workspace_id, min(workspace_group_id) as workspace_group_id
-    from {{ ref('int_identity__workspace_client_groups') }}
-    group by workspace_id
-
-),
-
-group_customers as (
-
-    select workspace_group_id, max(customer_id) as customer_id
-    from {{ ref('int_identity__client_group_customers') }}
-    group by workspace_group_id
+    select * from {{ ref('int_identity__workspace_customers') }}
 
 ),
 
@@ -42,8 +32,8 @@ pairs as (
         workspaces.workspace_id,
         workspaces.currency,
         jobs.job_id,
-        group_customers.customer_id is not null
-            and jobs.parent_customer_id is distinct from group_customers.customer_id as is_customer_mismatch,
+        workspace_customers.customer_id is not null
+            and jobs.parent_customer_id is distinct from workspace_customers.customer_id as is_customer_mismatch,
         jobs.currency is distinct from workspaces.currency as is_currency_mismatch,
         case workspaces.status_key
             when 200 then '3'
@@ -59,10 +49,8 @@ pairs as (
         on workspaces.workspace_id = workspace_jobs.workspace_id
     inner join jobs
         on jobs.job_id = workspace_jobs.job_id
-    left join client_groups
-        on client_groups.workspace_id = workspaces.workspace_id
-    left join group_customers
-        on group_customers.workspace_group_id = client_groups.workspace_group_id
+    left join workspace_customers
+        on workspace_customers.workspace_id = workspaces.workspace_id
 
 ),
 
