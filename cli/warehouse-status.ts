@@ -47,6 +47,7 @@ export const PENDING_ITEM_STATUSES = [
   "failed",
   "stale",
   "unverified",
+  "queued",
 ];
 
 /** Reads the warehouse's state for `pslink status` (bookkeeping migrated by the caller). */

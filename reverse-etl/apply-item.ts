@@ -21,6 +21,8 @@ export interface ApplyContext {
   written: Set<string>;
   /** Why the target refuses calls for now (a refused write or read): its remaining items wait. */
   deferred?: string;
+  /** Where the items that fail are listed with the target's answer (the apply's report). */
+  failures?: { item_key: string; error: string }[];
 }
 
 /** How an item ended. */
@@ -269,12 +271,16 @@ export async function finish(
     updated_at: now,
     ...(end === "applied" ? { applied_at: now } : {}),
   };
+  if (end === "failed")
+    ctx.failures?.push({ item_key: item.item_key, error: patch.error ?? "failed" });
   await ctx.wh.transaction(async (tx) => {
     await updateItem(tx, item, full);
     await audit(
       tx,
       {
         ...subject(ctx, item),
+        // A create's record has its id only now: the entry names it.
+        target_id: item.target_id ?? patch.result_id ?? null,
         action,
         before: item.before,
         after: item.after,

@@ -35,6 +35,8 @@ export interface TargetReport {
   waiting: number;
   ends: Partial<Record<ItemEnd, number>>;
   error: string | null;
+  /** Items that failed this run, with the target's answer. */
+  failures: { item_key: string; error: string }[];
 }
 
 export interface ApplyResult {
@@ -128,25 +130,49 @@ async function applyTarget(
   options: ApplyOptions & { now: Date; actor: string },
 ): Promise<TargetReport> {
   const window = checkWindow(config.governance.windows[target], options.now);
-  const report: TargetReport = { window, overriddenBy: null, waiting: 0, ends: {}, error: null };
+  const report: TargetReport = {
+    window,
+    overriddenBy: null,
+    waiting: 0,
+    ends: {},
+    error: null,
+    failures: [],
+  };
   const planIds = [...new Set(items.map((item) => item.plan_id))];
   const plans = planIds.join(", ");
   // Window entries belong to the plan being applied, so `pslink audit --plan` shows them.
   const planOf = options.planId ?? (planIds.length === 1 ? (planIds[0] as string) : null);
-  if (!window.open && !options.overrideWindow) {
-    report.waiting = items.length;
-    await audit(
-      wh,
-      {
-        actor: options.actor,
-        action: "window_closed",
-        system: target,
-        plan_id: planOf,
-        detail: `${items.length} approved item(s) of ${plans} wait: ${window.summary}`,
-      },
-      options.now,
-    );
-    return report;
+  if (!window.open) {
+    // An override reaches only the items of the overriding steward's domains; the rest wait.
+    const domains = options.overrideWindow
+      ? (config.governance.stewards.find((s) => s.name === options.overrideWindow?.steward)
+          ?.domains ?? [])
+      : [];
+    const overridden = items.filter((item) => domains.includes(item.domain));
+    const waiting = items.filter((item) => !domains.includes(item.domain));
+    if (waiting.length > 0) {
+      report.waiting = waiting.length;
+      const others = [...new Set(waiting.map((item) => item.domain))].join(", ");
+      await audit(
+        wh,
+        {
+          actor: options.actor,
+          action: "window_closed",
+          system: target,
+          plan_id: planOf,
+          detail: `${waiting.length} approved item(s) of ${plans} wait: ${window.summary}${
+            options.overrideWindow
+              ? `; ${options.overrideWindow.steward} may not override for ${others}`
+              : ""
+          }`,
+        },
+        options.now,
+      );
+      if (options.overrideWindow)
+        report.error = `${waiting.length} item(s) of ${others} wait for the window: ${options.overrideWindow.steward} does not decide ${others}, so cannot override the window for them`;
+    }
+    if (overridden.length === 0) return report;
+    items = overridden;
   }
   if (window.open) {
     await audit(
@@ -188,6 +214,7 @@ async function applyTarget(
     limits: config.governance.rate_limits[target],
     actor: options.actor,
     written: new Set(),
+    failures: report.failures,
   };
   const count = (outcome: ItemOutcome) => {
     if (outcome === "waiting") report.waiting += 1;

@@ -3,6 +3,7 @@ import { configError } from "../core/errors.js";
 import { migrate } from "../warehouse/migrate.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { audit, itemSubject } from "./audit-log.js";
+import { awaitsConfirmation, confirmingStewards, heldDomains } from "./blast-radius.js";
 import { ofRules, unknownItems, unknownRules } from "./item-selection.js";
 import { confirmPlan, loadItems, loadPlan, updateItem } from "./plan-store.js";
 import type { WriteItem } from "./plan-types.js";
@@ -43,7 +44,10 @@ export async function decideItems(options: DecideOptions): Promise<WriteItem[]> 
   };
   await migrate(wh);
   const reason = options.reason.trim();
-  if (reason === "") throw configError(`a ${decision} needs a reason: pass --reason "…"`);
+  if (reason === "")
+    return refuse(
+      `${decision === "approve" ? "an approval" : "a rejection"} needs a reason: pass --reason "…"`,
+    );
   const configured = options.config.governance.stewards.find((s) => s.name === steward);
   if (!configured) {
     const names = options.config.governance.stewards.map((s) => s.name);
@@ -85,24 +89,36 @@ export async function decideItems(options: DecideOptions): Promise<WriteItem[]> 
 
   const outside = chosen.filter((item) => !configured.domains.includes(item.domain));
   if (outside.length > 0) {
-    const domains = [...new Set(outside.map((item) => item.domain))].join(", ");
+    const domains = [...new Set(outside.map((item) => item.domain))];
     return refuse(
-      `${steward} is not a steward of domain ${domains} (${steward} may decide ${configured.domains.join(", ") || "no domain"}); ${outside.length} item(s) refused`,
+      `${steward} is not a steward of ${domainList(domains)} (${steward} may decide ${configured.domains.join(", ") || "no domain"}); ${outside.length} item(s) refused`,
       "ask a steward of that domain, or pass --rule or --item for the items in your domains",
     );
   }
-  if (decision === "approve" && plan.status === "held" && plan.confirmed_by === null) {
+  const confirming = decision === "approve" && awaitsConfirmation(plan);
+  if (confirming) {
+    // Confirming the blast radius is a decision about the held objects' domains.
+    const domains = heldDomains(plan, all);
+    if (domains.some((domain) => !configured.domains.includes(domain))) {
+      const confirmers = confirmingStewards(options.config.governance.stewards, domains);
+      return refuse(
+        `plan ${planId} is held by the blast-radius guard (${plan.held_reason ?? ""}); only a steward of ${domainList(domains)} may confirm it, and ${steward} may decide ${configured.domains.join(", ") || "no domain"}`,
+        confirmers.length > 0
+          ? `ask ${confirmers.join(" or ")} to review it and approve with --confirm-blast-radius; then ${steward} can approve these items`
+          : `no steward in pslink.yml decides ${domains.join(", ")}: add one under governance.stewards`,
+      );
+    }
     if (!options.confirmBlastRadius) {
       return refuse(
         `plan ${planId} is held by the blast-radius guard: ${plan.held_reason ?? ""}`,
-        "review it with `pslink plan show` and approve with --confirm-blast-radius",
+        `review it with \`pslink plan show ${planId}\` and approve with --confirm-blast-radius`,
       );
     }
   }
 
   const status = decision === "approve" ? "approved" : "rejected";
   await wh.transaction(async (tx) => {
-    if (decision === "approve" && plan.status === "held" && plan.confirmed_by === null) {
+    if (confirming) {
       await confirmPlan(tx, planId, steward, now);
       await audit(
         tx,
@@ -145,3 +161,7 @@ export async function decideItems(options: DecideOptions): Promise<WriteItem[]> 
     decision_reason: reason,
   }));
 }
+
+/** `domain worker` or `domains customer_master, worker`. */
+const domainList = (domains: readonly string[]) =>
+  `${domains.length === 1 ? "domain" : "domains"} ${domains.join(", ")}`;

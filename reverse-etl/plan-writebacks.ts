@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
+import type { Domain } from "../core/config/governance-schema.js";
 import type { PslinkConfig } from "../core/config/index.js";
 import { migrate } from "../warehouse/migrate.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { audit, itemSubject } from "./audit-log.js";
-import { findBlastRadius } from "./blast-radius.js";
+import { findBlastRadius, heldDomains } from "./blast-radius.js";
 import type { StateTable } from "./current-state.js";
 import { draftItem } from "./draft-item.js";
 import { ClosedPeriods } from "./period-guard.js";
@@ -24,6 +25,8 @@ export interface PlanResult {
   planId: string | null;
   status: PlanStatus | null;
   heldReason: string | null;
+  /** Of a held plan, the domains whose steward may confirm it (`heldDomains`). */
+  heldDomains: Domain[];
   counts: Partial<Record<ItemStatus, number>>;
   relations: string[];
   /** Proposals the target already satisfies. */
@@ -68,6 +71,7 @@ export async function planWritebacks(options: PlanOptions): Promise<PlanResult> 
     planId: null,
     status: null,
     heldReason: null,
+    heldDomains: [],
     counts: {},
     relations: batch.relations,
     unchanged,
@@ -77,7 +81,8 @@ export async function planWritebacks(options: PlanOptions): Promise<PlanResult> 
   const list = [...items.values()];
   if (list.length === 0 && batch.invalid.length === 0) return result;
 
-  const heldReason = await findBlastRadius(wh, list, tables, governance.blast_radius);
+  const held = await findBlastRadius(wh, list, tables, governance.blast_radius);
+  const heldReason = held?.reason ?? null;
   // Readable and sortable by time; the random tail keeps two plans of one instant apart.
   const planId = `plan-${now.toISOString().replace(/[-:]/g, "").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
   for (const item of list) item.plan_id = planId;
@@ -97,6 +102,7 @@ export async function planWritebacks(options: PlanOptions): Promise<PlanResult> 
       unchanged,
       already_planned: alreadyPlanned,
       invalid: batch.invalid.length,
+      ...(held ? { held_objects: held.objects } : {}),
     },
   };
   await wh.transaction(async (tx) => {
@@ -142,5 +148,6 @@ export async function planWritebacks(options: PlanOptions): Promise<PlanResult> 
       );
     }
   });
-  return { ...result, planId, status: plan.status, heldReason, counts };
+  const domains = held ? heldDomains(plan, list) : [];
+  return { ...result, planId, status: plan.status, heldReason, heldDomains: domains, counts };
 }

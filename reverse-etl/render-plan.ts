@@ -21,9 +21,7 @@ export function renderPlan(
 ): string[] {
   const lines = [
     `plan ${plan.plan_id}  created ${plan.created_at.toISOString()} by ${plan.created_by}`,
-    `  status: ${plan.status === "held" ? `HELD — ${plan.held_reason ?? ""}` : "open"}${
-      plan.confirmed_by ? ` (blast radius confirmed by ${plan.confirmed_by})` : ""
-    }`,
+    `  status: ${planStatus(plan)}`,
     `  items:  ${statusCounts(all)}`,
     ...(items.length < all.length ? [`  shown:  ${items.length} of ${all.length} items`] : []),
   ];
@@ -38,6 +36,14 @@ export function renderPlan(
     }
   }
   return lines;
+}
+
+/** HELD until a steward confirms the blast radius; then open, saying who confirmed it. */
+function planStatus(plan: WritePlan): string {
+  if (plan.status !== "held") return "open";
+  if (plan.confirmed_by === null) return `HELD — ${plan.held_reason ?? ""}`;
+  const when = plan.confirmed_at ? ` on ${plan.confirmed_at.toISOString().slice(0, 10)}` : "";
+  return `open — the blast radius was confirmed by ${plan.confirmed_by}${when} (held: ${plan.held_reason ?? ""})`;
 }
 
 function renderItem(item: WriteItem): string[] {

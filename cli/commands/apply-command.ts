@@ -26,6 +26,11 @@ export function registerApplyCommand(program: Command): void {
       if (options.overrideWindow && (!options.as || !options.reason)) {
         throw configError("--override-window needs --as STEWARD and --reason TEXT");
       }
+      if (options.reason && !options.overrideWindow) {
+        throw configError("--reason explains a window override: it goes with --override-window", {
+          hint: "apply writes inside the windows without one; drop --reason, or add --override-window --as STEWARD",
+        });
+      }
       await withPipes(
         async ({ emit, session }) => {
           await withGovernedWarehouse(configFrom(command), async (warehouse, config) => {
@@ -51,6 +56,8 @@ export function registerApplyCommand(program: Command): void {
               print(
                 `${target}: ${ends || "nothing written"}${report.waiting ? `, ${report.waiting} waiting` : ""} — ${window}`,
               );
+              for (const failure of report.failures)
+                print(`  item ${failure.item_key} failed: ${failure.error}`);
               if (report.error) print(`  ${report.error}`);
             }
             if (session) reportApplyRun(result, emit, Date.now() - started);

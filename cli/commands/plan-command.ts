@@ -1,9 +1,15 @@
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
+import type { Domain } from "../../core/config/governance-schema.js";
 import type { PslinkConfig } from "../../core/config/index.js";
 import { configError } from "../../core/errors.js";
 import { reportPlanRun } from "../../orchestration/events/index.js";
 import { addPipesOption, withPipes } from "../../orchestration/pipes/index.js";
 import { collect, operator, withGovernedWarehouse } from "../../reverse-etl/governed-session.js";
+import {
+  awaitsConfirmation,
+  confirmingStewards,
+  heldDomains,
+} from "../../reverse-etl/blast-radius.js";
 import { ofRules, unknownItems, unknownRules } from "../../reverse-etl/item-selection.js";
 import { loadItems, loadPlan } from "../../reverse-etl/plan-store.js";
 import { ITEM_STATUSES, type ItemStatus } from "../../reverse-etl/plan-types.js";
@@ -17,7 +23,7 @@ import { configFrom, print } from "../program.js";
 interface PlanShowOptions {
   item?: string[];
   rule?: string[];
-  status?: ItemStatus[];
+  status?: string[];
 }
 
 /** `pslink plan`: builds a write plan from the proposals; `plan show ID`, `plan verify`. */
@@ -49,7 +55,12 @@ export function registerPlanCommand(program: Command): void {
               .map(([status, n]) => `${n} ${status}`)
               .join(", ");
             print(`plan ${result.planId}: ${counts}`);
-            if (result.status === "held") print(`HELD: ${result.heldReason ?? ""}`);
+            if (result.status === "held") {
+              print(`HELD: ${result.heldReason ?? ""}`);
+              print(
+                `  nothing in it can be approved until ${confirmer(config, result.heldDomains)} reviews it and approves with --confirm-blast-radius`,
+              );
+            }
             print(`review it with: pslink plan show ${result.planId}`);
           });
         },
@@ -61,8 +72,9 @@ export function registerPlanCommand(program: Command): void {
     .description("print a plan the way a steward reviews it")
     .option("--item <key>", "only this item (repeat, or separate with commas)", collect)
     .option("--rule <ids...>", "only items of these rules (R01 …; separate with commas)")
-    .addOption(
-      new Option("--status <states...>", "only items in these states").choices(ITEM_STATUSES),
+    .option(
+      "--status <states...>",
+      `only items in these states (${ITEM_STATUSES.join(", ")}; separate with commas)`,
     )
     .action(async (planId: string, options: PlanShowOptions, command: Command) => {
       await withGovernedWarehouse(configFrom(command), (warehouse, config) =>
@@ -82,6 +94,22 @@ export function registerPlanCommand(program: Command): void {
     });
 }
 
+/** Who may confirm a held plan: `a steward of worker (harry)`. */
+function confirmer(config: PslinkConfig, domains: readonly Domain[]): string {
+  const stewards = confirmingStewards(config.governance.stewards, domains);
+  const of = `a steward of ${domains.join(" and ")}`;
+  return stewards.length > 0 ? `${of} (${stewards.join(", ")})` : `${of} (none in pslink.yml yet)`;
+}
+
+/** `--status` values, commas allowed; an unknown state is an error listing them. */
+function itemStatuses(values: readonly string[]): ItemStatus[] {
+  const chosen = splitList(values).map((value) => value.toLowerCase());
+  const unknown = chosen.filter((value) => !(ITEM_STATUSES as readonly string[]).includes(value));
+  if (unknown.length > 0)
+    throw configError(`--status ${unknown.join(", ")}: expected ${ITEM_STATUSES.join(", ")}`);
+  return chosen as ItemStatus[];
+}
+
 /** `plan show`: the plan (or the items the filters choose), then how to decide and look up. */
 async function showPlan(
   warehouse: Warehouse,
@@ -93,6 +121,7 @@ async function showPlan(
   if (!found)
     throw configError(`there is no plan ${planId}`, { hint: "list plans with `pslink plans`" });
   const rules = splitList(options.rule ?? []).map((rule) => rule.toUpperCase());
+  const statuses = options.status && itemStatuses(options.status);
   const all = await loadItems(warehouse, { planId });
   const keys = options.item && splitList(options.item);
   const problem = unknownItems(planId, all, keys ?? []) ?? unknownRules(planId, all, rules);
@@ -100,13 +129,20 @@ async function showPlan(
   const items = all.filter(
     (item) =>
       (!keys || keys.includes(item.item_key)) &&
-      (!options.status || options.status.includes(item.status)) &&
+      (!statuses || statuses.includes(item.status)) &&
       ofRules(item, rules),
   );
   for (const line of renderPlan(found, items, all)) print(line);
   const proposed = items.filter((item) => item.status === "proposed");
   const fixing = items.find((item) => item.exception_id);
   if (proposed.length > 0 || fixing) print();
+  if (awaitsConfirmation(found)) {
+    const domains = heldDomains(found, all);
+    const stewards = confirmingStewards(config.governance.stewards, domains);
+    print(
+      `confirm first: pslink approve --plan ${planId} --as ${stewards.length === 1 ? stewards[0] : "STEWARD"} --confirm-blast-radius --reason "…" (${confirmer(config, domains)}; add --rule or --item to approve only some items)`,
+    );
+  }
   if (proposed.length > 0) {
     // The stewards who may decide at least one proposed item (by its domain).
     const domains = new Set(proposed.map((item) => item.domain));

@@ -160,17 +160,30 @@ function writeBackLines(config: PslinkConfig, status: WarehouseStatus, now: Date
       }`,
     );
   }
+  // Where to read them: the plan when they are all in one, else the list of plans.
+  const look = (state: string) => {
+    const plans = plansWith(state);
+    return plans.length === 1
+      ? `pslink plan show ${plans[0]} --status ${state}`
+      : `pslink plans, then plan show PLAN --status ${state}`;
+  };
   for (const [state, what] of [
-    ["in_flight", "in flight when a process stopped: the next apply recovers them"],
-    ["failed", "failed: pslink plan show ID --status failed, then plan again"],
-    ["stale", "stale (the target changed since planning): the next plan re-plans them"],
+    ["in_flight", () => "in flight when a process stopped: the next apply recovers them"],
+    ["failed", () => `failed (${look("failed")}): the next plan re-plans them`],
+    ["stale", () => "stale (the target changed since planning): the next plan re-plans them"],
     [
       "unverified",
-      "applied, but the target does not show the value: pslink plan show ID --status unverified",
+      () =>
+        `applied, but the target does not show the value after a sync (${look("unverified")})`,
+    ],
+    [
+      "queued",
+      () =>
+        `queued for a manual adjustment, never posted: dated in a closed accounting period (${look("queued")})`,
     ],
   ] as const) {
     const n = count(state);
-    if (n > 0) lines.push(`${n} ${what}`);
+    if (n > 0) lines.push(`${n} ${what()}`);
   }
   return labelled("write-backs", lines.length > 0 ? lines : ["nothing waiting"]);
 }

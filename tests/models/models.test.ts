@@ -184,6 +184,14 @@ describe.each(warehouseCases())("models on $kind (sandbox small)", (wc) => {
       ),
     );
     expect(status.out).toMatch(/^exceptions +\d+ open \(high \d+, medium \d+\)/m);
+    // plan show says who confirms it (a steward of the held users' domain) and how.
+    const shown = await cli(["plan", "show", String(planned.planId)]);
+    expect(shown.out).toMatch(
+      /^ {2}status: HELD — kantata\.users: \d+ of \d+ rows .* blast radius of 20%$/m,
+    );
+    expect(shown.out).toContain(
+      `confirm first: pslink approve --plan ${planned.planId} --as demo-steward --confirm-blast-radius --reason "…" (a steward of worker (demo-steward); add --rule or --item to approve only some items)`,
+    );
 
     // reconcile's summary counts, per rule, the open exceptions a write-back is planned for.
     const summary = (await cli(["reconcile"])).out.split("\n");

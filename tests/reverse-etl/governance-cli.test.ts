@@ -90,6 +90,19 @@ describe.each(["duckdb", "postgres"] as const)("pslink plan/approve/apply/audit 
     );
     expect(narrowed.out).not.toMatch(/\[queued\]/);
     expect(narrowed.out).toContain(`decide: pslink approve --plan ${planId} --rule R09 --as harry`);
+    const bothStates = await pslink(
+      "plan",
+      "show",
+      planId,
+      "--status",
+      "proposed,QUEUED",
+      ...config,
+    );
+    expect(bothStates.out).toMatch(/\[proposed\]/);
+    expect(bothStates.out).toMatch(/\[queued\]/);
+    const badState = await pslink("plan", "show", planId, "--status", "done", ...config);
+    expect(badState.code).toBe(2);
+    expect(badState.out).toContain("--status done: expected proposed, refused, queued,");
     const [firstKey] = [...shown.out.matchAll(/ item ([0-9a-f]{24})$/gm)].map((m) => m[1]);
     const oneKnown = await pslink("plan", "show", planId, "--item", `${firstKey},nope`, ...config);
     expect(oneKnown.code).toBe(2);
@@ -104,6 +117,15 @@ describe.each(["duckdb", "postgres"] as const)("pslink plan/approve/apply/audit 
         "m",
       ),
     );
+    expect(waiting.out).toContain(
+      `1 queued for a manual adjustment, never posted: dated in a closed accounting period (pslink plan show ${planId} --status queued)`,
+    );
+    const noReason = await pslink(
+      ...["approve", "--plan", planId, "--as", "harry", "--reason", "  "],
+      ...config,
+    );
+    expect(noReason.code).toBe(2);
+    expect(noReason.out).toContain("an approval needs a reason");
     const queuedOnly = await pslink(
       ...["approve", "--plan", planId, "--rule", "R15", "--as", "harry", "--reason", "x"],
       ...config,
@@ -140,6 +162,11 @@ describe.each(["duckdb", "postgres"] as const)("pslink plan/approve/apply/audit 
       /^write-backs +1 approved for kantata: its window is open, pslink apply writes them$/m,
     );
 
+    const stray = await pslink("apply", "--reason", "because", ...config);
+    expect(stray.code).toBe(2);
+    expect(stray.out).toContain(
+      "--reason explains a window override: it goes with --override-window",
+    );
     const applied = await pslink("apply", ...config);
     expect(applied.code, applied.out).toBe(0);
     expect(applied.out).toMatch(/kantata: 1 applied — window open/);
@@ -162,6 +189,7 @@ describe.each(["duckdb", "postgres"] as const)("pslink plan/approve/apply/audit 
         "applied",
       ]),
     );
+    expect(audit.out).toContain("approve: an approval needs a reason");
     const byHarry = await pslink("audit", "--steward", "harry", ...config);
     // One table per plan: when, who, what, the item, its target, the detail.
     expect(byHarry.out).toMatch(new RegExp(`^plan ${planId}$`, "m"));

@@ -185,6 +185,26 @@ describe.each(["duckdb", "postgres"] as const)("write-back guards on %s", (kind)
         overrideWindow: { steward: "mallory", reason: "urgent" },
       }),
     ).rejects.toThrow(/mallory is not a steward/);
+    // fiona is a steward, but not of the worker domain: her override leaves harry's item waiting.
+    const notHers = await applyPlan({
+      warehouse: gs.warehouse,
+      config: gs.config,
+      planId,
+      now: OUT_OF_WINDOW,
+      overrideWindow: { steward: "fiona", reason: "urgent" },
+    });
+    expect(notHers.applied).toBe(0);
+    expect(notHers.waiting).toBe(1);
+    expect(notHers.targets.kantata?.overriddenBy).toBeNull();
+    expect(notHers.targets.kantata?.error).toBe(
+      "1 item(s) of worker wait for the window: fiona does not decide worker, so cannot override the window for them",
+    );
+    expect(gs.sandbox.writes.entries().length).toBe(journal);
+    expect(
+      (await readAudit(gs.warehouse, { action: "window_closed", system: "kantata" })).at(-1)
+        ?.detail,
+    ).toMatch(/fiona may not override for worker$/);
+    expect(await readAudit(gs.warehouse, { action: "window_override" })).toHaveLength(0);
     const overridden = await applyPlan({
       warehouse: gs.warehouse,
       config: gs.config,
@@ -208,7 +228,11 @@ describe.each(["duckdb", "postgres"] as const)("write-back guards on %s", (kind)
       await gs.warehouse.query<{ id: string }>("select id from src_kantata.users order by id")
     ).map((row) => row.id);
     const rows = users.slice(0, 5).map((user) => userUpdate(user, { headline: "Blast radius" }));
-    const { result } = await plan(rows, 0.2);
+    // One R01 time bill of fiona's domain rides in the plan the worker items put over the radius.
+    // (the last one: the first was applied by a test above).
+    const bill = (await timeBillProposals(gs, "R01")).at(-1) as ProposalRow;
+    const { result } = await plan([...rows, bill], 0.2);
+    expect(result.heldDomains).toEqual(["worker"]);
     expect(result.status).toBe("held");
     expect(result.heldReason).toMatch(
       /kantata\.users: 5 of 14 rows \(35\.7%\) exceeds the blast radius of 20%/,
@@ -222,9 +246,32 @@ describe.each(["duckdb", "postgres"] as const)("write-back guards on %s", (kind)
         decision: "approve",
         steward: "harry",
         reason: "bulk fix",
+        rules: ["R10"],
         confirmBlastRadius: confirm,
       });
     await expect(approve(false)).rejects.toThrow(/is held by the blast-radius guard/);
+    // Only a steward of the held object's domain confirms: fiona decides other domains.
+    const confirmByFiona = decideItems({
+      warehouse: gs.warehouse,
+      config: gs.config,
+      planId,
+      decision: "approve",
+      steward: "fiona",
+      reason: "looks fine",
+      rules: ["R01"],
+      confirmBlastRadius: true,
+    });
+    await expect(confirmByFiona).rejects.toThrow(
+      /only a steward of domain worker may confirm it, and fiona may decide project_execution, customer_master/,
+    );
+    await expect(confirmByFiona).rejects.toMatchObject({
+      hint: expect.stringMatching(
+        /^ask harry to review it and approve with --confirm-blast-radius/,
+      ),
+    });
+    expect(
+      (await readAudit(gs.warehouse, { planId, action: "decision_refused" })).map((e) => e.actor),
+    ).toContain("fiona");
     expect(
       (await applyPlan({ warehouse: gs.warehouse, config: gs.config, planId, now: IN_WINDOW }))
         .applied,
@@ -233,10 +280,34 @@ describe.each(["duckdb", "postgres"] as const)("write-back guards on %s", (kind)
     expect(
       (await readAudit(gs.warehouse, { planId, action: "blast_radius_confirmed" }))[0]?.actor,
     ).toBe("harry");
+    // Confirmed, the plan takes fiona's approval of her own item without the flag.
     expect(
-      (await applyPlan({ warehouse: gs.warehouse, config: gs.config, planId, now: IN_WINDOW }))
-        .applied,
-    ).toBe(5);
+      await decideItems({
+        warehouse: gs.warehouse,
+        config: gs.config,
+        planId,
+        decision: "approve",
+        steward: "fiona",
+        reason: "posting checked",
+        rules: ["R01"],
+      }),
+    ).toHaveLength(1);
+    const applied = await applyPlan({
+      warehouse: gs.warehouse,
+      config: gs.config,
+      planId,
+      now: IN_WINDOW,
+    });
+    expect(applied.targets.kantata?.ends.applied).toBe(5);
+    expect(applied.targets.netsuite?.ends.applied).toBe(1);
+    // The audit names the time bill the create made.
+    const [created] = await readAudit(gs.warehouse, {
+      planId,
+      action: "applied",
+      system: "netsuite",
+    });
+    expect(created?.target_id).toMatch(/^\d+$/);
+    expect(created?.detail).toBe(`applied as ${created?.target_id}`);
   });
 
   it("marks an item stale when its target changed after planning, and re-plans it", async () => {

@@ -154,6 +154,13 @@ describe.each(["duckdb", "postgres"] as const)("write faults on %s", (kind) => {
     expect(account?.error).toMatch(/^[A-Z_]+: /);
     const kantata = items.find((item) => item.target_system === "kantata");
     expect(kantata?.error).toMatch(/validation: .*time_zone_of_mars/);
+    // The apply's report carries each failure with the target's answer (the CLI prints them).
+    expect(result.targets.salesforce?.failures).toEqual([
+      { item_key: account?.item_key, error: account?.error },
+    ]);
+    expect(result.targets.kantata?.failures).toEqual([
+      { item_key: kantata?.item_key, error: kantata?.error },
+    ]);
     expect(
       gs.sandbox.writes.entries().filter((entry) => entry.applied && entry.path.includes("300005")),
     ).toHaveLength(0);
@@ -183,6 +190,9 @@ describe.each(["duckdb", "postgres"] as const)("write faults on %s", (kind) => {
     expect(items.find((item) => item.status === "failed")?.error).toMatch(
       /REQUIRED_FIELD_MISSING|Name/,
     );
+    expect(result.targets.salesforce?.failures.map((failure) => failure.error)).toEqual([
+      items.find((item) => item.status === "failed")?.error,
+    ]);
     const stored = gs.sandbox.world.collection("salesforce", "Account");
     for (const account of accounts.slice(0, 3))
       expect(stored.get(account.id)?.BillingCountry).toBe("Iceland");
