@@ -4,12 +4,12 @@ import type { PslinkConfig } from "../../core/config/index.js";
 import { configError } from "../../core/errors.js";
 import { reportPlanRun } from "../../orchestration/events/index.js";
 import { addPipesOption, withPipes } from "../../orchestration/pipes/index.js";
-import { collect, operator, withGovernedWarehouse } from "../../reverse-etl/governed-session.js";
 import {
   awaitsConfirmation,
   confirmingStewards,
   heldDomains,
 } from "../../reverse-etl/blast-radius.js";
+import { collect, operator, withGovernedWarehouse } from "../../reverse-etl/governed-session.js";
 import { ofRules, unknownItems, unknownRules } from "../../reverse-etl/item-selection.js";
 import { loadItems, loadPlan } from "../../reverse-etl/plan-store.js";
 import { ITEM_STATUSES, type ItemStatus } from "../../reverse-etl/plan-types.js";

@@ -173,8 +173,7 @@ function writeBackLines(config: PslinkConfig, status: WarehouseStatus, now: Date
     ["stale", () => "stale (the target changed since planning): the next plan re-plans them"],
     [
       "unverified",
-      () =>
-        `applied, but the target does not show the value after a sync (${look("unverified")})`,
+      () => `applied, but the target does not show the value after a sync (${look("unverified")})`,
     ],
     [
       "queued",
