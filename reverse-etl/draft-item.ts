@@ -1,7 +1,7 @@
 import type { GovernanceConfig, TargetSystem } from "../core/config/governance-schema.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { type StateTable, stateTable } from "./current-state.js";
-import { diffProposal } from "./diff-proposal.js";
+import { type Diff, diffProposal } from "./diff-proposal.js";
 import { stableHash } from "./field-values.js";
 import { ownershipRefusal } from "./ownership-guard.js";
 import type { ClosedPeriods } from "./period-guard.js";
@@ -22,14 +22,17 @@ export async function draftItem(
   tables: Map<string, StateTable | undefined>,
   now: Date,
 ): Promise<WriteItem | "unchanged"> {
-  /** The proposal as an item a guard ended: its fields as proposed, nothing read of the target. */
-  const refused = (reason: string) =>
+  /**
+   * The proposal as an item a guard ended: what it would change where the target's landed row
+   * can be read (so a steward sees before → after), else its fields as proposed.
+   */
+  const refused = (reason: string, diff?: Extract<Diff, { kind: "change" }>) =>
     newItem(
       proposal,
       proposal.operation,
-      proposal.target_id,
-      {},
-      { ...proposal.fields },
+      diff?.targetId ?? proposal.target_id,
+      diff?.before ?? {},
+      diff?.after ?? { ...proposal.fields },
       null,
       "refused",
       reason,
@@ -42,13 +45,14 @@ export async function draftItem(
     (proposal.operation === "adjustment_queue" && spec
       ? undefined
       : capabilityRefusal(proposal.target_system, objects, proposal.object, proposal.operation));
-  if (refusal || !spec) return refused(refusal ?? "unknown object");
+  if (!spec) return refused(refusal ?? "unknown object");
   const tableKey = `${proposal.target_system}.${proposal.object}`;
   if (!tables.has(tableKey))
     tables.set(tableKey, await stateTable(wh, proposal.target_system, spec));
   const diff = await diffProposal(wh, proposal, spec, tables.get(tableKey));
   if (diff.kind === "unchanged") return "unchanged";
-  if (diff.kind === "refused") return refused(diff.reason);
+  if (diff.kind === "refused") return refused(refusal ?? diff.reason);
+  if (refusal) return refused(refusal, diff);
   let operation: Operation = proposal.operation;
   let status: ItemStatus = "proposed";
   let reason: string | null = null;

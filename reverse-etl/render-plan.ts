@@ -57,7 +57,7 @@ function renderItem(item: WriteItem): string[] {
     const before =
       field in item.before
         ? `${show(item.before[field])} → `
-        : item.operation === "create"
+        : item.operation === "create" || item.target_id === null
           ? "→ "
           : "(not known) → ";
     lines.push(`        ${field}: ${before}${show(after)}`);

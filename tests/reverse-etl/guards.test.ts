@@ -88,7 +88,26 @@ describe.each(["duckdb", "postgres"] as const)("write-back guards on %s", (kind)
       object: "timeBill",
       target_id: "1",
     };
-    const { items } = await plan([job as ProposalRow, story, timeBillUpdate as ProposalRow]);
+    // A refused update of a landed record still shows what it would change, field by field.
+    const [landed] = await gs.warehouse.query<{ id: string; hours: unknown; memo: unknown }>(
+      "select id, hours, memo from src_netsuite.timebill order by id limit 1",
+    );
+    const postedUpdate = {
+      ...timeBillUpdate,
+      proposal_key: "tb-landed",
+      target_id: String(landed?.id),
+      fields: { hours: 99.5, memo: landed?.memo },
+    };
+    const { items } = await plan([
+      job as ProposalRow,
+      story,
+      timeBillUpdate as ProposalRow,
+      postedUpdate as ProposalRow,
+    ]);
+    const posted = items.find((item) => item.proposal_key === "tb-landed");
+    expect(posted?.status).toBe("refused");
+    expect(posted?.after).toEqual({ hours: 99.5 });
+    expect(Number(posted?.before.hours)).toBe(Number(landed?.hours));
     const reason = (key: string) =>
       items.find((item) => item.proposal_key === key)?.status_reason ?? "";
     expect(items.every((item) => item.status === "refused")).toBe(true);
@@ -104,7 +123,7 @@ describe.each(["duckdb", "postgres"] as const)("write-back guards on %s", (kind)
       now: IN_WINDOW,
     });
     expect(again.planId).toBeNull();
-    expect(again.alreadyPlanned).toBe(3);
+    expect(again.alreadyPlanned).toBe(4);
     const audited = await readAudit(gs.warehouse, { action: "guard_refused" });
     expect(audited.map((entry) => entry.item_key)).toEqual(
       expect.arrayContaining(items.map((item) => item.item_key)),
