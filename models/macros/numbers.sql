@@ -4,6 +4,11 @@
     cast(round(cast({{ expr }} as decimal(38, 8)), 2) as decimal(18, 2))
 {%- endmacro %}
 
+{#- The same for ratios (margin, burn, utilisation): 4 decimals, half away from zero. -#}
+{% macro round4(expr) -%}
+    cast(round(cast({{ expr }} as decimal(38, 8)), 4) as decimal(18, 4))
+{%- endmacro %}
+
 {#- A stable text key: md5 of the parts joined by '|' (md5 exists on both warehouses). -#}
 {% macro hash_key(parts) -%}
     md5({% for part in parts %}coalesce(cast({{ part }} as varchar), ''){% if not loop.last %} || '|' || {% endif %}{% endfor %})

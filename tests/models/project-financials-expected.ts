@@ -1,32 +1,112 @@
 import type { World } from "../../sandbox/world/world.js";
+import { userWorkers, workspaceJobs } from "./sandbox-lookups.js";
 
-/** Per `project_id|YYYY-MM`: hours, cost and billed amount computed straight from the sandbox. */
-export type Tally = Map<string, { hours: number; cost: number; billed: number }>;
+/** The planning rates int_finance__fx_rates ships: one currency's value in USD. */
+const USD_RATES: Readonly<Record<string, number>> = {
+  USD: 1,
+  EUR: 1.08,
+  GBP: 1.27,
+  CAD: 0.73,
+  CHF: 1.12,
+};
+
+/** The rate from one currency into another (crossed through USD, 8 decimals); none if unknown. */
+export function fxRate(from: string | undefined, to: string | undefined): number | undefined {
+  if (from === undefined || to === undefined) return undefined;
+  if (from === to) return 1;
+  const [fromUsd, toUsd] = [USD_RATES[from], USD_RATES[to]];
+  if (fromUsd === undefined || toUsd === undefined) return undefined;
+  return Math.round((fromUsd / toUsd) * 1e8) / 1e8;
+}
+
+/** Half away from zero, as the models round money (2) and ratios (4). */
+export function roundTo(value: number, decimals: number): number {
+  const scale = 10 ** decimals;
+  return (Math.sign(value) * Math.round(Math.abs(value) * scale + 1e-7)) / scale;
+}
+
+/** One project month as a finance user reads it (functional amounts null with no legal entity). */
+export interface ProjectMonth {
+  hours: number;
+  billableHours: number;
+  /** Cost in the project's currency: each cost currency's total converted once. */
+  cost: number;
+  costFunctional: number | null;
+  billableValue: number;
+  billed: number;
+  revenueBasis: "billable_value" | "billed_amount";
+  revenue: number;
+  margin: number;
+  marginPct: number | null;
+  cumulativeRevenue: number;
+  cumulativeCost: number;
+  budgetBurnPct: number | null;
+  costBurnPct: number | null;
+  currency: string;
+  functionalCurrency: string | undefined;
+  revenueFunctional: number | null;
+  marginFunctional: number | null;
+}
+
+/** Per `project_id|YYYY-MM-01`. */
+export type Tally = Map<string, ProjectMonth>;
+
+interface Sums {
+  minutes: number;
+  billableMinutes: number;
+  /** Σ minutes × bill-rate cents of billable time. */
+  value: number;
+  billedCents: number;
+}
 
 const monthOf = (isoDate: string) => `${isoDate.slice(0, 7)}-01`;
 
 /**
- * Independent sums the project_financials_monthly mart must equal: approved Kantata time
- * (hours, cost at the entry's cost rate) by work month, and NetSuite customer-invoice totals by
- * invoice month, attributed to the workspace their externalid names (KOX-INV / KOX-MS).
+ * What project_financials_monthly must hold, computed straight from the sandbox's records:
+ * approved Kantata time by work month (cost in each worker's Workday cost currency, converted
+ * into the workspace's currency and the job's subsidiary currency), NetSuite customer invoices
+ * by invoice month (attributed through KOX-INV / KOX-MS), revenue by the job's billing type
+ * (T&M: billable value; FFM and CB: invoiced), margin and burn from the rounded amounts.
  */
 export function expectedProjectFinancials(world: World): Tally {
-  const tally: Tally = new Map();
-  const slot = (project: string, month: string) => {
-    const key = `project:kantata:${project}|${month}`;
-    let entry = tally.get(key);
+  const workers = userWorkers(world);
+  const jobs = workspaceJobs(world);
+  const workspaces = new Map(
+    [...world.collection("kantata", "workspaces").scan()].map((w) => [String(w.id), w]),
+  );
+  const subsidiaryCurrency = new Map(
+    [...world.collection("netsuite", "subsidiary").scan()].map((s) => [
+      String(s.id),
+      String(s.currency),
+    ]),
+  );
+  // Sums in minute-cents and cents (integers) until the end, so nothing is rounded twice.
+  const raw = new Map<string, Sums>();
+  const costs = new Map<string, Map<string | undefined, number>>();
+  const slot = (workspace: string, month: string) => {
+    const key = `${workspace}|${month}`;
+    let entry = raw.get(key);
     if (!entry) {
-      entry = { hours: 0, cost: 0, billed: 0 };
-      tally.set(key, entry);
+      entry = { minutes: 0, billableMinutes: 0, value: 0, billedCents: 0 };
+      raw.set(key, entry);
+      costs.set(key, new Map());
     }
     return entry;
   };
   for (const entry of world.collection("kantata", "time_entries").scan()) {
     if (entry.approved !== true) continue;
     const minutes = Number(entry.time_in_minutes);
+    const key = `${entry.workspace_id}|${monthOf(String(entry.date_performed))}`;
     const row = slot(String(entry.workspace_id), monthOf(String(entry.date_performed)));
-    row.hours += minutes / 60;
-    row.cost += (minutes * Number(entry.cost_rate_in_cents ?? 0)) / 6000;
+    row.minutes += minutes;
+    if (entry.billable === true) {
+      row.billableMinutes += minutes;
+      row.value += minutes * Number(entry.rate_in_cents);
+    }
+    const currency = workers.get(String(entry.user_id))?.costCurrency;
+    const byCurrency = costs.get(key) as Map<string | undefined, number>;
+    const cost = minutes * Number(entry.cost_rate_in_cents ?? 0);
+    byCurrency.set(currency, (byCurrency.get(currency) ?? 0) + cost);
   }
   const invoiceWorkspace = new Map<string, string>();
   for (const invoice of world.collection("kantata", "invoices").scan()) {
@@ -38,7 +118,68 @@ export function expectedProjectFinancials(world: World): Tally {
   for (const tx of world.collection("netsuite", "transaction").scan()) {
     const workspace = invoiceWorkspace.get(String(tx.externalid));
     if (tx.type !== "CustInvc" || workspace === undefined) continue;
-    slot(workspace, monthOf(String(tx.trandate))).billed += Number(tx.foreigntotal);
+    slot(workspace, monthOf(String(tx.trandate))).billedCents += Math.round(
+      Number(tx.foreigntotal) * 100,
+    );
+  }
+
+  const tally: Tally = new Map();
+  const toDate = new Map<string, { revenue: number; cost: number }>();
+  for (const key of [...raw.keys()].sort()) {
+    const [workspaceId = ""] = key.split("|");
+    const row = raw.get(key) as Sums;
+    const workspace = workspaces.get(workspaceId);
+    const job = jobs.get(workspaceId);
+    const currency = String(workspace?.currency);
+    const functional = job ? subsidiaryCurrency.get(String(job.subsidiary)) : undefined;
+    const convert = (into: string) => {
+      let total = 0;
+      for (const [from, amount] of costs.get(key) ?? []) {
+        if (amount === 0) continue;
+        const rate = fxRate(from, into);
+        if (rate === undefined) throw new Error(`no planning rate ${from} → ${into} (${key})`);
+        total += (amount / 6000) * rate;
+      }
+      return roundTo(total, 2);
+    };
+    const cost = convert(currency);
+    const billableValue = roundTo(row.value / 6000, 2);
+    const billed = row.billedCents / 100;
+    const fixedFee = job?.jobbillingtype === "FFM" || job?.jobbillingtype === "CB";
+    const revenue = fixedFee ? billed : billableValue;
+    const before = toDate.get(workspaceId) ?? { revenue: 0, cost: 0 };
+    const cumulative = {
+      revenue: roundTo(before.revenue + revenue, 2),
+      cost: roundTo(before.cost + cost, 2),
+    };
+    toDate.set(workspaceId, cumulative);
+    const budget = Number(workspace?.price_in_cents) / 100;
+    const rate = fxRate(currency, functional);
+    const costFunctional = functional === undefined ? null : convert(functional);
+    const revenueFunctional = rate === undefined ? null : roundTo(revenue * rate, 2);
+    tally.set(`project:kantata:${key}`, {
+      hours: roundTo(row.minutes / 60, 2),
+      billableHours: roundTo(row.billableMinutes / 60, 2),
+      cost,
+      costFunctional,
+      billableValue,
+      billed,
+      revenueBasis: fixedFee ? "billed_amount" : "billable_value",
+      revenue,
+      margin: roundTo(revenue - cost, 2),
+      marginPct: revenue === 0 ? null : roundTo((revenue - cost) / revenue, 4),
+      cumulativeRevenue: cumulative.revenue,
+      cumulativeCost: cumulative.cost,
+      budgetBurnPct: budget > 0 ? roundTo(cumulative.revenue / budget, 4) : null,
+      costBurnPct: budget > 0 ? roundTo(cumulative.cost / budget, 4) : null,
+      currency,
+      functionalCurrency: functional,
+      revenueFunctional,
+      marginFunctional:
+        revenueFunctional === null || costFunctional === null
+          ? null
+          : roundTo(revenueFunctional - costFunctional, 2),
+    });
   }
   return tally;
 }

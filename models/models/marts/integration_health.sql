@@ -1,6 +1,8 @@
 {#- Integration health per stream: freshness (time since the last successful sync) and lag (how
     far the committed cursor trails the run), live rows in the current-state table, records in
-    quarantine, failures over the last 7 days and the last error. -#}
+    quarantine, failures over the last 7 days and the last error. freshness_hours and failures_7d
+    are measured at the build (`measured_at`, the run's timestamp); a dashboard that shows the lag
+    now computes it from last_success_at, or adds the time since measured_at. -#}
 {%- set streams = [
     ['salesforce', 'account'], ['salesforce', 'opportunity'],
     ['netsuite', 'subsidiary'], ['netsuite', 'customer'], ['netsuite', 'job'], ['netsuite', 'employee'],
@@ -124,6 +126,7 @@ final as (
         run_summary.last_run_at,
         run_summary.last_status,
         run_summary.last_success_at,
+        {{ run_timestamp() }} as measured_at,
         cast(
             extract(epoch from ({{ run_timestamp() }} - run_summary.last_success_at)) / 3600
             as decimal(18, 2)

@@ -1,7 +1,16 @@
 {#- Project financials per project and calendar month, in the project's (transaction) currency and
     in its legal entity's functional currency. Time counts when approved; `billed_amount` is what
     NetSuite invoiced to the project in the month (T&M and milestone invoices); `wip_amount` the
-    approved billable time of the month not invoiced yet. -#}
+    approved billable time of the month not invoiced yet.
+
+    Cost is recorded in the workers' cost currencies (canonical.time_entry): the month's cost in
+    each cost currency is converted into the project's currency and, straight from the cost
+    currency, into the functional currency. Revenue follows the billing type: T&M projects (and
+    those with no ERP billing type) earn their billable value, fixed fee (FFM) and retainer (CB)
+    projects what was invoiced. Every published amount is rounded once; margin, the cumulative
+    columns and the percentages are computed from the published amounts, so the columns add up.
+    An amount that needs a rate `int_finance__fx_rates` lacks is null, never partly converted,
+    and `is_fx_rate_missing` says so. -#}
 with
 
 projects as (
@@ -22,6 +31,96 @@ fx_rates as (
 
 ),
 
+project_currencies as (
+
+    select
+        projects.project_id,
+        projects.project_name,
+        projects.customer_id,
+        projects.legal_entity_id,
+        projects.billing_type,
+        projects.currency,
+        projects.budget_amount,
+        legal_entities.functional_currency,
+        fx_rates.rate as fx_rate
+
+    from projects
+    left join legal_entities
+        on legal_entities.legal_entity_id = projects.legal_entity_id
+    left join fx_rates
+        on fx_rates.from_currency = projects.currency
+        and fx_rates.to_currency = legal_entities.functional_currency
+
+),
+
+approved_time as (
+
+    select * from {{ ref('time_entry') }}
+    where is_approved
+
+),
+
+cost_by_currency as (
+
+    select
+        project_id,
+        {{ month_start('work_date') }} as month_start,
+        cost_currency,
+        sum(cost_amount_in_cost_currency) as cost_amount_in_cost_currency
+
+    from approved_time
+    group by project_id, {{ month_start('work_date') }}, cost_currency
+
+),
+
+-- Each month's cost is converted per cost currency, into the project's and the functional
+-- currency; a cost with no rate stays null (no cost needs no rate).
+converted_cost as (
+
+    select
+        cost_by_currency.project_id,
+        cost_by_currency.month_start,
+        case
+            when cost_by_currency.cost_amount_in_cost_currency = 0 then 0
+            when cost_by_currency.cost_currency = project_currencies.currency
+                then cost_by_currency.cost_amount_in_cost_currency
+            else cost_by_currency.cost_amount_in_cost_currency * project_rates.rate
+        end as cost_amount,
+        case
+            when cost_by_currency.cost_amount_in_cost_currency = 0 then 0
+            when cost_by_currency.cost_currency = project_currencies.functional_currency
+                then cost_by_currency.cost_amount_in_cost_currency
+            else cost_by_currency.cost_amount_in_cost_currency * functional_rates.rate
+        end as cost_amount_functional
+
+    from cost_by_currency
+    left join project_currencies
+        on project_currencies.project_id = cost_by_currency.project_id
+    left join fx_rates as project_rates
+        on project_rates.from_currency = cost_by_currency.cost_currency
+        and project_rates.to_currency = project_currencies.currency
+    left join fx_rates as functional_rates
+        on functional_rates.from_currency = cost_by_currency.cost_currency
+        and functional_rates.to_currency = project_currencies.functional_currency
+
+),
+
+cost_by_month as (
+
+    select
+        project_id,
+        month_start,
+        -- sum() skips nulls: a month with an unconverted cost has no total at all.
+        case when count(cost_amount) = count(*) then sum(cost_amount) end as cost_amount,
+        case
+            when count(cost_amount_functional) = count(*) then sum(cost_amount_functional)
+        end as cost_amount_functional
+
+    from converted_cost
+    group by project_id, month_start
+
+),
+
 time_by_month as (
 
     select
@@ -29,12 +128,10 @@ time_by_month as (
         {{ month_start('work_date') }} as month_start,
         sum(hours) as hours,
         sum(case when is_billable then hours else 0 end) as billable_hours,
-        sum(cost_amount) as cost_amount,
         sum(billable_amount) as billable_value,
         sum(case when not is_invoiced then billable_amount else 0 end) as wip_amount
 
-    from {{ ref('time_entry') }}
-    where is_approved
+    from approved_time
     group by project_id, {{ month_start('work_date') }}
 
 ),
@@ -66,78 +163,133 @@ monthly as (
     select
         months.project_id,
         months.month_start,
-        coalesce(time_by_month.hours, 0) as hours,
-        coalesce(time_by_month.billable_hours, 0) as billable_hours,
-        coalesce(time_by_month.cost_amount, 0) as cost_amount,
-        coalesce(time_by_month.billable_value, 0) as billable_value,
-        coalesce(billed_by_month.billed_amount, 0) as billed_amount,
-        coalesce(time_by_month.wip_amount, 0) as wip_amount
+        {{ round2('coalesce(time_by_month.hours, 0)') }} as hours,
+        {{ round2('coalesce(time_by_month.billable_hours, 0)') }} as billable_hours,
+        case
+            when time_by_month.project_id is null then cast(0 as decimal(18, 2))
+            else {{ round2('cost_by_month.cost_amount') }}
+        end as cost_amount,
+        {{ round2('coalesce(time_by_month.billable_value, 0)') }} as billable_value,
+        {{ round2('coalesce(billed_by_month.billed_amount, 0)') }} as billed_amount,
+        {{ round2('coalesce(time_by_month.wip_amount, 0)') }} as wip_amount,
+        case
+            when time_by_month.project_id is null then cast(0 as decimal(18, 2))
+            else {{ round2('cost_by_month.cost_amount_functional') }}
+        end as cost_amount_functional
 
     from months
     left join time_by_month
         on time_by_month.project_id = months.project_id
         and time_by_month.month_start = months.month_start
+    left join cost_by_month
+        on cost_by_month.project_id = months.project_id
+        and cost_by_month.month_start = months.month_start
     left join billed_by_month
         on billed_by_month.project_id = months.project_id
         and billed_by_month.month_start = months.month_start
 
 ),
 
-cumulative as (
+earned as (
 
     select
         monthly.*,
-        sum(billable_value) over (
-            partition by project_id order by month_start
-            rows between unbounded preceding and current row
-        ) as cumulative_billable_value
+        project_currencies.project_name,
+        project_currencies.customer_id,
+        project_currencies.legal_entity_id,
+        project_currencies.billing_type,
+        project_currencies.currency,
+        project_currencies.budget_amount,
+        project_currencies.functional_currency,
+        project_currencies.fx_rate,
+        case
+            when project_currencies.billing_type in ('FFM', 'CB') then 'billed_amount'
+            else 'billable_value'
+        end as revenue_basis,
+        case
+            when project_currencies.billing_type in ('FFM', 'CB') then monthly.billed_amount
+            else monthly.billable_value
+        end as revenue_amount
 
     from monthly
+    inner join project_currencies
+        on project_currencies.project_id = monthly.project_id
+
+),
+
+cumulative as (
+
+    select
+        earned.*,
+        sum(revenue_amount) over project_to_date as cumulative_revenue_amount,
+        -- Null from the first month whose cost could not be converted on.
+        case
+            when count(cost_amount) over project_to_date = count(*) over project_to_date
+                then sum(cost_amount) over project_to_date
+        end as cumulative_cost_amount
+
+    from earned
+    window project_to_date as (
+        partition by project_id order by month_start
+        rows between unbounded preceding and current row
+    )
 
 ),
 
 final as (
 
     select
-        cumulative.project_id,
-        projects.project_name,
-        projects.customer_id,
-        projects.legal_entity_id,
-        projects.billing_type,
-        cumulative.month_start,
-        cast(cumulative.hours as decimal(18, 2)) as hours,
-        cast(cumulative.billable_hours as decimal(18, 2)) as billable_hours,
-        projects.currency,
-        cast(cumulative.cost_amount as decimal(18, 2)) as cost_amount,
-        cast(cumulative.billable_value as decimal(18, 2)) as billable_value,
-        cast(cumulative.billed_amount as decimal(18, 2)) as billed_amount,
-        cast(cumulative.wip_amount as decimal(18, 2)) as wip_amount,
-        cast(cumulative.billable_value - cumulative.cost_amount as decimal(18, 2)) as margin_amount,
+        project_id,
+        project_name,
+        customer_id,
+        legal_entity_id,
+        billing_type,
+        month_start,
+        hours,
+        billable_hours,
+        currency,
+        cost_amount,
+        billable_value,
+        billed_amount,
+        wip_amount,
+        revenue_basis,
+        revenue_amount,
+        cast(revenue_amount - cost_amount as decimal(18, 2)) as margin_amount,
         case
-            when cumulative.billable_value <> 0
-                then cast((cumulative.billable_value - cumulative.cost_amount) / cumulative.billable_value as decimal(18, 4))
+            when revenue_amount <> 0 then {{ round4('(revenue_amount - cost_amount) / revenue_amount') }}
         end as margin_pct,
-        cast(projects.budget_amount as decimal(18, 2)) as budget_amount,
+        cast(budget_amount as decimal(18, 2)) as budget_amount,
+        cast(cumulative_revenue_amount as decimal(18, 2)) as cumulative_revenue_amount,
+        cast(cumulative_cost_amount as decimal(18, 2)) as cumulative_cost_amount,
+        cast(cumulative_revenue_amount - cumulative_cost_amount as decimal(18, 2)) as cumulative_margin_amount,
         case
-            when projects.budget_amount > 0
-                then cast(cumulative.cumulative_billable_value / projects.budget_amount as decimal(18, 4))
+            when cumulative_revenue_amount <> 0
+                then {{ round4('(cumulative_revenue_amount - cumulative_cost_amount) / cumulative_revenue_amount') }}
+        end as cumulative_margin_pct,
+        case
+            when budget_amount > 0 then {{ round4('cumulative_revenue_amount / budget_amount') }}
         end as budget_burn_pct,
-        legal_entities.functional_currency,
-        fx_rates.rate as fx_rate,
-        cast(cumulative.cost_amount * fx_rates.rate as decimal(18, 2)) as cost_amount_functional,
-        cast(cumulative.billable_value * fx_rates.rate as decimal(18, 2)) as billable_value_functional,
-        cast(cumulative.billed_amount * fx_rates.rate as decimal(18, 2)) as billed_amount_functional,
-        cast(cumulative.wip_amount * fx_rates.rate as decimal(18, 2)) as wip_amount_functional,
-        cast((cumulative.billable_value - cumulative.cost_amount) * fx_rates.rate as decimal(18, 2)) as margin_amount_functional
+        case
+            when budget_amount > 0 then {{ round4('cumulative_cost_amount / budget_amount') }}
+        end as cost_burn_pct,
+        functional_currency,
+        fx_rate,
+        cost_amount_functional,
+        {{ round2('billable_value * fx_rate') }} as billable_value_functional,
+        {{ round2('billed_amount * fx_rate') }} as billed_amount_functional,
+        {{ round2('wip_amount * fx_rate') }} as wip_amount_functional,
+        {{ round2('revenue_amount * fx_rate') }} as revenue_amount_functional,
+        cast(
+            {{ round2('revenue_amount * fx_rate') }} - cost_amount_functional as decimal(18, 2)
+        ) as margin_amount_functional,
+        -- A project with no legal entity has no functional currency: nothing to convert into.
+        cost_amount is null
+            or (
+                functional_currency is not null
+                and (cost_amount_functional is null or fx_rate is null)
+            ) as is_fx_rate_missing
 
     from cumulative
-    inner join projects
-        on projects.project_id = cumulative.project_id
-    left join legal_entities
-        on legal_entities.legal_entity_id = projects.legal_entity_id
-    left join fx_rates
-        on fx_rates.from_currency = projects.currency
-        and fx_rates.to_currency = legal_entities.functional_currency
 
 )
 
