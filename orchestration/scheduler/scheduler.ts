@@ -34,10 +34,12 @@ export interface TriggerOutcome {
 }
 
 /**
- * Runs the configured schedules with node-cron, one run at a time per warehouse: a trigger that
- * fires while a run is under way (here, or in another process holding the lock) is skipped and
+ * Runs the configured schedules with node-cron, one run at a time per warehouse. A trigger that
+ * fires while another schedule's run is under way in this process waits for it (the nightly
+ * reconciliation and the quarter-hourly apply both fire at 02:00); a schedule already running or
+ * waiting is skipped, as is any trigger while another process holds the run lock; skips are
  * recorded. `stop()` stops the timers, asks the current run to stop at its next safe point and
- * waits for it.
+ * waits for it; waiting triggers are skipped.
  */
 export class Scheduler {
   readonly #options: SchedulerOptions;
@@ -46,6 +48,9 @@ export class Scheduler {
     | { name: string; runId: string; controller: AbortController; done: Promise<TriggerOutcome> }
     | undefined;
   #stopping = false;
+  /** Schedules running or waiting to run, in order; each trigger runs after the one before. */
+  readonly #accepted = new Map<string, string>();
+  #tail: Promise<unknown> = Promise.resolve();
 
   constructor(options: SchedulerOptions) {
     this.#options = options;
@@ -78,21 +83,32 @@ export class Scheduler {
     const job = `schedule:${name}`;
     if (!schedule) throw asPslinkError(new Error(`no schedule named ${name}`));
     if (this.#stopping) return this.#skip(runId, job, "the scheduler is shutting down");
-    if (this.#current) {
-      return this.#skip(
-        runId,
-        job,
-        `run ${this.#current.runId} (${this.#current.name}) is still running`,
+    const earlier = this.#accepted.get(name);
+    if (earlier !== undefined) {
+      const state = this.#current?.runId === earlier ? "is still running" : "is waiting to run";
+      return this.#skip(runId, job, `run ${earlier} (${name}) ${state}`);
+    }
+    if (this.#accepted.size > 0) {
+      this.#options.logger.info(
+        { run_id: runId, schedule: name, waits_for: [...this.#accepted.keys()] },
+        "trigger queued: it runs when the run before it ends",
       );
     }
-    const controller = new AbortController();
-    const done = this.#run(name, runId, job, schedule.steps, controller.signal);
-    this.#current = { name, runId, controller, done };
-    try {
-      return await done;
-    } finally {
-      this.#current = undefined;
-    }
+    this.#accepted.set(name, runId);
+    const outcome = this.#tail.then(async () => {
+      try {
+        if (this.#stopping) return await this.#skip(runId, job, "the scheduler is shutting down");
+        const controller = new AbortController();
+        const done = this.#run(name, runId, job, schedule.steps, controller.signal);
+        this.#current = { name, runId, controller, done };
+        return await done;
+      } finally {
+        this.#current = undefined;
+        this.#accepted.delete(name);
+      }
+    });
+    this.#tail = outcome.catch(() => undefined);
+    return outcome;
   }
 
   /** Graceful shutdown: no new triggers, the current run stops at a safe point, then resolves. */
