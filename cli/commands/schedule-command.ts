@@ -7,12 +7,12 @@ import { closeInterruptedRuns } from "../../loaders/run-recorder.js";
 import { createStepRunner } from "../../orchestration/jobs/run-step.js";
 import { describeStep } from "../../orchestration/jobs/steps.js";
 import { warehouseRunHistory } from "../../orchestration/scheduler/run-history.js";
-import { Scheduler } from "../../orchestration/scheduler/scheduler.js";
+import { Scheduler, type StepContext } from "../../orchestration/scheduler/scheduler.js";
 import { migrate } from "../../warehouse/migrate.js";
 import { openWarehouse } from "../../warehouse/open-warehouse.js";
 import { configFrom, print } from "../program.js";
 import { textTable } from "../text-table.js";
-import { syncProgress } from "./sync-progress.js";
+import { type SyncProgress, syncProgress } from "./sync-progress.js";
 
 interface ScheduleOptions {
   list?: boolean;
@@ -43,14 +43,33 @@ export function registerScheduleCommand(program: Command): void {
       }
       const warehouse = await openWarehouse(config.warehouse, config.baseDir);
       await migrate(warehouse);
-      const progress = syncProgress(logger.child({ component: "scheduler" }));
+      // Each run's sync lines carry its run_id and schedule, as the scheduler's own lines do.
+      const progressOf = new Map<string, SyncProgress>();
+      const progressFor = (context: StepContext) => {
+        let progress = progressOf.get(context.runId);
+        if (!progress) {
+          progress = syncProgress(
+            logger.child({
+              component: "scheduler",
+              run_id: context.runId,
+              schedule: context.trigger.replace(/^schedule:/, ""),
+            }),
+          );
+          progressOf.set(context.runId, progress);
+        }
+        return progress;
+      };
       const scheduler = new Scheduler({
         schedules: config.schedules,
         runStep: createStepRunner({
           config,
           warehouse,
           projectDir: options.projectDir,
-          onSyncEvent: (event) => progress.onEvent(event),
+          onSyncEvent: (event, context) => progressFor(context).onEvent(event),
+          onSyncFinished: (summary, context) => {
+            progressFor(context).finished(summary);
+            progressOf.delete(context.runId);
+          },
         }),
         history: warehouseRunHistory(warehouse),
         acquireLock: async (holder) => {
@@ -93,7 +112,7 @@ export function registerScheduleCommand(program: Command): void {
       } finally {
         process.off("SIGTERM", shutdown);
         process.off("SIGINT", shutdown);
-        progress.stop();
+        for (const progress of progressOf.values()) progress.stop();
         await warehouse.close();
       }
     });

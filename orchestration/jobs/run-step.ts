@@ -1,7 +1,7 @@
 import type { PslinkConfig } from "../../core/config/index.js";
 import { fatalError } from "../../core/errors.js";
-import type { SyncEventHandler } from "../../extractors/engine/sync-events.js";
-import { syncSources } from "../../extractors/sync-sources.js";
+import type { SyncEvent } from "../../extractors/engine/sync-events.js";
+import { type RunSummary, syncSources } from "../../extractors/sync-sources.js";
 import { applyPlan } from "../../reverse-etl/apply-plan.js";
 import { planWritebacks } from "../../reverse-etl/plan-writebacks.js";
 import { verifyApplied } from "../../reverse-etl/verify-applied.js";
@@ -9,7 +9,7 @@ import { defaultProjectDir } from "../../transform/project/default-project-dir.j
 import { buildModels } from "../../transform/run/build-models.js";
 import { testModels } from "../../transform/run/test-models.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
-import type { StepRunner } from "../scheduler/scheduler.js";
+import type { StepContext, StepRunner } from "../scheduler/scheduler.js";
 import type { Step } from "./steps.js";
 
 export interface StepRunnerOptions {
@@ -19,8 +19,10 @@ export interface StepRunnerOptions {
   projectDir?: string;
   /** Who runs scheduled plan/apply (the audit log's actor). */
   actor?: string;
-  /** Progress of sync steps (the schedule command logs it). */
-  onSyncEvent?: SyncEventHandler;
+  /** Progress of sync steps, with the run they belong to (the schedule command logs it). */
+  onSyncEvent?: (event: SyncEvent, context: StepContext) => void;
+  /** A sync step's outcome, as the CLI's `run finished` line reports it. */
+  onSyncFinished?: (summary: RunSummary, context: StepContext) => void;
 }
 
 /**
@@ -42,8 +44,9 @@ export function createStepRunner(options: StepRunnerOptions): StepRunner {
           fullRefresh: step.full_refresh,
           sources: step.sources,
           signal: context.signal,
-          onEvent: options.onSyncEvent,
+          onEvent: options.onSyncEvent && ((event) => options.onSyncEvent?.(event, context)),
         });
+        options.onSyncFinished?.(summary, context);
         const failed = summary.streams.filter((stream) => stream.status === "failed");
         if (summary.status === "failed") {
           throw fatalError(

@@ -16,6 +16,8 @@ interface Exit {
   code: number | null;
   stdout: string;
   finishedStreams: number;
+  /** The structured log lines on stderr. */
+  logs: Record<string, unknown>[];
 }
 
 /**
@@ -34,16 +36,18 @@ function scheduleAndTerminate(configPath: string, env: Record<string, string>): 
     );
     let stdout = "";
     let finishedStreams = 0;
+    const logs: Record<string, unknown>[] = [];
     child.stdout.on("data", (chunk: Buffer) => {
       stdout += chunk.toString();
     });
     createInterface({ input: child.stderr }).on("line", (line) => {
+      if (line.startsWith("{")) logs.push(JSON.parse(line) as Record<string, unknown>);
       if (!line.includes('"msg":"stream finished"')) return;
       finishedStreams += 1;
       if (finishedStreams === 1) child.kill("SIGTERM");
     });
     child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, stdout, finishedStreams }));
+    child.on("exit", (code) => resolve({ code, stdout, finishedStreams, logs }));
   });
 }
 
@@ -72,6 +76,14 @@ describe.each(warehouseCases())("SIGTERM during a scheduled run on $kind", (ware
     fixture.sandbox.faults.clear();
     expect(exit.stdout).toMatch(/^hourly: cancelled/m);
     expect(exit.code).toBe(1);
+    // Every line of the run, its streams' and the sync's own included, names the run.
+    const runId = exit.logs.find((line) => line.msg === "step started")?.run_id;
+    expect(runId).toEqual(expect.any(String));
+    const ofStreams = exit.logs.filter((line) => "stream" in line);
+    expect(ofStreams.length).toBeGreaterThan(0);
+    for (const line of [...ofStreams, ...exit.logs.filter((l) => l.msg === "run finished")])
+      expect(line).toMatchObject({ run_id: runId, schedule: "hourly" });
+    expect(exit.logs.some((line) => line.msg === "run finished")).toBe(true);
 
     const config = fixture.configFor(target);
     const wh = await warehouseCase.open(target);
