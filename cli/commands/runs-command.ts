@@ -52,9 +52,15 @@ export function registerRunsCommand(program: Command): void {
     });
   runs
     .command("show <run_id>")
-    .description("show one run's streams (pslink.run_streams): counts, pages, cursor, errors")
-    .action(async (runId: string, _options, command: Command) => {
-      await withExistingWarehouse(configFrom(command), (warehouse) => showRun(warehouse, runId));
+    .description(
+      "show one run's streams (pslink.run_streams): counts, pages, cursor, errors (a unique prefix of the id will do)",
+    )
+    .option("--json", "print the run and its streams as one JSON object")
+    .action(async (runId: string, options: { json?: boolean }, command: Command) => {
+      await withExistingWarehouse(configFrom(command), (warehouse) =>
+        // `runs` has a --json of its own, which takes the flag when it comes after the id.
+        showRun(warehouse, runId, options.json === true || command.parent?.opts().json === true),
+      );
     });
 }
 
@@ -109,29 +115,63 @@ async function listRuns(
   );
 }
 
-async function showRun(warehouse: Warehouse, runId: string): Promise<void> {
-  const [run] = await warehouse.query<RunRow>(
-    "select run_id, job, trigger, status, started_at, finished_at, error, summary from pslink.runs where run_id = $1",
-    [runId],
+/** The run with this id, or the one run whose id starts with it (`quarantine` shows 8 characters). */
+async function findRun(warehouse: Warehouse, id: string): Promise<RunRow> {
+  const columns = "run_id, job, trigger, status, started_at, finished_at, error, summary";
+  const [exact] = await warehouse.query<RunRow>(
+    `select ${columns} from pslink.runs where run_id = $1`,
+    [id],
   );
-  if (!run) {
-    throw configError(`no run ${runId} in pslink.runs`, {
-      hint: "copy a run id from `pslink runs`",
-    });
+  if (exact) return exact;
+  const prefixed =
+    id.length >= 4
+      ? await warehouse.query<RunRow>(
+          `select ${columns} from pslink.runs where run_id like $1 order by started_at desc limit 6`,
+          [`${id.replace(/[\\%_]/g, "")}%`],
+        )
+      : [];
+  if (prefixed.length === 1) return prefixed[0] as RunRow;
+  if (prefixed.length > 1) {
+    throw configError(
+      `${id} is the start of several run ids: ${prefixed.map((r) => r.run_id).join(", ")}`,
+      {
+        hint: "give more of the id",
+      },
+    );
+  }
+  throw configError(`no run ${id} in pslink.runs`, { hint: "copy a run id from `pslink runs`" });
+}
+
+async function showRun(warehouse: Warehouse, runId: string, json: boolean): Promise<void> {
+  const run = await findRun(warehouse, runId);
+  const streams = await warehouse.query<RunStreamRow>(
+    `select source, stream, status, mode, new_rows, changed_rows, deleted_rows, quarantined_rows, pages,
+       requests, duration_ms, cursor_after, error
+     from pslink.run_streams where run_id = $1 order by source, stream`,
+    [run.run_id],
+  );
+  if (json) {
+    print(
+      JSON.stringify({
+        ...run,
+        summary: parseJson(run.summary),
+        streams: streams.map((row) => ({ ...row, cursor_after: cursorOf(row.cursor_after) })),
+      }),
+    );
+    return;
   }
   print(
     `run ${run.run_id}: ${run.job} (${run.trigger}) ${run.status}, started ${run.started_at.toISOString().slice(0, 19)} UTC`,
   );
   if (run.error) print(`  ${run.error.split("\n")[0]}`);
-  const streams = await warehouse.query<RunStreamRow>(
-    `select source, stream, status, mode, new_rows, changed_rows, deleted_rows, quarantined_rows, pages,
-       requests, duration_ms, cursor_after, error
-     from pslink.run_streams where run_id = $1 order by source, stream`,
-    [runId],
-  );
   print();
   if (streams.length > 0) {
     print(streamResultsTable(streams.map(resultFromRow), { errors: true }));
+    // The table cuts errors to a line; here each is whole, with its fix.
+    const failed = streams.filter((s) => s.error);
+    if (failed.length > 0) print();
+    for (const stream of failed)
+      print(`${stream.source}.${stream.stream}: ${String(stream.error).replaceAll("\n", "\n  ")}`);
     const quarantining = streams.filter((s) => Number(s.quarantined_rows) > 0);
     if (quarantining.length > 0) {
       const n = quarantining.reduce((sum, s) => sum + Number(s.quarantined_rows), 0);

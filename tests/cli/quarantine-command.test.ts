@@ -132,5 +132,17 @@ describe.each(warehouseCases())("pslink quarantine and status on $kind", (wc) =>
       /^ +kantata\.workspaces failed just now: kantata GET .* still failing after \d+ attempts/m,
     );
     expect(after.out).toMatch(/^last sync +failed /m);
+    // runs show prints the whole error under its table; an 8-character prefix finds the run.
+    const failedRun = /^last sync +failed .* run (\S+)$/m.exec(after.out)?.[1] as string;
+    const shownFailed = await pslink(["-c", config, "runs", "show", failedRun.slice(0, 8)], env);
+    expect(shownFailed.code, shownFailed.err).toBe(0);
+    expect(shownFailed.out).toContain(`run ${failedRun}: sync (cli) failed`);
+    expect(shownFailed.out).toMatch(
+      /^kantata\.workspaces: kantata GET \S+ still failing after \d+ attempts.*server error \(500\)/m,
+    );
+    const asJson = await pslink(["-c", config, "runs", "show", failedRun, "--json"], env);
+    const parsed = JSON.parse(asJson.out) as { run_id: string; streams: { error: string }[] };
+    expect(parsed.run_id).toBe(failedRun);
+    expect(parsed.streams[0]?.error).toMatch(/still failing after \d+ attempts/);
   }, 120_000);
 });
