@@ -47,8 +47,8 @@ export function registerDecisionCommand(program: Command, decision: "approve" | 
           decision,
           steward: options.as,
           reason: options.reason,
-          ...(options.item ? { itemKeys: splitList(options.item) } : {}),
-          ...(options.rule ? { rules: splitList(options.rule) } : {}),
+          ...(options.item ? { itemKeys: splitList(options.item, "--item") } : {}),
+          ...(options.rule ? { rules: splitList(options.rule, "--rule") } : {}),
           confirmBlastRadius: options.confirmBlastRadius === true,
         });
         print(

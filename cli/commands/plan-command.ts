@@ -103,7 +103,7 @@ function confirmer(config: PslinkConfig, domains: readonly Domain[]): string {
 
 /** `--status` values, commas allowed; an unknown state is an error listing them. */
 function itemStatuses(values: readonly string[]): ItemStatus[] {
-  const chosen = splitList(values).map((value) => value.toLowerCase());
+  const chosen = splitList(values, "--status").map((value) => value.toLowerCase());
   const unknown = chosen.filter((value) => !(ITEM_STATUSES as readonly string[]).includes(value));
   if (unknown.length > 0)
     throw configError(`--status ${unknown.join(", ")}: expected ${ITEM_STATUSES.join(", ")}`);
@@ -120,10 +120,10 @@ async function showPlan(
   const found = await loadPlan(warehouse, planId);
   if (!found)
     throw configError(`there is no plan ${planId}`, { hint: "list plans with `pslink plans`" });
-  const rules = splitList(options.rule ?? []).map((rule) => rule.toUpperCase());
+  const rules = splitList(options.rule ?? [], "--rule").map((rule) => rule.toUpperCase());
   const statuses = options.status && itemStatuses(options.status);
   const all = await loadItems(warehouse, { planId });
-  const keys = options.item && splitList(options.item);
+  const keys = options.item && splitList(options.item, "--item");
   const problem = unknownItems(planId, all, keys ?? []) ?? unknownRules(planId, all, rules);
   if (problem) throw configError(problem.message, { hint: problem.hint });
   const items = all.filter(

@@ -58,7 +58,7 @@ export function registerQuarantineCommand(program: Command): void {
     .option("-n, --limit <n>", "how many records to list, newest first", "50")
     .option("--json", "print the records as JSON lines, each with the record as sent (raw)")
     .action(async (options: QuarantineOptions, command: Command) => {
-      const filters = splitList(options.stream ?? []).flatMap(streamFilters);
+      const filters = splitList(options.stream ?? [], "--stream").flatMap(streamFilters);
       const limit = positiveLimit(options.limit);
       await withExistingWarehouse(configFrom(command), async (warehouse) => {
         const where = whereClause(filters, options.resolved === true);

@@ -44,7 +44,7 @@ export function registerReconcileCommand(program: Command): void {
     .action(async (options: ReconcileOptions, command: Command) => {
       const rules = parseRules(options.rule ?? []);
       const minAgeDays = parseMinAge(options.minAgeDays);
-      const ids = splitList(options.exception ?? []);
+      const ids = splitList(options.exception ?? [], "--exception");
       await withExistingWarehouse(configFrom(command), async (warehouse) => {
         const now = Date.now();
         const rows = ids.length > 0 ? await named(warehouse, ids) : await openExceptions(warehouse);
@@ -91,7 +91,7 @@ async function named(warehouse: Warehouse, ids: readonly string[]): Promise<Exce
 }
 
 function parseRules(values: readonly string[]): string[] {
-  const rules = splitList(values).map((rule) => rule.toUpperCase());
+  const rules = splitList(values, "--rule").map((rule) => rule.toUpperCase());
   for (const rule of rules) {
     if (!(rule in RULE_NAMES)) throw configError(`--rule ${rule}: expected one of R01 … R15`);
   }

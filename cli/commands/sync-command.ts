@@ -52,8 +52,9 @@ export function registerSyncCommand(program: Command): void {
             const config = configFrom(command);
             const run = await syncSources(config, {
               runId,
-              sources: options.source && splitList(options.source).map((n) => n.toLowerCase()),
-              streams: options.stream && splitList(options.stream),
+              sources:
+                options.source && splitList(options.source, "--source").map((n) => n.toLowerCase()),
+              streams: options.stream && splitList(options.stream, "--stream"),
               fullRefresh: options.fullRefresh ?? false,
               batchRows:
                 options.batchRows === undefined ? undefined : positiveInt(options.batchRows),

@@ -44,6 +44,21 @@ describe("pslink config check and sync refuse what would sync nothing or the wro
     expect(sync.stderr).not.toMatch(/streams: *$/m);
   });
 
+  it("refuses list options given only empty values (an unset shell variable) instead of taking everything", async () => {
+    const path = await configFile({ sources: { salesforce: SALESFORCE } });
+    for (const args of [
+      ["sync", "--source", ""],
+      ["sync", "--stream", " , "],
+      ["build", "--select", ""],
+      ["test", "--select", " "],
+      ["reconcile", "--rule", ""],
+    ]) {
+      const result = await pslink(["-c", path, ...args], env);
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(result.stderr).toContain(`${args[1]} was given no value`);
+    }
+  });
+
   it("rejects unknown and mis-cased stream names under sources.<system>.streams", async () => {
     const path = await configFile({
       sources: { salesforce: { ...SALESFORCE, streams: { Opportunty: {}, account: {} } } },

@@ -43,8 +43,8 @@ export async function withWarehouse(
   try {
     await task(warehouse, (options) => ({
       projectDir: options.projectDir ? resolve(options.projectDir) : defaultProjectDir(),
-      ...(options.select ? { select: options.select } : {}),
-      ...(options.exclude ? { exclude: options.exclude } : {}),
+      ...(options.select ? { select: selectors("--select", options.select) } : {}),
+      ...(options.exclude ? { exclude: selectors("--exclude", options.exclude) } : {}),
       vars: parseVars(options.vars),
     }));
   } finally {
@@ -69,4 +69,14 @@ function parseVars(text: string | undefined): Record<string, unknown> {
     });
   }
   return value as Record<string, unknown>;
+}
+
+/** The selectors given (blank ones dropped); only blank ones (`--select ""`) are an error. */
+function selectors(option: string, values: readonly string[]): string[] {
+  const given = values.filter((value) => value.trim() !== "");
+  if (given.length === 0)
+    throw configError(`${option} was given no value`, {
+      hint: `name at least one model or selector, or leave ${option} out`,
+    });
+  return given;
 }
