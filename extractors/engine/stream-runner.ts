@@ -169,7 +169,7 @@ export async function runStream(
       const pages = handle.pages(scanning ? pastWindowEnd(window) : window, metrics);
       for await (const page of readAhead(pages)) {
         if (ctx.signal?.aborted) {
-          stopped = stoppedError(ctx.signal);
+          stopped = stoppedError(ctx.signal, ctx.fullRefresh, result);
           throw stopped;
         }
         pipeline.check();
@@ -217,7 +217,7 @@ export async function runStream(
     result.cursorAfter = final.cursorMs;
   } catch (error) {
     // A stop aborts requests in flight: whatever they threw, the stream was stopped.
-    if (ctx.signal?.aborted) stopped ??= stoppedError(ctx.signal);
+    if (ctx.signal?.aborted) stopped ??= stoppedError(ctx.signal, ctx.fullRefresh, result);
     result.status = stopped ? "cancelled" : "failed";
     result.error = stopped ?? asPslinkError(error);
   }
@@ -248,10 +248,20 @@ export function stopReason(signal: AbortSignal | undefined): string {
   return reason instanceof Error ? reason.message : String(reason ?? "stopped");
 }
 
-/** A stream stopped by its run's signal: what it committed stays, the rest is read next run. */
-function stoppedError(signal: AbortSignal): PslinkError {
+/**
+ * A stream stopped by its run's signal: what it committed stays, the rest is read next run. A
+ * `--full-refresh` is not resumed by a plain sync (which reads on from the cursor, without the
+ * delete scan): its hint names the full refresh to run again.
+ */
+function stoppedError(
+  signal: AbortSignal,
+  fullRefresh: boolean,
+  result: Pick<StreamRunResult, "system" | "stream">,
+): PslinkError {
   return transientError(`stopped before the stream finished (${stopReason(signal)})`, {
-    hint: "run the sync again: the batches committed so far stay, and the rest is read then",
+    hint: fullRefresh
+      ? `run \`pslink sync --stream ${result.system}.${result.stream} --full-refresh\` again to read it whole (a plain sync reads on from the cursor, without the delete scan); the batches committed so far stay`
+      : "run the sync again: the batches committed so far stay, and the rest is read then",
   });
 }
 

@@ -55,5 +55,28 @@ describe.each(warehouseCases())("a stopped sync on $kind", (warehouse) => {
     expect(summary.status).toBe("cancelled");
     expect(result?.status).toBe("cancelled");
     expect(result?.error?.message).toBe("stopped before the stream finished (test stop)");
+    expect(result?.error?.hint).toMatch(/^run the sync again: the batches committed so far stay/);
+  });
+
+  it("names the full refresh to run again when a --full-refresh is stopped", async () => {
+    const target = await freshTarget(warehouse);
+    fixture.sandbox.faults.add({ system: "kantata", path: "users", kind: "timeout", times: 3 });
+    const stop = new AbortController();
+    const summary = await syncSources(
+      withKantataHttp(fixture.configFor(target), { timeout: 120_000 }),
+      {
+        streams: ["kantata.users"],
+        fullRefresh: true,
+        signal: stop.signal,
+        onEvent: (event) => {
+          if (event.type === "stream-started")
+            setTimeout(() => stop.abort(new Error("test stop")), 500);
+        },
+      },
+    );
+    fixture.sandbox.faults.clear();
+    expect(summary.streams[0]?.error?.hint).toMatch(
+      /^run `pslink sync --stream kantata\.users --full-refresh` again to read it whole \(a plain sync reads on from the cursor, without the delete scan\)/,
+    );
   });
 });
