@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { PostgresWarehouseConfig } from "../core/config/index.js";
+import { POSTGRES_URL_FORM, type PostgresWarehouseConfig } from "../core/config/index.js";
 import { configError, fatalError, type PslinkError, transientError } from "../core/errors.js";
 import type { Secret } from "../core/secret.js";
 import { pslinkTypes } from "./postgres-values.js";
@@ -60,7 +60,7 @@ function fromUrl(url: Secret): Parts {
     parsed = new URL(url.reveal());
   } catch {
     throw configError("warehouse.url is not a valid URL", {
-      hint: "write it as postgres://user:password@host:5432/database",
+      hint: `write ${POSTGRES_URL_FORM}`,
     });
   }
   if (!/^postgres(ql)?:$/.test(parsed.protocol)) {

@@ -57,6 +57,11 @@ export const configSchema = z
   .superRefine((config, ctx) => {
     // A first sync from a future date reads nothing yet sets the cursor to now: the records
     // from the real start would never be read without --full-refresh.
+    const { warehouse } = config;
+    if (warehouse.kind === "postgres") {
+      const problem = postgresTargetProblem(warehouse);
+      if (problem) ctx.addIssue({ code: "custom", ...problem });
+    }
     const today = new Date().toISOString().slice(0, 10);
     for (const [name, source] of Object.entries(config.sources)) {
       if (source && source.start_date > today)
@@ -67,6 +72,41 @@ export const configSchema = z
         });
     }
   });
+
+/** Written so that redaction leaves it readable (`scheme://user:password@` is masked). */
+export const POSTGRES_URL_FORM =
+  "postgres://host:5432/database, with user:password@ after the postgres:// (or host, database, user and password as keys)";
+
+/**
+ * What stops a PostgreSQL warehouse config from naming a server, found when the config is read
+ * rather than when the first command connects: a url that does not parse, or no url and not all
+ * of host, database and user.
+ */
+function postgresTargetProblem(
+  warehouse: z.infer<typeof postgresWarehouse>,
+): { path: string[]; message: string } | undefined {
+  if (warehouse.url) {
+    let protocol: string;
+    try {
+      protocol = new URL(warehouse.url.reveal()).protocol;
+    } catch {
+      return {
+        path: ["warehouse", "url"],
+        message: `is not a valid URL: write ${POSTGRES_URL_FORM}`,
+      };
+    }
+    return /^postgres(ql)?:$/.test(protocol)
+      ? undefined
+      : { path: ["warehouse", "url"], message: `must start with postgres://, not ${protocol}//` };
+  }
+  const missing = (["host", "database", "user"] as const).filter((key) => !warehouse[key]);
+  return missing.length === 0
+    ? undefined
+    : {
+        path: ["warehouse"],
+        message: `PostgreSQL needs ${missing.join(", ")} (or a url): set url: \${PSLINK_PG_URL}, or host, database, user and password`,
+      };
+}
 
 export type PslinkConfig = z.infer<typeof configSchema> & {
   /** Folder of the config file; relative paths in the config are read from here. */

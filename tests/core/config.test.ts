@@ -110,6 +110,23 @@ describe("config", () => {
     expect(message).toContain('warehouse: unknown key(s) "hots"; did you mean "host"?');
   });
 
+  it("finds a PostgreSQL warehouse that names no server when the config is read", () => {
+    expect(problems("version: 1\nwarehouse: { kind: postgres, host: db.internal }\n")).toContain(
+      "  - warehouse: PostgreSQL needs database, user (or a url)",
+    );
+    const url = problems("version: 1\nwarehouse: { kind: postgres, url: '${PG_URL}' }\n", {
+      PG_URL: "not a url at all",
+    });
+    expect(url).toContain(
+      "  - warehouse.url: is not a valid URL: write postgres://host:5432/database, with user:password@ after the postgres://",
+    );
+    expect(
+      problems("version: 1\nwarehouse: { kind: postgres, url: '${PG_URL}' }\n", {
+        PG_URL: "mysql://u:p@db/x",
+      }),
+    ).toContain("  - warehouse.url: must start with postgres://, not mysql://");
+  });
+
   it("lists the allowed keys when no allowed key is near an unknown one", () => {
     const message = problems("version: 1\nwarehouse:\n  kind: duckdb\n  colour: blue\n");
     expect(message).toMatch(/warehouse: unknown key\(s\) "colour"; allowed: .*\bpath\b/);
