@@ -42,7 +42,7 @@ export function registerRunsCommand(program: Command): void {
     .command("runs")
     .description("show the run history recorded in the warehouse (pslink.runs)")
     .option("-n, --limit <n>", "how many runs, newest first", "20")
-    .option("--job <job>", "only runs of this job (sync, build, schedule:hourly, …)")
+    .option("--job <job>", "only runs of this job (sync, schedule:hourly, …)")
     .option("--json", "print the runs as JSON lines")
     .action(async (options: { limit: string; job?: string; json?: boolean }, command: Command) => {
       const limit = positiveLimit(options.limit);

@@ -64,8 +64,13 @@ function parseSeed(value: string): number {
 }
 
 function parseDate(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) {
     throw new InvalidArgumentError("write the date as YYYY-MM-DD");
+  }
+  // Date.parse rolls 2026-02-30 over to March: a real day reads back the same.
+  const day = new Date(`${value}T00:00:00Z`);
+  if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== value) {
+    throw new InvalidArgumentError(`${value} is not a day of the calendar`);
   }
   return value;
 }

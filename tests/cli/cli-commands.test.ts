@@ -59,6 +59,12 @@ describe("pslink config check and sync refuse what would sync nothing or the wro
     }
   });
 
+  it("refuses a sandbox as-of date that is not a day of the calendar", async () => {
+    const result = await pslink(["sandbox", "start", "--as-of", "2026-02-30"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("2026-02-30 is not a day of the calendar");
+  });
+
   it("rejects unknown and mis-cased stream names under sources.<system>.streams", async () => {
     const path = await configFile({
       sources: { salesforce: { ...SALESFORCE, streams: { Opportunty: {}, account: {} } } },
