@@ -62,6 +62,21 @@ export const configSchema = z
       const problem = postgresTargetProblem(warehouse);
       if (problem) ctx.addIssue({ code: "custom", ...problem });
     }
+    // A schedule's sync of a source the config does not have would fail only when it fires.
+    const configured = Object.keys(config.sources);
+    for (const [name, job] of Object.entries(config.schedules.jobs)) {
+      job.steps.forEach((step, index) => {
+        if (step.kind !== "sync") return;
+        for (const source of step.sources ?? []) {
+          if (configured.includes(source)) continue;
+          ctx.addIssue({
+            code: "custom",
+            path: ["schedules", "jobs", name, "steps", index, "sources"],
+            message: `${source} is not configured under sources (configured: ${configured.join(", ") || "none"})`,
+          });
+        }
+      });
+    }
     const today = new Date().toISOString().slice(0, 10);
     for (const [name, source] of Object.entries(config.sources)) {
       if (source && source.start_date > today)

@@ -110,6 +110,23 @@ describe("config", () => {
     expect(message).toContain('warehouse: unknown key(s) "hots"; did you mean "host"?');
   });
 
+  it("finds a schedule's sync of a source the config does not have", () => {
+    const message = problems(
+      [
+        "version: 1",
+        "sources:",
+        "  kantata: { base_url: 'https://api.mavenlink.com/api/v1', auth: { kind: bearer, token: '${KT}' } }",
+        "schedules:",
+        "  jobs:",
+        "    hourly: { cron: '0 * * * *', steps: [{ sync: { sources: [kantta] } }, build] }",
+      ].join("\n"),
+      { KT: "kt-test-value-5a1d" },
+    );
+    expect(message).toContain(
+      "  - schedules.jobs.hourly.steps.0.sources: kantta is not configured under sources (configured: kantata)",
+    );
+  });
+
   it("finds a PostgreSQL warehouse that names no server when the config is read", () => {
     expect(problems("version: 1\nwarehouse: { kind: postgres, host: db.internal }\n")).toContain(
       "  - warehouse: PostgreSQL needs database, user (or a url)",
