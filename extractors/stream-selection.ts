@@ -71,6 +71,18 @@ function unknownStreams(config: PslinkConfig, sources: readonly OpenSource[], un
       return config.sources[system as SourceName] === undefined
         ? `${wanted}: ${system} is not configured in ${config.file}`
         : `${wanted}: ${system} is left out by --source`;
+    if (!system) {
+      // A stream of a system the sync does not read: say why, rather than suggest a near name.
+      const owner = SOURCE_NAMES.find(
+        (name) =>
+          !sources.some((source) => source.system === name) &&
+          STREAM_CATALOG[name].some((stream) => stream.name.toLowerCase() === wanted.toLowerCase()),
+      );
+      if (owner)
+        return config.sources[owner] === undefined
+          ? `${wanted}: a ${owner} stream, and ${owner} is not configured in ${config.file}`
+          : `${wanted}: a ${owner} stream, and ${owner} is left out by --source`;
+    }
     // Under a system's prefix only its own stream names are candidates, judged on the name part,
     // so the shared prefix does not make every name look near.
     const near = system

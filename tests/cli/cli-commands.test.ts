@@ -127,12 +127,33 @@ describe("pslink config check and sync refuse what would sync nothing or the wro
   it("names an unconfigured system in --stream, and suggests the nearest stream", async () => {
     const path = await configFile({ sources: { salesforce: SALESFORCE } });
     const result = await pslink(
-      ["-c", path, "sync", "--stream", "workday.workers", "Opportunty"],
+      ["-c", path, "sync", "--stream", "workday.workers", "Opportunty", "workers"],
       env,
     );
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`workday.workers: workday is not configured in ${path}`);
     expect(result.stderr).toContain("Opportunty: unknown stream; did you mean Opportunity?");
+    expect(result.stderr).toContain(
+      `workers: a workday stream, and workday is not configured in ${path}`,
+    );
+    // A stream of a configured system that --source leaves out says so.
+    const both = await configFile({
+      sources: {
+        salesforce: SALESFORCE,
+        kantata: {
+          base_url: "https://api.mavenlink.com/api/v1",
+          auth: { kind: "bearer", token: "${SF_SECRET}" },
+        },
+      },
+    });
+    const excluded = await pslink(
+      ["-c", both, "sync", "--source", "salesforce", "--stream", "time_entries"],
+      env,
+    );
+    expect(excluded.code).toBe(2);
+    expect(excluded.stderr).toContain(
+      "time_entries: a kantata stream, and kantata is left out by --source",
+    );
   });
 
   it("suggests under a system's prefix only that system's near streams", async () => {
