@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { fatalError, type PslinkError, transientError } from "../core/errors.js";
 
@@ -43,6 +44,18 @@ export function releaseInstance(path: string, instance: DuckDBInstance): void {
   instance.closeSync();
 }
 
+/** A process's command line (Linux `/proc`), from the script node runs; none elsewhere. */
+function commandLine(pid: number): string | undefined {
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
+    const shown = /(^|\/)node$/.test(args[0] ?? "") ? args.slice(1) : args;
+    const [script = "", ...rest] = shown;
+    return [script.replace(/^.*\//, ""), ...rest].join(" ").trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const HELD_BY = /Could not set lock on file .*?(?:held in (.*?) )?\(PID (\d+)\)/s;
 
 function explainOpenError(path: string, error: unknown): PslinkError {
@@ -50,13 +63,20 @@ function explainOpenError(path: string, error: unknown): PslinkError {
   const held = HELD_BY.exec(message);
   if (held) {
     const pid = Number(held[2]);
-    const program = held[1] ? `, ${held[1]}` : "";
+    const command = commandLine(pid);
+    const shown = command && command.length > 160 ? `${command.slice(0, 157)}...` : command;
+    const program = shown ? `: ${shown}` : held[1] ? `, ${held[1]}` : "";
+    // The scheduler holds the file for as long as it runs: waiting for it would not help.
+    const scheduler =
+      command !== undefined && /\bschedule\b/.test(command) && !/--once\b/.test(command);
     return transientError(
       `the DuckDB file ${path} is in use by another process (pid ${pid}${program}); DuckDB allows one process per file`,
       {
         cause: error,
-        hint: `stop that process (kill ${pid}) or wait for it to finish; for a warehouse several processes share, use PostgreSQL (warehouse.kind: postgres)`,
-        details: { lock: true, pid, path },
+        hint: scheduler
+          ? `that is \`pslink schedule\`, which holds the file while it runs: stop it (kill ${pid}; it ends its current run first), run the command, then start it again; or share the warehouse through PostgreSQL (warehouse.kind: postgres)`
+          : `stop that process (kill ${pid}) or wait for it to finish; for a warehouse several processes share, use PostgreSQL (warehouse.kind: postgres)`,
+        details: { lock: true, pid, path, ...(command ? { command } : {}) },
       },
     );
   }

@@ -55,7 +55,18 @@ describe("openWarehouse: DuckDB", () => {
     expect(error.message).toContain(join(target.baseDir, "warehouse.duckdb"));
     expect(error.hint).toMatch(/stop that process/);
     expect(error.hint).toMatch(/PostgreSQL/);
+    // The holder's command line, so the user knows what it is.
+    expect(error.message).toMatch(/\(pid \d+: vite-node\.mjs \S*hold-warehouse\.ts /);
     await killHolder(child);
+
+    // A scheduler holds the file for as long as it runs: the hint says to stop it, not to wait.
+    const scheduler = await spawnHolder(target, "open", "sync", ["pslink.js", "schedule"]);
+    children.push(scheduler);
+    const held = await openError(target.config, target.baseDir);
+    expect(held.hint).toMatch(
+      /^that is `pslink schedule`, which holds the file while it runs: stop it/,
+    );
+    await killHolder(scheduler);
     const warehouse = await duckdb.open(target);
     expect(await warehouse.query("select 42 as answer")).toEqual([{ answer: 42 }]);
   });
