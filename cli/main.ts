@@ -1,10 +1,10 @@
 import { type Command, CommanderError } from "commander";
 import { describeError, PslinkError } from "../core/errors.js";
 import { logLevel } from "../core/logger.js";
+import { EXIT } from "./exit-codes.js";
 import { createProgram } from "./program.js";
 
-/** Exit codes: 0 ok, 1 a run finished with failures, 2 usage or config error, 3 a lock is held. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, locked: 3 } as const;
+export { EXIT };
 
 type Register = (program: Command) => void;
 

@@ -10,6 +10,7 @@ import { warehouseRunHistory } from "../../orchestration/scheduler/run-history.j
 import { Scheduler, type StepContext } from "../../orchestration/scheduler/scheduler.js";
 import { migrate } from "../../warehouse/migrate.js";
 import { openWarehouse } from "../../warehouse/open-warehouse.js";
+import { EXIT } from "../exit-codes.js";
 import { configFrom, print } from "../program.js";
 import { textTable } from "../text-table.js";
 import { type SyncProgress, syncProgress } from "./sync-progress.js";
@@ -100,7 +101,9 @@ export function registerScheduleCommand(program: Command): void {
           print(
             `${options.once}: ${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ""} run ${outcome.runId}`,
           );
-          if (outcome.status !== "succeeded") process.exitCode = 1;
+          // Skipped: another run holds the warehouse, as a DuckDB file held elsewhere exits 3.
+          if (outcome.status === "skipped") process.exitCode = EXIT.locked;
+          else if (outcome.status !== "succeeded") process.exitCode = 1;
           return;
         }
         printSchedules(config.schedules, scheduler.start());

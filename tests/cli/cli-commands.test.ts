@@ -8,6 +8,7 @@ import { parse, stringify } from "yaml";
 import { type SandboxSync, startSandboxSync } from "../extract/support/sandbox-sync.js";
 import { runCli } from "../support/run-cli.js";
 import { warehouseCases } from "../support/warehouses.js";
+import { killHolder, spawnHolder } from "../warehouse/fixtures/spawn-holder.js";
 
 const pslink = runCli;
 
@@ -193,7 +194,30 @@ describe("pslink runs", () => {
   });
 });
 
-const [duckdb] = warehouseCases();
+const [duckdb, postgres] = warehouseCases();
+
+describe("pslink schedule --once", () => {
+  it("exits 3 when another process holds the warehouse's run lock, as a held DuckDB file does", async () => {
+    const target = await postgres!.target();
+    const holder = await spawnHolder(target, "lock", "run");
+    try {
+      const path = await configFile({
+        sources: { salesforce: SALESFORCE },
+        warehouse: { kind: "postgres", url: "${PSLINK_TEST_WAREHOUSE_URL}" },
+        schedules: { jobs: { check: { cron: "0 3 * * *", steps: ["plan"] } } },
+      });
+      const once = await pslink(["-c", path, "schedule", "--once", "check"], {
+        SF_SECRET: "sf-secret-value",
+        PSLINK_TEST_WAREHOUSE_URL:
+          target.config.kind === "postgres" ? (target.config.url?.reveal() ?? "") : "",
+      });
+      expect(once.code, once.stderr).toBe(3);
+      expect(once.stdout).toMatch(/^check: skipped \(run lock "run" is held by pid \d+/m);
+    } finally {
+      await killHolder(holder);
+    }
+  });
+});
 
 describe("pslink sync --source/--stream and pslink runs against the sandbox", () => {
   let fixture: SandboxSync;

@@ -1,10 +1,8 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { syncSources } from "../../extractors/sync-sources.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { runCli } from "../support/run-cli.js";
 import { warehouseCases } from "../support/warehouses.js";
-import { build, type LandedSandbox, landSandbox } from "./model-harness.js";
+import { build, type LandedSandbox, landSandbox, resyncAndBuild } from "./model-harness.js";
 
 interface Proposed {
   canonical_id: string;
@@ -33,15 +31,6 @@ describe("pslink identity (sandbox small, duckdb)", () => {
   }, 300_000);
   afterAll(async () => landed?.sandbox.close());
 
-  /** Reads what changed in the sandbox (past the sync's safety lag) and builds the models. */
-  async function syncAndBuild(runAt: string): Promise<void> {
-    await sleep(3_100);
-    expect((await syncSources(landed.config, { warehouse: wh, trigger: "test" })).status).toBe(
-      "succeeded",
-    );
-    await build(wh, { ...vars, run_at: runAt });
-  }
-
   it("lists the proposed name matches; linking them at the source as it says joins them after a sync and build", async () => {
     // A PSA user created by hand: a Workday worker's name, but another e-mail and no reference.
     const { world } = landed.sandbox;
@@ -61,7 +50,7 @@ describe("pslink identity (sandbox small, duckdb)", () => {
       },
       Date.now(),
     );
-    await syncAndBuild("2026-01-01T12:00:00Z");
+    await resyncAndBuild(landed, wh, vars, { runAt: "2026-01-01T12:00:00Z" });
 
     const listed = await identity("--json");
     expect(listed.code, listed.stderr).toBe(0);
@@ -127,7 +116,7 @@ describe("pslink identity (sandbox small, duckdb)", () => {
       },
       Date.now(),
     );
-    await syncAndBuild("2026-01-02T00:00:00Z");
+    await resyncAndBuild(landed, wh, vars, { runAt: "2026-01-02T00:00:00Z" });
 
     const after = (await identity("--json")).stdout;
     expect(after).not.toContain(account.system_id);

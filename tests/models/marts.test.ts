@@ -1,9 +1,7 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { syncSources } from "../../extractors/sync-sources.js";
 import type { Row, Warehouse } from "../../warehouse/warehouse.js";
 import { warehouseCases } from "../support/warehouses.js";
-import { build, type LandedSandbox, landSandbox } from "./model-harness.js";
+import { build, type LandedSandbox, landSandbox, resyncAndBuild } from "./model-harness.js";
 import {
   expectedProjectFinancials,
   fxRate,
@@ -164,14 +162,7 @@ describe.each(warehouseCases())("marts on $kind (sandbox small)", (wc) => {
     const worker = workers.get(workerId.replace("worker:workday:", ""));
     if (!worker) throw new Error(`no Workday worker ${workerId}`);
     workers.upsert({ ...worker, Cost_Rate_Currency: "JPY" }, Date.now());
-    await sleep(3_000); // past the sync's safety lag, so the change falls inside its window
-    const summary = await syncSources(landed.config, {
-      warehouse: wh,
-      fullRefresh: true,
-      trigger: "test",
-    });
-    expect(summary.status).toBe("succeeded");
-    await build(wh, { ...vars, run_at: "2026-01-02T00:00:00Z" });
+    await resyncAndBuild(landed, wh, vars, { runAt: "2026-01-02T00:00:00Z", fullRefresh: true });
 
     const entries = await wh.query(
       "select project_id, cast(work_date as varchar) as work_date, cost_currency, cost_amount_in_cost_currency, cost_amount, is_fx_rate_missing from canonical.time_entry where worker_id = $1 and is_approved",

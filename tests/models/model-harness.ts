@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { parse, stringify } from "yaml";
 import type { PslinkConfig } from "../../core/config/index.js";
@@ -50,6 +51,28 @@ export async function landSandbox(
     throw new Error(`sync failed: ${JSON.stringify(summary.streams)}`);
   }
   return { sandbox, config, configPath };
+}
+
+/**
+ * After the test changed the sandbox: waits past the sync's safety lag (so the change falls
+ * inside the next window), syncs (whole with `fullRefresh`) and builds as of `runAt`.
+ */
+export async function resyncAndBuild(
+  landed: LandedSandbox,
+  warehouse: Warehouse,
+  vars: Record<string, unknown>,
+  options: { runAt: string; fullRefresh?: boolean },
+): Promise<void> {
+  await sleep(3_100);
+  const summary = await syncSources(landed.config, {
+    warehouse,
+    fullRefresh: options.fullRefresh === true,
+    trigger: "test",
+  });
+  if (summary.status !== "succeeded") {
+    throw new Error(`sync failed: ${JSON.stringify(summary.streams)}`);
+  }
+  await build(warehouse, { ...vars, run_at: options.runAt });
 }
 
 /** Builds the project with the embedded runner; throws with the failing models' errors. */

@@ -1,7 +1,5 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../cli/main.js";
-import { syncSources } from "../../extractors/sync-sources.js";
 import { planWritebacks } from "../../reverse-etl/plan-writebacks.js";
 import type { GroundTruth } from "../../sandbox/world/types.js";
 import { testModels } from "../../transform/index.js";
@@ -14,6 +12,7 @@ import {
   type LandedSandbox,
   landSandbox,
   PROJECT_DIR,
+  resyncAndBuild,
   snapshot,
 } from "./model-harness.js";
 import { expectedProjectFinancials } from "./project-financials-expected.js";
@@ -249,14 +248,7 @@ describe.each(warehouseCases())("models on $kind (sandbox small)", (wc) => {
     });
     expect(fixed.length).toBe(6);
     const after = landed.sandbox.world.groundTruth();
-    await sleep(3_000); // past the sync's safety lag, so the fixes fall inside its window
-    const summary = await syncSources(landed.config, {
-      warehouse: wh,
-      fullRefresh: true,
-      trigger: "test",
-    });
-    expect(summary.status).toBe("succeeded");
-    await build(wh, { ...vars, run_at: "2026-01-02T00:00:00Z" });
+    await resyncAndBuild(landed, wh, vars, { runAt: "2026-01-02T00:00:00Z", fullRefresh: true });
 
     const afterKeys = new Set(expectedExceptions(after).map((e) => e.key));
     const gone = beforeKeys.filter((e) => !afterKeys.has(e.key));
