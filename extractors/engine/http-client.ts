@@ -175,7 +175,7 @@ export class SourceHttpClient {
     let reauthenticated = false;
     let lastReason = "";
     /** The last attempt found no server at all (no such host, connection refused). */
-    let unreachable = false;
+    let unreachable: string | undefined;
     for (let attempt = 1; attempt <= http.max_attempts; attempt++) {
       let waitMs: number | undefined;
       try {
@@ -219,7 +219,8 @@ export class SourceHttpClient {
         if (error instanceof PslinkError) lastReason = error.message;
         else if (isRetryableNetworkError(error)) {
           lastReason = `network error (${networkCode(error)})`;
-          unreachable = UNREACHABLE_CODES.has(networkCode(error));
+          const code = networkCode(error);
+          unreachable = UNREACHABLE_CODES.has(code) ? code : undefined;
         } else throw fatalError(`${this.#label(request)} failed`, { cause: error });
       }
       if (attempt < http.max_attempts)
@@ -229,9 +230,12 @@ export class SourceHttpClient {
     throw transientError(
       `${this.#label(request)} still failing after ${http.max_attempts} attempts: ${lastReason}`,
       {
-        hint: unreachable
-          ? `nothing answered at ${originOf(request.url)}: check sources.${system}.base_url and the network, then rerun`
-          : `the ${system} API is unavailable or throttling; rerun later or raise sources.${system}.http.max_attempts`,
+        hint:
+          unreachable === "ENOTFOUND"
+            ? `no host is named ${URL.parse(request.url)?.hostname ?? "(invalid url)"} (DNS does not know it): check sources.${system}.base_url, then rerun`
+            : unreachable
+              ? `nothing answered at ${originOf(request.url)}: check sources.${system}.base_url and the network, then rerun`
+              : `the ${system} API is unavailable or throttling; rerun later or raise sources.${system}.http.max_attempts`,
       },
     );
   }

@@ -60,6 +60,34 @@ describe("pslink config check and sync refuse what would sync nothing or the wro
     }
   });
 
+  it("says a base_url's host is unknown to DNS, or that nothing answers there, and what to fix", async () => {
+    const kantata = (base_url: string) => ({
+      base_url,
+      auth: { kind: "bearer", token: "${SF_SECRET}" },
+      http: { max_attempts: 2, backoff_base: "10ms", backoff_max: "20ms", timeout: "5s" },
+      streams: { workspace_groups: {} },
+    });
+    const cases = [
+      {
+        url: "http://no-such-host.invalid/api/v1",
+        hint: "no host is named no-such-host.invalid (DNS does not know it): check sources.kantata.base_url, then rerun",
+      },
+      {
+        url: "http://127.0.0.1:1/api/v1",
+        hint: "nothing answered at http://127.0.0.1:1: check sources.kantata.base_url and the network, then rerun",
+      },
+    ];
+    for (const { url, hint } of cases) {
+      const path = await configFile({ sources: { kantata: kantata(url) } });
+      const synced = await pslink(
+        ["-c", path, "sync", "--stream", "kantata.workspace_groups"],
+        env,
+      );
+      expect(synced.code).toBe(1);
+      expect(synced.stdout + synced.stderr).toContain(hint);
+    }
+  });
+
   it("refuses a sandbox as-of date that is not a day of the calendar", async () => {
     const result = await pslink(["sandbox", "start", "--as-of", "2026-02-30"]);
     expect(result.code).toBe(2);
