@@ -11,8 +11,9 @@ import type { StreamRunResult, SyncEventHandler } from "./engine/sync-events.js"
 import { openSources } from "./open-sources.js";
 import { checkSyncConfig, selectStreams } from "./stream-selection.js";
 
-/** The warehouse lock one run at a time holds (CLI, scheduler and Dagster alike). */
-export const RUN_LOCK_NAME = "run";
+import { RUN_LOCK_NAME } from "../warehouse/run-lock-name.js";
+
+export { RUN_LOCK_NAME };
 
 export interface SyncOptions {
   /** Only these systems (default: every configured one). */

@@ -3,6 +3,8 @@ import { CronExpressionParser } from "cron-parser";
 import type { PslinkConfig } from "../../core/config/index.js";
 import { checkWindow } from "../../reverse-etl/write-window.js";
 import { describeWarehouse } from "../../warehouse/describe-warehouse.js";
+import { RUN_LOCK_NAME } from "../../warehouse/run-lock-name.js";
+import type { Warehouse } from "../../warehouse/warehouse.js";
 import { withExistingWarehouse } from "../existing-warehouse.js";
 import { configFrom, print } from "../program.js";
 import { readWarehouseStatus, type WarehouseStatus } from "../warehouse-status.js";
@@ -19,6 +21,8 @@ export function registerStatusCommand(program: Command): void {
       const config = configFrom(command);
       await withExistingWarehouse(config, async (warehouse) => {
         const status = await readWarehouseStatus(warehouse);
+        if (status.lastSync?.status === "running" && (await runLockIsFree(warehouse)))
+          status.lastSync.status = "interrupted";
         if (options.json) {
           print(JSON.stringify(status));
           return;
@@ -54,7 +58,11 @@ function renderStatus(config: PslinkConfig, status: WarehouseStatus, now: Date):
     row(
       "last sync",
       sync
-        ? `${sync.status} ${utc(sync.started_at)} (${ago(sync.started_at, now)}), run ${sync.run_id}`
+        ? `${sync.status} ${utc(sync.started_at)} (${ago(sync.started_at, now)}), run ${sync.run_id}${
+            sync.status === "interrupted"
+              ? ": no process holds the run lock, so it was killed; the next sync closes it and reads on"
+              : ""
+          }`
         : "none yet: pslink sync",
     ),
   );
@@ -200,4 +208,18 @@ function scheduleLines(config: PslinkConfig, now: Date): string[] {
     return `${name} next ${utc(next)} (pslink schedule runs them)`;
   });
   return labelled("schedules", lines);
+}
+
+/**
+ * Whether no run holds the warehouse's run lock: a sync still `running` in the history while it
+ * is free was killed (its process can no longer release or record anything).
+ */
+async function runLockIsFree(warehouse: Warehouse): Promise<boolean> {
+  try {
+    const lock = await warehouse.acquireLock(RUN_LOCK_NAME, `pslink status (pid ${process.pid})`);
+    await lock.release();
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syncSources } from "../../extractors/sync-sources.js";
 import { type SandboxSync, startSandboxSync } from "../extract/support/sandbox-sync.js";
+import { runCli } from "../support/run-cli.js";
 import { warehouseCases } from "../support/warehouses.js";
 
 const VITE_NODE = fileURLToPath(
@@ -104,10 +105,23 @@ describe("interrupting `pslink sync` on a terminal", () => {
       "select run_id, status from pslink.runs",
     );
     expect(killed?.status).toBe("running");
+    // status sees that no process holds the run lock: the run was killed, not still going.
+    await wh.close();
+    const status = await runCli(["-c", configPath, "status"], env);
+    expect(status.stdout).toMatch(
+      new RegExp(
+        `^last sync +interrupted .* run ${killed?.run_id}: no process holds the run lock, so it was killed; the next sync closes it and reads on$`,
+        "m",
+      ),
+    );
 
-    const rerun = await syncSources(fixture.configFor(target), { warehouse: wh, trigger: "test" });
+    const reopened = await duckdb!.open(target);
+    const rerun = await syncSources(fixture.configFor(target), {
+      warehouse: reopened,
+      trigger: "test",
+    });
     expect(rerun.status).toBe("succeeded");
-    const runs = await wh.query<{ run_id: string; status: string; error: string | null }>(
+    const runs = await reopened.query<{ run_id: string; status: string; error: string | null }>(
       "select run_id, status, error from pslink.runs order by started_at",
     );
     expect(runs).toEqual([
