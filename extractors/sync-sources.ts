@@ -5,13 +5,12 @@ import type { PslinkConfig } from "../core/config/index.js";
 import { closeInterruptedRuns, RunRecorder } from "../loaders/run-recorder.js";
 import { migrate } from "../warehouse/migrate.js";
 import { openWarehouse } from "../warehouse/open-warehouse.js";
+import { RUN_LOCK_NAME } from "../warehouse/run-lock-name.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { runStream, stopReason } from "./engine/stream-runner.js";
 import type { StreamRunResult, SyncEventHandler } from "./engine/sync-events.js";
 import { openSources } from "./open-sources.js";
 import { checkSyncConfig, selectStreams } from "./stream-selection.js";
-
-import { RUN_LOCK_NAME } from "../warehouse/run-lock-name.js";
 
 export { RUN_LOCK_NAME };
 
