@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { POSTGRES_URL_FORM, type PostgresWarehouseConfig } from "../core/config/index.js";
+import { type PostgresWarehouseConfig, postgresTargetProblem } from "../core/config/index.js";
 import { configError, fatalError, type PslinkError, transientError } from "../core/errors.js";
 import type { Secret } from "../core/secret.js";
 import { pslinkTypes } from "./postgres-values.js";
@@ -22,6 +22,8 @@ export interface PostgresConnection {
 
 /** Client settings from the warehouse config: a URL secret, or host/port/database/user/password. */
 export function postgresConnection(config: PostgresWarehouseConfig): PostgresConnection {
+  const problem = postgresTargetProblem(config);
+  if (problem) throw configError(`${problem.path.join(".")}: ${problem.message}`);
   const parts = config.url ? fromUrl(config.url) : fromFields(config);
   const { host, port, database, user, password } = parts;
   const target = { host, port, database, user, label: `${user}@${host}:${port}/${database}` };
@@ -54,18 +56,9 @@ interface Parts {
   ssl: boolean;
 }
 
+/** A url `postgresTargetProblem` accepted. */
 function fromUrl(url: Secret): Parts {
-  let parsed: URL;
-  try {
-    parsed = new URL(url.reveal());
-  } catch {
-    throw configError("warehouse.url is not a valid URL", {
-      hint: `write ${POSTGRES_URL_FORM}`,
-    });
-  }
-  if (!/^postgres(ql)?:$/.test(parsed.protocol)) {
-    throw configError(`warehouse.url must start with postgres://, not ${parsed.protocol}//`);
-  }
+  const parsed = new URL(url.reveal());
   const sslmode = parsed.searchParams.get("sslmode");
   return {
     host: decodeURIComponent(parsed.hostname) || "localhost",
@@ -80,13 +73,8 @@ function fromUrl(url: Secret): Parts {
   };
 }
 
+/** Host, database and user, which `postgresTargetProblem` found set. */
 function fromFields(config: PostgresWarehouseConfig): Parts {
-  const missing = (["host", "database", "user"] as const).filter((key) => !config[key]);
-  if (missing.length > 0) {
-    throw configError(`warehouse: PostgreSQL needs ${missing.join(", ")} (or a url)`, {
-      hint: `set warehouse.url: \${PSLINK_PG_URL} (exported), or warehouse.host, database, user and password`,
-    });
-  }
   return {
     host: config.host as string,
     port: config.port,

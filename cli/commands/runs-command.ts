@@ -126,8 +126,8 @@ async function findRun(warehouse: Warehouse, id: string): Promise<RunRow> {
   const prefixed =
     id.length >= 4
       ? await warehouse.query<RunRow>(
-          `select ${columns} from pslink.runs where run_id like $1 order by started_at desc limit 6`,
-          [`${id.replace(/[\\%_]/g, "")}%`],
+          `select ${columns} from pslink.runs where starts_with(run_id, $1) order by started_at desc limit 6`,
+          [id],
         )
       : [];
   if (prefixed.length === 1) return prefixed[0] as RunRow;

@@ -12,7 +12,7 @@ export type {
   PslinkConfig,
   WarehouseConfig,
 } from "./schema.js";
-export { configSchema, POSTGRES_URL_FORM } from "./schema.js";
+export { configSchema, postgresTargetProblem } from "./schema.js";
 export type {
   KantataConfig,
   NetsuiteConfig,

@@ -89,15 +89,15 @@ export const configSchema = z
   });
 
 /** Written so that redaction leaves it readable (`scheme://user:password@` is masked). */
-export const POSTGRES_URL_FORM =
+const POSTGRES_URL_FORM =
   "postgres://host:5432/database, with user:password@ after the postgres:// (or host, database, user and password as keys)";
 
 /**
- * What stops a PostgreSQL warehouse config from naming a server, found when the config is read
- * rather than when the first command connects: a url that does not parse, or no url and not all
- * of host, database and user.
+ * What stops a PostgreSQL warehouse config from naming a server: a url that does not parse, or
+ * no url and not all of host, database and user. Checked when the config is read, and again by
+ * the driver's settings for a config built in code.
  */
-function postgresTargetProblem(
+export function postgresTargetProblem(
   warehouse: z.infer<typeof postgresWarehouse>,
 ): { path: string[]; message: string } | undefined {
   if (warehouse.url) {
