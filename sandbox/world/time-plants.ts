@@ -81,34 +81,48 @@ function plantR11(ctx: GenContext, used: Set<number>): void {
   for (let i = 0; i < t.records.length; i += 1) {
     if (t.records[i]!.billable && t.day[i]! < cutoff) withOldTime.add(t.project[i]!);
   }
-  const candidates = [...withOldTime].filter((p) => !ctx.projects[p]!.planted);
-  for (const p of ctx.rng.sample(candidates, ctx.preset.cases)) {
-    const picked = pickEntries(
-      ctx,
-      ctx.rng.int(2, 6),
-      used,
-      (i) => t.project[i] === p && t.day[i]! < cutoff,
-    );
-    if (picked.length === 0) continue;
-    ctx.projects[p]!.planted = true;
-    let minutes = 0;
-    let amount = 0;
-    for (const i of picked) {
-      ctx.uninvoiced.add(i);
-      minutes += t.records[i]!.time_in_minutes;
-      amount += entryAmount(ctx, i);
+  let candidates = [...withOldTime].filter((p) => !ctx.projects[p]!.planted);
+  let planted = 0;
+  // A project whose old entries other cases already took plants nothing: draw another in its
+  // place (only then, so a world where every first draw plants stays as it was).
+  while (planted < ctx.preset.cases && candidates.length > 0) {
+    const drawn = ctx.rng.sample(candidates, ctx.preset.cases - planted);
+    candidates = candidates.filter((p) => !drawn.includes(p));
+    for (const p of drawn) {
+      if (plantR11Case(ctx, used, p, cutoff)) planted += 1;
     }
-    const project = ctx.projects[p]!;
-    ctx.plant({
-      rule_id: "R11",
-      canonical_key: `project:kantata:${project.wsId}`,
-      systems: { kantata: { workspace: project.wsId } },
-      hours_impact: round2(minutes / 60),
-      amount_impact: round2(amount),
-      currency: project.client.currency,
-      description: `${picked.length} approved billable entries left off every invoice`,
-    });
   }
+}
+
+/** Leaves 2–6 of project `p`'s billable entries before `cutoff` off every invoice, if any are free. */
+function plantR11Case(ctx: GenContext, used: Set<number>, p: number, cutoff: number): boolean {
+  const t = ctx.entries;
+  const picked = pickEntries(
+    ctx,
+    ctx.rng.int(2, 6),
+    used,
+    (i) => t.project[i] === p && t.day[i]! < cutoff,
+  );
+  if (picked.length === 0) return false;
+  ctx.projects[p]!.planted = true;
+  let minutes = 0;
+  let amount = 0;
+  for (const i of picked) {
+    ctx.uninvoiced.add(i);
+    minutes += t.records[i]!.time_in_minutes;
+    amount += entryAmount(ctx, i);
+  }
+  const project = ctx.projects[p]!;
+  ctx.plant({
+    rule_id: "R11",
+    canonical_key: `project:kantata:${project.wsId}`,
+    systems: { kantata: { workspace: project.wsId } },
+    hours_impact: round2(minutes / 60),
+    amount_impact: round2(amount),
+    currency: project.client.currency,
+    description: `${picked.length} approved billable entries left off every invoice`,
+  });
+  return true;
 }
 
 function plantR13(ctx: GenContext): void {

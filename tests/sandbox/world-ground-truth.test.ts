@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { RULE_IDS } from "../../core/rules.js";
 import type { RuleId } from "../../sandbox/world/types.js";
-import { comparable, fixedWorld } from "./world-test-helpers.js";
+import { createWorld } from "../../sandbox/world/world.js";
+import { AS_OF, comparable, fixedWorld, NOW } from "./world-test-helpers.js";
 
 const RULES: RuleId[] = RULE_IDS;
 
@@ -31,6 +32,16 @@ describe.each([
     expect(truth.counts.kantata?.time_entries).toBe(
       world.collection("kantata", "time_entries").size,
     );
+  });
+});
+
+describe("planting when a drawn candidate cannot take its case", () => {
+  it("draws another R11 project when the first drawn one has no free old entries (seed 1)", () => {
+    // Seed 1's first R11 draw is a project whose old billable entries other cases already hold.
+    const world = createWorld({ size: "small", seed: 1, asOf: AS_OF, now: () => NOW });
+    const truth = world.groundTruth();
+    expect(comparable(truth.entries)).toEqual(comparable(world.plantedCases()));
+    expect(truth.entries.filter((e) => e.rule_id === "R11")).toHaveLength(3);
   });
 });
 
