@@ -65,7 +65,8 @@ describe.each(warehouseCases())("marts on $kind (sandbox small)", (wc) => {
     expect(mixed).toBeGreaterThan(100);
   });
 
-  it("ties project financials out: cost converted, revenue by billing type, margin and burn add up", async () => {
+  /** The Kantata projects' mart rows, and the same rows published and expected, by project|month. */
+  async function projectMonths() {
     const rows = await wh.query(
       "select *, cast(month_start as varchar) as month from marts.project_financials_monthly where project_id like 'project:kantata:%'",
     );
@@ -78,6 +79,11 @@ describe.each(warehouseCases())("marts on $kind (sandbox small)", (wc) => {
         expectedMonth(month),
       ]),
     );
+    return { rows, actual, expected };
+  }
+
+  it("ties project financials out: cost converted, revenue by billing type, margin and burn add up", async () => {
+    const { rows, actual, expected } = await projectMonths();
     expect(rows.length).toBeGreaterThan(20);
     expect(actual).toEqual(expected);
 
@@ -153,6 +159,62 @@ describe.each(warehouseCases())("marts on $kind (sandbox small)", (wc) => {
     }
   });
 
+  it("converts invoices in another currency than their project's, and flags one with no rate", async () => {
+    // Two fixed-fee projects' NetSuite invoices (fixed fee earns what is invoiced).
+    const invoices = await wh.query(
+      `select invoice.netsuite_transaction_id, invoice.project_id, project.currency,
+              cast(invoice.invoice_date as varchar) as invoice_date
+         from canonical.invoice as invoice
+         join canonical.project as project on project.project_id = invoice.project_id
+        where project.billing_type in ('FFM', 'CB') and invoice.erp_amount > 0
+        order by invoice.project_id, invoice.invoice_date`,
+    );
+    const [rated, unrated] = [
+      invoices[0],
+      invoices.find((i) => i.project_id !== invoices[0]?.project_id),
+    ];
+    if (!rated || !unrated)
+      throw new Error("the small sandbox has no two invoiced fixed-fee projects");
+    const transactions = landed.sandbox.world.collection("netsuite", "transaction");
+    const recurrency = (id: unknown, currency: string) => {
+      const tx = transactions.get(String(id));
+      if (!tx) throw new Error(`no NetSuite transaction ${String(id)}`);
+      transactions.upsert({ ...tx, currency }, Date.now());
+    };
+
+    const foreign = ["EUR", "GBP", "USD"].find((c) => c !== rated.currency) as string;
+    recurrency(rated.netsuite_transaction_id, foreign);
+    await resyncAndBuild(landed, wh, vars, { runAt: "2026-01-02T00:00:00Z", fullRefresh: true });
+    const [landedInvoice] = await wh.query(
+      "select erp_currency from canonical.invoice where netsuite_transaction_id = $1",
+      [rated.netsuite_transaction_id],
+    );
+    expect(landedInvoice?.erp_currency).toBe(foreign);
+    const { actual, expected } = await projectMonths();
+    expect(actual).toEqual(expected);
+
+    recurrency(unrated.netsuite_transaction_id, "JPY");
+    await resyncAndBuild(landed, wh, vars, { runAt: "2026-01-03T00:00:00Z", fullRefresh: true });
+    const months = await wh.query(
+      "select cast(month_start as varchar) as month, billed_amount, revenue_amount, margin_amount, cumulative_revenue_amount, is_fx_rate_missing from marts.project_financials_monthly where project_id = $1 order by month_start",
+      [unrated.project_id],
+    );
+    const invoiceMonth = `${String(unrated.invoice_date).slice(0, 7)}-01`;
+    for (const month of months) {
+      if (month.month === invoiceMonth) {
+        expect(month.is_fx_rate_missing).toBe(true);
+        for (const column of ["billed_amount", "revenue_amount", "margin_amount"])
+          expect(month[column], column).toBeNull();
+      }
+      if (String(month.month) >= invoiceMonth) {
+        expect(month.cumulative_revenue_amount, String(month.month)).toBeNull();
+      } else {
+        expect(month.cumulative_revenue_amount, String(month.month)).not.toBeNull();
+      }
+    }
+    expect(months.some((m) => m.month === invoiceMonth)).toBe(true);
+  });
+
   it("leaves cost unconverted and flagged, never mixed, when a cost currency has no rate", async () => {
     const [logged] = await wh.query(
       "select min(worker_id) as worker_id from canonical.time_entry where is_approved and worker_id like 'worker:workday:%'",
@@ -179,7 +241,7 @@ describe.each(warehouseCases())("marts on $kind (sandbox small)", (wc) => {
       entries.map((e) => `${e.project_id}|${String(e.work_date).slice(0, 7)}-01`),
     );
     const months = await wh.query(
-      "select project_id, cast(month_start as varchar) as month, cost_amount, cost_amount_functional, margin_amount, margin_pct, cumulative_cost_amount, is_fx_rate_missing from marts.project_financials_monthly",
+      "select project_id, cast(month_start as varchar) as month, cost_amount, cost_amount_functional, billed_amount, margin_amount, margin_pct, cumulative_cost_amount, is_fx_rate_missing from marts.project_financials_monthly",
     );
     for (const month of months) {
       if (touched.has(`${month.project_id}|${month.month}`)) {
@@ -192,7 +254,7 @@ describe.each(warehouseCases())("marts on $kind (sandbox small)", (wc) => {
         ])
           expect(month[column], column).toBeNull();
         expect(month.cumulative_cost_amount).toBeNull();
-      } else if (month.cost_amount !== null) {
+      } else if (month.cost_amount !== null && month.billed_amount !== null) {
         expect(month.is_fx_rate_missing).toBe(false);
       }
     }

@@ -56,7 +56,8 @@ interface Sums {
   billableMinutes: number;
   /** Σ minutes × bill-rate cents of billable time. */
   value: number;
-  billedCents: number;
+  /** Invoiced cents per NetSuite invoice currency. */
+  billedCents: Map<string, number>;
 }
 
 const monthOf = (isoDate: string) => `${isoDate.slice(0, 7)}-01`;
@@ -65,7 +66,7 @@ const monthOf = (isoDate: string) => `${isoDate.slice(0, 7)}-01`;
  * What project_financials_monthly must hold, computed straight from the sandbox's records:
  * approved Kantata time by work month (cost in each worker's Workday cost currency, converted
  * into the workspace's currency and the job's subsidiary currency), NetSuite customer invoices
- * by invoice month (attributed through KOX-INV / KOX-MS), revenue by the job's billing type
+ * by invoice month (attributed through KOX-INV / KOX-MS, converted from the invoice's currency), revenue by the job's billing type
  * (T&M: billable value; FFM and CB: invoiced), margin and burn from the rounded amounts.
  */
 export function expectedProjectFinancials(world: World): Tally {
@@ -87,7 +88,7 @@ export function expectedProjectFinancials(world: World): Tally {
     const key = `${workspace}|${month}`;
     let entry = raw.get(key);
     if (!entry) {
-      entry = { minutes: 0, billableMinutes: 0, value: 0, billedCents: 0 };
+      entry = { minutes: 0, billableMinutes: 0, value: 0, billedCents: new Map() };
       raw.set(key, entry);
       costs.set(key, new Map());
     }
@@ -118,9 +119,9 @@ export function expectedProjectFinancials(world: World): Tally {
   for (const tx of world.collection("netsuite", "transaction").scan()) {
     const workspace = invoiceWorkspace.get(String(tx.externalid));
     if (tx.type !== "CustInvc" || workspace === undefined) continue;
-    slot(workspace, monthOf(String(tx.trandate))).billedCents += Math.round(
-      Number(tx.foreigntotal) * 100,
-    );
+    const billed = slot(workspace, monthOf(String(tx.trandate))).billedCents;
+    const currency = String(tx.currency);
+    billed.set(currency, (billed.get(currency) ?? 0) + Math.round(Number(tx.foreigntotal) * 100));
   }
 
   const tally: Tally = new Map();
@@ -132,19 +133,24 @@ export function expectedProjectFinancials(world: World): Tally {
     const job = jobs.get(workspaceId);
     const currency = String(workspace?.currency);
     const functional = job ? subsidiaryCurrency.get(String(job.subsidiary)) : undefined;
-    const convert = (into: string) => {
+    /** Each currency's total (in `unit`s of the currency) converted once, then rounded. */
+    const convert = (
+      amounts: Iterable<[string | undefined, number]>,
+      unit: number,
+      into: string,
+    ) => {
       let total = 0;
-      for (const [from, amount] of costs.get(key) ?? []) {
+      for (const [from, amount] of amounts) {
         if (amount === 0) continue;
         const rate = fxRate(from, into);
         if (rate === undefined) throw new Error(`no planning rate ${from} → ${into} (${key})`);
-        total += (amount / 6000) * rate;
+        total += (amount / unit) * rate;
       }
       return roundTo(total, 2);
     };
-    const cost = convert(currency);
+    const cost = convert(costs.get(key) ?? [], 6000, currency);
     const billableValue = roundTo(row.value / 6000, 2);
-    const billed = row.billedCents / 100;
+    const billed = convert(row.billedCents, 100, currency);
     const fixedFee = job?.jobbillingtype === "FFM" || job?.jobbillingtype === "CB";
     const revenue = fixedFee ? billed : billableValue;
     const before = toDate.get(workspaceId) ?? { revenue: 0, cost: 0 };
@@ -155,7 +161,8 @@ export function expectedProjectFinancials(world: World): Tally {
     toDate.set(workspaceId, cumulative);
     const budget = Number(workspace?.price_in_cents) / 100;
     const rate = fxRate(currency, functional);
-    const costFunctional = functional === undefined ? null : convert(functional);
+    const costFunctional =
+      functional === undefined ? null : convert(costs.get(key) ?? [], 6000, functional);
     const revenueFunctional = rate === undefined ? null : roundTo(revenue * rate, 2);
     tally.set(`project:kantata:${key}`, {
       hours: roundTo(row.minutes / 60, 2),

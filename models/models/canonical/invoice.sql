@@ -1,6 +1,8 @@
 {#- Invoices: Kantata invoices with the NetSuite customer invoice posting each (externalid
     KOX-INV-<id>); NetSuite invoices without a Kantata invoice (milestone and manual billing)
-    stand alone as `invoice:netsuite:<id>`. NetSuite owns invoices and receivables. -#}
+    stand alone as `invoice:netsuite:<id>`. NetSuite owns invoices and receivables. `psa_amount` is
+    in `currency` (Kantata's, or NetSuite's for a NetSuite-only invoice), `erp_amount` in
+    `erp_currency` (the NetSuite invoice's). -#}
 with
 
 psa_invoices as (
@@ -42,6 +44,7 @@ linked as (
         psa_invoices.amount as psa_amount,
         erp_invoices.foreign_total as erp_amount,
         psa_invoices.currency,
+        erp_invoices.currency as erp_currency,
         case
             when erp_invoices.accounting_period_id is not null
                 then 'accounting_period:netsuite:' || erp_invoices.accounting_period_id
@@ -75,6 +78,7 @@ erp_only as (
         cast(null as decimal(18, 2)) as psa_amount,
         erp_invoices.foreign_total as erp_amount,
         erp_invoices.currency,
+        erp_invoices.currency as erp_currency,
         case
             when erp_invoices.accounting_period_id is not null
                 then 'accounting_period:netsuite:' || erp_invoices.accounting_period_id

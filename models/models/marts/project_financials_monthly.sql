@@ -5,7 +5,8 @@
 
     Cost is recorded in the workers' cost currencies (canonical.time_entry): the month's cost in
     each cost currency is converted into the project's currency and, straight from the cost
-    currency, into the functional currency. Revenue follows the billing type: T&M projects (and
+    currency, into the functional currency. Invoices are in NetSuite's invoice currency
+    (canonical.invoice.erp_currency) and converted into the project's the same way. Revenue follows the billing type: T&M projects (and
     those with no ERP billing type) earn their billable value, fixed fee (FFM) and retainer (CB)
     projects what was invoiced. Every published amount is rounded once; margin, the cumulative
     columns and the percentages are computed from the published amounts, so the columns add up.
@@ -136,17 +137,53 @@ time_by_month as (
 
 ),
 
-billed_by_month as (
+billed_by_currency as (
 
     select
         project_id,
         {{ month_start('invoice_date') }} as month_start,
-        sum(erp_amount) as billed_amount
+        erp_currency,
+        sum(erp_amount) as billed_amount_in_invoice_currency
 
     from {{ ref('invoice') }}
     where project_id is not null
         and erp_amount is not null
-    group by project_id, {{ month_start('invoice_date') }}
+    group by project_id, {{ month_start('invoice_date') }}, erp_currency
+
+),
+
+-- NetSuite may invoice a project in another currency than the project's: each month's invoices
+-- are converted per invoice currency, as cost is, and an invoice with no rate stays null.
+converted_billed as (
+
+    select
+        billed_by_currency.project_id,
+        billed_by_currency.month_start,
+        case
+            when billed_by_currency.billed_amount_in_invoice_currency = 0 then 0
+            when billed_by_currency.erp_currency = project_currencies.currency
+                then billed_by_currency.billed_amount_in_invoice_currency
+            else billed_by_currency.billed_amount_in_invoice_currency * invoice_rates.rate
+        end as billed_amount
+
+    from billed_by_currency
+    left join project_currencies
+        on project_currencies.project_id = billed_by_currency.project_id
+    left join fx_rates as invoice_rates
+        on invoice_rates.from_currency = billed_by_currency.erp_currency
+        and invoice_rates.to_currency = project_currencies.currency
+
+),
+
+billed_by_month as (
+
+    select
+        project_id,
+        month_start,
+        case when count(billed_amount) = count(*) then sum(billed_amount) end as billed_amount
+
+    from converted_billed
+    group by project_id, month_start
 
 ),
 
@@ -170,7 +207,10 @@ monthly as (
             else {{ round2('cost_by_month.cost_amount') }}
         end as cost_amount,
         {{ round2('coalesce(time_by_month.billable_value, 0)') }} as billable_value,
-        {{ round2('coalesce(billed_by_month.billed_amount, 0)') }} as billed_amount,
+        case
+            when billed_by_month.project_id is null then cast(0 as decimal(18, 2))
+            else {{ round2('billed_by_month.billed_amount') }}
+        end as billed_amount,
         {{ round2('coalesce(time_by_month.wip_amount, 0)') }} as wip_amount,
         case
             when time_by_month.project_id is null then cast(0 as decimal(18, 2))
@@ -221,8 +261,11 @@ cumulative as (
 
     select
         earned.*,
-        sum(revenue_amount) over project_to_date as cumulative_revenue_amount,
-        -- Null from the first month whose cost could not be converted on.
+        -- Null from the first month whose revenue or cost could not be converted on.
+        case
+            when count(revenue_amount) over project_to_date = count(*) over project_to_date
+                then sum(revenue_amount) over project_to_date
+        end as cumulative_revenue_amount,
         case
             when count(cost_amount) over project_to_date = count(*) over project_to_date
                 then sum(cost_amount) over project_to_date
@@ -284,6 +327,7 @@ final as (
         ) as margin_amount_functional,
         -- A project with no legal entity has no functional currency: nothing to convert into.
         cost_amount is null
+            or billed_amount is null
             or (
                 functional_currency is not null
                 and (cost_amount_functional is null or fx_rate is null)
