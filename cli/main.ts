@@ -2,6 +2,7 @@ import { type Command, CommanderError } from "commander";
 import { describeError, PslinkError } from "../core/errors.js";
 import { logLevel } from "../core/logger.js";
 import { EXIT } from "./exit-codes.js";
+import { jsonError } from "./json-error.js";
 import { createProgram } from "./program.js";
 
 export { EXIT };
@@ -51,6 +52,12 @@ function commandName(argv: readonly string[]): string | undefined {
 export async function main(argv: readonly string[]): Promise<number> {
   const program = createProgram();
   const named = COMMANDS[commandName(argv) ?? ""];
+  // A command run with --json reports its failure as JSON too (`runs show ID --json`: the flag
+  // is the parent's option).
+  let json = false;
+  program.hook("preAction", (_program, action) => {
+    json = action.opts().json === true || action.parent?.opts().json === true;
+  });
   try {
     logLevel();
     // Help, no command or an unknown one: every command, for the listing and the suggestions.
@@ -61,11 +68,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    process.stderr.write(`pslink: ${describeError(error)}\n`);
-    if (error instanceof PslinkError) {
-      if (error.kind === "config") return EXIT.usage;
-      if (error.kind === "transient" && error.details?.lock) return EXIT.locked;
-    }
-    return EXIT.failed;
+    const code = exitCode(error);
+    process.stderr.write(
+      json ? `${jsonError(error, code)}\n` : `pslink: ${describeError(error)}\n`,
+    );
+    return code;
   }
+}
+
+function exitCode(error: unknown): number {
+  if (!(error instanceof PslinkError)) return EXIT.failed;
+  if (error.details?.noWarehouse) return EXIT.noWarehouse;
+  if (error.kind === "config") return EXIT.usage;
+  if (error.kind === "transient" && error.details?.lock) return EXIT.locked;
+  return EXIT.failed;
 }

@@ -1,13 +1,15 @@
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { WarehouseConfig } from "../core/config/index.js";
-import { assertNever } from "../core/errors.js";
+import { assertNever, configError } from "../core/errors.js";
 import type { Warehouse } from "./warehouse.js";
 
 /**
  * Opens the configured warehouse. A relative DuckDB path is read from `baseDir` (the config
  * file's folder); PostgreSQL secrets are revealed only to the driver when it connects. Each
- * dialect's driver loads only when its warehouse opens.
+ * dialect's driver loads only when its warehouse opens. A DuckDB file that does not exist yet is
+ * created: only a sync should call this on a new warehouse (see `openExistingWarehouse`).
  */
 export async function openWarehouse(config: WarehouseConfig, baseDir: string): Promise<Warehouse> {
   switch (config.kind) {
@@ -29,4 +31,28 @@ export async function openWarehouse(config: WarehouseConfig, baseDir: string): P
     default:
       return assertNever(config, "warehouse kind");
   }
+}
+
+/**
+ * Opens a warehouse a command reads or builds on, which must not bring one into being: a DuckDB
+ * file no sync has created yet is refused (a `noWarehouse` config error naming the file and
+ * `pslink sync`) instead of being left behind new and empty.
+ */
+export async function openExistingWarehouse(
+  config: WarehouseConfig,
+  baseDir: string,
+): Promise<Warehouse> {
+  assertWarehouseExists(config, baseDir);
+  return openWarehouse(config, baseDir);
+}
+
+/** Throws `openExistingWarehouse`'s error when the configured DuckDB file does not exist yet. */
+export function assertWarehouseExists(config: WarehouseConfig, baseDir: string): void {
+  if (config.kind !== "duckdb" || config.path === ":memory:") return;
+  const file = resolve(baseDir, config.path);
+  if (existsSync(file)) return;
+  throw configError(`no warehouse yet: ${file} does not exist`, {
+    hint: "run `pslink sync` first: it creates the warehouse and lands the data (a sync has run? then warehouse.path names another file than the one it wrote)",
+    details: { noWarehouse: true, path: file },
+  });
 }

@@ -3,7 +3,8 @@ import { configError } from "../../core/errors.js";
 import { applyRunFailure, reportApplyRun } from "../../orchestration/events/index.js";
 import { addPipesOption, withPipes } from "../../orchestration/pipes/index.js";
 import { applyPlan } from "../../reverse-etl/apply-plan.js";
-import { operator, withGovernedWarehouse } from "../../reverse-etl/governed-session.js";
+import { operator } from "../../reverse-etl/governed-session.js";
+import { withExistingWarehouse } from "../existing-warehouse.js";
 import { configFrom, print } from "../program.js";
 
 interface ApplyCommandOptions {
@@ -33,7 +34,7 @@ export function registerApplyCommand(program: Command): void {
       }
       await withPipes(
         async ({ emit, session }) => {
-          await withGovernedWarehouse(configFrom(command), async (warehouse, config) => {
+          await withExistingWarehouse(configFrom(command), async (warehouse, config) => {
             const started = Date.now();
             const result = await applyPlan({
               warehouse,

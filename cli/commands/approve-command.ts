@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { decideItems } from "../../reverse-etl/decide-items.js";
-import { collect, withGovernedWarehouse } from "../../reverse-etl/governed-session.js";
+import { collect } from "../../reverse-etl/governed-session.js";
+import { withExistingWarehouse } from "../existing-warehouse.js";
 import { splitList } from "../list-option.js";
 import { configFrom, print } from "../program.js";
 
@@ -39,7 +40,7 @@ export function registerDecisionCommand(program: Command, decision: "approve" | 
       command.option("--confirm-blast-radius", "approve a plan the blast-radius guard held");
     }
     command.action(async (options: DecisionOptions, cmd: Command) => {
-      await withGovernedWarehouse(configFrom(cmd), async (warehouse, config) => {
+      await withExistingWarehouse(configFrom(cmd), async (warehouse, config) => {
         const decided = await decideItems({
           warehouse,
           config,

@@ -1,7 +1,7 @@
 import { type Command, Option } from "commander";
 import { TARGET_SYSTEMS } from "../../core/config/governance-schema.js";
 import { type AuditRecord, readAudit } from "../../reverse-etl/audit-log.js";
-import { withGovernedWarehouse } from "../../reverse-etl/governed-session.js";
+import { withExistingWarehouse } from "../existing-warehouse.js";
 import { configFrom, print } from "../program.js";
 import { textTable } from "../text-table.js";
 
@@ -24,7 +24,7 @@ export function registerAuditCommand(program: Command): void {
     .option("--steward <name>", "only what this steward did")
     .option("--json", "one JSON object per line")
     .action(async (options: AuditOptions, command: Command) => {
-      await withGovernedWarehouse(configFrom(command), async (warehouse) => {
+      await withExistingWarehouse(configFrom(command), async (warehouse) => {
         const records = await readAudit(warehouse, {
           ...(options.plan ? { planId: options.plan } : {}),
           ...(options.item ? { itemKey: options.item } : {}),

@@ -9,6 +9,7 @@ import {
   transformOptions,
   withWarehouse,
 } from "../../transform/run/transform-cli-options.js";
+import { assertWarehouseExists } from "../../warehouse/open-warehouse.js";
 import { configFrom, print } from "../program.js";
 
 type BuildCommandOptions = TransformCliOptions & {
@@ -34,7 +35,10 @@ export function registerBuildCommand(program: Command): void {
     }
     await withPipes(
       async ({ emit, session }) => {
-        await withWarehouse(configFrom(command), async (warehouse, shared) => {
+        const config = configFrom(command);
+        // transform's withWarehouse would create a missing DuckDB file and build on nothing.
+        assertWarehouseExists(config.warehouse, config.baseDir);
+        await withWarehouse(config, async (warehouse, shared) => {
           const result = await buildModels({
             ...shared(options),
             warehouse,

@@ -9,7 +9,7 @@ import {
   confirmingStewards,
   heldDomains,
 } from "../../reverse-etl/blast-radius.js";
-import { collect, operator, withGovernedWarehouse } from "../../reverse-etl/governed-session.js";
+import { collect, operator } from "../../reverse-etl/governed-session.js";
 import { ofRules, unknownItems, unknownRules } from "../../reverse-etl/item-selection.js";
 import { loadItems, loadPlan } from "../../reverse-etl/plan-store.js";
 import { ITEM_STATUSES, type ItemStatus } from "../../reverse-etl/plan-types.js";
@@ -17,6 +17,7 @@ import { planWritebacks } from "../../reverse-etl/plan-writebacks.js";
 import { renderPlan } from "../../reverse-etl/render-plan.js";
 import { verifyApplied } from "../../reverse-etl/verify-applied.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
+import { withExistingWarehouse } from "../existing-warehouse.js";
 import { splitList } from "../list-option.js";
 import { configFrom, print } from "../program.js";
 
@@ -33,7 +34,7 @@ export function registerPlanCommand(program: Command): void {
     .action(async (options: { pipes?: boolean }, command: Command) => {
       await withPipes(
         async ({ emit, session }) => {
-          await withGovernedWarehouse(configFrom(command), async (warehouse, config) => {
+          await withExistingWarehouse(configFrom(command), async (warehouse, config) => {
             const started = Date.now();
             const result = await planWritebacks({ warehouse, config, actor: operator() });
             if (session) reportPlanRun(result, emit, Date.now() - started);
@@ -77,7 +78,7 @@ export function registerPlanCommand(program: Command): void {
       `only items in these states (${ITEM_STATUSES.join(", ")}; separate with commas)`,
     )
     .action(async (planId: string, options: PlanShowOptions, command: Command) => {
-      await withGovernedWarehouse(configFrom(command), (warehouse, config) =>
+      await withExistingWarehouse(configFrom(command), (warehouse, config) =>
         showPlan(warehouse, config, planId, options),
       );
     });
@@ -85,7 +86,7 @@ export function registerPlanCommand(program: Command): void {
     .command("verify")
     .description("mark applied items verified once a sync shows the target holds the values")
     .action(async (_options, command: Command) => {
-      await withGovernedWarehouse(configFrom(command), async (warehouse) => {
+      await withExistingWarehouse(configFrom(command), async (warehouse) => {
         const result = await verifyApplied({ warehouse });
         print(
           `verified ${result.verified}, unverified ${result.unverified}, waiting for a sync ${result.pending}`,

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import { withGovernedWarehouse } from "../../reverse-etl/governed-session.js";
 import { listPlans, loadItems } from "../../reverse-etl/plan-store.js";
 import { statusCounts } from "../../reverse-etl/render-plan.js";
+import { withExistingWarehouse } from "../existing-warehouse.js";
 import { configFrom, print } from "../program.js";
 import { textTable } from "../text-table.js";
 
@@ -11,7 +11,7 @@ export function registerPlansCommand(program: Command): void {
     .command("plans")
     .description("list write plans, newest first")
     .action(async (_options, command: Command) => {
-      await withGovernedWarehouse(configFrom(command), async (warehouse) => {
+      await withExistingWarehouse(configFrom(command), async (warehouse) => {
         const plans = await listPlans(warehouse);
         if (plans.length === 0) {
           print("no plans yet: run `pslink plan`");

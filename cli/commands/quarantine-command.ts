@@ -37,7 +37,8 @@ interface DriftRow extends Record<string, unknown> {
   expected_type: string | null;
   observed_type: string | null;
   last_seen_at: Date;
-  sample: unknown;
+  /** JSON text. */
+  sample: string | null;
 }
 
 /** One stream or a whole system, as `--stream` chose it. */
@@ -56,7 +57,10 @@ export function registerQuarantineCommand(program: Command): void {
     .option("-t, --stream <name...>", "only these streams (system.name, a name, or a whole system)")
     .option("--resolved", "also the records fixed at the source since (resolved)")
     .option("-n, --limit <n>", "how many records to list, newest first", "50")
-    .option("--json", "print the records as JSON lines, each with the record as sent (raw)")
+    .option(
+      "--json",
+      "print one JSON object: the records, each with the record as sent (raw), their total, and the schema drift",
+    )
     .action(async (options: QuarantineOptions, command: Command) => {
       const filters = splitList(options.stream ?? [], "--stream").flatMap(streamFilters);
       const limit = positiveLimit(options.limit);
@@ -69,16 +73,27 @@ export function registerQuarantineCommand(program: Command): void {
            order by quarantined_at desc, source, stream, record_key limit ${limit}`,
           where.params,
         );
-        if (options.json) {
-          for (const row of rows) print(JSON.stringify({ ...row, raw: parseJson(row.raw) }));
-          return;
-        }
         const [count] = await warehouse.query<{ n: number | bigint }>(
           `select count(*) as n from pslink.quarantine ${where.sql}`,
           where.params,
         );
-        printRecords(rows, Number(count?.n ?? 0), options.resolved === true);
-        await printDrift(warehouse, filters);
+        const total = Number(count?.n ?? 0);
+        const drift = await readDrift(warehouse, filters);
+        if (options.json) {
+          print(
+            JSON.stringify({
+              records: rows.map((row) => ({ ...row, raw: parseJson(row.raw) })),
+              records_total: total,
+              schema_drift: drift.map((d) => ({
+                ...d,
+                sample: d.sample === null ? null : JSON.parse(d.sample),
+              })),
+            }),
+          );
+          return;
+        }
+        printRecords(rows, total, options.resolved === true);
+        printDrift(drift);
       });
     });
 }
@@ -118,13 +133,22 @@ function printRecords(rows: readonly QuarantineRow[], total: number, resolved: b
   );
 }
 
-async function printDrift(warehouse: Warehouse, filters: readonly StreamFilter[]): Promise<void> {
+/** The schema drift seen in the chosen streams (drift is never resolved: all of it). */
+async function readDrift(
+  warehouse: Warehouse,
+  filters: readonly StreamFilter[],
+): Promise<DriftRow[]> {
   const where = whereClause(filters, true);
-  const drift = await warehouse.query<DriftRow>(
-    `select source, stream, field, change, expected_type, observed_type, last_seen_at, sample
+  return warehouse.query<DriftRow>(
+    // As JSON text on both dialects (PostgreSQL's driver would hand a jsonb string back bare).
+    `select source, stream, field, change, expected_type, observed_type, last_seen_at,
+            cast(sample as text) as sample
      from pslink.schema_drift ${where.sql} order by source, stream, field`,
     where.params,
   );
+}
+
+function printDrift(drift: readonly DriftRow[]): void {
   if (drift.length === 0) return;
   print();
   print("schema drift (fields the streams do not declare, or arriving with another type):");
@@ -145,10 +169,9 @@ async function printDrift(warehouse: Warehouse, filters: readonly StreamFilter[]
   );
 }
 
-/** The stored sample (JSON) as one short line. */
-function sampleText(sample: unknown): string {
-  const text = typeof sample === "string" ? sample : JSON.stringify(sample);
-  if (text === undefined) return "";
+/** The stored sample (JSON text) as one short line. */
+function sampleText(text: string | null): string {
+  if (text === null) return "";
   return text.length <= 60 ? text : `${text.slice(0, 59)}…`;
 }
 

@@ -8,6 +8,7 @@ import {
   transformOptions,
   withWarehouse,
 } from "../../transform/run/transform-cli-options.js";
+import { assertWarehouseExists } from "../../warehouse/open-warehouse.js";
 import { configFrom, print } from "../program.js";
 
 /** `pslink test`: runs the dbt project's data tests against the configured warehouse. */
@@ -19,7 +20,10 @@ export function registerTestCommand(program: Command): void {
   ).action(async (options: TransformCliOptions & { pipes?: boolean }, command: Command) => {
     await withPipes(
       async ({ emit, session }) => {
-        await withWarehouse(configFrom(command), async (warehouse, shared) => {
+        const config = configFrom(command);
+        // transform's withWarehouse would create a missing DuckDB file and build on nothing.
+        assertWarehouseExists(config.warehouse, config.baseDir);
+        await withWarehouse(config, async (warehouse, shared) => {
           const result = await testModels({
             ...shared(options),
             warehouse,

@@ -199,19 +199,75 @@ describe("pslink config check and sync refuse what would sync nothing or the wro
   });
 });
 
-describe("pslink runs", () => {
-  it("does not create a warehouse that does not exist yet (runs, reconcile, quarantine)", async () => {
+describe("commands that read the warehouse, before the first sync", () => {
+  it("refuse with exit 4 and say to run pslink sync, without creating the DuckDB file", async () => {
     const path = await configFile({ sources: { salesforce: SALESFORCE } });
     const file = join(path, "..", "warehouse.duckdb");
-    for (const command of [["runs"], ["reconcile", "--json"], ["quarantine", "--json"]]) {
+    for (const command of [
+      ["build"],
+      ["test"],
+      ["status"],
+      ["runs"],
+      ["runs", "show", "abc"],
+      ["reconcile"],
+      ["identity"],
+      ["quarantine"],
+      ["plan"],
+      ["plans"],
+      ["plan", "show", "plan-x"],
+      ["plan", "verify"],
+      ["approve", "--plan", "plan-x", "--as", "harry", "--reason", "ok"],
+      ["apply"],
+      ["audit"],
+    ]) {
       const result = await pslink(["-c", path, ...command], { SF_SECRET: "s" });
-      expect(result.code).toBe(0);
-      expect(result.stdout).toBe("");
-      expect(result.stderr).toContain(`no warehouse yet at ${file}: run pslink sync first`);
-      expect(existsSync(file)).toBe(false);
+      const what = command.join(" ");
+      expect(result.code, what).toBe(4);
+      expect(result.stdout, what).toBe("");
+      expect(result.stderr, what).toContain(
+        `pslink: no warehouse yet: ${file} does not exist\n  fix: run \`pslink sync\` first`,
+      );
+      expect(existsSync(file), what).toBe(false);
     }
   });
 
+  it("answer --json with one JSON error object on stderr and nothing on stdout", async () => {
+    const path = await configFile({ sources: { salesforce: SALESFORCE } });
+    const file = join(path, "..", "warehouse.duckdb");
+    for (const command of [
+      ["status", "--json"],
+      ["runs", "--json"],
+      ["runs", "show", "abc", "--json"],
+      ["reconcile", "--json"],
+      ["identity", "--json"],
+      ["quarantine", "--json"],
+      ["audit", "--json"],
+    ]) {
+      const result = await pslink(["-c", path, ...command], { SF_SECRET: "s" });
+      const what = command.join(" ");
+      expect(result.code, what).toBe(4);
+      expect(result.stdout, what).toBe("");
+      expect(JSON.parse(result.stderr), what).toEqual({
+        error: {
+          kind: "config",
+          message: `no warehouse yet: ${file} does not exist`,
+          fix: expect.stringMatching(/^run `pslink sync` first: it creates the warehouse/),
+          exit_code: 4,
+        },
+      });
+      expect(existsSync(file), what).toBe(false);
+    }
+    // Any failure of a --json command reads as JSON: here a config problem (exit 2).
+    const bad = await configFile({ sources: { salesforce: SALESFORCE }, project: 5 });
+    const refused = await pslink(["-c", bad, "status", "--json"], { SF_SECRET: "s" });
+    expect(refused.code).toBe(2);
+    const { error } = JSON.parse(refused.stderr) as { error: Record<string, unknown> };
+    expect(error).toMatchObject({ kind: "config", exit_code: 2 });
+    expect(error.message).toContain("project: expected text, got number 5");
+  });
+});
+
+describe("pslink runs", () => {
   it("refuses a limit that is not a positive whole number", async () => {
     const path = await configFile({ sources: { salesforce: SALESFORCE } });
     for (const limit of ["0", "abc", "2x", "-5"]) {

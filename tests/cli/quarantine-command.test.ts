@@ -83,15 +83,34 @@ describe.each(warehouseCases())("pslink quarantine and status on $kind", (wc) =>
     expect(listed.out).toContain("2 open quarantined record(s)");
     expect(listed.out).toMatch(/^netsuite\.customer +isinactive +type string → boolean .* false$/m);
 
+    // --json: one object with the records (each as sent), their total, and the drift the text shows.
     const json = await pslink(["-c", config, "quarantine", "--stream", "customer", "--json"], env);
-    const rows = json.out
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line) as { record_key: string; raw: Record<string, unknown> });
-    expect(rows.map((row) => row.record_key).sort()).toEqual(
+    expect(json.code, json.err).toBe(0);
+    const asObject = JSON.parse(json.out) as {
+      records: { record_key: string; raw: Record<string, unknown> }[];
+      records_total: number;
+      schema_drift: Record<string, unknown>[];
+    };
+    expect(asObject.records.map((row) => row.record_key).sort()).toEqual(
       [String(typed.id), String(valued.id)].sort(),
     );
-    expect(rows.find((row) => row.record_key === String(valued.id))?.raw.isinactive).toBe("X");
+    expect(
+      asObject.records.find((row) => row.record_key === String(valued.id))?.raw.isinactive,
+    ).toBe("X");
+    expect(asObject.records_total).toBe(2);
+    expect(asObject.schema_drift).toEqual([
+      expect.objectContaining({
+        source: "netsuite",
+        stream: "customer",
+        field: "isinactive",
+        change: "type_change",
+        expected_type: "string",
+        observed_type: "boolean",
+        sample: false,
+      }),
+    ]);
+    const none = await pslink(["-c", config, "quarantine", "--stream", "kantata", "--json"], env);
+    expect(JSON.parse(none.out)).toEqual({ records: [], records_total: 0, schema_drift: [] });
 
     // Other streams' filters find none; a newest-first limit says how many there are.
     const kantata = await pslink(["-c", config, "quarantine", "--stream", "kantata"], env);
