@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import type { PslinkConfig } from "../../core/config/index.js";
+import { formatDuration } from "../../core/config/primitives.js";
 import { describeError } from "../../core/errors.js";
 import { PROBE_WINDOW_MS, probeSources } from "../../extractors/probe-sources.js";
 import { checkSyncConfig } from "../../extractors/stream-selection.js";
@@ -15,7 +16,9 @@ export function registerConfigCommand(program: Command): void {
     .description("validate pslink.yml and show what it sets up");
   config
     .command("check")
-    .description("validate the config file and the environment variables it references")
+    .description(
+      "validate the config file and the environment variables it references; show the warehouse, sources, stewards, write windows and schedules",
+    )
     .option(
       "--connect",
       "also open the warehouse and sign in to each source, reading one page of its first stream",
@@ -38,6 +41,14 @@ export function registerConfigCommand(program: Command): void {
             : "none: no write-back can be approved until governance.stewards names someone"
         }`,
       );
+      // When each target may be written: `apply` waits for these (as `pslink apply` says them).
+      print("  windows:");
+      const targets = Object.entries(loaded.governance.windows);
+      const width = Math.max(...targets.map(([target]) => target.length)) + 1;
+      for (const [target, window] of targets)
+        print(
+          `    ${`${target}:`.padEnd(width)} "${window.start}" ${window.timezone} for ${formatDuration(window.duration)}`,
+        );
       const jobs = Object.entries(loaded.schedules.jobs);
       print(jobs.length === 0 ? "  schedules: none" : "  schedules:");
       for (const [name, job] of jobs) {

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { cronExpression, duration, text, timeZone } from "./primitives.js";
+import { shortestCronGap } from "./cron-gap.js";
+import { cronExpression, duration, formatDuration, text, timeZone } from "./primitives.js";
 
 /** Business domains of the system-of-record matrix (DESIGN.md, "Governance and reverse-ETL"). */
 export const DOMAINS = [
@@ -46,12 +47,30 @@ const steward = z.strictObject({
   domains: z.array(z.enum(DOMAINS, { error: () => `a domain is one of ${DOMAINS.join(", ")}` })),
 });
 
-/** A write window: opens at each `start` (cron, in `timezone`) and stays open for `duration`. */
-const window = z.strictObject({
-  start: cronExpression(),
-  duration: duration(),
-  timezone: timeZone().default("UTC"),
-});
+/**
+ * A write window: opens at each `start` (cron, in `timezone`) and stays open for `duration`,
+ * which must end by the time the cron starts it again (at most 24h for a daily cron): a longer
+ * one would never close.
+ */
+const window = z
+  .strictObject({
+    start: cronExpression(),
+    duration: duration(),
+    timezone: timeZone().default("UTC"),
+  })
+  .superRefine((window, ctx) => {
+    const problem = windowDurationProblem(window.start, window.duration);
+    if (problem) ctx.addIssue({ code: "custom", path: ["duration"], message: problem });
+  });
+
+function windowDurationProblem(start: string, length: number): string | undefined {
+  if (typeof length !== "number") return undefined; // not a duration: already reported
+  if (length <= 0)
+    return `must be longer than 0 (a window open for ${formatDuration(length)} never opens): write how long it stays open, e.g. 4h`;
+  const gap = shortestCronGap(start);
+  if (gap === undefined || length <= gap) return undefined;
+  return `${formatDuration(length)} is longer than the ${formatDuration(gap)} between two starts of "${start}", so the window would never close: write at most ${formatDuration(gap)}, or a start that fires less often`;
+}
 
 /** Nightly, as DESIGN's schedule has it: 22:00–04:00 UTC. */
 const DEFAULT_WINDOW = { start: "0 22 * * *", duration: "6h", timezone: "UTC" };

@@ -100,6 +100,17 @@ export const duration = () =>
     return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
   });
 
+/** A duration in ms written back the way `duration()` reads it: `30h`, `90m`, `45s`, `500ms`. */
+export function formatDuration(ms: number): string {
+  for (const [unit, size] of [
+    ["h", UNIT_MS.h],
+    ["m", UNIT_MS.m],
+    ["s", UNIT_MS.s],
+  ] as const)
+    if (ms !== 0 && ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms}ms`;
+}
+
 /** An http(s) base URL without a trailing slash. */
 export const baseUrl = () =>
   text().pipe(

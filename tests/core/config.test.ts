@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { configEnv, loadConfig, parseConfig } from "../../core/config/index.js";
 import { describeError, PslinkError } from "../../core/errors.js";
 import { configProblems } from "../support/config-problems.js";
+import { runCli } from "../support/run-cli.js";
 
 const EXAMPLE_ENV = {
   SALESFORCE_CLIENT_ID: "3MVG9example",
@@ -343,6 +344,67 @@ describe("pslink config check", () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("warehouse.url: secrets are read from the environment only");
     expect(result.stderr).not.toContain("hunter2pass");
+  });
+});
+
+describe("write windows", () => {
+  it("config check lists each target's window: its start, time zone and how long it stays open", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pslink-config-"));
+    writeFileSync(
+      join(dir, "pslink.yml"),
+      [
+        "version: 1",
+        "sources:",
+        "  kantata: { base_url: 'https://api.mavenlink.com/api/v1', auth: { kind: bearer, token: '${KT}' } }",
+        "governance:",
+        "  windows:",
+        "    netsuite: { start: '0 22 * * 1-5', duration: 4h, timezone: America/New_York }",
+        "    kantata: { start: '30 9,17 * * *', duration: 90m }",
+      ].join("\n"),
+    );
+    const check = await runCli(["-c", join(dir, "pslink.yml"), "config", "check"], { KT: "k" });
+    expect(check.stderr).toBe("");
+    expect(check.code).toBe(0);
+    expect(check.stdout).toContain(
+      [
+        "  windows:",
+        '    salesforce: "0 22 * * *" UTC for 6h',
+        '    netsuite:   "0 22 * * 1-5" America/New_York for 4h',
+        '    kantata:    "30 9,17 * * *" UTC for 90m',
+        "  schedules:",
+      ].join("\n"),
+    );
+  });
+
+  it("refuses a window that would never close: longer than the time between two of its starts", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pslink-config-"));
+    writeFileSync(
+      join(dir, "pslink.yml"),
+      [
+        "version: 1",
+        "sources:",
+        "  kantata: { base_url: 'https://api.mavenlink.com/api/v1', auth: { kind: bearer, token: '${KT}' } }",
+        "governance:",
+        "  windows:",
+        "    netsuite: { start: '0 22 * * *', duration: 30h }",
+        "    kantata: { start: '0 9,17 * * *', duration: 9h }",
+        "    salesforce: { start: '0 22 * * *', duration: 0s }",
+      ].join("\n"),
+    );
+    const check = await runCli(["-c", join(dir, "pslink.yml"), "config", "check"], { KT: "k" });
+    expect(check.code).toBe(2);
+    expect(check.stdout).toBe("");
+    for (const line of [
+      'governance.windows.netsuite.duration: 30h is longer than the 24h between two starts of "0 22 * * *", so the window would never close: write at most 24h, or a start that fires less often',
+      'governance.windows.kantata.duration: 9h is longer than the 8h between two starts of "0 9,17 * * *"',
+      "governance.windows.salesforce.duration: must be longer than 0 (a window open for 0ms never opens)",
+    ])
+      expect(check.stderr).toContain(`  - ${line}`);
+    // A window as long as the gap is open all the time those days; weekend gaps are longer.
+    const config = parse(
+      "version: 1\ngovernance:\n  windows:\n    netsuite: { start: '0 0 * * 1-5', duration: 24h }\n",
+    );
+    expect(config.governance.windows.netsuite.duration).toBe(24 * 3_600_000);
   });
 });
 
