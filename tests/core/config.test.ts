@@ -124,7 +124,7 @@ describe("config", () => {
       { KT: "kt-test-value-5a1d" },
     );
     expect(message).toContain(
-      "  - schedules.jobs.hourly.steps.0.sources: kantta is not configured under sources (configured: kantata)",
+      "  - schedules.jobs.hourly.steps.0.sync.sources: kantta is not configured under sources (configured: kantata)",
     );
   });
 
@@ -344,6 +344,59 @@ describe("pslink config check", () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("warehouse.url: secrets are read from the environment only");
     expect(result.stderr).not.toContain("hunter2pass");
+  });
+});
+
+describe("schedule steps", () => {
+  it("config check names a misspelt step or option where it is written, with the one meant", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pslink-config-"));
+    writeFileSync(
+      join(dir, "pslink.yml"),
+      [
+        "version: 1",
+        "schedules:",
+        "  jobs:",
+        "    nightly:",
+        "      cron: '0 2 * * *'",
+        "      steps:",
+        "        - snyc: { full_refresh: true }",
+        "        - biuld",
+        "        - sync: { full_refrsh: true }",
+        "        - build: { full_refresh: 'yes' }",
+        "        - plan: { dry: true }",
+        "        - { sync: {}, build: {} }",
+        "        - { kind: tset }",
+      ].join("\n"),
+    );
+    const check = await runCli(["-c", join(dir, "pslink.yml"), "config", "check"]);
+    expect(check.code).toBe(2);
+    const steps = "schedules.jobs.nightly.steps";
+    for (const line of [
+      `${steps}.0: a step is one of sync, build, test, plan, apply; got 'snyc'; did you mean "sync"?`,
+      `${steps}.1: a step is one of sync, build, test, plan, apply; got 'biuld'; did you mean "build"?`,
+      `${steps}.2.sync: unknown key(s) "full_refrsh"; did you mean "full_refresh"?`,
+      `${steps}.3.build.full_refresh: expected true or false, got string 'yes'`,
+      `${steps}.4.plan: unknown key(s) "dry": plan takes no options, write it as a bare name (- plan)`,
+      `${steps}.5: a step is one name or one name with its options ({ sync: { full_refresh: true } }); this mapping has 2 keys (sync, build): write each step as an item of its own`,
+      `${steps}.6.kind: a step is one of sync, build, test, plan, apply; got 'tset'; did you mean "test"?`,
+    ])
+      expect(check.stderr).toContain(`  - ${line}\n`);
+    expect(check.stderr).toContain("has 7 problem(s)");
+    expect(check.stderr).not.toMatch(/missing|\.kind: a step is one of .* got 'snyc'/);
+  });
+
+  it("suggests the kind meant for a misspelt warehouse kind, and names a misspelt duration once", () => {
+    expect(problems("version: 1\nwarehouse: { kind: ducdb }\n")).toContain(
+      `warehouse.kind: warehouse.kind must be "duckdb" (the embedded default) or "postgres"; got 'ducdb'; did you mean "duckdb"?`,
+    );
+    const duration = problems(
+      "version: 1\ngovernance:\n  windows:\n    kantata: { start: '0 9 * * *', duraton: 3h }\n",
+    );
+    expect(duration).toContain(
+      'governance.windows.kantata: unknown key(s) "duraton"; did you mean "duration"?',
+    );
+    expect(duration).toContain("has 1 problem(s)");
+    expect(duration).not.toContain("Invalid input");
   });
 });
 
