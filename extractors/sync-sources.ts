@@ -7,8 +7,14 @@ import { migrate } from "../warehouse/migrate.js";
 import { openWarehouse } from "../warehouse/open-warehouse.js";
 import { RUN_LOCK_NAME } from "../warehouse/run-lock-name.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
-import { runStream, stopReason } from "./engine/stream-runner.js";
+import { notRunStream, runStream, stopReason } from "./engine/stream-runner.js";
 import type { StreamRunResult, SyncEventHandler } from "./engine/sync-events.js";
+import {
+  downSystemOf,
+  downText,
+  notRunError,
+  type SystemDown,
+} from "./engine/system-reachability.js";
 import { openSources } from "./open-sources.js";
 import { checkSyncConfig, selectStreams } from "./stream-selection.js";
 
@@ -120,10 +126,15 @@ export async function syncSources(
       Promise.all(
         selected.map(({ source, handles }) => {
           const lanes = new PQueue({ concurrency: options.streamsPerSystem ?? STREAMS_PER_SYSTEM });
+          /** Set once a stream finds its system down: the system's streams left are not run. */
+          let down: SystemDown | undefined;
           return lanes.addAll(
             handles.map((handle) => async () => {
               if (options.signal?.aborted) return undefined;
-              const result = await runStream({ ...context, source }, handle);
+              const result = down
+                ? await notRunStream({ ...context, source }, handle, notRunError(down))
+                : await runStream({ ...context, source }, handle);
+              down ??= downSystemOf(result.error);
               await recorder.stream(result);
               return result;
             }),
@@ -148,7 +159,7 @@ export async function syncSources(
         deleted_rows: sum(streams, "deletedRows"),
         quarantined_rows: sum(streams, "quarantinedRows"),
       },
-      runError(failed.length, unfinished, options.signal),
+      runError(failed.length, unfinished, options.signal, downSystems(streams)),
     );
     return {
       runId,
@@ -165,10 +176,25 @@ export async function syncSources(
   }
 }
 
-function runError(failed: number, stopped: number, signal?: AbortSignal): string | undefined {
-  if (failed > 0) return `${failed} stream(s) failed`;
+function runError(
+  failed: number,
+  stopped: number,
+  signal: AbortSignal | undefined,
+  down: readonly SystemDown[],
+): string | undefined {
+  if (failed > 0) return [`${failed} stream(s) failed`, ...down.map(downText)].join("; ");
   if (stopped === 0) return undefined;
   return `stopped before ${stopped} stream(s) finished (${stopReason(signal)})`;
+}
+
+/** The systems found down in the run, once each. */
+function downSystems(results: readonly StreamRunResult[]): SystemDown[] {
+  const down = new Map<string, SystemDown>();
+  for (const result of results) {
+    const found = downSystemOf(result.error);
+    if (found && !down.has(found.system)) down.set(found.system, found);
+  }
+  return [...down.values()];
 }
 
 function sum(

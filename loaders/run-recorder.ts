@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { describeError } from "../core/errors.js";
 import type { StreamRunResult } from "../extractors/engine/sync-events.js";
 import { sqlTimestamp } from "../extractors/engine/timestamps.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
@@ -70,7 +71,8 @@ export class RunRecorder {
         result.durationMs,
         cursorJson(result.cursorBefore),
         cursorJson(result.cursorAfter),
-        result.error?.message ?? null,
+        // With its fix: `runs show` and `status` say what to do, as the sync's summary did.
+        result.error ? describeError(result.error) : null,
       ],
     );
   }

@@ -9,6 +9,7 @@ import type { SystemName } from "../../sandbox/world/types.js";
 import type { RateBudget } from "./rate-budget.js";
 import { actionForStatus, backoffMs, RETRYABLE_CODES } from "./retry-policy.js";
 import type { StreamMetrics } from "./source.js";
+import { type SystemDown, SystemDownError, stoppedByDown } from "./system-reachability.js";
 
 export interface HttpRequest {
   method?: "GET" | "POST" | "PATCH" | "PUT";
@@ -55,7 +56,8 @@ export interface HttpClientOptions {
   classify?: (response: HttpResponse) => ErrorVerdict | undefined;
   /**
    * The run's stop signal: a request in flight is aborted and a backoff cut short, so a stopped
-   * sync ends within moments rather than after the request's timeout or its retries.
+   * sync ends within moments rather than after the request's timeout or its retries. The system
+   * going down (`budget.reachability`) does the same.
    */
   signal?: AbortSignal;
 }
@@ -123,15 +125,33 @@ export function maskUrl(url: string): string {
   return `${parsed.origin}${parsed.pathname}${parsed.search ? "?…" : ""}`;
 }
 
+/** What a request's last attempt met, and what that says of its system. */
+interface AttemptFailure {
+  readonly reason: string;
+  /**
+   * `unreachable`: no server answered (DNS, refused, no route); `unavailable`: server errors or
+   * timeouts; `other`: throttling, malformed bodies, which say nothing of the system's health.
+   */
+  readonly on: SystemDown["state"] | "other";
+  /** The network error's code, when it was one. */
+  readonly code?: string;
+}
+
 /**
  * got-based client with retries (exponential backoff + jitter on 429/5xx/timeouts/network
- * errors, `Retry-After` honoured), auth refresh on 401 and the tenant's shared rate budget.
+ * errors, `Retry-After` honoured), auth refresh on 401 and the tenant's shared rate budget. A
+ * request that gives up may mark the system down (`SystemReachability`): the other requests of
+ * its streams then fail at once.
  */
 export class SourceHttpClient {
   readonly #options: HttpClientOptions;
+  /** Ends requests in flight and backoffs: the run's stop, or the system going down. */
+  readonly #signal: AbortSignal;
 
   constructor(options: HttpClientOptions) {
     this.#options = options;
+    const down = options.budget.reachability.signal;
+    this.#signal = options.signal ? AbortSignal.any([options.signal, down]) : down;
   }
 
   /** Sends a request and parses its JSON body; malformed or truncated bodies are retried. */
@@ -162,9 +182,7 @@ export class SourceHttpClient {
 
   /** Sends once through the budget, no auth, no retries (token endpoints). */
   readonly plain: Send = (request) =>
-    this.#options.budget.run(() =>
-      transport(request, this.#options.http.timeout, this.#options.signal),
-    );
+    this.#options.budget.run(() => transport(request, this.#options.http.timeout, this.#signal));
 
   async #attempts<T>(
     request: HttpRequest,
@@ -172,17 +190,19 @@ export class SourceHttpClient {
     parse: (response: HttpResponse) => T,
   ): Promise<T> {
     const { http, auth, budget, signal } = this.#options;
+    const { reachability } = budget;
+    const servedBefore = reachability.served;
     let reauthenticated = false;
-    let lastReason = "";
-    /** The last attempt found no server at all (no such host, connection refused). */
-    let unreachable: string | undefined;
+    let failure: AttemptFailure = { reason: "", on: "other" };
     for (let attempt = 1; attempt <= http.max_attempts; attempt++) {
+      // Another stream found the system down: nothing more is sent to it in this run.
+      if (reachability.down) throw stoppedByDown(reachability.down);
       let waitMs: number | undefined;
       try {
         const headers = await auth.headers(request, this.plain);
         const authed = { ...request, headers: { ...request.headers, ...headers } };
         if (metrics) metrics.requests += 1;
-        const response = await budget.run(() => transport(authed, http.timeout, signal));
+        const response = await budget.run(() => transport(authed, http.timeout, this.#signal));
         if (response.status >= 400) {
           const verdict = this.#options.classify?.(response);
           if (verdict) throw this.#statusError(request, response, verdict);
@@ -190,8 +210,11 @@ export class SourceHttpClient {
         }
         const action = actionForStatus(response.status, response.headers);
         switch (action.kind) {
-          case "done":
-            return parse(response);
+          case "done": {
+            const parsed = parse(response);
+            reachability.answered();
+            return parsed;
+          }
           case "reauthenticate":
             if (reauthenticated)
               throw this.#statusError(request, response, {
@@ -202,7 +225,10 @@ export class SourceHttpClient {
             attempt -= 1;
             continue;
           case "retry":
-            lastReason = action.reason;
+            failure = {
+              reason: action.reason,
+              on: response.status === 429 ? "other" : "unavailable",
+            };
             waitMs = action.waitMs;
             break;
           case "redirected":
@@ -216,28 +242,72 @@ export class SourceHttpClient {
         // A status error is the vendor's final answer, whatever its kind: never retried here.
         if (error instanceof HttpStatusError) throw error;
         if (error instanceof PslinkError && error.kind !== "transient") throw error;
-        if (error instanceof PslinkError) lastReason = error.message;
+        // The system went down while this request was out (aborted) or waited for a token.
+        if (reachability.down) throw stoppedByDown(reachability.down);
+        if (error instanceof PslinkError)
+          failure = { reason: error.message, on: serverFailed(error) ? "unavailable" : "other" };
         else if (isRetryableNetworkError(error)) {
-          lastReason = `network error (${networkCode(error)})`;
           const code = networkCode(error);
-          unreachable = UNREACHABLE_CODES.has(code) ? code : undefined;
+          failure = {
+            reason: `network error (${code})`,
+            on: UNREACHABLE_CODES.has(code) ? "unreachable" : "unavailable",
+            code,
+          };
         } else throw fatalError(`${this.#label(request)} failed`, { cause: error });
       }
-      if (attempt < http.max_attempts)
-        await sleep(waitMs ?? backoffMs(attempt, http), undefined, { signal });
+      if (attempt < http.max_attempts) await this.#backoff(waitMs ?? backoffMs(attempt, http));
     }
-    const { system } = this.#options;
-    throw transientError(
-      `${this.#label(request)} still failing after ${http.max_attempts} attempts: ${lastReason}`,
-      {
-        hint:
-          unreachable === "ENOTFOUND"
-            ? `no host is named ${URL.parse(request.url)?.hostname ?? "(invalid url)"} (DNS does not know it): check sources.${system}.base_url, then rerun`
-            : unreachable
-              ? `nothing answered at ${originOf(request.url)}: check sources.${system}.base_url and the network, then rerun`
-              : `the ${system} API is unavailable or throttling; rerun later or raise sources.${system}.http.max_attempts`,
-      },
-    );
+    throw this.#gaveUp(request, metrics ?? request, servedBefore, failure);
+  }
+
+  /** Waits before the next attempt; the system going down ends the wait (the attempt says why). */
+  async #backoff(ms: number): Promise<void> {
+    try {
+      await sleep(ms, undefined, { signal: this.#signal });
+    } catch (error) {
+      if (this.#options.signal?.aborted || !this.#options.budget.reachability.down) throw error;
+    }
+  }
+
+  /**
+   * The error of a request out of attempts. When its last attempt found no server, or a server
+   * failing it, that is evidence against the whole system (`stream` stands for whose request it
+   * was): `SystemReachability` decides whether the system is down, and the error then says so.
+   */
+  #gaveUp(
+    request: HttpRequest,
+    stream: object,
+    servedBefore: number,
+    failure: AttemptFailure,
+  ): PslinkError {
+    const { system, http, budget } = this.#options;
+    const message = `${this.#label(request)} still failing after ${http.max_attempts} attempts: ${failure.reason}`;
+    let hint = `the ${system} API is unavailable or throttling; rerun later or raise sources.${system}.http.max_attempts`;
+    let evidence: SystemDown | undefined;
+    if (failure.on === "unreachable") {
+      const [address, check] =
+        failure.code === "ENOTFOUND"
+          ? [
+              `no host is named ${URL.parse(request.url)?.hostname ?? "(invalid url)"} (DNS does not know it)`,
+              `check sources.${system}.base_url`,
+            ]
+          : [
+              `nothing answered at ${originOf(request.url)}`,
+              `check sources.${system}.base_url and the network`,
+            ];
+      hint = `${address}: ${check}, then rerun`;
+      const reason = failure.code === "ENOTFOUND" ? address : `${address} (${failure.code})`;
+      evidence = { system, state: "unreachable", reason, check };
+    } else if (failure.on === "unavailable") {
+      evidence = {
+        system,
+        state: "unavailable",
+        reason: `two streams' requests at ${originOf(request.url)} failed all ${http.max_attempts} attempts (${failure.reason})`,
+        check: `check the ${system} API's status, then rerun later`,
+      };
+    }
+    const down = evidence && budget.reachability.gaveUp(stream, servedBefore, evidence);
+    return down ? new SystemDownError(message, down, { hint }) : transientError(message, { hint });
   }
 
   #statusError(
@@ -274,7 +344,19 @@ const agent = {
 };
 
 /** Network errors meaning no server answered at that address: the base URL is the first suspect. */
-const UNREACHABLE_CODES: ReadonlySet<string> = new Set(["ENOTFOUND", "ECONNREFUSED", "EAI_AGAIN"]);
+const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
+  "ENOTFOUND",
+  "ECONNREFUSED",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
+
+/** A transient failure the server answered with a 5xx or 408 (a token endpoint's, say). */
+function serverFailed(error: PslinkError): boolean {
+  const status = error.details?.status;
+  return typeof status === "number" && (status >= 500 || status === 408);
+}
 
 function originOf(url: string): string {
   return URL.parse(url)?.origin ?? "(invalid url)";

@@ -1,5 +1,6 @@
 import PQueue from "p-queue";
 import type { SourceHttpConfig } from "../../core/config/index.js";
+import { SystemReachability } from "./system-reachability.js";
 
 /**
  * One request budget per source tenant, shared by all its streams: at most
@@ -7,6 +8,8 @@ import type { SourceHttpConfig } from "../../core/config/index.js";
  */
 export class RateBudget {
   readonly #queue: PQueue;
+  /** Whether the tenant still answers: shared by its streams like the budget itself. */
+  readonly reachability = new SystemReachability();
 
   constructor(http: Pick<SourceHttpConfig, "requests_per_second" | "max_concurrency">) {
     const perSecond = http.requests_per_second;

@@ -53,23 +53,7 @@ export async function runStream(
   const { definition } = handle;
   const layout = landingLayout(handle.system, definition);
   const metrics: StreamMetrics = { requests: 0, pages: 0 };
-  const result: StreamRunResult = {
-    system: handle.system,
-    stream: definition.name,
-    mode: "incremental",
-    status: "succeeded",
-    newRows: 0,
-    changedRows: 0,
-    deletedRows: 0,
-    quarantinedRows: 0,
-    recordsRead: 0,
-    pages: 0,
-    requests: 0,
-    durationMs: 0,
-    cursorBefore: null,
-    cursorAfter: null,
-    driftFields: [],
-  };
+  const result = emptyResult(handle);
   let stopped: PslinkError | undefined;
   try {
     const { added, retired } = await ensureLandingTables(ctx.wh, layout);
@@ -77,14 +61,7 @@ export async function runStream(
     const state = await readStreamState(ctx.wh, handle.system, definition.name);
     result.cursorBefore = state.cursorMs;
     result.cursorAfter = state.cursorMs;
-    let window = planWindow({
-      handle,
-      state,
-      settings: ctx.source.settings(definition.name),
-      startMs: ctx.source.startMs,
-      windowEndMs: ctx.windowEndMs,
-      fullRefresh: ctx.fullRefresh,
-    });
+    let window = plannedWindow(ctx, handle, state);
     // The delete feed is read before the records: one that lost entries inside the window
     // (purged early) turns this run into a key scan, the one way left to see those deletes.
     const feed =
@@ -226,6 +203,66 @@ export async function runStream(
   result.durationMs = Date.now() - started;
   ctx.onEvent({ type: "stream-finished", result });
   return result;
+}
+
+/**
+ * A stream its run does not start (its system is down): failed with `error`, nothing read or
+ * written, its cursor as it was, so the next run reads on from it. `mode` is the one it would
+ * have run in.
+ */
+export async function notRunStream(
+  ctx: StreamRunContext,
+  handle: StreamHandle,
+  error: PslinkError,
+): Promise<StreamRunResult> {
+  const state = await readStreamState(ctx.wh, handle.system, handle.definition.name);
+  const result: StreamRunResult = {
+    ...emptyResult(handle),
+    mode: plannedWindow(ctx, handle, state).full ? "full" : "incremental",
+    status: "failed",
+    cursorBefore: state.cursorMs,
+    cursorAfter: state.cursorMs,
+    error,
+  };
+  ctx.onEvent({ type: "stream-finished", result });
+  return result;
+}
+
+/** A stream's result before it has done anything. */
+function emptyResult(handle: StreamHandle): StreamRunResult {
+  return {
+    system: handle.system,
+    stream: handle.definition.name,
+    mode: "incremental",
+    status: "succeeded",
+    newRows: 0,
+    changedRows: 0,
+    deletedRows: 0,
+    quarantinedRows: 0,
+    recordsRead: 0,
+    pages: 0,
+    requests: 0,
+    durationMs: 0,
+    cursorBefore: null,
+    cursorAfter: null,
+    driftFields: [],
+  };
+}
+
+/** The window the stream's committed state and the run's settings give it. */
+function plannedWindow(
+  ctx: StreamRunContext,
+  handle: StreamHandle,
+  state: StreamCursor,
+): ExtractWindow {
+  return planWindow({
+    handle,
+    state,
+    settings: ctx.source.settings(handle.definition.name),
+    startMs: ctx.source.startMs,
+    windowEndMs: ctx.windowEndMs,
+    fullRefresh: ctx.fullRefresh,
+  });
 }
 
 /**

@@ -57,7 +57,11 @@ export class TokenAuthenticator implements Authenticator {
     const request = await this.tokenRequest();
     const response = await send(request);
     if (response.status === 429 || response.status >= 500) {
-      throw transientError(`${this.system} token endpoint answered ${response.status}`);
+      // The status goes along: a token endpoint failing as long as the data requests' retries
+      // last counts against the system like their own server errors.
+      throw transientError(`${this.system} token endpoint answered ${response.status}`, {
+        details: { status: response.status },
+      });
     }
     if (response.status >= 300 && response.status < 400) {
       throw redirectError(
