@@ -42,17 +42,13 @@ export async function openExistingWarehouse(
   config: WarehouseConfig,
   baseDir: string,
 ): Promise<Warehouse> {
-  assertWarehouseExists(config, baseDir);
+  if (config.kind === "duckdb" && config.path !== ":memory:") {
+    const file = resolve(baseDir, config.path);
+    if (!existsSync(file))
+      throw configError(`no warehouse yet: ${file} does not exist`, {
+        hint: "run `pslink sync` first: it creates the warehouse (if a sync has already run, warehouse.path names another file than the one it wrote)",
+        details: { noWarehouse: true, path: file },
+      });
+  }
   return openWarehouse(config, baseDir);
-}
-
-/** Throws `openExistingWarehouse`'s error when the configured DuckDB file does not exist yet. */
-export function assertWarehouseExists(config: WarehouseConfig, baseDir: string): void {
-  if (config.kind !== "duckdb" || config.path === ":memory:") return;
-  const file = resolve(baseDir, config.path);
-  if (existsSync(file)) return;
-  throw configError(`no warehouse yet: ${file} does not exist`, {
-    hint: "run `pslink sync` first: it creates the warehouse and lands the data (a sync has run? then warehouse.path names another file than the one it wrote)",
-    details: { noWarehouse: true, path: file },
-  });
 }

@@ -9,7 +9,6 @@ import {
   transformOptions,
   withWarehouse,
 } from "../../transform/run/transform-cli-options.js";
-import { assertWarehouseExists } from "../../warehouse/open-warehouse.js";
 import { configFrom, print } from "../program.js";
 
 type BuildCommandOptions = TransformCliOptions & {
@@ -35,12 +34,9 @@ export function registerBuildCommand(program: Command): void {
     }
     await withPipes(
       async ({ emit, session }) => {
-        const config = configFrom(command);
-        // transform's withWarehouse would create a missing DuckDB file and build on nothing.
-        assertWarehouseExists(config.warehouse, config.baseDir);
-        await withWarehouse(config, async (warehouse, shared) => {
+        await withWarehouse(configFrom(command), options, async (warehouse, shared) => {
           const result = await buildModels({
-            ...shared(options),
+            ...shared,
             warehouse,
             fullRefresh: options.fullRefresh === true,
             onEvent: (event) => {

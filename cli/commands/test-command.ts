@@ -8,7 +8,6 @@ import {
   transformOptions,
   withWarehouse,
 } from "../../transform/run/transform-cli-options.js";
-import { assertWarehouseExists } from "../../warehouse/open-warehouse.js";
 import { configFrom, print } from "../program.js";
 
 /** `pslink test`: runs the dbt project's data tests against the configured warehouse. */
@@ -20,12 +19,9 @@ export function registerTestCommand(program: Command): void {
   ).action(async (options: TransformCliOptions & { pipes?: boolean }, command: Command) => {
     await withPipes(
       async ({ emit, session }) => {
-        const config = configFrom(command);
-        // transform's withWarehouse would create a missing DuckDB file and build on nothing.
-        assertWarehouseExists(config.warehouse, config.baseDir);
-        await withWarehouse(config, async (warehouse, shared) => {
+        await withWarehouse(configFrom(command), options, async (warehouse, shared) => {
           const result = await testModels({
-            ...shared(options),
+            ...shared,
             warehouse,
             onEvent: (event) => {
               const line = formatEvent(event);
@@ -34,7 +30,7 @@ export function registerTestCommand(program: Command): void {
           });
           for (const line of testSummary(result)) print(line);
           // Under Dagster: each data test as a check on its model, failing tests as the error.
-          if (session) await reportTestsToPipes({ ...shared(options), warehouse }, result, emit);
+          if (session) await reportTestsToPipes({ ...shared, warehouse }, result, emit);
           if (!result.ok) process.exitCode = 1;
         });
       },

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { parse as parseYaml } from "yaml";
 import type { PslinkConfig } from "../../core/config/index.js";
 import { configError } from "../../core/errors.js";
-import { openWarehouse } from "../../warehouse/open-warehouse.js";
+import { openExistingWarehouse } from "../../warehouse/open-warehouse.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { defaultProjectDir } from "../project/default-project-dir.js";
 
@@ -31,22 +31,25 @@ type SharedOptions = {
   vars: Record<string, unknown>;
 };
 
-/** Opens the configured warehouse for `task` and always closes it. */
+/**
+ * Opens the configured warehouse for `task` and always closes it. The options are read first, so
+ * a bad one is reported before anything opens; a DuckDB file no sync has created yet is refused,
+ * not created: there is nothing to build on.
+ */
 export async function withWarehouse(
   config: PslinkConfig,
-  task: (
-    warehouse: Warehouse,
-    shared: (options: TransformCliOptions) => SharedOptions,
-  ) => Promise<void>,
+  options: TransformCliOptions,
+  task: (warehouse: Warehouse, shared: SharedOptions) => Promise<void>,
 ): Promise<void> {
-  const warehouse = await openWarehouse(config.warehouse, config.baseDir);
+  const shared: SharedOptions = {
+    projectDir: options.projectDir ? resolve(options.projectDir) : defaultProjectDir(),
+    ...(options.select ? { select: selectors("--select", options.select) } : {}),
+    ...(options.exclude ? { exclude: selectors("--exclude", options.exclude) } : {}),
+    vars: parseVars(options.vars),
+  };
+  const warehouse = await openExistingWarehouse(config.warehouse, config.baseDir);
   try {
-    await task(warehouse, (options) => ({
-      projectDir: options.projectDir ? resolve(options.projectDir) : defaultProjectDir(),
-      ...(options.select ? { select: selectors("--select", options.select) } : {}),
-      ...(options.exclude ? { exclude: selectors("--exclude", options.exclude) } : {}),
-      vars: parseVars(options.vars),
-    }));
+    await task(warehouse, shared);
   } finally {
     await warehouse.close();
   }
