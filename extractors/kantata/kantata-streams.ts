@@ -1,6 +1,7 @@
 import type { StreamDefinition } from "../engine/define-stream.js";
 import type { KantataRequest } from "./kantata-request.js";
 import { assignmentsStream } from "./streams/assignments-stream.js";
+import { customFieldValuesStream } from "./streams/custom-field-values-stream.js";
 import { expensesStream } from "./streams/expenses-stream.js";
 import { externalReferencesStream } from "./streams/external-references-stream.js";
 import { invoicesStream } from "./streams/invoices-stream.js";
@@ -21,4 +22,5 @@ export const KANTATA_STREAMS: readonly StreamDefinition<KantataRequest>[] = [
   expensesStream,
   invoicesStream,
   externalReferencesStream,
+  customFieldValuesStream,
 ];

@@ -5,6 +5,7 @@ import { syncSources } from "../../extractors/sync-sources.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { warehouseCases } from "../support/warehouses.js";
 import { freshTargets } from "./support/fresh-target.js";
+import { sandboxCollection } from "./support/sandbox-collections.js";
 import { type SandboxSync, startSandboxSync } from "./support/sandbox-sync.js";
 import {
   allStreams,
@@ -90,7 +91,7 @@ describe.each(warehouseCases())("connector conformance on $kind", (warehouse) =>
       const window = windows.get(name);
       expect(result?.mode).toBe("incremental");
       expect(window).toBeDefined();
-      const collection = fixture.sandbox.world.collection(system, stream.name);
+      const collection = sandboxCollection(fixture.sandbox.world, system, stream.name);
       const inWindow = (slackMs: number) =>
         [...collection.scan({ fromMs: (window?.fromMs ?? 0) - slackMs, toMs: window?.toMs })]
           .length;

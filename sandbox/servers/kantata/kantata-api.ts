@@ -1,6 +1,7 @@
-import { bearerToken, json } from "../reply.js";
+import { bearerToken } from "../reply.js";
 import type { ApiDeps, Reply, Route, SandboxRequest, SystemApi } from "../server-types.js";
 import { randomSecret } from "../token-store.js";
+import { customFieldValues, listCustomFieldValues } from "./custom-field-values.js";
 import { kantataErrors } from "./kantata-errors.js";
 import { KantataLists } from "./kantata-lists.js";
 import { KantataWrites, WRAPPERS } from "./kantata-writes.js";
@@ -37,17 +38,16 @@ export function createKantataApi(deps: ApiDeps): {
     {
       method: "GET",
       pattern: new RegExp(`^${BASE}/custom_field_values\\.json$`),
-      handle: (request) => {
-        const values = writes.customFieldValues(
-          request.query.get("subject_type") ?? undefined,
-          request.query.get("subject_id") ?? undefined,
-        );
-        return json(200, {
-          count: values.length,
-          meta: { count: values.length, page_count: 1, page_number: 1, page_size: values.length },
-          results: values.map((v) => ({ key: "custom_field_values", id: v.id })),
-          custom_field_values: Object.fromEntries(values.map((v) => [v.id, v])),
-        });
+      handle: (request) => listCustomFieldValues(request, deps, lists),
+    },
+    {
+      method: "GET",
+      pattern: new RegExp(`^${BASE}/custom_field_values/(?<id>\\w+)\\.json$`),
+      handle: (_request, p) => {
+        const values = customFieldValues(deps.world);
+        const record = values.get(p.id ?? "");
+        if (!record) return kantataErrors.notFound(`custom_field_values ${p.id} not found`);
+        return lists.renderRecord(values, record);
       },
     },
     {

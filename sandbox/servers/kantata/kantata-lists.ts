@@ -21,6 +21,14 @@ const ARCHIVED_SHOWN_BY: Readonly<Record<string, string>> = {
   expenses: "from_archived_workspaces",
 };
 
+/** What one list adds to the common parameters. */
+export interface ListScope {
+  /** The order when the request names none (`id:asc` unless given). */
+  readonly defaultOrder?: string;
+  /** The list's own filters: the rows they keep, and the filters as text (results are kept by it). */
+  readonly keep?: { readonly shape: string; readonly test: (record: SandboxRecord) => boolean };
+}
+
 /**
  * Kantata list endpoints (`GET /api/v1/<list>.json`): paging, `updated_after`, `order`, `only`,
  * `include`, and hiding archived workspaces and their stories, time and expenses unless asked.
@@ -35,13 +43,13 @@ export class KantataLists {
     this.#results = new LiveResults(() => deps.cache.generation);
   }
 
-  list(request: SandboxRequest, collection: Collection): Reply {
+  list(request: SandboxRequest, collection: Collection, scope: ListScope = {}): Reply {
     const page = intParam(request.query, "page") ?? 1;
     const perPage = Math.min(MAX_PER_PAGE, intParam(request.query, "per_page") ?? DEFAULT_PER_PAGE);
     if (Number.isNaN(page) || page < 1 || Number.isNaN(perPage) || perPage < 1) {
       return kantataErrors.validation("page and per_page must be positive integers", "page");
     }
-    const order = parseOrder(request.query.get("order"), collection);
+    const order = parseOrder(request.query.get("order") ?? scope.defaultOrder ?? null, collection);
     if (order === undefined) {
       return kantataErrors.validation(
         "order must be one of updated_at:asc, updated_at:desc, id:asc, id:desc",
@@ -65,9 +73,12 @@ export class KantataLists {
           : [{ field: collection.modifiedField, op: ">", value: { kind: "time", ms: afterMs } }],
       orderBy: order,
       precisionMs: 1000,
-      shape: `only=${only ?? ""}|hides_archived=${hidesArchived}`,
+      shape: `only=${only ?? ""}|hides_archived=${hidesArchived}|${scope.keep?.shape ?? ""}`,
       stamp: hidesArchived ? String(this.workspaces().version) : undefined,
-      filter: (found) => this.visible(collection, found, only, hidesArchived),
+      filter: (found) => {
+        const shown = this.visible(collection, found, only, hidesArchived);
+        return scope.keep ? shown.filter(scope.keep.test) : shown;
+      },
     });
     return this.render(collection, rows, page, perPage, request.query.get("include"));
   }
@@ -129,7 +140,9 @@ export class KantataLists {
     }
     let body = `{"count":${count},"meta":{"count":${count},"page_count":${Math.ceil(count / perPage)},"page_number":${page},"page_size":${perPage}},"results":[${results}]`;
     for (const [name, records] of maps) {
-      const source = this.deps.world.collection("kantata", name);
+      // A list kept beside the world (custom field values) serves its own records.
+      const source =
+        name === collection.name ? collection : this.deps.world.collection("kantata", name);
       let map = "";
       for (const [id, record] of records) {
         const text = this.deps.cache.text(`ko|${name}`, record, source.modifiedField, (r) =>

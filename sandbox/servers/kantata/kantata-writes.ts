@@ -1,8 +1,9 @@
 import { kantataStamp } from "../../world/calendar.js";
 import type { Collection, SandboxRecord } from "../../world/types.js";
-import { bodyJson, isObject, json } from "../reply.js";
+import { bodyJson, isObject } from "../reply.js";
 import type { ApiDeps, Reply, SandboxRequest } from "../server-types.js";
 import { checkWrite, sampleRecord } from "../write-validation.js";
+import { customFieldValues, type KoCustomFieldValue } from "./custom-field-values.js";
 import { kantataErrors, koError } from "./kantata-errors.js";
 import type { KantataLists } from "./kantata-lists.js";
 
@@ -22,23 +23,12 @@ const SUBJECTS: Record<string, string> = {
   TimeEntry: "time_entries",
 };
 
-interface CustomFieldValue {
-  id: string;
-  subject_type: string;
-  subject_id: string;
-  custom_field_id: string;
-  value: unknown;
-  updated_at: string;
-}
-
 /**
  * Kantata writes: `PUT /<list>/<id>.json`, `POST /external_references.json` and
- * `POST /custom_field_values.json` (creating a value for a field replaces the old one).
+ * `POST /custom_field_values.json` (creating a value for a field replaces the old one: the new
+ * value has a new id, and the old one is gone from the list).
  */
 export class KantataWrites {
-  readonly #customValues = new Map<string, CustomFieldValue>();
-  #nextCustomId = 1;
-
   constructor(
     private readonly deps: ApiDeps,
     private readonly lists: KantataLists,
@@ -132,31 +122,24 @@ export class KantataWrites {
     }
     if (!this.#subjectExists(fields))
       return kantataErrors.validation("subject does not exist", "subject_id");
-    const key = `${fields.subject_type}|${fields.subject_id}|${fields.custom_field_id}`;
-    const value: CustomFieldValue = {
-      id: this.#customValues.get(key)?.id ?? String(this.#nextCustomId++),
+    const values = customFieldValues(this.deps.world);
+    const now = this.deps.now();
+    const same = (v: KoCustomFieldValue) =>
+      v.subject_type === String(fields.subject_type) &&
+      v.subject_id === String(fields.subject_id) &&
+      v.custom_field_id === String(fields.custom_field_id);
+    for (const replaced of [...values.scan()].filter(same)) values.remove(replaced.id, now);
+    const value: KoCustomFieldValue = {
+      id: String(this.deps.ids.take(values)),
       subject_type: String(fields.subject_type),
       subject_id: String(fields.subject_id),
       custom_field_id: String(fields.custom_field_id),
       value: fields.value ?? null,
-      updated_at: kantataStamp(this.deps.now()),
+      created_at: kantataStamp(now),
+      updated_at: "",
     };
-    this.#customValues.set(key, value);
-    return json(200, {
-      count: 1,
-      meta: { count: 1, page_count: 1, page_number: 1, page_size: 1 },
-      results: [{ key: "custom_field_values", id: value.id }],
-      custom_field_values: { [value.id]: value },
-    });
-  }
-
-  /** Custom field values set so far, optionally for one subject. */
-  customFieldValues(subjectType?: string, subjectId?: string): CustomFieldValue[] {
-    return [...this.#customValues.values()].filter(
-      (v) =>
-        (subjectType === undefined || v.subject_type === subjectType) &&
-        (subjectId === undefined || v.subject_id === subjectId),
-    );
+    values.upsert(value, now);
+    return this.lists.renderRecord(values, value);
   }
 }
 

@@ -6,6 +6,7 @@ import { loadConfig, type PslinkConfig } from "../../../core/config/index.js";
 import { type SandboxHandle, type SandboxLimits, startSandbox } from "../../../sandbox/sandbox.js";
 import { writeSandboxConfig } from "../../../sandbox/sandbox-config.js";
 import type { WarehouseTarget } from "../../support/warehouses.js";
+import { seedCustomFieldValues } from "./sandbox-collections.js";
 
 /** A running small sandbox and the config folder it wrote (tuned for quick, fault-tolerant tests). */
 export interface SandboxSync {
@@ -28,12 +29,16 @@ const TEST_HTTP = {
   backoff_max: "250ms",
 };
 
-/** Starts `startSandbox({size:"small"})`, writes its config and tunes it for tests. */
+/**
+ * Starts `startSandbox({size:"small"})` with custom field values on its client groups (so that
+ * every stream has records), writes its config and tunes it for tests.
+ */
 export async function startSandboxSync(
   seed = 7,
   tune: { limits?: Partial<SandboxLimits>; sources?: Record<string, Record<string, unknown>> } = {},
 ): Promise<SandboxSync> {
   const sandbox = await startSandbox({ size: "small", seed, limits: tune.limits });
+  seedCustomFieldValues(sandbox.world);
   const dir = await mkdtemp(join(tmpdir(), "pslink-extract-"));
   const written = writeSandboxConfig(sandbox, dir);
   const doc = parse(await readFile(written.config, "utf8")) as {

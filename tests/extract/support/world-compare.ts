@@ -4,6 +4,7 @@ import { landingLayout } from "../../../loaders/landing-layout.js";
 import type { SystemName } from "../../../sandbox/world/types.js";
 import type { World } from "../../../sandbox/world/world.js";
 import type { Warehouse } from "../../../warehouse/warehouse.js";
+import { sandboxCollection } from "./sandbox-collections.js";
 
 /** Every declared stream with its system. */
 export function allStreams(): { system: SystemName; stream: StreamDefinition }[] {
@@ -49,7 +50,7 @@ export function worldContent(
   // Workday's JSON report leaves empty cells out: the world's "" lands as nothing.
   const blankIsAbsent = system === "workday";
   const content: StreamContent = new Map();
-  for (const record of world.collection(system, stream.name).scan()) {
+  for (const record of sandboxCollection(world, system, stream.name).scan()) {
     content.set(keyOf(stream, record), contentOf(stream, record, blankIsAbsent));
   }
   return content;
