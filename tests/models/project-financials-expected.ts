@@ -1,14 +1,15 @@
+import { readFileSync } from "node:fs";
+import { parse as parseCsv } from "csv-parse/sync";
 import type { World } from "../../sandbox/world/world.js";
 import { userWorkers, workspaceJobs } from "./sandbox-lookups.js";
 
-/** The planning rates int_finance__fx_rates ships: one currency's value in USD. */
-const USD_RATES: Readonly<Record<string, number>> = {
-  USD: 1,
-  EUR: 1.08,
-  GBP: 1.27,
-  CAD: 0.73,
-  CHF: 1.12,
-};
+/** The rates the project ships in its `fx_rates` seed: one currency's value in USD. */
+const USD_RATES: Readonly<Record<string, number>> = Object.fromEntries(
+  parseCsv<{ currency: string; usd_rate: string }>(
+    readFileSync(new URL("../../models/seeds/fx_rates.csv", import.meta.url), "utf8"),
+    { columns: true },
+  ).map((row) => [row.currency, Number(row.usd_rate)]),
+);
 
 /** The rate from one currency into another (crossed through USD, 8 decimals); none if unknown. */
 export function fxRate(from: string | undefined, to: string | undefined): number | undefined {

@@ -48,7 +48,7 @@ describe.each(transformWarehouseCases())("buildModels on $kind", ({ fresh }) => 
         .map((test) => [test.name, test.status, test.failures]),
     ).toEqual([["not_null_stg_psa__time_entries_notes", "warn", 2]]);
     expect(tested.ok).toBe(true);
-    expect(tested.tests.length).toBe(16);
+    expect(tested.tests.length).toBe(18);
   });
 
   it("merges incremental models on unique_key and rebuilds them on full refresh", async () => {

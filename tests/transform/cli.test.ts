@@ -51,10 +51,11 @@ describe.each(transformWarehouseCases())("pslink build and test on $kind", ({ ki
       "{default_hourly_rate: 200}",
     ]);
     expect(build.code).toBe(0);
-    expect(build.output).toMatch(/1 of 6 OK +view staging\.stg_psa__projects \.+ \[/);
+    expect(build.output).toMatch(/1 of 8 OK +seed reference\.customer_segments \.+ \[3 rows in /);
+    expect(build.output).toMatch(/2 of 8 OK +view staging\.stg_psa__projects \.+ \[/);
     expect(build.output).toMatch(/OK +table marts\.project_summary \.+ \[4 rows in /);
     expect(build.output).toContain("Done in");
-    expect(build.output).toContain("6 ok, 0 error, 0 skipped.");
+    expect(build.output).toContain("8 ok, 0 error, 0 skipped.");
 
     const tested = await run([
       "test",

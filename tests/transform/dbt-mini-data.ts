@@ -6,12 +6,14 @@ export const DBT_MINI_DIR = fileURLToPath(new URL("../fixtures/dbt-mini/", impor
 
 /** Every relation the fixture builds (the ephemeral model is inlined, so it has none). */
 export const DBT_MINI_RELATIONS = [
+  "reference.customer_segments",
   "staging.stg_psa__projects",
   "staging.stg_psa__time_entries",
   "intermediate.int_project_hours",
   "marts.fct_time_entries",
   "marts.fct_daily_hours",
   "marts.project_summary",
+  "marts.customer_hours",
 ] as const;
 
 /** The source tables the fixture reads (`src_psa`), in SQL both warehouses accept. */

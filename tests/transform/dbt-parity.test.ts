@@ -115,7 +115,7 @@ describe.each(transformWarehouseCases())(
         await reference.close();
         const output = runDbt(kind, reference);
         // the same outcome the embedded runner reports: every test passes but the warn-severity one
-        expect(output).toMatch(/Done\. PASS=21 WARN=1 ERROR=0 SKIP=0/);
+        expect(output).toMatch(/Done\. PASS=25 WARN=1 ERROR=0 SKIP=0/);
         const warehouse = await openWarehouse(reference.target.config, reference.target.baseDir);
         let closed: Promise<void> | undefined;
         reference = { ...reference, warehouse, close: () => (closed ??= warehouse.close()) };

@@ -42,12 +42,17 @@ describe.each(transformWarehouseCases())("selection and graph errors on $kind", 
       "stg_psa__projects",
       "fct_time_entries",
       "project_summary",
+      "customer_hours",
     ]);
     expect(await built(["path:models/marts"])).toEqual([
       "fct_daily_hours",
       "fct_time_entries",
       "project_summary",
+      "customer_hours",
     ]);
+    // Seeds are nodes of the graph like models.
+    expect(await built(["customer_segments+"])).toEqual(["customer_segments", "customer_hours"]);
+    expect(await built(["path:seeds"])).toEqual(["customer_segments"]);
     expect(await built(["tag:staging"])).toEqual(["stg_psa__projects", "stg_psa__time_entries"]);
     expect(await built(["intermediate"])).toEqual(["int_project_hours"]);
     expect(await built(["tag:marts,config.materialized:incremental"])).toEqual([
@@ -125,7 +130,7 @@ describe.each(transformWarehouseCases())("selection and graph errors on $kind", 
   it("names the file and line of a template error and an unknown ref", async () => {
     const unknown = await projectWith({ m: "select 1 as id\nfrom {{ ref('nope') }}" });
     await expect(buildModels({ warehouse, projectDir: unknown })).rejects.toThrow(
-      "models/m.sql: ref('nope') names no model of the project",
+      "models/m.sql: ref('nope') names no model or seed of the project",
     );
     const broken = await projectWith({ m: "select 1 as id\n\n{{ var('missing_var') }}" });
     await expect(buildModels({ warehouse, projectDir: broken })).rejects.toThrow(

@@ -51,9 +51,11 @@ describe.each(transformWarehouseCases())("testModels on $kind", ({ fresh }) => {
     });
     expect(excluded.tests.map((test) => test.name)).toEqual([
       "assert_summary_hours_match_entries",
+      "not_null_customer_segments_customer_name",
       "positive_value_fct_daily_hours_hours",
       "source_not_null_psa_projects_project_id",
       "source_unique_psa_projects_project_id",
+      "unique_customer_segments_customer_name",
       "unique_fct_time_entries_time_entry_id",
       "unique_project_summary_project_id",
     ]);

@@ -7,6 +7,7 @@ import type { DbtProject } from "../project/project-loader.js";
 import { topologicalOrder } from "./dag.js";
 import type { Manifest, ModelNode } from "./manifest-types.js";
 import { type ParseContext, parseModel } from "./model-parser.js";
+import { parseSeed } from "./seed-parser.js";
 import { parseTests } from "./test-parser.js";
 
 export interface ManifestOptions {
@@ -19,7 +20,8 @@ export interface ManifestOptions {
 
 /**
  * The parse pass: registers macros, renders every model and test once to collect refs, sources
- * and configs, resolves relation names, and checks that refs resolve and form no cycle.
+ * and configs, reads the seeds, resolves relation names, and checks that refs resolve and form
+ * no cycle.
  */
 export function buildManifest(options: ManifestOptions): Manifest {
   const { project, target, quote } = options;
@@ -28,7 +30,10 @@ export function buildManifest(options: ManifestOptions): Manifest {
   for (const macro of project.macros) runtime.addMacroFile(macro.path, macro.source);
   const vars = projectVars(project, options.vars ?? {});
   const context: ParseContext = { project, runtime, target, quote, vars };
-  const allModels = project.models.map((file) => ({ file, node: parseModel(context, file) }));
+  const allModels = [
+    ...project.seeds.map((file) => ({ file, node: parseSeed(context, file) })),
+    ...project.models.map((file) => ({ file, node: parseModel(context, file) })),
+  ];
   const models = new Map<string, ModelNode>();
   for (const { node } of allModels) if (node) models.set(node.name, node);
   const disabled = new Set(allModels.filter(({ node }) => !node).map(({ file }) => file.path));
@@ -65,13 +70,15 @@ function checkRefs(
 ): void {
   for (const ref of refs) {
     if (models.has(ref)) continue;
-    const isDisabled = [...disabled].some((file) => file.endsWith(`/${ref}.sql`));
+    const isDisabled = [...disabled].some(
+      (file) => /\/([^/]+)\.(sql|csv)$/.exec(file)?.[1] === ref,
+    );
     throw configError(
-      `${path}: ref('${ref}') names ${isDisabled ? "a disabled model" : "no model of the project"}`,
+      `${path}: ref('${ref}') names ${isDisabled ? "a disabled model or seed" : "no model or seed of the project"}`,
       {
         hint: isDisabled
           ? `enable ${ref} or remove the ref`
-          : "check the model name (it is the .sql file name)",
+          : "check the name (a model's .sql file name, a seed's .csv file name)",
       },
     );
   }

@@ -1,10 +1,21 @@
 import type { CompiledTemplate, JinjaRuntime } from "../jinja/jinja-runtime.js";
 import type { RelationLike } from "../jinja/relation.js";
 import type { NodeInfo } from "../jinja/render-session.js";
-import type { ModelConfig, TestConfig } from "../project/node-config.js";
+import type { Materialization, ModelConfig, TestConfig } from "../project/node-config.js";
 import type { DbtProject, ProjectFile } from "../project/project-loader.js";
 
-/** A model after the parse pass: its config, relation and what it depends on. */
+/**
+ * What a node's table is built from: a model's Jinja SQL, or a seed's CSV rows already turned
+ * into one select (CSV text never goes through Jinja).
+ */
+export type NodeBody =
+  | { readonly kind: "sql"; readonly template: CompiledTemplate }
+  | { readonly kind: "seed"; readonly sql: string; readonly rows: number };
+
+/**
+ * A model or a seed after the parse pass: its config, relation and what it depends on. A seed is
+ * a node like a model (`ref()` names it, the build orders and selects it) whose table is its CSV.
+ */
 export interface ModelNode {
   readonly kind: "model";
   readonly name: string;
@@ -19,7 +30,7 @@ export interface ModelNode {
   readonly dependsOn: readonly string[];
   /** `source_name.table_name` keys it selects from. */
   readonly sources: readonly string[];
-  readonly template: CompiledTemplate;
+  readonly body: NodeBody;
 }
 
 /** What a generic test runs against: a model or a source table. */
@@ -54,7 +65,14 @@ export interface Manifest {
   readonly project: DbtProject;
   readonly runtime: JinjaRuntime;
   readonly vars: Readonly<Record<string, unknown>>;
-  /** Enabled models by name. */
+  /** Enabled models and seeds by name. */
   readonly models: ReadonlyMap<string, ModelNode>;
   readonly tests: readonly TestNode[];
+}
+
+/** What a build makes of a node: a seed's table, or the model's materialisation. */
+export type BuiltAs = Materialization | "seed";
+
+export function builtAs(node: ModelNode): BuiltAs {
+  return node.body.kind === "seed" ? "seed" : node.config.materialized;
 }

@@ -104,12 +104,12 @@ export function parseModel(context: ParseContext, file: ProjectFile): ModelNode 
     relation,
     dependsOn: [...new Set(session.refs)],
     sources: [...new Set(session.sources.map(([source, table]) => `${source}.${table}`))],
-    template,
+    body: { kind: "sql", template },
   };
 }
 
 /** Schema and alias through the project's generate_schema_name / generate_alias_name. */
-function relationFor(
+export function relationFor(
   context: ParseContext,
   info: NodeInfo,
   config: ModelNode["config"],
@@ -142,9 +142,13 @@ function relationFor(
   return new Relation(schema, alias, context.quote);
 }
 
-/** The folders between the model path and the file, e.g. `["staging", "psa"]`. */
-function foldersOf(project: DbtProject, file: ProjectFile): string[] {
-  const root = project.file["model-paths"]
+/** The folders between the model (or seed) path and the file, e.g. `["staging", "psa"]`. */
+export function foldersOf(
+  project: DbtProject,
+  file: ProjectFile,
+  roots: "model-paths" | "seed-paths" = "model-paths",
+): string[] {
+  const root = project.file[roots]
     .map((path) => path.replace(/\/+$/, ""))
     .find((path) => file.path.startsWith(`${path}/`));
   const inner = root === undefined ? file.path : file.path.slice(root.length + 1);

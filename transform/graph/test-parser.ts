@@ -17,11 +17,11 @@ interface TestSpec {
   customName: string | undefined;
 }
 
-/** The data tests declared in properties YAML (models and sources) and as SQL files. */
+/** The data tests declared in properties YAML (models, seeds and sources) and as SQL files. */
 export function parseTests(context: ParseContext, enabledModels: ReadonlySet<string>): TestNode[] {
   const { project } = context;
   const tests: TestNode[] = [];
-  for (const [name, entry] of project.modelProperties) {
+  for (const [name, entry] of [...project.modelProperties, ...project.seedProperties]) {
     if (!enabledModels.has(name)) continue;
     const subject: TestSubject = { kind: "model", name };
     tests.push(...testsOf(context, subject, name, entry.properties, entry.path));

@@ -8,7 +8,7 @@ export type RenderPhase = "parse" | "execute";
 export interface NodeInfo {
   readonly unique_id: string;
   readonly name: string;
-  readonly resource_type: "model" | "test" | "operation";
+  readonly resource_type: "model" | "seed" | "test" | "operation";
   readonly original_file_path: string;
   readonly fqn: readonly string[];
   readonly package_name: string;

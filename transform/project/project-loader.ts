@@ -10,6 +10,7 @@ import {
   dbtProjectSchema,
   type ModelProperties,
   propertiesFileSchema,
+  type SeedProperties,
   type SourceTableProperties,
 } from "./project-schema.js";
 
@@ -34,20 +35,28 @@ export interface ModelPropertiesEntry {
   readonly path: string;
 }
 
+export interface SeedPropertiesEntry {
+  readonly properties: SeedProperties;
+  readonly path: string;
+}
+
 /** A dbt project as read from disk, before any rendering. */
 export interface DbtProject {
   readonly dir: string;
   readonly name: string;
   readonly file: DbtProjectFile;
   readonly models: readonly ProjectFile[];
+  /** CSV files under the seed paths. */
+  readonly seeds: readonly ProjectFile[];
   readonly macros: readonly ProjectFile[];
   readonly singularTests: readonly ProjectFile[];
   readonly modelProperties: ReadonlyMap<string, ModelPropertiesEntry>;
+  readonly seedProperties: ReadonlyMap<string, SeedPropertiesEntry>;
   /** Keyed `source_name.table_name`. */
   readonly sources: ReadonlyMap<string, SourceTable>;
 }
 
-/** Reads a dbt project folder: dbt_project.yml, models, properties YAML, macros and tests. */
+/** Reads a dbt project folder: dbt_project.yml, models, seeds, properties YAML, macros and tests. */
 export async function loadProject(projectDir: string): Promise<DbtProject> {
   const dir = resolve(projectDir);
   const projectPath = join(dir, "dbt_project.yml");
@@ -58,6 +67,7 @@ export async function loadProject(projectDir: string): Promise<DbtProject> {
   }
   const file = validate(dbtProjectSchema, await readYaml(projectPath), "dbt_project.yml");
   const modelFiles = await filesUnder(dir, file["model-paths"]);
+  const seedFiles = await filesUnder(dir, file["seed-paths"]);
   const testFiles = await filesUnder(dir, file["test-paths"]);
   const isGenericTest = (path: string) =>
     file["test-paths"].some((root) => path.startsWith(`${trimSlash(root)}/generic/`));
@@ -65,7 +75,11 @@ export async function loadProject(projectDir: string): Promise<DbtProject> {
     dir,
     modelFiles.filter((path) => path.endsWith(".sql")),
   );
-  rejectDuplicateNames(models);
+  const seeds = await readAll(
+    dir,
+    seedFiles.filter((path) => path.endsWith(".csv")),
+  );
+  rejectDuplicateNames([...models, ...seeds]);
   const macros = await readAll(dir, [
     ...(await filesUnder(dir, file["macro-paths"])).filter((path) => path.endsWith(".sql")),
     ...testFiles.filter((path) => path.endsWith(".sql") && isGenericTest(path)),
@@ -75,8 +89,9 @@ export async function loadProject(projectDir: string): Promise<DbtProject> {
     testFiles.filter((path) => path.endsWith(".sql") && !isGenericTest(path)),
   );
   const modelProperties = new Map<string, ModelPropertiesEntry>();
+  const seedProperties = new Map<string, SeedPropertiesEntry>();
   const sources = new Map<string, SourceTable>();
-  for (const path of modelFiles.filter((name) => /\.ya?ml$/.test(name))) {
+  for (const path of [...modelFiles, ...seedFiles].filter((name) => /\.ya?ml$/.test(name))) {
     const properties = validate(
       propertiesFileSchema,
       (await readYaml(join(dir, path))) ?? {},
@@ -89,6 +104,12 @@ export async function loadProject(projectDir: string): Promise<DbtProject> {
           `model ${model.name} has properties in both ${previous.path} and ${path}`,
         );
       modelProperties.set(model.name, { properties: model, path });
+    }
+    for (const seed of properties.seeds) {
+      const previous = seedProperties.get(seed.name);
+      if (previous)
+        throw configError(`seed ${seed.name} has properties in both ${previous.path} and ${path}`);
+      seedProperties.set(seed.name, { properties: seed, path });
     }
     for (const source of properties.sources) {
       for (const table of source.tables) {
@@ -103,12 +124,23 @@ export async function loadProject(projectDir: string): Promise<DbtProject> {
       }
     }
   }
-  return { dir, name: file.name, file, models, macros, singularTests, modelProperties, sources };
+  return {
+    dir,
+    name: file.name,
+    file,
+    models,
+    seeds,
+    macros,
+    singularTests,
+    modelProperties,
+    seedProperties,
+    sources,
+  };
 }
 
-/** The name dbt gives a node: its file name without `.sql`. */
+/** The name dbt gives a node: its file name without `.sql` (a seed's without `.csv`). */
 export function nodeName(file: ProjectFile): string {
-  return file.path.slice(file.path.lastIndexOf("/") + 1).replace(/\.sql$/, "");
+  return file.path.slice(file.path.lastIndexOf("/") + 1).replace(/\.(sql|csv)$/, "");
 }
 
 async function filesUnder(dir: string, roots: readonly string[]): Promise<string[]> {
@@ -145,13 +177,14 @@ function validate<T extends z.ZodType>(schema: T, value: unknown, path: string):
   throw configError(`${path}: ${issuesText(result.error)}`);
 }
 
-function rejectDuplicateNames(models: readonly ProjectFile[]): void {
+/** Models and seeds share one namespace: `ref()` could not tell two of a name apart. */
+function rejectDuplicateNames(nodes: readonly ProjectFile[]): void {
   const seen = new Map<string, string>();
-  for (const model of models) {
-    const name = nodeName(model);
+  for (const node of nodes) {
+    const name = nodeName(node);
     const other = seen.get(name);
-    if (other) throw configError(`two models are named ${name}: ${other} and ${model.path}`);
-    seen.set(name, model.path);
+    if (other) throw configError(`two nodes are named ${name}: ${other} and ${node.path}`);
+    seen.set(name, node.path);
   }
 }
 

@@ -12,8 +12,10 @@ export const dbtProjectSchema = z.looseObject({
   "model-paths": paths("models"),
   "macro-paths": paths("macros"),
   "test-paths": paths("tests"),
+  "seed-paths": paths("seeds"),
   vars: anyRecord.default({}),
   models: anyRecord.default({}),
+  seeds: anyRecord.default({}),
   data_tests: anyRecord.default({}),
   tests: anyRecord.default({}),
 });
@@ -51,15 +53,18 @@ const sourceSchema = z.looseObject({
   tables: z.array(sourceTableSchema).default([]),
 });
 
-/** A properties file (`models/**.yml`): model columns and tests, and sources. */
+/** A properties file (`models/**.yml`, `seeds/**.yml`): models, seeds' config, and sources. */
 export const propertiesFileSchema = z.looseObject({
   version: z.number().optional(),
   models: z.array(modelPropertiesSchema).default([]),
+  seeds: z.array(modelPropertiesSchema).default([]),
   sources: z.array(sourceSchema).default([]),
 });
 
 export type TestEntry = z.infer<typeof testEntry>;
 export type ColumnProperties = z.infer<typeof columnSchema>;
 export type ModelProperties = z.infer<typeof modelPropertiesSchema>;
+/** A seed's entry: its config and column tests, as a model's. */
+export type SeedProperties = ModelProperties;
 export type SourceProperties = z.infer<typeof sourceSchema>;
 export type SourceTableProperties = z.infer<typeof sourceTableSchema>;

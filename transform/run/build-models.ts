@@ -1,7 +1,7 @@
 import { describeError } from "../../core/errors.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { topologicalOrder } from "../graph/dag.js";
-import type { Manifest, ModelNode } from "../graph/manifest-types.js";
+import { builtAs, type Manifest, type ModelNode } from "../graph/manifest-types.js";
 import { checkSelects, selectModels } from "../graph/selector.js";
 import type { Relation } from "../jinja/relation.js";
 import { materialize } from "./materialize.js";
@@ -11,7 +11,7 @@ import { RelationAdapter } from "./relation-adapter.js";
 import type { BuildOptions, BuildResult, NodeResult } from "./run-types.js";
 
 /**
- * Builds the project's selected models in dependency order. A failing model stops only the
+ * Builds the project's selected seeds and models in dependency order. A failing model stops only the
  * models downstream of it (reported `skipped`); the others still build.
  */
 export async function buildModels(options: BuildOptions): Promise<BuildResult> {
@@ -46,7 +46,7 @@ export async function buildModels(options: BuildOptions): Promise<BuildResult> {
     options.onEvent?.({
       kind: "node-started",
       name,
-      materialized: model.config.materialized,
+      materialized: builtAs(model),
       ...event,
     });
     const blockedBy = upstreamOf(manifest, model).find((upstream) => failed.has(upstream));
@@ -80,7 +80,7 @@ async function buildOne(
   const base = {
     name: model.name,
     relation: `${relation.schema}.${relation.identifier}`,
-    materialized: model.config.materialized,
+    materialized: builtAs(model),
   };
   let compiledSql: string | undefined;
   try {
@@ -120,7 +120,7 @@ function skipped(model: ModelNode, blockedBy: string): NodeResult {
   return {
     name: model.name,
     relation: `${relation.schema}.${relation.identifier}`,
-    materialized: model.config.materialized,
+    materialized: builtAs(model),
     status: "skipped",
     durationMs: 0,
     error: `skipped: upstream model ${blockedBy} did not build`,

@@ -20,7 +20,7 @@ function executeResolver(context: ExecuteContext): RelationResolver {
       const model = manifest.models.get(name);
       if (!model)
         throw configError(
-          `${from.original_file_path}: ref('${name}') names no model of the project`,
+          `${from.original_file_path}: ref('${name}') names no model or seed of the project`,
         );
       return model.relation;
     },
@@ -45,6 +45,7 @@ function renderModel(
   isIncremental: boolean,
   ctes: Map<string, string>,
 ): string {
+  if (model.body.kind === "seed") return model.body.sql;
   const session = new RenderSession({
     phase: "execute",
     node: model.info,
@@ -55,7 +56,7 @@ function renderModel(
     isIncremental,
     fullRefresh: context.fullRefresh,
   });
-  const sql = context.manifest.runtime.render(model.template, session);
+  const sql = context.manifest.runtime.render(model.body.template, session);
   for (const name of session.refs) {
     const upstream = context.manifest.models.get(name);
     if (upstream?.config.materialized !== "ephemeral" || ctes.has(upstream.name)) continue;

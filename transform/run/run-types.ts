@@ -1,5 +1,5 @@
 import type { Row, Warehouse } from "../../warehouse/warehouse.js";
-import type { Materialization } from "../project/node-config.js";
+import type { BuiltAs } from "../graph/manifest-types.js";
 
 /** How one model fared: `skipped` when something it depends on failed. */
 export type NodeStatus = "success" | "error" | "skipped";
@@ -8,7 +8,7 @@ export interface NodeResult {
   readonly name: string;
   /** `schema.table` as built. */
   readonly relation: string;
-  readonly materialized: Materialization;
+  readonly materialized: BuiltAs;
   readonly status: NodeStatus;
   /** Rows in the built table, or rows merged by an incremental run; none for views. */
   readonly rows?: number;
@@ -53,7 +53,7 @@ export type TransformEvent =
   | {
       kind: "node-started";
       name: string;
-      materialized: Materialization;
+      materialized: BuiltAs;
       index: number;
       total: number;
     }

@@ -1,18 +1,12 @@
-{#- Reference FX rates for converting transaction amounts to a legal entity's functional currency:
-    one rate per currency into USD, crossed into every pair. They are planning rates, not a
-    market feed: replace this model (or join a rates table here) to use your treasury's rates. -#}
+{#- Reference FX rates for converting amounts between currencies: one rate per currency into USD
+    (the `fx_rates` seed, seeds/fx_rates.csv), crossed into every pair. The shipped rates are
+    planning rates, not a market feed: put your treasury's rates in the seed (`pslink build`
+    loads it with the models). -#}
 with
 
 usd_rates as (
 
-    select * from (
-        values
-            ('USD', 1.000000),
-            ('EUR', 1.080000),
-            ('GBP', 1.270000),
-            ('CAD', 0.730000),
-            ('CHF', 1.120000)
-    ) as rates (currency, usd_rate)
+    select * from {{ ref('fx_rates') }}
 
 ),
 
