@@ -1,22 +1,4 @@
 import { userInfo } from "node:os";
-import type { PslinkConfig } from "../core/config/index.js";
-import { migrate } from "../warehouse/migrate.js";
-import { openWarehouse } from "../warehouse/open-warehouse.js";
-import type { Warehouse } from "../warehouse/warehouse.js";
-
-/** Runs a governance command against the configured warehouse, closing it afterwards. */
-export async function withGovernedWarehouse<T>(
-  config: PslinkConfig,
-  task: (warehouse: Warehouse, config: PslinkConfig) => Promise<T>,
-): Promise<T> {
-  const warehouse = await openWarehouse(config.warehouse, config.baseDir);
-  try {
-    await migrate(warehouse);
-    return await task(warehouse, config);
-  } finally {
-    await warehouse.close();
-  }
-}
 
 /** Who runs a command when no steward is named: the OS user, for the audit log. */
 export function operator(): string {
