@@ -177,9 +177,7 @@ describe.each(warehouseCases())("a source system that is down, on $kind", (wareh
     expect(synced.stdout).toContain(
       ": not run: kantata is unreachable: no host is named kantata.pslink-down.invalid (DNS does not know it); check sources.kantata.base_url",
     );
-    expect(synced.stdout).toMatch(
-      /still failing after 6 attempts: network error \((ENOTFOUND|EAI_AGAIN)\)/,
-    );
+    expect(synced.stdout).toMatch(/still failing after 6 attempts: network error \(ENOTFOUND\)/);
     await inWarehouse(target, async (wh) => {
       expect(await kantataCursors(wh)).toEqual(before);
       expect(await notLanded(wh, otherStreams)).toEqual({});
