@@ -1,11 +1,21 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Row, Warehouse } from "../../warehouse/warehouse.js";
 import { warehouseCases } from "../support/warehouses.js";
-import { build, type LandedSandbox, landSandbox, resyncAndBuild } from "./model-harness.js";
+import {
+  build,
+  type LandedSandbox,
+  landSandbox,
+  PROJECT_DIR,
+  resyncAndBuild,
+} from "./model-harness.js";
 import {
   expectedProjectFinancials,
-  fxRate,
+  type FxRate,
   type ProjectMonth,
+  seedFxRates,
 } from "./project-financials-expected.js";
 import { userWorkers } from "./sandbox-lookups.js";
 import { expectedUtilisation, type WorkerMonth } from "./utilisation-expected.js";
@@ -47,7 +57,11 @@ describe.each(warehouseCases())("marts on $kind (sandbox small)", (wc) => {
       const costCurrency = workers.get(String(entry.user_id))?.costCurrency;
       const recorded =
         (Number(entry.time_in_minutes) * Number(entry.cost_rate_in_cents ?? 0)) / 6000;
-      const rate = fxRate(costCurrency, String(entry.currency));
+      const rate = seedFxRates()(
+        costCurrency,
+        String(entry.currency),
+        String(entry.date_performed),
+      );
       if (costCurrency !== entry.currency) mixed += 1;
       const ok =
         row !== undefined &&
@@ -66,7 +80,7 @@ describe.each(warehouseCases())("marts on $kind (sandbox small)", (wc) => {
   });
 
   /** The Kantata projects' mart rows, and the same rows published and expected, by project|month. */
-  async function projectMonths() {
+  async function projectMonths(rates?: FxRate) {
     const rows = await wh.query(
       "select *, cast(month_start as varchar) as month from marts.project_financials_monthly where project_id like 'project:kantata:%'",
     );
@@ -74,7 +88,7 @@ describe.each(warehouseCases())("marts on $kind (sandbox small)", (wc) => {
       rows.map((row) => [`${row.project_id}|${row.month}`, publishedMonth(row)]),
     );
     const expected = Object.fromEntries(
-      [...expectedProjectFinancials(landed.sandbox.world)].map(([key, month]) => [
+      [...expectedProjectFinancials(landed.sandbox.world, rates)].map(([key, month]) => [
         key,
         expectedMonth(month),
       ]),
@@ -156,6 +170,36 @@ describe.each(warehouseCases())("marts on $kind (sandbox small)", (wc) => {
       expect(Number(row.measured) * 1000, String(row.stream)).toBe(Date.parse(RUN_AT));
       const lag = (Number(row.measured) - Number(row.succeeded)) / 3600;
       expect(Number(row.freshness_hours)).toBeCloseTo(lag, 2);
+    }
+  });
+
+  it("converts each month at that month's rate when the fx_rates seed changes a rate", async () => {
+    // The project with one more row in its seed: EUR worth more from a month in the data on.
+    const project = mkdtempSync(join(tmpdir(), "pslink-models-fx-"));
+    cpSync(PROJECT_DIR, project, { recursive: true, filter: (path) => !path.includes("/target") });
+    const seed = join(project, "seeds", "fx_rates.csv");
+    const asOf = String(landed.sandbox.world.asOf);
+    const changedFrom = `${shiftMonths(asOf, -4).slice(0, 7)}-01`;
+    writeFileSync(seed, `${readFileSync(seed, "utf8").trimEnd()}\nEUR,1.200000,${changedFrom}\n`);
+    try {
+      await build(wh, vars, false, project);
+      const rates = seedFxRates(seed);
+      const { actual, expected } = await projectMonths(rates);
+      expect(actual).toEqual(expected);
+      // The same pair converts at two rates, either side of the change.
+      const pairs = await wh.query(
+        `select distinct cost_fx_rate, work_date >= cast($1 as date) as after_change
+           from canonical.time_entry
+          where cost_currency = 'EUR' and currency = 'USD' and is_approved`,
+        [changedFrom],
+      );
+      expect(pairs.map((p) => [Number(p.cost_fx_rate), p.after_change]).sort()).toEqual([
+        [1.08, false],
+        [1.2, true],
+      ]);
+    } finally {
+      await build(wh, vars);
+      rmSync(project, { recursive: true, force: true });
     }
   });
 
@@ -312,4 +356,11 @@ function expectedMonth(month: ProjectMonth): Record<string, unknown> {
     margin_amount_functional: fixed(month.marginFunctional, 2),
     is_fx_rate_missing: month.functionalCurrency !== undefined && month.revenueFunctional === null,
   };
+}
+
+/** `YYYY-MM-DD` moved by whole months (UTC). */
+function shiftMonths(isoDate: string, months: number): string {
+  const date = new Date(`${isoDate}T00:00:00Z`);
+  date.setUTCMonth(date.getUTCMonth() + months);
+  return date.toISOString().slice(0, 10);
 }

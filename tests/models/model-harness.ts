@@ -80,8 +80,9 @@ export async function build(
   warehouse: Warehouse,
   vars: Record<string, unknown>,
   fullRefresh = false,
+  projectDir = PROJECT_DIR,
 ): Promise<void> {
-  const result = await buildModels({ warehouse, projectDir: PROJECT_DIR, vars, fullRefresh });
+  const result = await buildModels({ warehouse, projectDir, vars, fullRefresh });
   const failed = result.nodes.filter((node) => node.status !== "success");
   if (failed.length > 0) {
     throw new Error(failed.map((node) => `${node.name}: ${node.error ?? node.status}`).join("\n"));

@@ -3,21 +3,48 @@ import { parse as parseCsv } from "csv-parse/sync";
 import type { World } from "../../sandbox/world/world.js";
 import { userWorkers, workspaceJobs } from "./sandbox-lookups.js";
 
-/** The rates the project ships in its `fx_rates` seed: one currency's value in USD. */
-const USD_RATES: Readonly<Record<string, number>> = Object.fromEntries(
-  parseCsv<{ currency: string; usd_rate: string }>(
-    readFileSync(new URL("../../models/seeds/fx_rates.csv", import.meta.url), "utf8"),
-    { columns: true },
-  ).map((row) => [row.currency, Number(row.usd_rate)]),
-);
+/** A currency's value in USD from the first of a month on (a row of the `fx_rates` seed). */
+interface UsdRate {
+  currency: string;
+  usdRate: number;
+  validFrom: string;
+}
 
-/** The rate from one currency into another (crossed through USD, 8 decimals); none if unknown. */
-export function fxRate(from: string | undefined, to: string | undefined): number | undefined {
-  if (from === undefined || to === undefined) return undefined;
-  if (from === to) return 1;
-  const [fromUsd, toUsd] = [USD_RATES[from], USD_RATES[to]];
-  if (fromUsd === undefined || toUsd === undefined) return undefined;
-  return Math.round((fromUsd / toUsd) * 1e8) / 1e8;
+/** The rate from one currency into another on a date (YYYY-MM-DD); none if either has none. */
+export type FxRate = (
+  from: string | undefined,
+  to: string | undefined,
+  on: string,
+) => number | undefined;
+
+/**
+ * The rates of a project's `fx_rates` seed (the shipped project's by default), as
+ * int_finance__fx_rates crosses them: each currency's latest row in force on the date, through
+ * USD, 8 decimals.
+ */
+export function seedFxRates(
+  seedFile: string | URL = new URL("../../models/seeds/fx_rates.csv", import.meta.url),
+): FxRate {
+  const rows: UsdRate[] = parseCsv<{ currency: string; usd_rate: string; valid_from: string }>(
+    readFileSync(seedFile, "utf8"),
+    { columns: true },
+  ).map((row) => ({
+    currency: row.currency,
+    usdRate: Number(row.usd_rate),
+    validFrom: row.valid_from,
+  }));
+  const usdOn = (currency: string, on: string) =>
+    rows
+      .filter((row) => row.currency === currency && row.validFrom <= on)
+      .sort((a, b) => a.validFrom.localeCompare(b.validFrom))
+      .at(-1)?.usdRate;
+  return (from, to, on) => {
+    if (from === undefined || to === undefined) return undefined;
+    if (from === to) return 1;
+    const [fromUsd, toUsd] = [usdOn(from, on), usdOn(to, on)];
+    if (fromUsd === undefined || toUsd === undefined) return undefined;
+    return Math.round((fromUsd / toUsd) * 1e8) / 1e8;
+  };
 }
 
 /** Half away from zero, as the models round money (2) and ratios (4). */
@@ -67,10 +94,11 @@ const monthOf = (isoDate: string) => `${isoDate.slice(0, 7)}-01`;
  * What project_financials_monthly must hold, computed straight from the sandbox's records:
  * approved Kantata time by work month (cost in each worker's Workday cost currency, converted
  * into the workspace's currency and the job's subsidiary currency), NetSuite customer invoices
- * by invoice month (attributed through KOX-INV / KOX-MS, converted from the invoice's currency), revenue by the job's billing type
+ * by invoice month (attributed through KOX-INV / KOX-MS, converted from the invoice's currency),
+ * every conversion at the month's rate, revenue by the job's billing type
  * (T&M: billable value; FFM and CB: invoiced), margin and burn from the rounded amounts.
  */
-export function expectedProjectFinancials(world: World): Tally {
+export function expectedProjectFinancials(world: World, fxRate: FxRate = seedFxRates()): Tally {
   const workers = userWorkers(world);
   const jobs = workspaceJobs(world);
   const workspaces = new Map(
@@ -128,7 +156,7 @@ export function expectedProjectFinancials(world: World): Tally {
   const tally: Tally = new Map();
   const toDate = new Map<string, { revenue: number; cost: number }>();
   for (const key of [...raw.keys()].sort()) {
-    const [workspaceId = ""] = key.split("|");
+    const [workspaceId = "", month = ""] = key.split("|");
     const row = raw.get(key) as Sums;
     const workspace = workspaces.get(workspaceId);
     const job = jobs.get(workspaceId);
@@ -143,7 +171,7 @@ export function expectedProjectFinancials(world: World): Tally {
       let total = 0;
       for (const [from, amount] of amounts) {
         if (amount === 0) continue;
-        const rate = fxRate(from, into);
+        const rate = fxRate(from, into, month);
         if (rate === undefined) throw new Error(`no planning rate ${from} → ${into} (${key})`);
         total += (amount / unit) * rate;
       }
@@ -161,7 +189,7 @@ export function expectedProjectFinancials(world: World): Tally {
     };
     toDate.set(workspaceId, cumulative);
     const budget = Number(workspace?.price_in_cents) / 100;
-    const rate = fxRate(currency, functional);
+    const rate = fxRate(currency, functional, month);
     const costFunctional =
       functional === undefined ? null : convert(costs.get(key) ?? [], 6000, functional);
     const revenueFunctional = rate === undefined ? null : roundTo(revenue * rate, 2);

@@ -3,8 +3,8 @@
     The entry's bill rate is in the entry's `currency`; its cost rate is the worker's, in the
     worker's cost currency (Workday's Cost_Rate_Currency, else the Kantata user's), so cost is kept
     as recorded (`cost_amount_in_cost_currency` + `cost_currency`) and converted into the entry's
-    currency (`cost_amount`) with `int_finance__fx_rates`; with no rate for the pair `cost_amount`
-    stays null and `is_fx_rate_missing` is true. -#}
+    currency (`cost_amount`) with `int_finance__fx_rates`, at the rate of the work date's month;
+    with no rate for the pair `cost_amount` stays null and `is_fx_rate_missing` is true. -#}
 with
 
 time_entries as (
@@ -119,6 +119,7 @@ psa_time as (
     left join fx_rates
         on fx_rates.from_currency = entries.cost_currency
         and fx_rates.to_currency = entries.currency
+        and {{ fx_rate_in_force('fx_rates', 'entries.date_performed') }}
     left join periods
         on entries.date_performed between periods.start_date and periods.end_date
 

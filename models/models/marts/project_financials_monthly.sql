@@ -6,9 +6,10 @@
     Cost is recorded in the workers' cost currencies (canonical.time_entry): the month's cost in
     each cost currency is converted into the project's currency and, straight from the cost
     currency, into the functional currency. Invoices are in NetSuite's invoice currency
-    (canonical.invoice.erp_currency) and converted into the project's the same way. Revenue follows the billing type: T&M projects (and
-    those with no ERP billing type) earn their billable value, fixed fee (FFM) and retainer (CB)
-    projects what was invoiced. Every published amount is rounded once; margin, the cumulative
+    (canonical.invoice.erp_currency) and converted into the project's the same way. Every
+    conversion uses the month's rate (int_finance__fx_rates is dated by month). Revenue follows
+    the billing type: T&M projects (and those with no ERP billing type) earn their billable
+    value, fixed fee (FFM) and retainer (CB) projects what was invoiced. Every published amount is rounded once; margin, the cumulative
     columns and the percentages are computed from the published amounts, so the columns add up.
     An amount that needs a rate `int_finance__fx_rates` lacks is null, never partly converted,
     and `is_fx_rate_missing` says so. -#}
@@ -42,15 +43,11 @@ project_currencies as (
         projects.billing_type,
         projects.currency,
         projects.budget_amount,
-        legal_entities.functional_currency,
-        fx_rates.rate as fx_rate
+        legal_entities.functional_currency
 
     from projects
     left join legal_entities
         on legal_entities.legal_entity_id = projects.legal_entity_id
-    left join fx_rates
-        on fx_rates.from_currency = projects.currency
-        and fx_rates.to_currency = legal_entities.functional_currency
 
 ),
 
@@ -100,9 +97,11 @@ converted_cost as (
     left join fx_rates as project_rates
         on project_rates.from_currency = cost_by_currency.cost_currency
         and project_rates.to_currency = project_currencies.currency
+        and {{ fx_rate_in_force('project_rates', 'cost_by_currency.month_start') }}
     left join fx_rates as functional_rates
         on functional_rates.from_currency = cost_by_currency.cost_currency
         and functional_rates.to_currency = project_currencies.functional_currency
+        and {{ fx_rate_in_force('functional_rates', 'cost_by_currency.month_start') }}
 
 ),
 
@@ -172,6 +171,7 @@ converted_billed as (
     left join fx_rates as invoice_rates
         on invoice_rates.from_currency = billed_by_currency.erp_currency
         and invoice_rates.to_currency = project_currencies.currency
+        and {{ fx_rate_in_force('invoice_rates', 'billed_by_currency.month_start') }}
 
 ),
 
@@ -241,7 +241,7 @@ earned as (
         project_currencies.currency,
         project_currencies.budget_amount,
         project_currencies.functional_currency,
-        project_currencies.fx_rate,
+        functional_rates.rate as fx_rate,
         case
             when project_currencies.billing_type in ('FFM', 'CB') then 'billed_amount'
             else 'billable_value'
@@ -254,6 +254,10 @@ earned as (
     from monthly
     inner join project_currencies
         on project_currencies.project_id = monthly.project_id
+    left join fx_rates as functional_rates
+        on functional_rates.from_currency = project_currencies.currency
+        and functional_rates.to_currency = project_currencies.functional_currency
+        and {{ fx_rate_in_force('functional_rates', 'monthly.month_start') }}
 
 ),
 

@@ -1,5 +1,5 @@
 {#- Work in progress: approved billable time not invoiced yet, per project and age bucket (days
-    from the work date to the as-of date). -#}
+    from the work date to the as-of date), in the functional currency at the as-of date's rate. -#}
 with
 
 time_entries as (
@@ -90,6 +90,7 @@ final as (
     left join fx_rates
         on fx_rates.from_currency = projects.currency
         and fx_rates.to_currency = legal_entities.functional_currency
+        and {{ fx_rate_in_force('fx_rates', as_of_date()) }}
 
 )
 
