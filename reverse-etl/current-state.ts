@@ -1,6 +1,6 @@
 import type { TargetSystem } from "../core/config/governance-schema.js";
 import type { Row, SqlExecutor, Warehouse } from "../warehouse/warehouse.js";
-import type { ObjectSpec } from "./writers/writer-types.js";
+import { keyValues, type ObjectSpec } from "./writers/writer-types.js";
 
 /** A landed current-state table: `src_<system>.<stream>`, as the warehouse spells it. */
 export interface StateTable {
@@ -45,16 +45,48 @@ function from(wh: Pick<Warehouse, "quote">, table: StateTable): string {
 }
 
 /** The live row whose `column` holds `value` (compared as text), or undefined. */
-export async function readRow(
+export function readRow(
   wh: Pick<Warehouse, "quote" | "query">,
   table: StateTable,
   column: string,
   value: string,
 ): Promise<Row | undefined> {
-  if (!table.columns.has(column)) return undefined;
+  return readMatching(wh, table, { [column]: value });
+}
+
+/**
+ * The live row of the record a write addresses as `id`: the row with that id, or for an object
+ * addressed by a natural key (`spec.keyColumns`) the newest row holding the key's values.
+ * Undefined when there is none, or `id` is not of the key's form.
+ */
+export async function readTarget(
+  wh: Pick<Warehouse, "quote" | "query">,
+  table: StateTable,
+  spec: ObjectSpec,
+  id: string,
+): Promise<Row | undefined> {
+  if (!spec.keyColumns) return readRow(wh, table, spec.idColumn, id);
+  const key = keyValues(spec, id);
+  return key ? readMatching(wh, table, key, spec.modifiedColumn) : undefined;
+}
+
+/** The live row whose columns hold `values` (compared as text), the newest by `newest` first. */
+async function readMatching(
+  wh: Pick<Warehouse, "quote" | "query">,
+  table: StateTable,
+  values: Readonly<Record<string, string>>,
+  newest?: string,
+): Promise<Row | undefined> {
+  const columns = Object.keys(values);
+  if (!columns.every((column) => table.columns.has(column))) return undefined;
+  const where = columns
+    .map((column, i) => `cast(${wh.quote(column)} as varchar) = $${i + 1}`)
+    .join(" and ");
+  const order =
+    newest && table.columns.has(newest) ? ` order by ${wh.quote(newest)} desc nulls last` : "";
   const rows = await wh.query(
-    `select * ${from(wh, table)} and cast(${wh.quote(column)} as varchar) = $1 limit 1`,
-    [value],
+    `select * ${from(wh, table)} and ${where}${order} limit 1`,
+    Object.values(values),
   );
   return rows[0];
 }

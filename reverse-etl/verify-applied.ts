@@ -1,7 +1,7 @@
 import { migrate } from "../warehouse/migrate.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { audit, itemSubject } from "./audit-log.js";
-import { readRow, type StateTable, stateTable } from "./current-state.js";
+import { readRow, readTarget, type StateTable, stateTable } from "./current-state.js";
 import { comparable, sameValue } from "./field-values.js";
 import { loadItems, updateItem } from "./plan-store.js";
 import type { WriteItem } from "./plan-types.js";
@@ -78,11 +78,16 @@ export async function verifyApplied(options: {
   return result;
 }
 
+/**
+ * The landed row an applied item wrote: by the id the target answered with, else by its target
+ * id (an object addressed by a natural key, such as a Kantata custom field value, by that key),
+ * else by the external id a create or upsert carried.
+ */
 async function landedRow(wh: Warehouse, table: StateTable, spec: ObjectSpec, item: WriteItem) {
-  const id =
-    item.result_id ??
-    (item.operation === "create" || item.operation === "upsert" ? null : item.target_id);
-  if (id !== null) return readRow(wh, table, spec.idColumn, id);
+  const byTargetId =
+    item.operation !== "create" && (item.operation !== "upsert" || spec.keyColumns !== undefined);
+  const id = item.result_id ?? (byTargetId ? item.target_id : null);
+  if (id !== null) return readTarget(wh, table, spec, id);
   if (spec.externalIdField && item.idempotency_key !== null) {
     return readRow(wh, table, spec.column(spec.externalIdField), item.idempotency_key);
   }

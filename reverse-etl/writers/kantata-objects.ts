@@ -13,19 +13,25 @@ function listObject(object: string, operations: ObjectSpec["operations"]): Objec
   };
 }
 
+/**
+ * Custom field values: creating a value replaces the subject's previous one (under a new id), so
+ * a write is an upsert, addressed by subject and field.
+ */
+export const CUSTOM_FIELD_VALUES: ObjectSpec = {
+  object: "custom_field_values",
+  stream: "custom_field_values",
+  idColumn: "id",
+  keyColumns: ["subject_type", "subject_id", "custom_field_id"],
+  modifiedColumn: "updated_at",
+  operations: ["upsert"],
+  column: same,
+};
+
 /** What the Kantata OX writer may do, per resource (SOURCE-APIS.md, "Writes"). */
 export const KANTATA_OBJECTS: Readonly<Record<string, ObjectSpec>> = {
   users: listObject("users", ["update", "deactivate"]),
   workspaces: listObject("workspaces", ["update"]),
   time_entries: listObject("time_entries", ["update"]),
   invoices: listObject("invoices", ["update"]),
-  /** Creating a value replaces the subject's previous one, so a write is an upsert. */
-  custom_field_values: {
-    object: "custom_field_values",
-    stream: null,
-    idColumn: "id",
-    modifiedColumn: "updated_at",
-    operations: ["upsert"],
-    column: same,
-  },
+  custom_field_values: CUSTOM_FIELD_VALUES,
 };

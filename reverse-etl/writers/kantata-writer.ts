@@ -1,8 +1,8 @@
 import { fatalError } from "../../core/errors.js";
 import { isObject } from "../../extractors/engine/response-shape.js";
-import { KANTATA_OBJECTS } from "./kantata-objects.js";
+import { CUSTOM_FIELD_VALUES, KANTATA_OBJECTS } from "./kantata-objects.js";
 import type { WriteClient } from "./write-client.js";
-import type { WriteOutcome, WriteRequest, Writer } from "./writer-types.js";
+import { keyValues, type WriteOutcome, type WriteRequest, type Writer } from "./writer-types.js";
 
 /** Kantata wraps a resource's attributes in its singular name: `{"user": {...}}`. */
 const SINGULAR: Record<string, string> = {
@@ -29,15 +29,23 @@ export function createKantataWriter(baseUrl: string, client: WriteClient): Write
     return isObject(found) ? found : undefined;
   };
 
+  /** The subject's value of the field `<subject_type>:<subject_id>:<custom_field_id>` names. */
   const readCustomValue = async (key: string) => {
-    const [subjectType = "", subjectId = "", fieldId = ""] = key.split(":");
-    const query = new URLSearchParams({ subject_type: subjectType, subject_id: subjectId });
+    const wanted = keyValues(CUSTOM_FIELD_VALUES, key);
+    if (!wanted) return undefined;
+    const query = new URLSearchParams({
+      subject_type: wanted.subject_type ?? "",
+      subject_id: wanted.subject_id ?? "",
+    });
     const body = await client.read<Record<string, unknown>>({
       url: `${baseUrl}/custom_field_values.json?${query}`,
     });
     const map = body && isObject(body.custom_field_values) ? body.custom_field_values : {};
     const found = Object.values(map).find(
-      (value) => isObject(value) && String(value.custom_field_id) === fieldId,
+      (value) =>
+        isObject(value) &&
+        String(value.subject_id) === wanted.subject_id &&
+        String(value.custom_field_id) === wanted.custom_field_id,
     );
     return isObject(found) ? found : undefined;
   };
@@ -76,6 +84,7 @@ export function createKantataWriter(baseUrl: string, client: WriteClient): Write
           );
         }
         case "upsert":
+          if (object === "custom_field_values") checkCustomValueKey(request);
           return client.write(
             { method: "POST", url: `${baseUrl}/${object}.json`, json: { [wrapper]: fields } },
             () => request.targetId,
@@ -85,4 +94,28 @@ export function createKantataWriter(baseUrl: string, client: WriteClient): Write
       }
     },
   };
+}
+
+/**
+ * A custom field value's target id is its key, `<subject_type>:<subject_id>:<custom_field_id>`,
+ * and must name what the write sets: it is how the write is found again and verified.
+ */
+function checkCustomValueKey(request: WriteRequest): void {
+  const key =
+    request.targetId === null ? undefined : keyValues(CUSTOM_FIELD_VALUES, request.targetId);
+  if (!key) {
+    throw fatalError(
+      `upsert of custom_field_values needs the target id <subject_type>:<subject_id>:<custom_field_id>, not ${request.targetId ?? "none"}`,
+    );
+  }
+  const differing = Object.entries(key).filter(
+    ([field, value]) => String(request.fields[field] ?? "") !== value,
+  );
+  if (differing.length > 0) {
+    throw fatalError(
+      `upsert of custom_field_values ${request.targetId}: its fields set ${differing
+        .map(([field]) => `${field} ${String(request.fields[field] ?? "(none)")}`)
+        .join(", ")}, not the target id's`,
+    );
+  }
 }

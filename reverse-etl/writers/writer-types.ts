@@ -8,6 +8,11 @@ export interface ObjectSpec {
   /** Current-state table in `src_<system>` the object lands in; null when it is not synced. */
   readonly stream: string | null;
   readonly idColumn: string;
+  /**
+   * An object the writer addresses by a natural key instead of the target's id: the landed
+   * columns whose values, joined by `:`, make its target id (the newest row holding them wins).
+   */
+  readonly keyColumns?: readonly string[];
   readonly modifiedColumn: string;
   /** The operations this writer performs on the object; everything else is refused. */
   readonly operations: readonly Operation[];
@@ -15,6 +20,19 @@ export interface ObjectSpec {
   readonly externalIdField?: string;
   /** The landed column a write field is read back from. */
   column(field: string): string;
+}
+
+/**
+ * The key columns' values a target id names (`<a>:<b>:<c>` for key columns a, b, c), or
+ * undefined when the object has no key columns or the id is not of that form.
+ */
+export function keyValues(spec: ObjectSpec, id: string): Record<string, string> | undefined {
+  const columns = spec.keyColumns;
+  const parts = id.split(":");
+  if (!columns || parts.length !== columns.length || parts.some((part) => part === "")) {
+    return undefined;
+  }
+  return Object.fromEntries(columns.map((column, i) => [column, parts[i] as string]));
 }
 
 /** What one write needs: the item's identity, the operation and the values to send. */

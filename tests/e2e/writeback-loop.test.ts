@@ -7,6 +7,7 @@ import { loadItems, loadPlan } from "../../reverse-etl/plan-store.js";
 import { planWritebacks } from "../../reverse-etl/plan-writebacks.js";
 import { renderPlan } from "../../reverse-etl/render-plan.js";
 import { SANDBOX_STEWARD } from "../../sandbox/sandbox-config.js";
+import { customFieldValues } from "../../sandbox/servers/kantata/custom-field-values.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { build, type LandedSandbox, landSandbox } from "../models/model-harness.js";
 import { warehouseCases } from "../support/warehouses.js";
@@ -28,17 +29,25 @@ async function exceptions(wh: Warehouse): Promise<Map<string, ExceptionRow>> {
 const openIds = (all: Map<string, ExceptionRow>) =>
   new Set([...all.values()].filter((row) => row.status === "open").map((row) => row.exception_id));
 
-/** R09 exceptions also raised for assignments or hours after termination outlive deactivation. */
+/**
+ * R09 exceptions also raised for assignments or hours after termination outlive deactivation;
+ * R08 write-backs set names and currencies, never a missing link or the legal entity.
+ */
 function fixableByItsWrite(row: ExceptionRow | undefined): boolean {
   if (!row) return false;
-  if (row.rule_id !== "R09") return true;
-  const details = typeof row.details === "string" ? JSON.parse(row.details) : row.details;
-  const reasons = (details as { reasons?: string[] }).reasons ?? [];
-  return reasons.every((reason) => reason === "active_in_psa");
+  const details = (typeof row.details === "string" ? JSON.parse(row.details) : row.details) as {
+    reasons?: string[];
+    mismatched_fields?: string[];
+  };
+  if (row.rule_id === "R09")
+    return (details.reasons ?? []).every((reason) => reason === "active_in_psa");
+  if (row.rule_id === "R08")
+    return (details.mismatched_fields ?? []).every((field) => ["name", "currency"].includes(field));
+  return true;
 }
 
-const APPROVE = ["R01", "R05", "R09"];
-const REJECT = ["R08"];
+const APPROVE = ["R01", "R08", "R09"];
+const REJECT = ["R10"];
 
 describe.each(warehouseCases())("the full write-back loop on $kind", (warehouseCase) => {
   let landed: LandedSandbox | undefined;
@@ -63,8 +72,8 @@ describe.each(warehouseCases())("the full write-back loop on $kind", (warehouseC
     expect(approved.length).toBeGreaterThan(5);
     expect(rejected.length).toBeGreaterThan(0);
     expect(untouched.length).toBeGreaterThan(0);
-    // As the steward reads it: a read value before the arrow, and for a custom field value
-    // (Kantata's are not synced, so never read) a before said to be unknown.
+    // As the steward reads it: a read value before the arrow, and for a Kantata custom field
+    // value (planning does not read it back) a before said to be unknown.
     const plan = await loadPlan(wh, planId);
     if (!plan) throw new Error(`plan ${planId} was not stored`);
     const shown = renderPlan(plan, proposed).join("\n");
@@ -82,6 +91,19 @@ describe.each(warehouseCases())("the full write-back loop on $kind", (warehouseC
         itemKeys: keys,
         confirmBlastRadius: true,
       });
+    // R08's Kantata write-backs: NetSuite's name into the client group's "ERP customer name"
+    // custom field, for exceptions still open.
+    const customValues = approved.filter((item) => item.object === "custom_field_values");
+    expect(customValues.length).toBeGreaterThan(0);
+    for (const item of customValues)
+      expect(before.get(item.exception_id ?? "")?.status, item.item_key).toBe("open");
+    // A currency change reads with the ERP customer's subsidiary and the account's country.
+    const accounts = approved.filter((item) => item.object === "Account");
+    expect(accounts.length).toBeGreaterThan(0);
+    for (const item of accounts)
+      expect(Object.keys(item.evidence)).toEqual(
+        expect.arrayContaining(["erp_currency", "erp_subsidiary", "crm_billing_country"]),
+      );
     await decide(
       "approve",
       approved.map((item) => item.item_key),
@@ -95,12 +117,25 @@ describe.each(warehouseCases())("the full write-back loop on $kind", (warehouseC
     expect(result.applied).toBe(approved.length);
     expect(result.failed + result.stale).toBe(0);
 
-    // The sandbox saw one successful write per approved item, and none for the others.
+    // The sandbox saw one successful write per approved item (Salesforce's updates go as the
+    // records of one composite call), and none for the others.
     const writes = sandbox.writes.entries().filter((entry) => entry.applied);
-    expect(writes.length).toBe(approved.length);
+    const recordsOf = (body: unknown) => {
+      const records = (body as { records?: unknown } | null)?.records;
+      return Array.isArray(records) ? records.length : 1;
+    };
+    expect(writes.reduce((n, entry) => n + recordsOf(entry.body), 0)).toBe(approved.length);
     const written = writes.map((entry) => `${entry.path} ${JSON.stringify(entry.body)}`).join("\n");
     for (const item of [...rejected, ...untouched]) {
       if (item.target_id) expect(written).not.toContain(`/${item.target_id}`);
+    }
+
+    const values = [...customFieldValues(sandbox.world).scan()];
+    for (const item of customValues) {
+      const { subject_id, custom_field_id, value } = item.after;
+      expect(
+        values.filter((v) => v.subject_id === subject_id && v.custom_field_id === custom_field_id),
+      ).toEqual([expect.objectContaining({ subject_type: "WorkspaceGroup", value })]);
     }
 
     // A sync's window ends a safety lag before it starts: let the writes fall inside it.
@@ -111,8 +146,19 @@ describe.each(warehouseCases())("the full write-back loop on $kind", (warehouseC
       { runId: "e2e-resync", trigger: "e2e", signal: new AbortController().signal },
     );
     expect(resync.writebacks).toMatchObject({ verified: approved.length, unverified: 0 });
+    const verified = await loadItems(wh, { planId, statuses: ["verified"] });
+    expect(verified.map((item) => item.item_key)).toEqual(
+      expect.arrayContaining(customValues.map((item) => item.item_key)),
+    );
     await build(wh, vars);
     const after = await exceptions(wh);
+    // The group's custom field now holds NetSuite's name: R08 is satisfied for Kantata.
+    const fixed = customValues.filter((item) =>
+      fixableByItsWrite(before.get(item.exception_id ?? "")),
+    );
+    expect(fixed.length).toBeGreaterThan(0);
+    for (const item of fixed)
+      expect(after.get(item.exception_id ?? "")?.status, item.item_key).toBe("resolved");
 
     const resolved = [...openIds(before)].filter((id) => after.get(id)?.status === "resolved");
     const expected = approved

@@ -1,7 +1,8 @@
 {#- R08: NetSuite owns the customer master. Where a linked Salesforce Account's name or currency
     differs, propose NetSuite's; where the Kantata client group's name differs, propose NetSuite's
-    name into the group's "ERP customer name" custom field (var kantata_customer_name_field_id),
-    since the Kantata API does not rename workspace groups. -#}
+    name into the group's "ERP customer name" custom field (var kantata_customer_name_field_id,
+    read back by int_identity__client_group_erp_names), since the Kantata API does not rename
+    workspace groups; a group whose field already holds the name needs no write. -#}
 with
 
 exceptions as (
@@ -39,6 +40,12 @@ groups as (
 
 ),
 
+group_erp_names as (
+
+    select * from {{ ref('int_identity__client_group_erp_names') }}
+
+),
+
 compared as (
 
     select
@@ -47,11 +54,14 @@ compared as (
         customers.customer_id,
         customers.company_name,
         customers.currency,
+        customers.subsidiary_id,
         accounts.account_id,
         accounts.account_name,
         accounts.currency as account_currency,
+        accounts.billing_country,
         groups.workspace_group_id,
-        groups.group_name
+        groups.group_name,
+        group_erp_names.erp_customer_name as group_erp_customer_name
 
     from exceptions
     inner join customers
@@ -62,6 +72,8 @@ compared as (
         on group_customers.customer_id = customers.customer_id
     left join groups
         on groups.workspace_group_id = group_customers.workspace_group_id
+    left join group_erp_names
+        on group_erp_names.workspace_group_id = groups.workspace_group_id
 
 ),
 
@@ -83,7 +95,9 @@ account_updates as (
             "'erp_name'", "company_name",
             "'crm_name'", "account_name",
             "'erp_currency'", "currency",
-            "'crm_currency'", "account_currency"
+            "'crm_currency'", "account_currency",
+            "'erp_subsidiary'", "subsidiary_id",
+            "'crm_billing_country'", "billing_country"
         ]) }} as evidence
 
     from compared
@@ -116,12 +130,14 @@ group_updates as (
         {{ json_object([
             "'netsuite_customer'", "customer_id",
             "'erp_name'", "company_name",
-            "'psa_name'", "group_name"
+            "'psa_name'", "group_name",
+            "'psa_erp_customer_name'", "group_erp_customer_name"
         ]) }} as evidence
 
     from compared
     where workspace_group_id is not null
         and {{ normalise_name('group_name') }} <> {{ normalise_name('company_name') }}
+        and {{ normalise_name('group_erp_customer_name') }} is distinct from {{ normalise_name('company_name') }}
 
 ),
 

@@ -1,5 +1,6 @@
 {#- R08: an ERP customer whose CRM account is missing or disagrees (name, currency, legal entity),
-    or whose PSA client group's name differs; and a PSA client group with no ERP customer. -#}
+    or whose PSA client group's name differs (unless the group's "ERP customer name" custom field,
+    where R08 write-backs put the ERP name, holds it); and a PSA client group with no ERP customer. -#}
 with
 
 customers as (
@@ -25,6 +26,12 @@ group_customers as (
     select customer_id, max(workspace_group_id) as workspace_group_id
     from {{ ref('int_identity__client_group_customers') }}
     group by customer_id
+
+),
+
+group_erp_names as (
+
+    select * from {{ ref('int_identity__client_group_erp_names') }}
 
 ),
 
@@ -64,10 +71,12 @@ joined as (
         accounts.billing_country,
         group_customers.workspace_group_id,
         groups.group_name,
+        group_erp_names.erp_customer_name as group_erp_customer_name,
         accounts.account_id is null as is_crm_link_missing,
         {{ normalise_name('customers.company_name') }} as erp_name,
         {{ normalise_name('accounts.account_name') }} as crm_name,
         {{ normalise_name('groups.group_name') }} as psa_name,
+        {{ normalise_name('group_erp_names.erp_customer_name') }} as psa_erp_name,
         accounts.account_id is not null
             and customers.currency is distinct from accounts.currency as is_currency_mismatch,
         accounts.account_id is not null
@@ -80,6 +89,8 @@ joined as (
         on group_customers.customer_id = customers.customer_id
     left join groups
         on groups.workspace_group_id = group_customers.workspace_group_id
+    left join group_erp_names
+        on group_erp_names.workspace_group_id = groups.workspace_group_id
     left join country_subsidiaries
         on country_subsidiaries.billing_country = accounts.billing_country
 
@@ -90,7 +101,11 @@ compared as (
     select
         *,
         (crm_name is not null and crm_name <> erp_name)
-            or (psa_name is not null and psa_name <> erp_name) as is_name_mismatch
+            or (
+                psa_name is not null
+                and psa_name <> erp_name
+                and psa_erp_name is distinct from erp_name
+            ) as is_name_mismatch
 
     from joined
 
@@ -111,7 +126,7 @@ customer_exceptions as (
             ]),
             "'erp'", json_object(["'name'", "company_name", "'currency'", "currency", "'subsidiary'", "subsidiary_id"]),
             "'crm'", "case when account_id is not null then " ~ json_object(["'name'", "account_name", "'currency'", "account_currency", "'country'", "billing_country"]) ~ " end",
-            "'psa'", "case when group_name is not null then " ~ json_object(["'name'", "group_name"]) ~ " end"
+            "'psa'", "case when group_name is not null then " ~ json_object(["'name'", "group_name", "'erp_customer_name'", "group_erp_customer_name"]) ~ " end"
         ]) }} as details,
         customer_id
 
