@@ -1,7 +1,8 @@
 import type { Domain } from "../core/config/governance-schema.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
-import { countRows, type StateTable } from "./current-state.js";
+import { countRows, findTable, type StateTable } from "./current-state.js";
 import type { WriteItem, WritePlan } from "./plan-types.js";
+import { OBJECT_CATALOG } from "./writers/object-catalog.js";
 
 /** Why a plan is held: the target objects (`kantata.users`) over the share, and the reason. */
 export interface BlastRadius {
@@ -12,6 +13,8 @@ export interface BlastRadius {
 /**
  * The blast-radius guard: when the items for one target object touch more than `share` of
  * that object's rows, the whole plan is held. Returns the objects and the reason, or null.
+ * `tables` holds each object's landed table; an object whose writes change other records
+ * (`radiusStream`) is counted against those.
  */
 export async function findBlastRadius(
   wh: Pick<Warehouse, "query" | "quote">,
@@ -19,23 +22,28 @@ export async function findBlastRadius(
   tables: ReadonlyMap<string, StateTable | undefined>,
   share: number,
 ): Promise<BlastRadius | null> {
-  const touching = new Map<string, number>();
+  const touching = new Map<string, { item: WriteItem; count: number }>();
   for (const item of items) {
     if (item.status !== "proposed") continue;
     const key = `${item.target_system}.${item.object}`;
-    touching.set(key, (touching.get(key) ?? 0) + 1);
+    const seen = touching.get(key);
+    touching.set(key, { item, count: (seen?.count ?? 0) + 1 });
   }
   const reasons: string[] = [];
   const objects: string[] = [];
-  for (const [key, count] of touching) {
-    const table = tables.get(key);
+  for (const [key, { item, count }] of touching) {
+    const radiusStream = OBJECT_CATALOG[item.target_system][item.object]?.radiusStream;
+    const table = radiusStream
+      ? await findTable(wh, `src_${item.target_system}`, radiusStream)
+      : tables.get(key);
     if (!table) continue;
     const rows = await countRows(wh, table);
     const ratio = rows === 0 ? 1 : count / rows;
     if (ratio > share) {
       objects.push(key);
+      const counted = radiusStream ? `${table.table} rows` : "rows";
       reasons.push(
-        `${key}: ${count} of ${rows} rows (${pct(ratio)}) exceeds the blast radius of ${pct(share)}`,
+        `${key}: ${count} of ${rows} ${counted} (${pct(ratio)}) exceeds the blast radius of ${pct(share)}`,
       );
     }
   }

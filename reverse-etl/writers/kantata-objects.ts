@@ -15,13 +15,15 @@ function listObject(object: string, operations: ObjectSpec["operations"]): Objec
 
 /**
  * Custom field values: creating a value replaces the subject's previous one (under a new id), so
- * a write is an upsert, addressed by subject and field.
+ * a write is an upsert, addressed by subject and field. pslink writes them on client groups (R08's
+ * ERP customer name): the blast radius counts them against the groups.
  */
 export const CUSTOM_FIELD_VALUES: ObjectSpec = {
   object: "custom_field_values",
   stream: "custom_field_values",
   idColumn: "id",
   keyColumns: ["subject_type", "subject_id", "custom_field_id"],
+  radiusStream: "workspace_groups",
   modifiedColumn: "updated_at",
   operations: ["upsert"],
   column: same,

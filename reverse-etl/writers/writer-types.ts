@@ -13,6 +13,11 @@ export interface ObjectSpec {
    * columns whose values, joined by `:`, make its target id (the newest row holding them wins).
    */
   readonly keyColumns?: readonly string[];
+  /**
+   * The stream whose rows the blast radius counts a write against, when a write changes another
+   * record than its own row (a custom field value changes its subject's field). Default: `stream`.
+   */
+  readonly radiusStream?: string;
   readonly modifiedColumn: string;
   /** The operations this writer performs on the object; everything else is refused. */
   readonly operations: readonly Operation[];
