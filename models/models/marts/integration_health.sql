@@ -10,7 +10,7 @@
     ['netsuite', 'accountingperiod'],
     ['kantata', 'workspace_groups'], ['kantata', 'workspaces'], ['kantata', 'users'], ['kantata', 'stories'],
     ['kantata', 'assignments'], ['kantata', 'time_entries'], ['kantata', 'expenses'], ['kantata', 'invoices'],
-    ['kantata', 'external_references'],
+    ['kantata', 'external_references'], ['kantata', 'custom_field_values'],
     ['workday', 'workers']
 ] -%}
 
