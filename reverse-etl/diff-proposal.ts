@@ -1,5 +1,5 @@
 import type { Warehouse } from "../warehouse/warehouse.js";
-import { readRow, type StateTable, vendorValues } from "./current-state.js";
+import { readRow, readTarget, type StateTable, vendorValues } from "./current-state.js";
 import { sameValue } from "./field-values.js";
 import type { TargetSnapshot } from "./plan-types.js";
 import type { Proposal } from "./proposal-schema.js";
@@ -70,12 +70,20 @@ export async function diffProposal(
     case "upsert": {
       const key =
         proposal.target_id ?? (spec.externalIdField ? proposal.fields[spec.externalIdField] : null);
-      const column = spec.externalIdField ? spec.column(spec.externalIdField) : spec.idColumn;
-      const row =
-        table && key !== null && key !== undefined
-          ? await readRow(wh, table, column, String(key))
-          : undefined;
-      return fieldDiff(proposal, spec, row, key === null || key === undefined ? null : String(key));
+      if (key === null || key === undefined || !table) {
+        return fieldDiff(proposal, spec, undefined, key == null ? null : String(key));
+      }
+      // An object addressed by a natural key (a custom field value: subject and field) is read
+      // by it; others by their external id, else their id.
+      const row = spec.keyColumns
+        ? await readTarget(wh, table, spec, String(key))
+        : await readRow(
+            wh,
+            table,
+            spec.externalIdField ? spec.column(spec.externalIdField) : spec.idColumn,
+            String(key),
+          );
+      return fieldDiff(proposal, spec, row, String(key));
     }
   }
 }

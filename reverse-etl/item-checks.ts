@@ -75,8 +75,10 @@ export async function checkFreshness(
   writtenThisRun: ReadonlySet<string>,
 ): Promise<Freshness> {
   if (item.snapshot === null || item.target_id === null) return { kind: "fresh" };
+  // An upsert addressed by its external id is read back by the landed id; one addressed by a
+  // natural key (a custom field value) by that key, since its id changes with every value.
   const id =
-    item.operation === "upsert"
+    item.operation === "upsert" && !spec.keyColumns
       ? String(item.snapshot.values[spec.idColumn] ?? item.target_id)
       : item.target_id;
   const live = await writer.read(item.object, id);

@@ -73,7 +73,7 @@ describe.each(warehouseCases())("the full write-back loop on $kind", (warehouseC
     expect(rejected.length).toBeGreaterThan(0);
     expect(untouched.length).toBeGreaterThan(0);
     // As the steward reads it: a read value before the arrow, and for a Kantata custom field
-    // value (planning does not read it back) a before said to be unknown.
+    // value no group holds yet (none is landed) a before said to be unknown.
     const plan = await loadPlan(wh, planId);
     if (!plan) throw new Error(`plan ${planId} was not stored`);
     const shown = renderPlan(plan, proposed).join("\n");

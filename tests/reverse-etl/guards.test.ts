@@ -4,6 +4,7 @@ import { readAudit } from "../../reverse-etl/audit-log.js";
 import { decideItems } from "../../reverse-etl/decide-items.js";
 import { loadItems } from "../../reverse-etl/plan-store.js";
 import { planWritebacks } from "../../reverse-etl/plan-writebacks.js";
+import { customFieldValues } from "../../sandbox/servers/kantata/custom-field-values.js";
 import {
   type GovernedSandbox,
   governedSandbox,
@@ -327,6 +328,77 @@ describe.each(["duckdb", "postgres"] as const)("write-back guards on %s", (kind)
     });
     expect(created?.target_id).toMatch(/^\d+$/);
     expect(created?.detail).toBe(`applied as ${created?.target_id}`);
+  });
+
+  it("plans a custom field value against the landed value of its subject and field, and stale-checks it by that key", async () => {
+    const [group] = await gs.warehouse.query<{ id: string }>(
+      "select id from src_kantata.workspace_groups order by id limit 1",
+    );
+    const groupId = String(group?.id);
+    const values = customFieldValues(gs.sandbox.world);
+    const setValue = (id: string, value: string) =>
+      values.upsert(
+        {
+          id,
+          subject_type: "WorkspaceGroup",
+          subject_id: groupId,
+          custom_field_id: "1",
+          value,
+          created_at: "2026-11-01T00:00:00Z",
+          updated_at: "",
+        },
+        Date.now(),
+      );
+    setValue("990001", "Old ERP name");
+    await gs.sync();
+    const key = `WorkspaceGroup:${groupId}:1`;
+    const nameRow = (value: string): ProposalRow => ({
+      proposal_key: `test:cfv:${groupId}:${value}`,
+      rule_id: "R08",
+      exception_id: null,
+      domain: "customer_master",
+      source_system: "netsuite",
+      target_system: "kantata",
+      object: "custom_field_values",
+      target_id: key,
+      operation: "upsert",
+      fields: { subject_type: "WorkspaceGroup", subject_id: groupId, custom_field_id: "1", value },
+      evidence: { test: true },
+    });
+
+    // The value already there is no change; another is a change of `value` alone, from what is there.
+    const { result: same } = await plan([nameRow("Old ERP name")]);
+    expect(same.unchanged).toBe(1);
+    const { result } = await plan([nameRow("New ERP name")]);
+    const planId = result.planId as string;
+    const [item] = await loadItems(gs.warehouse, { planId });
+    expect(item?.before).toEqual({ value: "Old ERP name" });
+    expect(item?.after).toEqual({ value: "New ERP name" });
+    await decideItems({
+      warehouse: gs.warehouse,
+      config: gs.config,
+      planId,
+      decision: "approve",
+      steward: "fiona",
+      reason: "ok",
+    });
+
+    // Someone sets the field in Kantata between plan and apply (a new value, under a new id).
+    values.discard("990001");
+    setValue("990002", "Typed by a person");
+    const journal = gs.sandbox.writes.entries().length;
+    const applied = await applyPlan({
+      warehouse: gs.warehouse,
+      config: gs.config,
+      planId,
+      now: IN_WINDOW,
+    });
+    expect(applied.stale).toBe(1);
+    expect(gs.sandbox.writes.entries().length).toBe(journal);
+    const [stale] = await loadItems(gs.warehouse, { planId });
+    expect(stale?.status_reason).toMatch(
+      /changed since planning \(value: Old ERP name → Typed by a person\)/,
+    );
   });
 
   it("marks an item stale when its target changed after planning, and re-plans it", async () => {
