@@ -1,4 +1,5 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { STREAM_CATALOG } from "../../extractors/stream-catalog.js";
 import type { SandboxCredentials } from "../../sandbox/sandbox.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { warehouseCases } from "../support/warehouses.js";
@@ -139,7 +140,9 @@ describe.each(warehouseCases())("faults on $kind", (warehouse) => {
     expect(rows.filter((row) => row.status === "failed").map((row) => row.source)).toEqual([
       "workday",
     ]);
-    expect(rows.filter((row) => row.status === "succeeded")).toHaveLength(19);
+    // Every other stream pslink syncs succeeded.
+    const streams = Object.values(STREAM_CATALOG).flat().length;
+    expect(rows.filter((row) => row.status === "succeeded")).toHaveLength(streams - 1);
     const everything = `${run.stdout}\n${run.stderr}\n${await warehouseText(wh)}`;
     for (const secret of secrets(fixture.sandbox.credentials))
       expect(everything.includes(secret)).toBe(false);
