@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { configError } from "../../core/errors.js";
 import { issuesText, plainIssueMessage } from "../../core/plain-issues.js";
 import type { TargetInfo } from "../jinja/dbt-globals.js";
@@ -89,23 +90,33 @@ export function parseModel(context: ParseContext, file: ProjectFile): ModelNode 
       });
     }
   }
-  const parsed = modelConfigSchema.safeParse(configValues, { error: plainIssueMessage });
-  if (!parsed.success) throw configError(`${file.path}: ${issuesText(parsed.error, "config")}`);
-  if (!parsed.data.enabled) return undefined;
-  const relation = relationFor(context, info, parsed.data);
+  const config = parseNodeConfig(modelConfigSchema, file.path, configValues);
+  if (!config.enabled) return undefined;
+  const relation = relationFor(context, info, config);
   return {
     kind: "model",
     name,
     file,
     fqn: info.fqn,
     info,
-    config: parsed.data,
+    config,
     configValues,
     relation,
     dependsOn: [...new Set(session.refs)],
     sources: [...new Set(session.sources.map(([source, table]) => `${source}.${table}`))],
     body: { kind: "sql", template },
   };
+}
+
+/** A node's merged config checked against `schema`; a bad value is an error naming the file. */
+export function parseNodeConfig<T extends z.ZodType>(
+  schema: T,
+  path: string,
+  values: Readonly<Record<string, unknown>>,
+): z.infer<T> {
+  const parsed = schema.safeParse(values, { error: plainIssueMessage });
+  if (!parsed.success) throw configError(`${path}: ${issuesText(parsed.error, "config")}`);
+  return parsed.data;
 }
 
 /** Schema and alias through the project's generate_schema_name / generate_alias_name. */

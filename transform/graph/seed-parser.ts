@@ -1,14 +1,13 @@
 import { CsvError, parse as parseCsv } from "csv-parse/sync";
 import { z } from "zod";
 import { configError } from "../../core/errors.js";
-import { issuesText, plainIssueMessage } from "../../core/plain-issues.js";
 import type { WarehouseKind } from "../../warehouse/warehouse.js";
 import type { NodeInfo } from "../jinja/render-session.js";
 import { folderConfig } from "../project/folder-config.js";
 import { mergeConfig, modelConfigSchema } from "../project/node-config.js";
 import { nodeName, type ProjectFile } from "../project/project-loader.js";
 import type { ModelNode } from "./manifest-types.js";
-import { foldersOf, type ParseContext, relationFor } from "./model-parser.js";
+import { foldersOf, type ParseContext, parseNodeConfig, relationFor } from "./model-parser.js";
 
 /** The seed config keys the runner reads (dbt's names); the rest are a model's. */
 const seedConfigSchema = z.looseObject({
@@ -38,23 +37,20 @@ export function parseSeed(context: ParseContext, file: ProjectFile): ModelNode |
     project.seedProperties.get(name)?.properties.config ?? {},
     { materialized: "table" },
   );
-  const parsed = modelConfigSchema.safeParse(configValues, { error: plainIssueMessage });
-  if (!parsed.success) throw configError(`${file.path}: ${issuesText(parsed.error, "config")}`);
-  if (!parsed.data.enabled) return undefined;
-  const seedConfig = seedConfigSchema.safeParse(configValues, { error: plainIssueMessage });
-  if (!seedConfig.success)
-    throw configError(`${file.path}: ${issuesText(seedConfig.error, "config")}`);
-  const { header, rows } = readCsv(file, seedConfig.data.delimiter);
-  const types = columnTypes(file, header, rows, seedConfig.data.column_types, context.target.type);
+  const config = parseNodeConfig(modelConfigSchema, file.path, configValues);
+  if (!config.enabled) return undefined;
+  const seedConfig = parseNodeConfig(seedConfigSchema, file.path, configValues);
+  const { header, rows } = readCsv(file, seedConfig.delimiter);
+  const types = columnTypes(file, header, rows, seedConfig.column_types, context.target.type);
   return {
     kind: "model",
     name,
     file,
     fqn: info.fqn,
     info,
-    config: parsed.data,
+    config,
     configValues,
-    relation: relationFor(context, info, parsed.data),
+    relation: relationFor(context, info, config),
     dependsOn: [],
     sources: [],
     body: { kind: "seed", sql: seedSelect(header, types, rows, context.quote), rows: rows.length },
