@@ -9,7 +9,7 @@ import { describeStep } from "../../orchestration/jobs/steps.js";
 import { warehouseRunHistory } from "../../orchestration/scheduler/run-history.js";
 import { Scheduler, type StepContext } from "../../orchestration/scheduler/scheduler.js";
 import { migrate } from "../../warehouse/migrate.js";
-import { openWarehouse } from "../../warehouse/open-warehouse.js";
+import { openExistingWarehouse, openWarehouse } from "../../warehouse/open-warehouse.js";
 import { EXIT } from "../exit-codes.js";
 import { configFrom, print } from "../program.js";
 import { textTable } from "../text-table.js";
@@ -42,7 +42,15 @@ export function registerScheduleCommand(program: Command): void {
           hint: `choose one of: ${names.join(", ")}`,
         });
       }
-      const warehouse = await openWarehouse(config.warehouse, config.baseDir);
+      // Only a sync brings a warehouse into being: jobs that never sync need one already.
+      const jobs = options.once
+        ? [config.schedules.jobs[options.once]]
+        : Object.values(config.schedules.jobs);
+      const syncs = jobs.some((job) => job?.steps.some((step) => step.kind === "sync"));
+      const warehouse = await (syncs ? openWarehouse : openExistingWarehouse)(
+        config.warehouse,
+        config.baseDir,
+      );
       await migrate(warehouse);
       // Each run's sync lines carry its run_id and schedule, as the scheduler's own lines do.
       const progressOf = new Map<string, SyncProgress>();

@@ -41,13 +41,21 @@ const stepObject = z.discriminatedUnion(
  * A step as written in YAML: a bare name (`sync`) or a one-key mapping with options
  * (`{ sync: { full_refresh: true } }`).
  */
-export const stepSchema = z.preprocess((value) => {
+export const stepSchema = z.preprocess((value, ctx) => {
   if (typeof value === "string") return { kind: value };
   if (value && typeof value === "object" && !Array.isArray(value) && !("kind" in value)) {
     const entries = Object.entries(value);
     if (entries.length === 1) {
       const [kind, options] = entries[0] as [string, unknown];
-      return { kind, ...(options && typeof options === "object" ? options : {}) };
+      if (options !== null && (typeof options !== "object" || Array.isArray(options))) {
+        // `- sync: full_refresh` would otherwise read as a plain sync.
+        ctx.addIssue({
+          code: "custom",
+          message: `a step's options are a mapping, e.g. ${kind}: { full_refresh: true }; got ${JSON.stringify(options)}`,
+        });
+        return z.NEVER;
+      }
+      return { kind, ...(options ?? {}) };
     }
   }
   return value;

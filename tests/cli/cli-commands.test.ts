@@ -201,7 +201,10 @@ describe("pslink config check and sync refuse what would sync nothing or the wro
 
 describe("commands that read the warehouse, before the first sync", () => {
   it("refuse with exit 4 and say to run pslink sync, without creating the DuckDB file", async () => {
-    const path = await configFile({ sources: { salesforce: SALESFORCE } });
+    const path = await configFile({
+      sources: { salesforce: SALESFORCE },
+      schedules: { jobs: { rebuild: { cron: "0 3 * * *", steps: ["build"] } } },
+    });
     const file = join(path, "..", "warehouse.duckdb");
     for (const command of [
       ["build"],
@@ -219,6 +222,8 @@ describe("commands that read the warehouse, before the first sync", () => {
       ["approve", "--plan", "plan-x", "--as", "harry", "--reason", "ok"],
       ["apply"],
       ["audit"],
+      // A schedule that never syncs needs a warehouse already, as its build does.
+      ["schedule", "--once", "rebuild"],
     ]) {
       const result = await pslink(["-c", path, ...command], { SF_SECRET: "s" });
       const what = command.join(" ");

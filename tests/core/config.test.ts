@@ -366,6 +366,7 @@ describe("schedule steps", () => {
         "        - plan: { dry: true }",
         "        - { sync: {}, build: {} }",
         "        - { kind: tset }",
+        "        - sync: full_refresh",
       ].join("\n"),
     );
     const check = await runCli(["-c", join(dir, "pslink.yml"), "config", "check"]);
@@ -379,9 +380,10 @@ describe("schedule steps", () => {
       `${steps}.4.plan: unknown key(s) "dry": plan takes no options, write it as a bare name (- plan)`,
       `${steps}.5: a step is one name or one name with its options ({ sync: { full_refresh: true } }); this mapping has 2 keys (sync, build): write each step as an item of its own`,
       `${steps}.6.kind: a step is one of sync, build, test, plan, apply; got 'tset'; did you mean "test"?`,
+      `${steps}.7.sync: a step's options are a mapping, e.g. sync: { full_refresh: true }; got "full_refresh"`,
     ])
       expect(check.stderr).toContain(`  - ${line}\n`);
-    expect(check.stderr).toContain("has 7 problem(s)");
+    expect(check.stderr).toContain("has 8 problem(s)");
     expect(check.stderr).not.toMatch(/missing|\.kind: a step is one of .* got 'snyc'/);
   });
 
