@@ -2,7 +2,7 @@ import type { GovernanceConfig, TargetSystem } from "../core/config/governance-s
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { type StateTable, stateTable } from "./current-state.js";
 import { type Diff, diffProposal } from "./diff-proposal.js";
-import { stableHash } from "./field-values.js";
+import { comparable, stableHash } from "./field-values.js";
 import { ownershipRefusal } from "./ownership-guard.js";
 import type { ClosedPeriods } from "./period-guard.js";
 import type { ItemStatus, WriteItem } from "./plan-types.js";
@@ -92,6 +92,11 @@ export async function draftItem(
   return item;
 }
 
+/**
+ * The closed period a NetSuite time bill write would touch: a create's date, and for an update
+ * the landed time bill's date as well as any new one (a bill in a closed period is never changed,
+ * not even moved out of it; an R02 correction does not send a date at all).
+ */
 function closedPeriodOf(
   target: TargetSystem,
   object: string,
@@ -100,9 +105,11 @@ function closedPeriodOf(
   periods: ClosedPeriods,
 ): { date: string; name: string } | undefined {
   if (target !== "netsuite" || object !== "timeBill") return undefined;
-  const date = after.tranDate ?? current?.trandate;
-  const period = periods.containing(date);
-  return period ? { date: String(date).slice(0, 10), name: period.name } : undefined;
+  for (const date of [current?.trandate, after.tranDate]) {
+    const period = periods.containing(date);
+    if (period) return { date: comparable(date).slice(0, 10), name: period.name };
+  }
+  return undefined;
 }
 
 function newItem(

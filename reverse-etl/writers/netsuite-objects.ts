@@ -10,7 +10,8 @@ export const NETSUITE_OBJECTS: Readonly<Record<string, ObjectSpec>> = {
     stream: "timebill",
     idColumn: "id",
     modifiedColumn: "lastmodifieddate",
-    operations: ["create"],
+    // Updates correct a posted time bill to the approved Kantata entry (R02).
+    operations: ["create", "update"],
     externalIdField: "externalId",
     column: lower,
   },

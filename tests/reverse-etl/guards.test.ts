@@ -81,28 +81,30 @@ describe.each(["duckdb", "postgres"] as const)("write-back guards on %s", (kind)
         proposal_key: "story",
       },
     );
-    const timeBillUpdate = {
+    const timeBillDeactivation = {
       ...job,
       proposal_key: "tb",
-      rule_id: "R02",
+      rule_id: "R03",
       domain: "project_execution",
       object: "timeBill",
       target_id: "1",
+      operation: "deactivate",
     };
     // A refused update of a landed record still shows what it would change, field by field.
     const [landed] = await gs.warehouse.query<{ id: string; hours: unknown; memo: unknown }>(
       "select id, hours, memo from src_netsuite.timebill order by id limit 1",
     );
     const postedUpdate = {
-      ...timeBillUpdate,
+      ...job,
       proposal_key: "tb-landed",
+      object: "timeBill",
       target_id: String(landed?.id),
       fields: { hours: 99.5, memo: landed?.memo },
     };
     const { items } = await plan([
       job as ProposalRow,
       story,
-      timeBillUpdate as ProposalRow,
+      timeBillDeactivation as ProposalRow,
       postedUpdate as ProposalRow,
     ]);
     const posted = items.find((item) => item.proposal_key === "tb-landed");
@@ -116,7 +118,10 @@ describe.each(["duckdb", "postgres"] as const)("write-back guards on %s", (kind)
       /rule R06 writes into netsuite, the owner of domain project_master/,
     );
     expect(reason("story")).toMatch(/kantata, the owner of domain project_execution/);
-    expect(reason("tb")).toMatch(/the netsuite writer does not update timeBill \(it may create\)/);
+    expect(reason("tb-landed")).toMatch(/netsuite, the owner of domain project_master/);
+    expect(reason("tb")).toMatch(
+      /the netsuite writer does not deactivate timeBill \(it may create, update\)/,
+    );
     // The same refusal is not planned again on every run.
     const again = await planWritebacks({
       warehouse: gs.warehouse,

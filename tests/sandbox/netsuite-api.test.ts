@@ -455,6 +455,62 @@ describe("netsuite sandbox: records", () => {
       "o:errorDetails": [{ "o:errorCode": "INVALID_CONTENT" }],
     });
   });
+
+  it("patches a timeBill (204) as the record service does: the next SuiteQL read shows it", async () => {
+    const bill = [...sandbox.world.collection("netsuite", "timebill").scanByKey()][0] as Record<
+      string,
+      unknown
+    >;
+    const job = [...sandbox.world.collection("netsuite", "job").scanByKey()].find(
+      (candidate) => candidate.id !== bill.customer,
+    ) as Record<string, unknown>;
+    clock.advance(2_000);
+    // The record id is `timebill`; the path takes it in any case, as for the create.
+    const url = `${sandbox.urls.netsuite}/services/rest/record/v1/timeBill/${bill.id}`;
+    const patched = await fetch(url, {
+      method: "PATCH",
+      headers: headers(),
+      body: JSON.stringify({ hours: 4.25, isBillable: false, customer: { id: job.id } }),
+    });
+    expect(patched.status).toBe(204);
+    const row = await suiteql(
+      sandbox,
+      `SELECT hours, isbillable, customer, trandate, TO_CHAR(lastmodifieddate, 'YYYY-MM-DD HH24:MI:SS') AS lastmodifieddate FROM timebill WHERE id = '${bill.id}' ORDER BY id`,
+      1,
+      0,
+    );
+    expect(row.body.items[0]).toMatchObject({
+      hours: 4.25,
+      isbillable: "F",
+      customer: job.id,
+      lastmodifieddate: stamp(clock.ms),
+    });
+    const read = await fetchJson<Record<string, unknown>>(
+      `${sandbox.urls.netsuite}/services/rest/record/v1/timebill/${bill.id}`,
+      { headers: headers() },
+    );
+    expect(read.body).toMatchObject({
+      hours: 4.25,
+      isBillable: false,
+      customer: { id: job.id },
+      tranDate: bill.trandate,
+    });
+    const invalid = await fetchJson(url, {
+      method: "PATCH",
+      headers: headers(),
+      body: JSON.stringify({ hours: "4:15" }),
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body).toMatchObject({
+      "o:errorDetails": [{ "o:errorCode": "INVALID_CONTENT", "o:errorPath": "hours" }],
+    });
+    const missing = await fetchJson(
+      `${sandbox.urls.netsuite}/services/rest/record/v1/timeBill/999999999`,
+      { method: "PATCH", headers: headers(), body: JSON.stringify({ hours: 1 }) },
+    );
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ "o:errorDetails": [{ "o:errorCode": "NONEXISTENT_ID" }] });
+  });
 });
 
 describe("netsuite sandbox: concurrency limit", () => {

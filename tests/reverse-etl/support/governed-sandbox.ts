@@ -37,8 +37,11 @@ export interface GovernedSandbox {
   config: PslinkConfig;
   /** The open warehouse (closed while a child process uses a DuckDB file). */
   warehouse: Warehouse;
-  /** Lands the targets' current state with the real sync job. */
-  sync(): Promise<void>;
+  /**
+   * Lands the targets' current state with the real sync job (`sources`: default the write
+   * targets; a build needs Workday too).
+   */
+  sync(sources?: readonly string[]): Promise<void>;
   /** Closes the warehouse so that another process may open it (DuckDB). */
   release(): Promise<void>;
   reopen(): Promise<void>;
@@ -83,11 +86,11 @@ export async function governedSandbox(
     configPath: written.config,
     config,
     warehouse: await openWarehouse(config.warehouse, config.baseDir),
-    async sync() {
+    async sync(sources = ["netsuite", "kantata", "salesforce"]) {
       // The sandbox stamps writes to the second and a sync window ends before the current one.
       await new Promise((resolve) => setTimeout(resolve, 1_100));
       const summary = await syncSources(config, {
-        sources: ["netsuite", "kantata", "salesforce"],
+        sources,
         warehouse: state.warehouse,
         safetyLagMs: 0,
         // One process runs these tests: no run lock to contend for (and none left behind).
