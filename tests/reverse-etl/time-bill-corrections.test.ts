@@ -6,6 +6,7 @@ import { decideItems } from "../../reverse-etl/decide-items.js";
 import { loadItems } from "../../reverse-etl/plan-store.js";
 import { planWritebacks } from "../../reverse-etl/plan-writebacks.js";
 import type { SandboxRecord } from "../../sandbox/world/types.js";
+import type { World } from "../../sandbox/world/world.js";
 import { build } from "../models/model-harness.js";
 import { type GovernedSandbox, governedSandbox, IN_WINDOW } from "./support/governed-sandbox.js";
 
@@ -38,6 +39,27 @@ function closedPeriodOf(periods: SandboxRecord[], bill: SandboxRecord): SandboxR
   );
 }
 
+/**
+ * A primary time bill of an approved entry that no planted case involves, dated as `dated`
+ * wants: changing its hours makes a new R02 case.
+ */
+function untouchedPosting(
+  world: World,
+  dated: (bill: SandboxRecord) => boolean,
+): SandboxRecord | undefined {
+  const involved = world
+    .groundTruth()
+    .entries.map((entry) => JSON.stringify(entry.systems))
+    .join(" ");
+  return [...world.collection("netsuite", "timebill").scanByKey()].find(
+    (bill) =>
+      dated(bill) &&
+      bill.externalid === `KOX-TE-${String(bill.custcol_kantata_time_entry)}` &&
+      !involved.includes(`"${String(bill.id)}"`) &&
+      !involved.includes(`"${String(bill.custcol_kantata_time_entry)}"`),
+  );
+}
+
 const ALL_SOURCES = ["netsuite", "kantata", "salesforce", "workday"];
 const R02_STATUS =
   "select exception_id, status from reconciliation.exceptions where rule_id = 'R02'";
@@ -65,14 +87,7 @@ describe.each(["duckdb", "postgres"] as const)("R02 time bill corrections on %s"
       if (bill && isClosed(bill))
         timebills.upsert({ ...bill, trandate: firstOpen?.startdate }, Date.now());
     }
-    const involved = cases.map((entry) => JSON.stringify(entry.systems)).join(" ");
-    const closed = [...timebills.scanByKey()].find(
-      (bill) =>
-        isClosed(bill) &&
-        bill.externalid === `KOX-TE-${String(bill.custcol_kantata_time_entry)}` &&
-        !involved.includes(`"${String(bill.id)}"`) &&
-        !involved.includes(`"${String(bill.custcol_kantata_time_entry)}"`),
-    );
+    const closed = untouchedPosting(world, (bill) => isClosed(bill));
     if (!closed || !firstOpen) throw new Error("test data: no closed-period posting to alter");
     timebills.upsert({ ...closed, hours: Number(closed.hours) + 1 }, Date.now());
     closedBill = String(closed.id);
@@ -199,5 +214,52 @@ describe.each(["duckdb", "postgres"] as const)("R02 time bill corrections on %s"
     for (const item of proposed)
       expect(after.get(item.exception_id as string), item.target_id ?? "").toBe("resolved");
     for (const item of queued) expect(after.get(item.exception_id as string)).toBe("open");
+  });
+  it("never overwrites a time bill changed after planning: the correction ends stale and is re-planned", async () => {
+    const wh = gs.warehouse;
+    const world = gs.sandbox.world;
+    const timebills = world.collection("netsuite", "timebill");
+    const periods = [...world.collection("netsuite", "accountingperiod").scanByKey()];
+    const bill = untouchedPosting(world, (b) => closedPeriodOf(periods, b) === undefined);
+    if (!bill) throw new Error("test data: no open-period posting to alter");
+    const id = String(bill.id);
+    const hours = Number(bill.hours);
+    timebills.upsert({ ...bill, hours: hours + 0.5 }, Date.now());
+    await gs.sync(ALL_SOURCES);
+    await build(wh, vars);
+
+    const plan = await planWritebacks({ warehouse: wh, config: gs.config, now: IN_WINDOW });
+    const planId = plan.planId as string;
+    const [item] = (await loadItems(wh, { planId })).filter((i) => i.target_id === id);
+    expect(item).toMatchObject({ status: "proposed", operation: "update", after: { hours } });
+    expect(Number(item?.before.hours)).toBe(hours + 0.5);
+    await decideItems({
+      warehouse: wh,
+      config: gs.config,
+      planId,
+      decision: "approve",
+      steward: "fiona",
+      reason: "hours as approved in Kantata",
+      itemKeys: [item?.item_key as string],
+    });
+
+    // Someone edits the time bill in NetSuite between plan and apply.
+    timebills.upsert({ ...timebills.get(id), memo: "edited by a person" }, Date.now());
+    const journal = gs.sandbox.writes.entries().length;
+    const result = await applyPlan({ warehouse: wh, config: gs.config, planId, now: IN_WINDOW });
+    expect(result).toMatchObject({ applied: 0, stale: 1 });
+    expect(gs.sandbox.writes.entries().length).toBe(journal);
+    const [stale] = await loadItems(wh, { planId, statuses: ["stale"] });
+    expect(stale?.item_key).toBe(item?.item_key);
+    expect(stale?.status_reason).toMatch(
+      /^changed since planning \(lastmodifieddate: .+ → .+\): re-plan it$/,
+    );
+    expect(Number(timebills.get(id)?.hours)).toBe(hours + 0.5);
+
+    // After a sync the next plan proposes the same change again, against the edited record.
+    await gs.sync(ALL_SOURCES);
+    const again = await planWritebacks({ warehouse: wh, config: gs.config, now: IN_WINDOW });
+    const [replanned] = await loadItems(wh, { planId: again.planId as string });
+    expect(replanned).toMatchObject({ item_key: item?.item_key, status: "proposed" });
   });
 });
