@@ -7,8 +7,9 @@ import type { WriteOutcome, WriteRequest, Writer } from "./writer-types.js";
 
 /**
  * NetSuite record service writer: timeBill create (with `externalId`) and update, job
- * create/update, customer upsert by external id. Updates are one `PATCH …/<type>/<id>`. NetSuite has no idempotency key, so every create carries an
- * external id and a crash or lost reply is resolved by `GET …/<type>/eid:<externalId>`.
+ * create/update, customer upsert by external id; an update is one `PATCH …/<type>/<id>`.
+ * NetSuite has no idempotency key, so every create carries an external id and a crash or lost
+ * reply is resolved by `GET …/<type>/eid:<externalId>`.
  * @see https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_1545222128.html
  * @see https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_164439865832.html
  */
