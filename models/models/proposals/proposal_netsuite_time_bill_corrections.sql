@@ -87,8 +87,8 @@ final as (
         {{ json_object([
             "'hours'", "cast(hours as decimal(18, 4))",
             "'isBillable'", "is_billable",
-            "'customer'", "case when job_id is not null then " ~ json_object(["'id'", "job_id"]) ~ " end",
-            "'employee'", "case when employee_id is not null then " ~ json_object(["'id'", "employee_id"]) ~ " end"
+            "'customer'", json_object(["'id'", "job_id"]),
+            "'employee'", json_object(["'id'", "employee_id"])
         ]) }} as fields,
         {{ json_object([
             "'mismatch'", "details",
@@ -98,6 +98,11 @@ final as (
         ]) }} as evidence
 
     from corrections
+    -- A PATCH writes every field it carries: with no NetSuite job for the workspace or no
+    -- employee for the worker it would blank the time bill's project or worker. Such an entry
+    -- needs its identity links first (the exception stays open, with no write-back).
+    where job_id is not null
+        and employee_id is not null
 
 )
 
