@@ -4,6 +4,7 @@ import { Clock, dayOf } from "./calendar.js";
 import { generateClients } from "./client-generator.js";
 import type { GenContext } from "./firm-model.js";
 import { caseId, type FirmState, IdAllocator } from "./firm-state.js";
+import { declareCustomFields } from "./kantata-custom-fields.js";
 import { plantMasterCases } from "./master-plants.js";
 import { generatePeople } from "./people-generator.js";
 import { plantPostingCases } from "./posting-plants.js";
@@ -72,6 +73,8 @@ export function generateFirm(options: WorldOptions): FirmState {
       state.planted.push({ case_id: caseId(entry.rule_id, n), ...entry });
     },
   };
+  // The tenant was configured before its first client (clients start 420 days before as-of).
+  declareCustomFields(state, state.clock.at(asOfDay - 420, 420));
   generateClients(ctx);
   generatePeople(ctx);
   generateProjects(ctx);

@@ -1,5 +1,6 @@
 import { dayOf, parseNetsuiteDay } from "./calendar.js";
 import type { FirmState } from "./firm-state.js";
+import { erpCustomerNames } from "./kantata-custom-fields.js";
 import type { MemoryCollection } from "./memory-collection.js";
 import type { GroundTruthEntry, SandboxRecord } from "./types.js";
 import type * as V from "./vendor-records.js";
@@ -31,6 +32,8 @@ export interface RuleData {
   /** Kantata ref lookups: subject id → referenced id, per link kind. */
   opportunityByWorkspace: Map<string, string>;
   customerByGroup: Map<string, string>;
+  /** Client group → its "ERP customer name" custom field's newest value (R08 write-backs set it). */
+  erpNameByGroup: Map<string, string | null>;
   employeeIdByUser: Map<string, string>;
   userByEmployeeId: Map<string, string>;
 }
@@ -118,6 +121,7 @@ export function loadRuleData(state: FirmState): RuleData {
     users,
     opportunityByWorkspace,
     customerByGroup,
+    erpNameByGroup: erpCustomerNames(live(state, s.customFieldValues)),
     employeeIdByUser,
     userByEmployeeId,
   };

@@ -16,7 +16,11 @@ const SUBSIDIARY_BY_COUNTRY: Record<string, string> = {
 
 const normalise = (name: string) => name.trim().toLowerCase().replace(/\s+/g, " ");
 
-/** R08: customers whose CRM, ERP and PSA records disagree or do not link. */
+/**
+ * R08: customers whose CRM, ERP and PSA records disagree or do not link. The PSA agrees on the
+ * name when its client group's name, or its "ERP customer name" custom field (where R08
+ * write-backs put NetSuite's name), is NetSuite's name.
+ */
 export function customerMasterMismatch(data: RuleData): RuleException[] {
   const out: RuleException[] = [];
   const groupByCustomer = new Map<string, string>();
@@ -39,8 +43,14 @@ export function customerMasterMismatch(data: RuleData): RuleException[] {
     const group = groupId === undefined ? undefined : data.groups.get(groupId);
     const fields: string[] = [];
     if (!account) fields.push("crm_link");
-    const names = [customer.companyname, account?.Name, group?.name].filter((n) => n !== undefined);
-    if (new Set(names.map(normalise)).size > 1) fields.push("name");
+    const erpName = normalise(customer.companyname);
+    const erpNameInPsa = groupId === undefined ? undefined : data.erpNameByGroup.get(groupId);
+    const crmDiffers = account !== undefined && normalise(account.Name) !== erpName;
+    const psaDiffers =
+      group !== undefined &&
+      normalise(group.name) !== erpName &&
+      (erpNameInPsa == null || normalise(erpNameInPsa) !== erpName);
+    if (crmDiffers || psaDiffers) fields.push("name");
     if (account && customer.currency !== account.CurrencyIsoCode) fields.push("currency");
     if (account && customer.subsidiary !== SUBSIDIARY_BY_COUNTRY[account.BillingCountry]) {
       fields.push("legal_entity");
@@ -71,7 +81,7 @@ export function customerMasterMismatch(data: RuleData): RuleException[] {
               country: account.BillingCountry,
             }
           : null,
-        psa: group ? { name: group.name } : null,
+        psa: group ? { name: group.name, erp_customer_name: erpNameInPsa ?? null } : null,
       },
     });
   }

@@ -19,7 +19,8 @@ export interface Collection<R extends SandboxRecord = SandboxRecord> {
   readonly system: SystemName;
   /** Account, Opportunity | subsidiary, customer, job, employee, timebill, transaction,
    *  transactionline, accountingperiod | workspace_groups, workspaces, users, stories,
-   *  assignments, time_entries, expenses, invoices, external_references | workers */
+   *  assignments, time_entries, expenses, invoices, external_references, custom_field_sets,
+   *  custom_fields, custom_field_values | workers */
   readonly name: string;
   readonly primaryKey: string;
   /** Field holding the record's last-modified timestamp (vendor format). */

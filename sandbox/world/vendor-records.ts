@@ -245,6 +245,37 @@ export type KoExternalReference = {
   updated_at: string;
 };
 
+/** A set of Kantata custom fields; the set names the kind of record its fields belong to. */
+export type KoCustomFieldSet = {
+  id: string;
+  name: string;
+  subject_type: "Workspace" | "Story" | "User" | "WorkspaceGroup";
+  created_at: string;
+  updated_at: string;
+};
+
+/** A Kantata custom field (its values are `KoCustomFieldValue`s). */
+export type KoCustomField = {
+  id: string;
+  name: string;
+  value_type: "string" | "date" | "number" | "currency" | "single" | "multi";
+  custom_field_set_id: string;
+  created_at: string;
+  updated_at: string;
+};
+
+/** One subject's value of a custom field, as Kantata serves it (`custom_field_values`). */
+export type KoCustomFieldValue = {
+  id: string;
+  subject_type: string;
+  subject_id: string;
+  custom_field_id: string;
+  /** A string, number or date as the field's type has it; choice ids for choice fields. */
+  value: unknown;
+  created_at: string;
+  updated_at: string;
+};
+
 export type WdWorker = {
   Employee_ID: string;
   Worker: string;

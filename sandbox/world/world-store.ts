@@ -39,6 +39,9 @@ const SPECS: ReadonlyArray<readonly [SystemName, string, string]> = [
   ["kantata", "expenses", "id"],
   ["kantata", "invoices", "id"],
   ["kantata", "external_references", "id"],
+  ["kantata", "custom_field_sets", "id"],
+  ["kantata", "custom_fields", "id"],
+  ["kantata", "custom_field_values", "id"],
   ["workday", "workers", "Employee_ID"],
 ];
 
@@ -145,6 +148,15 @@ export class WorldStore {
   }
   get externalRefs() {
     return this.typed<V.KoExternalReference>("kantata", "external_references");
+  }
+  get customFieldSets() {
+    return this.typed<V.KoCustomFieldSet>("kantata", "custom_field_sets");
+  }
+  get customFields() {
+    return this.typed<V.KoCustomField>("kantata", "custom_fields");
+  }
+  get customFieldValues() {
+    return this.typed<V.KoCustomFieldValue>("kantata", "custom_field_values");
   }
   get workers() {
     return this.typed<V.WdWorker>("workday", "workers");

@@ -216,20 +216,23 @@ describe("kantata sandbox: writes", () => {
     expect((listed.body.external_references as Record<string, SandboxRecord>)[id]).toMatchObject(
       reference,
     );
+    const group = [
+      ...sandbox.world.collection("kantata", "workspace_groups").scanByKey(),
+    ][0] as SandboxRecord;
     const value = {
-      subject_type: "Workspace",
-      subject_id: String(workspace.id),
-      custom_field_id: "77",
-      value: "PRJ-1",
+      subject_type: "WorkspaceGroup",
+      subject_id: String(group.id),
+      custom_field_id: "1",
+      value: "Client Holdings",
     };
-    const set = await fetchJson(`${base()}/custom_field_values.json`, {
+    const set = await fetchJson<Envelope>(`${base()}/custom_field_values.json`, {
       method: "POST",
       headers: auth(),
       body: JSON.stringify({ custom_field_value: value }),
     });
     expect(set.status).toBe(200);
     const read = await fetchJson<Envelope>(
-      `${base()}/custom_field_values.json?subject_type=Workspace&subject_id=${workspace.id}`,
+      `${base()}/custom_field_values.json?subject_type=WorkspaceGroup&subject_id=${group.id}`,
       {
         headers: auth(),
       },
@@ -237,6 +240,11 @@ describe("kantata sandbox: writes", () => {
     expect(Object.values(read.body.custom_field_values as object)).toEqual([
       expect.objectContaining(value),
     ]);
+    const one = await fetchJson<Envelope>(
+      `${base()}/custom_field_values/${set.body.results[0]?.id}.json`,
+      { headers: auth() },
+    );
+    expect(one.body.custom_field_values).toEqual(read.body.custom_field_values);
     expect(
       sandbox.writes.entries({ system: "kantata" }).filter((w) => w.applied).length,
     ).toBeGreaterThanOrEqual(3);
@@ -248,7 +256,7 @@ describe("kantata sandbox: writes", () => {
       "external_reference",
       { service_name: "NetSuite", service_model: "customer", service_model_ref: "1" },
     ],
-    ["custom_field_values", "custom_field_value", { custom_field_id: "77", value: "x" }],
+    ["custom_field_values", "custom_field_value", { custom_field_id: "1", value: "x" }],
   ])("refuses a %s write whose subject does not exist", async (path, wrapper, rest) => {
     for (const subject of [
       { subject_type: "Workspace", subject_id: "999999999" },
@@ -264,5 +272,61 @@ describe("kantata sandbox: writes", () => {
         errors: [{ type: "validation", message: "subject does not exist", field: "subject_id" }],
       });
     }
+  });
+
+  it("refuses a custom field value for a field the tenant lacks or declares for another subject", async () => {
+    const workspace = [
+      ...sandbox.world.collection("kantata", "workspaces").scanByKey(),
+    ][0] as SandboxRecord;
+    const group = [
+      ...sandbox.world.collection("kantata", "workspace_groups").scanByKey(),
+    ][0] as SandboxRecord;
+    const cases = [
+      [
+        { subject_type: "WorkspaceGroup", subject_id: String(group.id), custom_field_id: "77" },
+        "custom field 77 does not exist",
+      ],
+      [
+        { subject_type: "Workspace", subject_id: String(workspace.id), custom_field_id: "1" },
+        "custom field 1 belongs to WorkspaceGroup, not Workspace",
+      ],
+    ] as const;
+    const before = sandbox.world.collection("kantata", "custom_field_values").size;
+    for (const [subject, message] of cases) {
+      const response = await fetchJson(`${base()}/custom_field_values.json`, {
+        method: "POST",
+        headers: auth(),
+        body: JSON.stringify({ custom_field_value: { ...subject, value: "x" } }),
+      });
+      expect(response.status).toBe(422);
+      expect(response.body).toEqual({
+        errors: [{ type: "validation", message, field: "custom_field_id" }],
+      });
+    }
+    expect(sandbox.world.collection("kantata", "custom_field_values").size).toBe(before);
+  });
+
+  it("serves the tenant's custom fields with their sets: R08's ERP customer name on client groups", async () => {
+    const fields = await fetchJson<Envelope>(
+      `${base()}/custom_fields.json?include=custom_field_set`,
+      {
+        headers: auth(),
+      },
+    );
+    expect(fields.status).toBe(200);
+    expect(fields.body.results).toEqual([{ key: "custom_fields", id: "1" }]);
+    expect(fields.body.custom_fields).toEqual({
+      "1": {
+        id: "1",
+        name: "ERP customer name",
+        value_type: "string",
+        custom_field_set_id: "1",
+        created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+        updated_at: expect.stringMatching(/Z$/),
+      },
+    });
+    expect(fields.body.custom_field_sets).toEqual({
+      "1": expect.objectContaining({ id: "1", name: "Client", subject_type: "WorkspaceGroup" }),
+    });
   });
 });

@@ -1,21 +1,11 @@
-import { kantataStamp } from "../../world/calendar.js";
-import { MemoryCollection } from "../../world/memory-collection.js";
+import type { MemoryCollection } from "../../world/memory-collection.js";
+import type { KoCustomFieldValue } from "../../world/vendor-records.js";
 import type { World } from "../../world/world.js";
 import type { ApiDeps, Reply, SandboxRequest } from "../server-types.js";
 import { kantataErrors } from "./kantata-errors.js";
 import type { KantataLists } from "./kantata-lists.js";
 
-/** A custom field value as Kantata serves it (`custom_field_values`). */
-export type KoCustomFieldValue = {
-  id: string;
-  subject_type: string;
-  subject_id: string;
-  custom_field_id: string;
-  /** A string, number or date as the field's type has it; choice ids for choice fields. */
-  value: unknown;
-  created_at: string;
-  updated_at: string;
-};
+export type { KoCustomFieldValue } from "../../world/vendor-records.js";
 
 /**
  * The sets of custom fields the list serves, one `subject_type` at a time.
@@ -30,26 +20,13 @@ export const CUSTOM_FIELD_SUBJECTS = [
   "Resource",
 ] as const;
 
-const STORES = new WeakMap<World, MemoryCollection<KoCustomFieldValue>>();
-
 /**
- * The custom field values of a world's Kantata tenant. The world generates none: the Kantata
- * imitation keeps the values its clients set beside the world, one store per world, so that a
- * test reads them as it reads the world's own collections.
+ * The custom field values of a world's Kantata tenant: the world's `custom_field_values`, a
+ * memory collection as all of the world's are (tests also `discard` values from it).
  */
 export function customFieldValues(world: World): MemoryCollection<KoCustomFieldValue> {
-  let store = STORES.get(world);
-  if (store === undefined) {
-    store = new MemoryCollection<KoCustomFieldValue>({
-      system: "kantata",
-      name: "custom_field_values",
-      primaryKey: "id",
-      modifiedField: "updated_at",
-      formatModified: kantataStamp,
-    });
-    STORES.set(world, store);
-  }
-  return store;
+  const values = world.collection("kantata", "custom_field_values");
+  return values as unknown as MemoryCollection<KoCustomFieldValue>;
 }
 
 /**

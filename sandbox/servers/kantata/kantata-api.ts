@@ -1,7 +1,7 @@
 import { bearerToken } from "../reply.js";
 import type { ApiDeps, Reply, Route, SandboxRequest, SystemApi } from "../server-types.js";
 import { randomSecret } from "../token-store.js";
-import { customFieldValues, listCustomFieldValues } from "./custom-field-values.js";
+import { listCustomFieldValues } from "./custom-field-values.js";
 import { kantataErrors } from "./kantata-errors.js";
 import { KantataLists } from "./kantata-lists.js";
 import { KantataWrites, WRAPPERS } from "./kantata-writes.js";
@@ -39,16 +39,6 @@ export function createKantataApi(deps: ApiDeps): {
       method: "GET",
       pattern: new RegExp(`^${BASE}/custom_field_values\\.json$`),
       handle: (request) => listCustomFieldValues(request, deps, lists),
-    },
-    {
-      method: "GET",
-      pattern: new RegExp(`^${BASE}/custom_field_values/(?<id>\\w+)\\.json$`),
-      handle: (_request, p) => {
-        const values = customFieldValues(deps.world);
-        const record = values.get(p.id ?? "");
-        if (!record) return kantataErrors.notFound(`custom_field_values ${p.id} not found`);
-        return lists.renderRecord(values, record);
-      },
     },
     {
       method: "POST",

@@ -140,9 +140,7 @@ export class KantataLists {
     }
     let body = `{"count":${count},"meta":{"count":${count},"page_count":${Math.ceil(count / perPage)},"page_number":${page},"page_size":${perPage}},"results":[${results}]`;
     for (const [name, records] of maps) {
-      // A list kept beside the world (custom field values) serves its own records.
-      const source =
-        name === collection.name ? collection : this.deps.world.collection("kantata", name);
+      const source = this.deps.world.collection("kantata", name);
       let map = "";
       for (const [id, record] of records) {
         const text = this.deps.cache.text(`ko|${name}`, record, source.modifiedField, (r) =>

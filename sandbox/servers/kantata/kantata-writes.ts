@@ -26,7 +26,8 @@ const SUBJECTS: Record<string, string> = {
 /**
  * Kantata writes: `PUT /<list>/<id>.json`, `POST /external_references.json` and
  * `POST /custom_field_values.json` (creating a value for a field replaces the old one: the new
- * value has a new id, and the old one is gone from the list).
+ * value has a new id, and the old one is gone from the list; the field must be one the tenant
+ * declares for the subject's type).
  */
 export class KantataWrites {
   constructor(
@@ -122,6 +123,8 @@ export class KantataWrites {
     }
     if (!this.#subjectExists(fields))
       return kantataErrors.validation("subject does not exist", "subject_id");
+    const problem = this.#fieldProblem(String(fields.custom_field_id), String(fields.subject_type));
+    if (problem) return kantataErrors.validation(problem, "custom_field_id");
     const values = customFieldValues(this.deps.world);
     const now = this.deps.now();
     const same = (v: KoCustomFieldValue) =>
@@ -140,6 +143,20 @@ export class KantataWrites {
     };
     values.upsert(value, now);
     return this.lists.renderRecord(values, value);
+  }
+
+  /** Why the tenant has no custom field `fieldId` for `subjectType`, if it has none. */
+  #fieldProblem(fieldId: string, subjectType: string): string | undefined {
+    const world = this.deps.world;
+    const field = world.collection("kantata", "custom_fields").get(fieldId);
+    if (!field) return `custom field ${fieldId} does not exist`;
+    const set = world
+      .collection("kantata", "custom_field_sets")
+      .get(String(field.custom_field_set_id));
+    if (set?.subject_type !== subjectType) {
+      return `custom field ${fieldId} belongs to ${String(set?.subject_type)}, not ${subjectType}`;
+    }
+    return undefined;
   }
 }
 

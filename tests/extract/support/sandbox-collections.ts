@@ -1,38 +1,73 @@
 import { customFieldValues } from "../../../sandbox/servers/kantata/custom-field-values.js";
+import { ERP_CUSTOMER_NAME_FIELD_ID } from "../../../sandbox/world/kantata-custom-fields.js";
 import type { Collection, SystemName } from "../../../sandbox/world/types.js";
 import type { World } from "../../../sandbox/world/world.js";
 
-/**
- * The records the sandbox serves for a stream: the world's collection, or for Kantata's custom
- * field values the store the Kantata imitation keeps beside the world.
- */
+/** The records the sandbox serves for a stream: the world's collection of that name. */
 export function sandboxCollection(world: World, system: SystemName, name: string): Collection {
-  return system === "kantata" && name === "custom_field_values"
-    ? customFieldValues(world)
-    : world.collection(system, name);
+  return world.collection(system, name);
 }
 
 /**
- * Custom fields on the seeded groups: R08's "ERP customer name" (company groups), and a region,
- * payment terms in days and an industry choice (choice fields hold choice ids) on every group.
+ * Custom fields on the seeded groups: R08's "ERP customer name" (company groups; the world
+ * declares it), and a region, payment terms in days and an industry choice (choice fields hold
+ * choice ids) on every group, which the tenant's administrator adds to the client set.
  */
 const SEEDED_FIELDS: ReadonlyArray<{
   id: string;
+  name: string;
+  valueType: string;
   companiesOnly: boolean;
   value: (group: Record<string, unknown>, n: number) => unknown;
 }> = [
-  { id: "1", companiesOnly: true, value: (group) => String(group.name) },
-  { id: "2", companiesOnly: false, value: (_group, n) => ["EMEA", "Americas", "APAC"][n % 3] },
-  { id: "3", companiesOnly: false, value: (_group, n) => [30, 45, 60][n % 3] },
-  { id: "4", companiesOnly: false, value: (_group, n) => [4101 + (n % 4)] },
+  {
+    id: ERP_CUSTOMER_NAME_FIELD_ID,
+    name: "ERP customer name",
+    valueType: "string",
+    companiesOnly: true,
+    value: (group) => String(group.name),
+  },
+  {
+    id: "2",
+    name: "Region",
+    valueType: "string",
+    companiesOnly: false,
+    value: (_group, n) => ["EMEA", "Americas", "APAC"][n % 3],
+  },
+  {
+    id: "3",
+    name: "Payment terms (days)",
+    valueType: "number",
+    companiesOnly: false,
+    value: (_group, n) => [30, 45, 60][n % 3],
+  },
+  {
+    id: "4",
+    name: "Industry",
+    valueType: "single",
+    companiesOnly: false,
+    value: (_group, n) => [4101 + (n % 4)],
+  },
 ];
 
 /**
  * Gives the world's client groups the custom field values a tenant's users set before pslink's
- * first sync (the world generates none), stamped when each group last changed; returns how many.
+ * first sync (the world generates none), stamped when each group last changed, and declares the
+ * fields the world lacks beside its "ERP customer name"; returns how many values it set.
  */
 export function seedCustomFieldValues(world: World): number {
   const groups = world.collection("kantata", "workspace_groups");
+  const fields = world.collection("kantata", "custom_fields");
+  const erpName = fields.get(ERP_CUSTOMER_NAME_FIELD_ID);
+  if (!erpName) throw new Error("the world declares no ERP customer name field");
+  for (const field of SEEDED_FIELDS) {
+    if (fields.get(field.id)) continue;
+    const { id, name, valueType } = field;
+    fields.upsert(
+      { ...erpName, id, name, value_type: valueType },
+      fields.modifiedMs(ERP_CUSTOMER_NAME_FIELD_ID) ?? 0,
+    );
+  }
   const values = customFieldValues(world);
   let count = 0;
   [...groups.scan()].forEach((group, n) => {
