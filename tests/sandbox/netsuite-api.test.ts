@@ -371,10 +371,11 @@ describe("netsuite sandbox: records", () => {
     expect(location).toMatch(/\/services\/rest\/record\/v1\/timeBill\/\d+$/);
     const found = await fetchJson<Record<string, unknown>>(lookup, { headers: headers() });
     expect(found.status).toBe(200);
+    // The record service gives hours as a duration; SuiteQL below gives decimal hours.
     expect(found.body).toMatchObject({
       id: location.split("/").at(-1),
       externalId: "KO-TE-sandbox-1",
-      hours: 7.5,
+      hours: "7:30",
     });
     const row = await suiteql(
       sandbox,
@@ -490,7 +491,7 @@ describe("netsuite sandbox: records", () => {
       { headers: headers() },
     );
     expect(read.body).toMatchObject({
-      hours: 4.25,
+      hours: "4:15",
       isBillable: false,
       customer: { id: job.id },
       tranDate: bill.trandate,
@@ -498,7 +499,7 @@ describe("netsuite sandbox: records", () => {
     const invalid = await fetchJson(url, {
       method: "PATCH",
       headers: headers(),
-      body: JSON.stringify({ hours: "4:15" }),
+      body: JSON.stringify({ hours: true }),
     });
     expect(invalid.status).toBe(400);
     expect(invalid.body).toMatchObject({
@@ -510,6 +511,101 @@ describe("netsuite sandbox: records", () => {
     );
     expect(missing.status).toBe(404);
     expect(missing.body).toMatchObject({ "o:errorDetails": [{ "o:errorCode": "NONEXISTENT_ID" }] });
+  });
+});
+
+describe("netsuite sandbox: time bill hours as a duration", () => {
+  const record = (id: unknown) =>
+    `${sandbox.urls.netsuite}/services/rest/record/v1/timeBill/${String(id)}`;
+  const hoursOf = async (id: unknown) =>
+    (
+      await suiteql(
+        sandbox,
+        `SELECT id, hours FROM timebill WHERE id = '${String(id)}' ORDER BY id`,
+        1,
+        0,
+      )
+    ).body.items[0]?.hours;
+
+  it("takes hours as H:MM on a create and a PATCH, keeps decimal hours for SuiteQL, and gives H:MM back", async () => {
+    const employee = [...sandbox.world.collection("netsuite", "employee").scanByKey()][0];
+    const job = [...sandbox.world.collection("netsuite", "job").scanByKey()][0];
+    const created = await fetch(`${sandbox.urls.netsuite}/services/rest/record/v1/timeBill`, {
+      method: "POST",
+      headers: headers(),
+      body: JSON.stringify({
+        externalId: "KO-TE-duration-1",
+        employee: { id: employee?.id },
+        customer: { id: job?.id },
+        hours: "7:22",
+        tranDate: "2026-01-06",
+      }),
+    });
+    expect(created.status).toBe(204);
+    const id = created.headers.get("location")?.split("/").at(-1);
+    expect(await hoursOf(id)).toBe(442 / 60);
+    expect(sandbox.world.collection("netsuite", "timebill").get(String(id))?.hours).toBe(442 / 60);
+    const read = await fetchJson<Record<string, unknown>>(record(id), { headers: headers() });
+    expect(read.body.hours).toBe("7:22");
+
+    // Oracle's example: PATCH …/timebill/<id> with "hours": "4:00".
+    clock.advance(2_000);
+    const patched = await fetch(record(id), {
+      method: "PATCH",
+      headers: headers(),
+      body: JSON.stringify({ hours: "4:00" }),
+    });
+    expect(patched.status).toBe(204);
+    expect(await hoursOf(id)).toBe(4);
+    // A number of hours is still taken, and shown to the minute.
+    await fetch(record(id), {
+      method: "PATCH",
+      headers: headers(),
+      body: JSON.stringify({ hours: 0.5 }),
+    });
+    expect(await hoursOf(id)).toBe(0.5);
+    expect(
+      (await fetchJson<Record<string, unknown>>(record(id), { headers: headers() })).body.hours,
+    ).toBe("0:30");
+  });
+
+  it("answers a malformed duration 400 INVALID_CONTENT naming the field, and changes nothing", async () => {
+    const bill = [...sandbox.world.collection("netsuite", "timebill").scanByKey()][1];
+    const before = await hoursOf(bill?.id);
+    for (const hours of ["4:75", "4:5", "four", "4.25", "-1:00", ""]) {
+      const answer = await fetchJson<Record<string, unknown>>(record(bill?.id), {
+        method: "PATCH",
+        headers: headers(),
+        body: JSON.stringify({ hours }),
+      });
+      expect(answer.status, hours).toBe(400);
+      expect(answer.body).toMatchObject({
+        title: "Bad Request",
+        status: 400,
+        "o:errorDetails": [
+          {
+            "o:errorCode": "INVALID_CONTENT",
+            "o:errorPath": "hours",
+            detail: `Invalid field value: hours must be a duration H:MM (such as 4:00) or a number of hours, got ${JSON.stringify(hours)}.`,
+          },
+        ],
+      });
+    }
+    const create = await fetchJson(`${sandbox.urls.netsuite}/services/rest/record/v1/timeBill`, {
+      method: "POST",
+      headers: headers(),
+      body: JSON.stringify({
+        externalId: "KO-TE-duration-bad",
+        hours: "7h30",
+        tranDate: "2026-01-06",
+      }),
+    });
+    expect(create.status).toBe(400);
+    expect(create.body).toMatchObject({ "o:errorDetails": [{ "o:errorPath": "hours" }] });
+    expect(await hoursOf(bill?.id)).toBe(before);
+    expect((await fetchJson(record("eid:KO-TE-duration-bad"), { headers: headers() })).status).toBe(
+      404,
+    );
   });
 });
 

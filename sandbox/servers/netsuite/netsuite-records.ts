@@ -2,6 +2,7 @@ import type { Collection, SandboxRecord } from "../../world/types.js";
 import { bodyJson, empty, isObject, json } from "../reply.js";
 import type { ApiDeps, Reply, SandboxRequest } from "../server-types.js";
 import { checkWrite, sampleRecord } from "../write-validation.js";
+import { formatDuration, isDurationField, parseDuration } from "./netsuite-durations.js";
 import { nsError } from "./netsuite-errors.js";
 
 const READ_ONLY = ["id", "lastmodifieddate"];
@@ -32,7 +33,8 @@ const REFERENCES = new Set(["employee", "customer", "subsidiary", "parent", "cur
 
 /**
  * NetSuite record service: create, update, upsert by external id, and read (for the
- * idempotent-retry lookup `GET …/timeBill/eid:<externalId>`).
+ * idempotent-retry lookup `GET …/timeBill/eid:<externalId>`). A time bill's `hours` is a duration
+ * `H:MM` on this side and decimal hours in the world, as SuiteQL serves it.
  * @see https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_1545222128.html
  */
 export class NetsuiteRecords {
@@ -116,11 +118,13 @@ export class NetsuiteRecords {
       const restName = REST_NAMES[name] ?? name;
       out[restName] = REFERENCES.has(name)
         ? { id: String(value) }
-        : value === "T"
-          ? true
-          : value === "F"
-            ? false
-            : value;
+        : isDurationField(collection?.name ?? "", name)
+          ? formatDuration(value)
+          : value === "T"
+            ? true
+            : value === "F"
+              ? false
+              : value;
     }
     return json(200, out);
   }
@@ -154,7 +158,17 @@ export class NetsuiteRecords {
     const fields: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(body)) {
       if (name === "links" || name === "refName") continue;
-      fields[name.toLowerCase()] = toColumn(value, sample?.[name.toLowerCase()]);
+      const column = name.toLowerCase();
+      if (isDurationField(collection.name, column) && typeof value === "string") {
+        const hours = parseDuration(value);
+        if (hours === undefined) {
+          const detail = `Invalid field value: ${name} must be a duration H:MM (such as 4:00) or a number of hours, got ${JSON.stringify(value)}.`;
+          return { reply: nsError(400, "INVALID_CONTENT", detail, name) };
+        }
+        fields[column] = hours;
+        continue;
+      }
+      fields[column] = toColumn(value, sample?.[column]);
     }
     const problem = checkWrite(sample, fields, { readOnly: READ_ONLY });
     if (problem) {
