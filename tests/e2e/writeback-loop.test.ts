@@ -8,6 +8,7 @@ import { planWritebacks } from "../../reverse-etl/plan-writebacks.js";
 import { renderPlan } from "../../reverse-etl/render-plan.js";
 import { SANDBOX_STEWARD } from "../../sandbox/sandbox-config.js";
 import { customFieldValues } from "../../sandbox/servers/kantata/custom-field-values.js";
+import type { GroundTruth } from "../../sandbox/world/types.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { build, type LandedSandbox, landSandbox } from "../models/model-harness.js";
 import { warehouseCases } from "../support/warehouses.js";
@@ -15,19 +16,32 @@ import { warehouseCases } from "../support/warehouses.js";
 interface ExceptionRow extends Record<string, unknown> {
   exception_id: string;
   rule_id: string;
+  canonical_id: string;
   status: string;
   details: unknown;
 }
 
 async function exceptions(wh: Warehouse): Promise<Map<string, ExceptionRow>> {
   const rows = await wh.query<ExceptionRow>(
-    "select exception_id, rule_id, status, details from reconciliation.exceptions",
+    "select exception_id, rule_id, canonical_id, status, details from reconciliation.exceptions",
   );
   return new Map(rows.map((row) => [row.exception_id, row]));
 }
 
 const openIds = (all: Map<string, ExceptionRow>) =>
   new Set([...all.values()].filter((row) => row.status === "open").map((row) => row.exception_id));
+
+/** What R08 finds open, as pslink's exceptions and as the sandbox's ground truth: customer keys. */
+const openR08 = (all: Map<string, ExceptionRow>) =>
+  [...all.values()]
+    .filter((row) => row.rule_id === "R08" && row.status === "open")
+    .map((row) => row.canonical_id)
+    .sort();
+const truthR08 = (truth: GroundTruth) =>
+  truth.entries
+    .filter((entry) => entry.rule_id === "R08")
+    .map((entry) => entry.canonical_key)
+    .sort();
 
 /**
  * R09 exceptions also raised for assignments or hours after termination outlive deactivation;
@@ -61,6 +75,8 @@ describe.each(warehouseCases())("the full write-back loop on $kind", (warehouseC
     const vars = { as_of_date: sandbox.world.asOf };
     await build(wh, vars);
     const before = await exceptions(wh);
+    // The sandbox's ground truth and pslink agree on R08 before the write-backs…
+    expect(truthR08(sandbox.world.groundTruth())).toEqual(openR08(before));
 
     const planned = await planWritebacks({ warehouse: wh, config, actor: "e2e" });
     expect(planned.planId).not.toBeNull();
@@ -161,6 +177,13 @@ describe.each(warehouseCases())("the full write-back loop on $kind", (warehouseC
     expect(fixed.length).toBeGreaterThan(0);
     for (const item of fixed)
       expect(after.get(item.exception_id ?? "")?.status, item.item_key).toBe("resolved");
+    // …and after them: the sandbox reads the group's ERP customer name field as pslink does.
+    const truthAfter = truthR08(sandbox.world.groundTruth());
+    for (const item of fixed)
+      expect(truthAfter, item.item_key).not.toContain(
+        after.get(item.exception_id ?? "")?.canonical_id,
+      );
+    expect(truthAfter).toEqual(openR08(after));
 
     const resolved = [...openIds(before)].filter((id) => after.get(id)?.status === "resolved");
     const expected = approved
