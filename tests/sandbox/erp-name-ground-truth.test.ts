@@ -1,6 +1,9 @@
+import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import type { SandboxHandle } from "../../sandbox/sandbox.js";
 import { customFieldValues } from "../../sandbox/servers/kantata/custom-field-values.js";
+import { ERP_CUSTOMER_NAME_FIELD_ID } from "../../sandbox/world/kantata-custom-fields.js";
 import type { GroundTruth, GroundTruthEntry } from "../../sandbox/world/types.js";
 import {
   fetchJson,
@@ -70,7 +73,7 @@ async function setErpName(group: string, value: unknown): Promise<void> {
       custom_field_value: {
         subject_type: "WorkspaceGroup",
         subject_id: group,
-        custom_field_id: "1",
+        custom_field_id: ERP_CUSTOMER_NAME_FIELD_ID,
         value,
       },
     }),
@@ -92,6 +95,21 @@ async function renameAccount(account: string, name: string): Promise<void> {
 }
 
 describe("R08 in the sandbox's ground truth and Kantata's ERP customer name field", () => {
+  it("declares the field pslink's models read, served by GET /custom_fields.json", async () => {
+    const project = parse(
+      await readFile(new URL("../../models/dbt_project.yml", import.meta.url), "utf8"),
+    ) as {
+      vars: Record<string, unknown>;
+    };
+    const fieldId = String(project.vars.kantata_customer_name_field_id);
+    expect(fieldId).toBe(ERP_CUSTOMER_NAME_FIELD_ID);
+    const response = await fetchJson<{ custom_fields: Record<string, { name: string }> }>(
+      `${sandbox.urls.kantata}/api/v1/custom_fields.json?only=${fieldId}`,
+      { headers: { authorization: `Bearer ${sandbox.credentials.kantata.token}` } },
+    );
+    expect(response.body.custom_fields[fieldId]?.name).toBe("ERP customer name");
+  });
+
   it("counts a client group whose field holds NetSuite's name as agreeing, and one holding another name as not", async () => {
     const planted = await plantedCase("name");
     // Salesforce takes NetSuite's name first: the client group's own name still differs.
