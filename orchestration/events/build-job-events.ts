@@ -52,12 +52,16 @@ export async function reportBuildRun(options: BuildReportOptions): Promise<void>
   }
 }
 
-/** The error a build with failed or skipped models ends with, for Dagster's step failure. */
+/**
+ * The error a build with failed or skipped models, or a failed on-run-end hook, ends with, for
+ * Dagster's step failure.
+ */
 export function buildRunFailure(result: BuildResult): PslinkError | undefined {
   const bad = result.nodes.filter((node) => node.status !== "success");
-  if (bad.length === 0) return undefined;
+  if (bad.length === 0 && result.hookError === undefined) return undefined;
   const lines = bad.map((node) => `${node.name} (${node.status}): ${node.error ?? ""}`);
-  return fatalError(`${bad.length} model(s) did not build:\n${lines.join("\n")}`);
+  const said = bad.length === 0 ? [] : [`${bad.length} model(s) did not build:`, ...lines];
+  return fatalError([...said, ...(result.hookError ? [result.hookError] : [])].join("\n"));
 }
 
 async function thresholdsCheck(

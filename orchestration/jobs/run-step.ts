@@ -72,7 +72,10 @@ export function createStepRunner(options: StepRunnerOptions): StepRunner {
           fullRefresh: step.full_refresh,
           select: step.select ? step.select.split(/\s+/) : undefined,
         });
-        if (!result.ok) throw fatalError(`build failed: ${failedNodes(result.nodes)}`);
+        if (!result.ok) {
+          const failed = [failedNodes(result.nodes), result.hookError].filter(Boolean);
+          throw fatalError(`build failed: ${failed.join("; ")}`);
+        }
         return { models: result.nodes.length, duration_ms: result.durationMs };
       }
       case "test": {
@@ -82,7 +85,10 @@ export function createStepRunner(options: StepRunnerOptions): StepRunner {
           select: step.select ? step.select.split(/\s+/) : undefined,
         });
         const failing = result.tests.filter((t) => t.status === "fail" || t.status === "error");
-        if (!result.ok) throw fatalError(`${failing.length} data test(s) failed`);
+        if (!result.ok) {
+          const failed = [`${failing.length} data test(s) failed`, result.hookError];
+          throw fatalError(failed.filter(Boolean).join("; "));
+        }
         return { tests: result.tests.length, duration_ms: result.durationMs };
       }
       case "plan": {

@@ -5,6 +5,11 @@ interface NunjucksRuntime {
   memberLookup: (this: unknown, obj: unknown, key: unknown, ...rest: unknown[]) => unknown;
 }
 
+/** The part of nunjucks' compiler module this file patches (not in @types/nunjucks). */
+interface NunjucksCompiler {
+  Compiler: { prototype: { getCode(this: unknown): string } };
+}
+
 type StringMethod = (text: string, ...args: unknown[]) => unknown;
 
 const text = (value: unknown): string =>
@@ -40,11 +45,39 @@ const STRING_METHODS: Record<string, StringMethod> = {
   },
 };
 
+/** A compiled macro's start, after it has made its own frame: `var callerFrame = frame; frame = …;`. */
+const MACRO_START =
+  /var callerFrame = frame;\nframe = (?:new runtime\.Frame\(\)|frame\.push\(true\));\n/g;
+/** A compiled macro's end: the caller's frame back, then the macro's output. */
+const MACRO_END =
+  /frame = (?:callerFrame|frame\.pop\(\));\nreturn new runtime\.SafeString\((t_\d+)\);\n\}\);/g;
+
+/**
+ * nunjucks compiles a macro as `callerFrame = frame; frame = <its own>; …body…; frame =
+ * callerFrame`, on a `frame` variable every macro of the template shares. A macro that ends by
+ * throwing, as dbt's `return()` does, skipped that last step: the macro of the same file that
+ * called it went on with the callee's frame and lost its own variables. The frame is given back
+ * in a `finally` instead. Source this does not recognise is left as nunjucks wrote it.
+ */
+export function restoreMacroFrames(source: string): string {
+  const starts = source.match(MACRO_START)?.length ?? 0;
+  const ends = source.match(MACRO_END)?.length ?? 0;
+  if (starts === 0 || starts !== ends) return source;
+  return source
+    .replace(MACRO_START, (start) => `${start}try {\n`)
+    .replace(
+      MACRO_END,
+      (_end, buffer: string) =>
+        `return new runtime.SafeString(${buffer});\n} finally { frame = callerFrame; }\n});`,
+    );
+}
+
 let installed = false;
 
 /**
- * Installs nunjucks' own Jinja compatibility (True/False/None, list and dict methods, slices)
- * plus Python string methods. Both patch the nunjucks runtime process-wide, so this runs once.
+ * Installs nunjucks' own Jinja compatibility (True/False/None, list and dict methods, slices),
+ * Python string methods, and macros that give their caller's frame back when they throw
+ * (`restoreMacroFrames`). They patch nunjucks process-wide, so this runs once.
  */
 export function installJinjaCompatibility(): void {
   if (installed) return;
@@ -58,5 +91,10 @@ export function installJinjaCompatibility(): void {
       if (method) return (...args: unknown[]) => method(obj, ...args);
     }
     return jinjaLookup.call(this, obj, key, ...rest);
+  };
+  const compiler = (nunjucks as unknown as { compiler: NunjucksCompiler }).compiler.Compiler;
+  const getCode = compiler.prototype.getCode;
+  compiler.prototype.getCode = function code() {
+    return restoreMacroFrames(getCode.call(this));
   };
 }

@@ -2,6 +2,11 @@ import { z } from "zod";
 
 const paths = (fallback: string) => z.array(z.string()).default([fallback]);
 const anyRecord = z.record(z.string(), z.unknown());
+/** A project hook list: one SQL string or several (dbt accepts both). */
+const hooks = z
+  .union([z.string(), z.array(z.string())])
+  .default([])
+  .transform((value) => (typeof value === "string" ? [value] : value));
 
 /** `dbt_project.yml`: the keys the embedded runner reads; others are allowed and ignored. */
 export const dbtProjectSchema = z.looseObject({
@@ -14,6 +19,8 @@ export const dbtProjectSchema = z.looseObject({
   "test-paths": paths("tests"),
   "seed-paths": paths("seeds"),
   vars: anyRecord.default({}),
+  "on-run-start": hooks,
+  "on-run-end": hooks,
   models: anyRecord.default({}),
   seeds: anyRecord.default({}),
   data_tests: anyRecord.default({}),

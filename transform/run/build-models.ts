@@ -7,12 +7,14 @@ import type { Relation } from "../jinja/relation.js";
 import { materialize } from "./materialize.js";
 import { compileModel, type ExecuteContext } from "./node-compiler.js";
 import { openProject, quoteFor } from "./open-project.js";
+import { endHooks, runProjectHooks } from "./project-hooks.js";
 import { RelationAdapter } from "./relation-adapter.js";
 import type { BuildOptions, BuildResult, NodeResult } from "./run-types.js";
 
 /**
- * Builds the project's selected seeds and models in dependency order. A failing model stops only the
- * models downstream of it (reported `skipped`); the others still build.
+ * Builds the project's selected seeds and models in dependency order, between the project's
+ * on-run-start and on-run-end hooks. A failing model stops only the models downstream of it
+ * (reported `skipped`); the others still build.
  */
 export async function buildModels(options: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
@@ -36,6 +38,7 @@ export async function buildModels(options: BuildOptions): Promise<BuildResult> {
     quote: quoteFor(options.warehouse),
     fullRefresh: options.fullRefresh === true,
   };
+  await runProjectHooks(context, options.warehouse, "on-run-start");
   const adapter = new RelationAdapter(options.warehouse);
   const failed = new Set<string>();
   const schemas = new Set<string>();
@@ -64,7 +67,13 @@ export async function buildModels(options: BuildOptions): Promise<BuildResult> {
     results.push(result);
     options.onEvent?.({ kind: "node-finished", result, ...event });
   }
-  return { ok: failed.size === 0, nodes: results, durationMs: Date.now() - started };
+  const hookError = await endHooks(context, options.warehouse);
+  return {
+    ok: failed.size === 0 && hookError === undefined,
+    nodes: results,
+    durationMs: Date.now() - started,
+    ...(hookError === undefined ? {} : { hookError }),
+  };
 }
 
 async function buildOne(

@@ -3,7 +3,7 @@ import type { Manifest, ModelNode, TestNode } from "../graph/manifest-types.js";
 import { type ParseContext, sourceRelation } from "../graph/model-parser.js";
 import { renderTestArguments } from "../graph/test-parser.js";
 import { ephemeralCteName, type QuoteIdentifier, Relation } from "../jinja/relation.js";
-import { type RelationResolver, RenderSession } from "../jinja/render-session.js";
+import { type NodeInfo, type RelationResolver, RenderSession } from "../jinja/render-session.js";
 
 export interface ExecuteContext {
   readonly manifest: Manifest;
@@ -114,6 +114,36 @@ export function compileTest(context: ExecuteContext, test: TestNode): string {
   };
   return stripTerminator(
     String(manifest.runtime.callMacro(definition.macroName, session, call, test.path)),
+  );
+}
+
+/** The project's hooks: `on-run-start` runs before a run's first node, `on-run-end` after its last. */
+export type ProjectHookKind = "on-run-start" | "on-run-end";
+
+/** Renders the project's hook `index` of `kind` for execution (dbt's `operation` node). */
+export function compileHook(context: ExecuteContext, kind: ProjectHookKind, index: number): string {
+  const { manifest } = context;
+  const { project } = manifest;
+  const name = `${project.name}-${kind}-${index}`;
+  const info: NodeInfo = {
+    unique_id: `operation.${project.name}.${name}`,
+    name,
+    resource_type: "operation",
+    original_file_path: "dbt_project.yml",
+    fqn: [project.name, "hooks", name],
+    package_name: project.name,
+  };
+  const session = new RenderSession({
+    phase: "execute",
+    node: info,
+    resolver: executeResolver(context),
+    vars: manifest.vars,
+    baseConfig: {},
+    fullRefresh: context.fullRefresh,
+  });
+  const source = project.file[kind][index] ?? "";
+  return stripTerminator(
+    manifest.runtime.renderString(source, session, `dbt_project.yml (${kind} ${index})`),
   );
 }
 

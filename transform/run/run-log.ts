@@ -53,6 +53,7 @@ export function buildSummary(result: BuildResult): string[] {
   for (const node of result.nodes.filter((item) => item.status === "error")) {
     lines.push("", `Error in model ${node.name} (${node.relation}):`, indent(node.error ?? ""));
   }
+  if (result.hookError) lines.push("", indent(result.hookError));
   return lines;
 }
 
@@ -69,6 +70,7 @@ export function testSummary(result: TestResult): string[] {
     if (test.error) lines.push(indent(test.error));
     for (const row of test.sampleRows) lines.push(`    ${rowText(row)}`);
   }
+  if (result.hookError) lines.push("", indent(result.hookError));
   return lines;
 }
 

@@ -18,10 +18,12 @@ export interface NodeResult {
 }
 
 export interface BuildResult {
-  /** True when no model failed or was skipped. */
+  /** True when no model failed or was skipped and the on-run-end hooks ran. */
   readonly ok: boolean;
   readonly nodes: readonly NodeResult[];
   readonly durationMs: number;
+  /** Why an on-run-end hook failed (an on-run-start hook's failure is thrown: nothing ran). */
+  readonly hookError?: string;
 }
 
 /** `warn` is a failing test whose severity is warn; `error` is a test that could not run. */
@@ -41,10 +43,12 @@ export interface TestOutcome {
 }
 
 export interface TestResult {
-  /** True when no test failed at severity error and none errored. */
+  /** True when no test failed at severity error, none errored and the on-run-end hooks ran. */
   readonly ok: boolean;
   readonly tests: readonly TestOutcome[];
   readonly durationMs: number;
+  /** Why an on-run-end hook failed (an on-run-start hook's failure is thrown: nothing ran). */
+  readonly hookError?: string;
 }
 
 /** Progress events, for the CLI log, the scheduler and Dagster. */

@@ -4,11 +4,15 @@ import type { TestNode } from "../graph/manifest-types.js";
 import { checkSelects, selectTests } from "../graph/selector.js";
 import { compileTest, type ExecuteContext } from "./node-compiler.js";
 import { openProject, quoteFor } from "./open-project.js";
+import { endHooks, runProjectHooks } from "./project-hooks.js";
 import type { TestOutcome, TestResult, TransformOptions } from "./run-types.js";
 
 const SAMPLE_ROWS = 5;
 
-/** Runs the selected data tests; each reports its failing-row count and a few failing rows. */
+/**
+ * Runs the selected data tests between the project's on-run-start and on-run-end hooks; each
+ * reports its failing-row count and a few failing rows.
+ */
 export async function testModels(options: TransformOptions): Promise<TestResult> {
   const started = Date.now();
   const manifest = await openProject(options);
@@ -25,6 +29,7 @@ export async function testModels(options: TransformOptions): Promise<TestResult>
     quote: quoteFor(options.warehouse),
     fullRefresh: false,
   };
+  await runProjectHooks(context, options.warehouse, "on-run-start");
   const outcomes: TestOutcome[] = [];
   for (const [index, test] of tests.entries()) {
     const event = { index: index + 1, total: tests.length };
@@ -33,8 +38,14 @@ export async function testModels(options: TransformOptions): Promise<TestResult>
     outcomes.push(result);
     options.onEvent?.({ kind: "test-finished", result, ...event });
   }
+  const hookError = await endHooks(context, options.warehouse);
   const ok = outcomes.every((outcome) => outcome.status === "pass" || outcome.status === "warn");
-  return { ok, tests: outcomes, durationMs: Date.now() - started };
+  return {
+    ok: ok && hookError === undefined,
+    tests: outcomes,
+    durationMs: Date.now() - started,
+    ...(hookError === undefined ? {} : { hookError }),
+  };
 }
 
 async function runTest(
