@@ -6,6 +6,7 @@ import type { Warehouse } from "../warehouse/warehouse.js";
 import { type AuditAction, audit, itemSubject } from "./audit-log.js";
 import { crashPoint } from "./crash-hook.js";
 import { checkFreshness, type Freshness, landedId, writeRequest } from "./item-checks.js";
+import { ClosedPeriods, closedPeriodOf, postingDates } from "./period-guard.js";
 import { type ItemPatch, updateItem } from "./plan-store.js";
 import type { WriteItem } from "./plan-types.js";
 import type { CallRecord, ObjectSpec, WriteOutcome, Writer } from "./writers/writer-types.js";
@@ -23,10 +24,15 @@ export interface ApplyContext {
   deferred?: string;
   /** Where the items that fail are listed with the target's answer (the apply's report). */
   failures?: { item_key: string; error: string }[];
+  /** The target's closed periods as read live, once per apply run (`writer.closedPeriods`). */
+  periods?: ClosedPeriods;
 }
 
-/** How an item ended. */
-export type ItemEnd = "applied" | "failed" | "stale";
+/**
+ * How an item ended: written, refused by the target, changed since planning, or `queued` for the
+ * adjustment queue because its accounting period closed after planning.
+ */
+export type ItemEnd = "applied" | "failed" | "stale" | "queued";
 
 /** How applying an item came out: it ended, or it waits for a later apply (`ctx.deferred`). */
 export type ItemOutcome = ItemEnd | "waiting";
@@ -55,8 +61,9 @@ export async function applyItem(ctx: ApplyContext, item: WriteItem): Promise<Ite
 
 /**
  * Before any call: an in-flight item whose write already landed is recorded as applied (the
- * crash recovery), then the stale check. Returns "write" when the call should go out, and
- * "waiting" when the target cannot be read for now (`ctx.deferred` says why).
+ * crash recovery), then the stale check, then the closed-period guard on the target's periods as
+ * they are now. Returns "write" when the call should go out, and "waiting" when the target cannot
+ * be read for now (`ctx.deferred` says why).
  */
 export async function prepare(
   ctx: ApplyContext,
@@ -93,6 +100,8 @@ export async function prepare(
     }
     case "stale":
       return finish(ctx, item, "stale", { status_reason: check.reason });
+    case "closed":
+      return finish(ctx, item, "queued", { status_reason: check.reason });
     case "holds":
       return finish(
         ctx,
@@ -106,8 +115,11 @@ export async function prepare(
   }
 }
 
-/** What the target's record says before a write: already written there, or how fresh it is. */
-type TargetCheck = Freshness | { kind: "landed"; id: string };
+/**
+ * What the target says before a write: the record already written there, how fresh it is, or
+ * that the write would post into a period closed since planning.
+ */
+type TargetCheck = Freshness | { kind: "landed"; id: string } | { kind: "closed"; reason: string };
 
 /** Reads the target for `prepare`; calls the target only, never the warehouse. */
 async function checkTarget(
@@ -119,7 +131,30 @@ async function checkTarget(
     const landed = await landedId(ctx.writer, spec, item);
     if (landed !== undefined) return { kind: "landed", id: landed };
   }
-  return checkFreshness(ctx.writer, spec, item, ctx.written);
+  const freshness = await checkFreshness(ctx.writer, spec, item, ctx.written);
+  if (freshness.kind !== "fresh") return freshness;
+  return (await closedSincePlanning(ctx, item)) ?? freshness;
+}
+
+/**
+ * The closed-period guard of planning, again right before the call: a period that closed since
+ * planning is found in the periods the target has now (read once per apply run). The dates are
+ * those planning checked: a create's date, an update's planned-on date and any new one (the
+ * stale check has just found the record unchanged).
+ */
+async function closedSincePlanning(
+  ctx: ApplyContext,
+  item: WriteItem,
+): Promise<{ kind: "closed"; reason: string } | undefined> {
+  const dates = postingDates(item.target_system, item.object, item.after, item.snapshot?.values);
+  if (dates.length === 0 || !ctx.writer.closedPeriods) return undefined;
+  ctx.periods ??= ClosedPeriods.fromRows(await ctx.writer.closedPeriods());
+  const closed = closedPeriodOf(dates, ctx.periods);
+  if (!closed) return undefined;
+  return {
+    kind: "closed",
+    reason: `date ${closed.date} falls in period ${closed.name}, which ${item.target_system} closed after planning: routed to the adjustment queue, not posted`,
+  };
 }
 
 /** The write-ahead marker: committed before the call, so a crash leaves a trace to recover from. */
@@ -256,13 +291,16 @@ async function defer(
   return "waiting";
 }
 
-/** Ends an item: its status and the audit entry in one transaction. */
+/**
+ * Ends an item: its status and the audit entry in one transaction. The entry's action is the end,
+ * but `guard_queued` for a queued item, as when planning queues one.
+ */
 export async function finish(
   ctx: ApplyContext,
   item: WriteItem,
   end: ItemEnd,
   patch: Omit<ItemPatch, "status" | "updated_at">,
-  action: AuditAction = end,
+  action: AuditAction = end === "queued" ? "guard_queued" : end,
 ): Promise<ItemEnd> {
   const now = new Date();
   const full: ItemPatch = {

@@ -44,6 +44,8 @@ export interface ApplyResult {
   applied: number;
   failed: number;
   stale: number;
+  /** Items routed to the adjustment queue: their accounting period closed after planning. */
+  queued: number;
   waiting: number;
 }
 
@@ -64,7 +66,14 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     "reverse-etl-apply",
     `pslink apply (pid ${process.pid} on ${hostname()})`,
   );
-  const result: ApplyResult = { targets: {}, applied: 0, failed: 0, stale: 0, waiting: 0 };
+  const result: ApplyResult = {
+    targets: {},
+    applied: 0,
+    failed: 0,
+    stale: 0,
+    queued: 0,
+    waiting: 0,
+  };
   try {
     const items = await applicableItems(wh, options.planId);
     for (const target of ["netsuite", "kantata", "salesforce"] as const) {
@@ -75,6 +84,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
       result.applied += report.ends.applied ?? 0;
       result.failed += report.ends.failed ?? 0;
       result.stale += report.ends.stale ?? 0;
+      result.queued += report.ends.queued ?? 0;
       result.waiting += report.waiting;
     }
   } finally {

@@ -1,9 +1,8 @@
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { readRow, readTarget, type StateTable, vendorValues } from "./current-state.js";
-import { sameValue } from "./field-values.js";
 import type { TargetSnapshot } from "./plan-types.js";
 import type { Proposal } from "./proposal-schema.js";
-import type { ObjectSpec } from "./writers/writer-types.js";
+import { type ObjectSpec, sameField } from "./writers/writer-types.js";
 
 /** What a proposal amounts to against the target's current state. */
 export type Diff =
@@ -100,7 +99,7 @@ function fieldDiff(
   const after: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(proposal.fields)) {
     const current = row[spec.column(field)];
-    if (sameValue(current, value)) continue;
+    if (sameField(spec, field, current, value)) continue;
     before[field] = current ?? null;
     after[field] = value;
   }

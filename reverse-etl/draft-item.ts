@@ -1,10 +1,10 @@
-import type { GovernanceConfig, TargetSystem } from "../core/config/governance-schema.js";
+import type { GovernanceConfig } from "../core/config/governance-schema.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { type StateTable, stateTable } from "./current-state.js";
 import { type Diff, diffProposal } from "./diff-proposal.js";
-import { comparable, stableHash } from "./field-values.js";
+import { stableHash } from "./field-values.js";
 import { ownershipRefusal } from "./ownership-guard.js";
-import type { ClosedPeriods } from "./period-guard.js";
+import { type ClosedPeriods, closedPeriodOf, postingDates } from "./period-guard.js";
 import type { ItemStatus, WriteItem } from "./plan-types.js";
 import type { Operation, Proposal } from "./proposal-schema.js";
 import { OBJECT_CATALOG } from "./writers/object-catalog.js";
@@ -57,10 +57,7 @@ export async function draftItem(
   let status: ItemStatus = "proposed";
   let reason: string | null = null;
   const closed = closedPeriodOf(
-    proposal.target_system,
-    proposal.object,
-    diff.after,
-    diff.snapshot?.values,
+    postingDates(proposal.target_system, proposal.object, diff.after, diff.snapshot?.values),
     periods,
   );
   if (operation === "adjustment_queue") {
@@ -93,23 +90,30 @@ export async function draftItem(
 }
 
 /**
- * The closed period a NetSuite time bill write would touch: a create's date, and for an update
- * the landed time bill's date as well as any new one (a bill in a closed period is never changed,
- * not even moved out of it; an R02 correction does not send a date at all).
+ * The key of the change a proposal asks for before the closed-period guard routed it to the
+ * adjustment queue (undefined for an item not routed there): an apply queues such a change under
+ * that key when its period closes after planning, so the queue holds it once.
  */
-function closedPeriodOf(
-  target: TargetSystem,
-  object: string,
+export function unroutedKey(proposal: Proposal, item: WriteItem): string | undefined {
+  if (item.operation !== "adjustment_queue" || proposal.operation === "adjustment_queue")
+    return undefined;
+  return changeKey(proposal, item.target_id, proposal.operation, item.after);
+}
+
+/** An item key names one exact change: target, object, record, operation and values. */
+function changeKey(
+  proposal: Proposal,
+  targetId: string | null,
+  operation: Operation,
   after: Record<string, unknown>,
-  current: Record<string, unknown> | undefined,
-  periods: ClosedPeriods,
-): { date: string; name: string } | undefined {
-  if (target !== "netsuite" || object !== "timeBill") return undefined;
-  for (const date of [current?.trandate, after.tranDate]) {
-    const period = periods.containing(date);
-    if (period) return { date: comparable(date).slice(0, 10), name: period.name };
-  }
-  return undefined;
+): string {
+  return stableHash([
+    proposal.target_system,
+    proposal.object,
+    targetId ?? proposal.proposal_key,
+    operation,
+    after,
+  ]);
 }
 
 function newItem(
@@ -123,13 +127,7 @@ function newItem(
   reason: string | null,
   now: Date,
 ): WriteItem {
-  const itemKey = stableHash([
-    proposal.target_system,
-    proposal.object,
-    targetId ?? proposal.proposal_key,
-    operation,
-    after,
-  ]);
+  const itemKey = changeKey(proposal, targetId, operation, after);
   return {
     plan_id: "",
     item_key: itemKey,

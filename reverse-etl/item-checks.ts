@@ -1,6 +1,11 @@
-import { comparable, sameValue } from "./field-values.js";
+import { comparable } from "./field-values.js";
 import type { WriteItem } from "./plan-types.js";
-import type { ObjectSpec, WriteRequest, Writer } from "./writers/writer-types.js";
+import {
+  type ObjectSpec,
+  sameField,
+  type WriteRequest,
+  type Writer,
+} from "./writers/writer-types.js";
 
 /** The write an item performs. */
 export function writeRequest(item: WriteItem): WriteRequest {
@@ -23,7 +28,7 @@ export function holdsValues(
 ): boolean {
   return Object.entries(after).every(
     ([field, value]) =>
-      field === spec.externalIdField || sameValue(live[spec.column(field)], value),
+      field === spec.externalIdField || sameField(spec, field, live[spec.column(field)], value),
   );
 }
 
@@ -91,7 +96,8 @@ export async function checkFreshness(
   const changed: string[] = [];
   for (const [field, before] of Object.entries(item.before)) {
     const now = live[spec.column(field)];
-    if (!sameValue(now, before)) changed.push(`${field}: ${show(before)} → ${show(now)}`);
+    if (!sameField(spec, field, now, before))
+      changed.push(`${field}: ${show(before)} → ${show(now)}`);
   }
   const was = item.snapshot.modified;
   const is = live[spec.modifiedColumn];

@@ -5,7 +5,9 @@ import type { Operation } from "./proposal-schema.js";
  * An item's life: `proposed` → `approved` | `rejected`; `approved` → `in_flight` → `applied` |
  * `failed` | `stale`, or back to `approved` when the target refuses every call for now (its
  * daily allowance spent); `applied` → `verified` | `unverified`. Guards end an item at plan time as
- * `refused` (not allowed at all) or `queued` (closed period: the adjustment queue).
+ * `refused` (not allowed at all) or `queued` (closed period: the adjustment queue). At apply time,
+ * right before the call, an `approved` (or crashed `in_flight`) item whose accounting period has
+ * closed since planning ends `queued` too, with its operation kept and no call made.
  */
 export const ITEM_STATUSES = [
   "proposed",

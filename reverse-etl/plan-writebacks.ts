@@ -6,7 +6,7 @@ import type { Warehouse } from "../warehouse/warehouse.js";
 import { audit, itemSubject } from "./audit-log.js";
 import { findBlastRadius, heldDomains } from "./blast-radius.js";
 import type { StateTable } from "./current-state.js";
-import { draftItem } from "./draft-item.js";
+import { draftItem, unroutedKey } from "./draft-item.js";
 import { ClosedPeriods } from "./period-guard.js";
 import { insertPlan, settledItemKeys } from "./plan-store.js";
 import type { ItemStatus, PlanStatus, WriteItem, WritePlan } from "./plan-types.js";
@@ -31,7 +31,10 @@ export interface PlanResult {
   relations: string[];
   /** Proposals the target already satisfies. */
   unchanged: number;
-  /** Proposals whose exact change is already planned, approved, applied or rejected. */
+  /**
+   * Proposals whose exact change is already planned, approved, applied, queued or rejected (a
+   * change now in a closed period counts as its change planned while the period was open).
+   */
   alreadyPlanned: number;
   invalid: number;
 }
@@ -58,8 +61,12 @@ export async function planWritebacks(options: PlanOptions): Promise<PlanResult> 
       continue;
     }
     const earlier = settled.get(drafted.item_key);
+    // A change planned before its period closed is already on its way: an apply queues it.
+    const routed = unroutedKey(proposal, drafted);
     const repeated =
-      earlier === null || (earlier !== undefined && earlier === drafted.status_reason);
+      earlier === null ||
+      (earlier !== undefined && earlier === drafted.status_reason) ||
+      (routed !== undefined && settled.get(routed) === null);
     if (repeated || items.has(drafted.item_key)) {
       alreadyPlanned += 1;
       continue;

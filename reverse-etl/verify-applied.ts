@@ -2,11 +2,11 @@ import { migrate } from "../warehouse/migrate.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { audit, itemSubject } from "./audit-log.js";
 import { readRow, readTarget, type StateTable, stateTable } from "./current-state.js";
-import { comparable, sameValue } from "./field-values.js";
+import { comparable } from "./field-values.js";
 import { loadItems, updateItem } from "./plan-store.js";
 import type { WriteItem } from "./plan-types.js";
 import { OBJECT_CATALOG } from "./writers/object-catalog.js";
-import type { ObjectSpec } from "./writers/writer-types.js";
+import { type ObjectSpec, sameField } from "./writers/writer-types.js";
 
 export interface VerifyResult {
   verified: number;
@@ -40,7 +40,7 @@ export async function verifyApplied(options: {
       continue;
     }
     const differences = Object.entries(item.after)
-      .filter(([field, value]) => !sameValue(row[spec.column(field)], value))
+      .filter(([field, value]) => !sameField(spec, field, row[spec.column(field)], value))
       .map(
         ([field, value]) =>
           `${field}: wrote ${comparable(value)}, target holds ${comparable(row[spec.column(field)]) || "(empty)"}`,

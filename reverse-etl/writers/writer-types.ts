@@ -1,4 +1,6 @@
 import type { TargetSystem } from "../../core/config/governance-schema.js";
+import { sameValue } from "../field-values.js";
+import type { PeriodRow } from "../period-guard.js";
 import type { Operation } from "../proposal-schema.js";
 
 /** A target object as a writer knows it: where it lands, and what the writer may do to it. */
@@ -25,6 +27,17 @@ export interface ObjectSpec {
   readonly externalIdField?: string;
   /** The landed column a write field is read back from. */
   column(field: string): string;
+  /**
+   * Whether a landed or live value and a written one are the same to the target, when a field
+   * holds less than its values say (NetSuite keeps a time bill's hours in whole minutes). Default
+   * `sameValue`; `sameField` applies it.
+   */
+  readonly same?: (field: string, a: unknown, b: unknown) => boolean;
+}
+
+/** Whether two values of an object's field are the same to the target (`ObjectSpec.same`). */
+export function sameField(spec: ObjectSpec, field: string, a: unknown, b: unknown): boolean {
+  return spec.same ? spec.same(field, a, b) : sameValue(a, b);
 }
 
 /**
@@ -87,6 +100,12 @@ export interface Writer {
   findByExternalId(object: string, externalId: string): Promise<string | undefined>;
   /** Sends one write, once. */
   attempt(request: WriteRequest): Promise<WriteOutcome>;
+  /**
+   * The target's closed accounting periods, read live: only a writer of a system that closes
+   * periods (NetSuite) has it. An apply reads them once, before its first posting, because a
+   * period may close between planning and applying.
+   */
+  closedPeriods?(): Promise<PeriodRow[]>;
 }
 
 /** The refusal reason when a writer does not perform `operation` on `object`. */
