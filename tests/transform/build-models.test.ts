@@ -8,7 +8,7 @@ import {
 } from "./dbt-mini-data.js";
 import { transformWarehouseCases } from "./transform-warehouses.js";
 
-describe.each(transformWarehouseCases())("buildModels on $kind", ({ fresh }) => {
+describe.each(transformWarehouseCases())("buildModels on $kind", ({ kind, fresh }) => {
   it("builds every model of the fixture in dependency order and passes its tests", async () => {
     const { warehouse } = await fresh();
     await createSourceData(warehouse);
@@ -25,21 +25,24 @@ describe.each(transformWarehouseCases())("buildModels on $kind", ({ fresh }) => 
       total_hours: unknown;
       billable_hours: unknown;
       is_open: unknown;
+      hours_band: unknown;
     }>(
-      "select project_id, total_hours, billable_hours, is_open from marts.project_summary order by project_id",
+      "select project_id, total_hours, billable_hours, is_open, hours_band from marts.project_summary order by project_id",
     );
+    // hours_band comes from a macro that calls a returning macro of its own file (macros/hours_band.sql).
     expect(
       summary.map((row) => [
         Number(row.project_id),
         Number(row.total_hours),
         Number(row.billable_hours),
         row.is_open,
+        row.hours_band,
       ]),
     ).toEqual([
-      [1, 17.08, 15.5, true],
-      [2, 8.08, 8.08, true],
-      [3, 4, 0, false],
-      [4, 9, 9, true],
+      [1, 17.08, 15.5, true, "heavy"],
+      [2, 8.08, 8.08, true, "regular"],
+      [3, 4, 0, false, "light"],
+      [4, 9, 9, true, "regular"],
     ]);
     const tested = await testModels({ warehouse, projectDir: DBT_MINI_DIR });
     expect(
@@ -49,6 +52,12 @@ describe.each(transformWarehouseCases())("buildModels on $kind", ({ fresh }) => 
     ).toEqual([["not_null_stg_psa__time_entries_notes", "warn", 2]]);
     expect(tested.ok).toBe(true);
     expect(tested.tests.length).toBe(18);
+    // The project's hooks ran around the build and around the tests, in order.
+    const schema = kind === "duckdb" ? "main" : "public";
+    const events = await warehouse.query<{ event: unknown }>(
+      `select event from ${schema}.run_events`,
+    );
+    expect(events.map((row) => row.event)).toEqual(["start", "end", "start", "end"]);
   });
 
   it("merges incremental models on unique_key and rebuilds them on full refresh", async () => {

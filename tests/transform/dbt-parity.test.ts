@@ -115,7 +115,8 @@ describe.each(transformWarehouseCases())(
         await reference.close();
         const output = runDbt(kind, reference);
         // the same outcome the embedded runner reports: every test passes but the warn-severity one
-        expect(output).toMatch(/Done\. PASS=25 WARN=1 ERROR=0 SKIP=0/);
+        // (PASS counts the three project hooks too)
+        expect(output).toMatch(/Done\. PASS=28 WARN=1 ERROR=0 SKIP=0/);
         const warehouse = await openWarehouse(reference.target.config, reference.target.baseDir);
         let closed: Promise<void> | undefined;
         reference = { ...reference, warehouse, close: () => (closed ??= warehouse.close()) };
@@ -139,6 +140,11 @@ describe.each(transformWarehouseCases())(
           await snapshot(reference.warehouse, relation),
         );
       }
+      // Both ran the project's on-run-start and on-run-end hooks once per build.
+      const events = `${kind === "duckdb" ? "main" : "public"}.run_events`;
+      const ran = await snapshot(embedded.warehouse, events);
+      expect(ran.rows).toEqual(['"end"', '"end"', '"start"', '"start"']);
+      expect(ran).toEqual(await snapshot(reference.warehouse, events));
       await reference.close();
     }, 600_000);
   },
