@@ -176,7 +176,7 @@ async function approveAndApply(
   step("applying approved items inside the write windows");
   const result = await applyPlan({ warehouse, config, planId, actor: "demo" });
   print(
-    `    applied ${result.applied}, failed ${result.failed}, stale ${result.stale}, waiting ${result.waiting}`,
+    `    applied ${result.applied}, failed ${result.failed}, stale ${result.stale}, queued ${result.queued}, waiting ${result.waiting}`,
   );
   return result.applied;
 }

@@ -101,6 +101,7 @@ export function createStepRunner(options: StepRunnerOptions): StepRunner {
           applied: result.applied,
           failed: result.failed,
           stale: result.stale,
+          queued: result.queued,
           waiting: result.waiting,
         };
       }
