@@ -7,6 +7,7 @@ import { awaitsConfirmation, confirmingStewards, heldDomains } from "./blast-rad
 import { ofRules, unknownItems, unknownRules } from "./item-selection.js";
 import { confirmPlan, loadItems, loadPlan, updateItem } from "./plan-store.js";
 import type { WriteItem } from "./plan-types.js";
+import { domainList, findSteward, outsideDomains } from "./steward-check.js";
 
 export interface DecideOptions {
   warehouse: Warehouse;
@@ -48,16 +49,9 @@ export async function decideItems(options: DecideOptions): Promise<WriteItem[]> 
     return refuse(
       `${decision === "approve" ? "an approval" : "a rejection"} needs a reason: pass --reason "…"`,
     );
-  const configured = options.config.governance.stewards.find((s) => s.name === steward);
-  if (!configured) {
-    const names = options.config.governance.stewards.map((s) => s.name);
-    return refuse(
-      `${steward} is not a steward: only stewards listed in governance.stewards may ${decision}`,
-      names.length > 0
-        ? `pass --as with one of ${names.join(", ")}`
-        : "add a steward with the domains they decide under governance.stewards in pslink.yml",
-    );
-  }
+  const found = findSteward(options.config.governance.stewards, steward, decision);
+  if (found.kind === "refused") return refuse(found.problem.message, found.problem.hint);
+  const configured = found.steward;
   const plan = await loadPlan(wh, planId);
   if (!plan)
     throw configError(`there is no plan ${planId}`, { hint: "list plans with `pslink plans`" });
@@ -87,14 +81,12 @@ export async function decideItems(options: DecideOptions): Promise<WriteItem[]> 
   }
   if (chosen.length === 0) return refuse(`plan ${planId} has nothing to ${decision}`);
 
-  const outside = chosen.filter((item) => !configured.domains.includes(item.domain));
-  if (outside.length > 0) {
-    const domains = [...new Set(outside.map((item) => item.domain))];
-    return refuse(
-      `${steward} is not a steward of ${domainList(domains)} (${steward} may decide ${configured.domains.join(", ") || "no domain"}); ${outside.length} item(s) refused`,
-      "ask a steward of that domain, or pass --rule or --item for the items in your domains",
-    );
-  }
+  const outside = outsideDomains(
+    configured,
+    chosen,
+    "ask a steward of that domain, or pass --rule or --item for the items in your domains",
+  );
+  if (outside) return refuse(outside.message, outside.hint);
   const confirming = decision === "approve" && awaitsConfirmation(plan);
   if (confirming) {
     // Confirming the blast radius is a decision about the held objects' domains.
@@ -161,7 +153,3 @@ export async function decideItems(options: DecideOptions): Promise<WriteItem[]> 
     decision_reason: reason,
   }));
 }
-
-/** `domain worker` or `domains customer_master, worker`. */
-const domainList = (domains: readonly string[]) =>
-  `${domains.length === 1 ? "domain" : "domains"} ${domains.join(", ")}`;
