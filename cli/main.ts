@@ -26,6 +26,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   approve: async () => (await import("./commands/approve-command.js")).registerApproveCommand,
   reject: async () => (await import("./commands/reject-command.js")).registerRejectCommand,
   apply: async () => (await import("./commands/apply-command.js")).registerApplyCommand,
+  adjustments: async () =>
+    (await import("./commands/adjustments-command.js")).registerAdjustmentsCommand,
   audit: async () => (await import("./commands/audit-command.js")).registerAuditCommand,
   status: async () => (await import("./commands/status-command.js")).registerStatusCommand,
   runs: async () => (await import("./commands/runs-command.js")).registerRunsCommand,

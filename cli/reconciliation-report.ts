@@ -256,8 +256,11 @@ function scalar(value: unknown): string {
   return String(value);
 }
 
-/** Write items that still stand to fix their exception: planned, decided for, or under way. */
-const FIXING_STATUSES = ["proposed", "approved", "in_flight", "applied", "queued"];
+/**
+ * Write items that still stand to fix their exception: planned, decided for, under way, or
+ * queued for (or made as) a manual adjustment.
+ */
+const FIXING_STATUSES = ["proposed", "approved", "in_flight", "applied", "queued", "adjusted"];
 
 /** The exceptions a write-back is planned, approved or under way for. */
 export async function exceptionsBeingFixed(warehouse: Warehouse): Promise<Set<string>> {

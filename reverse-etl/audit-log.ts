@@ -15,6 +15,7 @@ export type AuditAction =
   | "rejected"
   | "decision_refused"
   | "blast_radius_confirmed"
+  | "adjusted"
   | "window_checked"
   | "window_closed"
   | "window_override"

@@ -162,6 +162,7 @@ export async function confirmPlan(
 /** Filters for `loadItems`; all optional. */
 export interface ItemFilter {
   planId?: string;
+  itemKeys?: readonly string[];
   statuses?: readonly ItemStatus[];
   target?: string;
 }
@@ -176,6 +177,7 @@ export async function loadItems(db: SqlExecutor, filter: ItemFilter = {}): Promi
   };
   if (filter.planId !== undefined) add((p) => `plan_id = ${p}`, filter.planId);
   if (filter.target !== undefined) add((p) => `target_system = ${p}`, filter.target);
+  if (filter.itemKeys) where.push(inList("item_key", filter.itemKeys, params));
   if (filter.statuses) where.push(inList("status", filter.statuses, params));
   const rows = await db.query(
     `select * from pslink.write_items ${where.length ? `where ${where.join(" and ")}` : ""}
@@ -200,14 +202,15 @@ export async function listPlans(db: SqlExecutor): Promise<WritePlan[]> {
 }
 
 /**
- * Item keys a new plan must not repeat: the same change already pending, done or rejected, or
- * refused for the same reason (key → that reason, or null). A refusal whose reason changed —
- * the config was fixed, the target moved — is planned again.
+ * Item keys a new plan must not repeat: the same change already pending, done (by pslink, or by
+ * hand as an adjustment) or rejected, or refused for the same reason (key → that reason, or
+ * null). A refusal whose reason changed — the config was fixed, the target moved — is planned
+ * again.
  */
 export async function settledItemKeys(db: SqlExecutor): Promise<Map<string, string | null>> {
   const rows = await db.query<{ item_key: string; status: string; status_reason: string | null }>(
     `select item_key, status, status_reason from pslink.write_items
-     where status in ('proposed', 'approved', 'in_flight', 'applied', 'queued', 'rejected', 'refused')`,
+     where status in ('proposed', 'approved', 'in_flight', 'applied', 'queued', 'adjusted', 'rejected', 'refused')`,
   );
   return new Map(
     rows.map((row) => [row.item_key, row.status === "refused" ? row.status_reason : null]),

@@ -7,12 +7,15 @@ import type { Operation } from "./proposal-schema.js";
  * daily allowance spent); `applied` → `verified` | `unverified`. Guards end an item at plan time as
  * `refused` (not allowed at all) or `queued` (closed period: the adjustment queue). At apply time,
  * right before the call, an `approved` (or crashed `in_flight`) item whose accounting period has
- * closed since planning ends `queued` too, with its operation kept and no call made.
+ * closed since planning ends `queued` too, with its operation kept and no call made. A `queued`
+ * item is never written by pslink: once finance has made the adjustment by hand in an open
+ * period, a steward of its domain closes it out as `adjusted` (`pslink adjustments done`).
  */
 export const ITEM_STATUSES = [
   "proposed",
   "refused",
   "queued",
+  "adjusted",
   "approved",
   "rejected",
   "in_flight",

@@ -51,7 +51,25 @@ function renderItem(item: WriteItem): string[] {
   const lines = [
     `    [${item.status}] ${item.object} ${target}  ${item.operation}  (${item.domain}, from ${item.source_system})  item ${item.item_key}`,
   ];
-  for (const [field, after] of Object.entries(item.after)) {
+  for (const change of fieldChanges(item)) lines.push(`        ${change}`);
+  if (item.exception_id) lines.push(`        exception: ${item.exception_id}`);
+  if (Object.keys(item.evidence).length > 0)
+    lines.push(`        evidence: ${JSON.stringify(item.evidence)}`);
+  if (item.status_reason) lines.push(`        why: ${item.status_reason}`);
+  if (item.decided_by) {
+    // A queued item closed out: the steward recorded the adjustment finance made by hand.
+    const decided = item.status === "adjusted" ? "adjusted by hand, closed out by" : "decided by";
+    lines.push(
+      `        ${decided} ${item.decided_by} at ${item.decided_at?.toISOString() ?? "?"}: ${item.decision_reason ?? ""}`,
+    );
+  }
+  if (item.error && item.error !== item.status_reason) lines.push(`        error: ${item.error}`);
+  return lines;
+}
+
+/** The item's changes, one `field: before → after` a field. */
+export function fieldChanges(item: WriteItem): string[] {
+  return Object.entries(item.after).map(([field, after]) => {
     // A field has a before only when the plan read the target's landed row: a create has none,
     // and an object pslink does not sync (or one not landed yet) has a current value unknown.
     const before =
@@ -60,19 +78,8 @@ function renderItem(item: WriteItem): string[] {
         : item.operation === "create" || item.target_id === null
           ? "→ "
           : "(not known) → ";
-    lines.push(`        ${field}: ${before}${show(after)}`);
-  }
-  if (item.exception_id) lines.push(`        exception: ${item.exception_id}`);
-  if (Object.keys(item.evidence).length > 0)
-    lines.push(`        evidence: ${JSON.stringify(item.evidence)}`);
-  if (item.status_reason) lines.push(`        why: ${item.status_reason}`);
-  if (item.decided_by) {
-    lines.push(
-      `        decided by ${item.decided_by} at ${item.decided_at?.toISOString() ?? "?"}: ${item.decision_reason ?? ""}`,
-    );
-  }
-  if (item.error && item.error !== item.status_reason) lines.push(`        error: ${item.error}`);
-  return lines;
+    return `${field}: ${before}${show(after)}`;
+  });
 }
 
 function show(value: unknown): string {

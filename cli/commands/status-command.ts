@@ -186,7 +186,7 @@ function writeBackLines(config: PslinkConfig, status: WarehouseStatus, now: Date
     [
       "queued",
       () =>
-        `queued for a manual adjustment, never posted: dated in a closed accounting period (${look("queued")})`,
+        "queued for a manual adjustment, never posted: dated in a closed accounting period (pslink adjustments)",
     ],
   ] as const) {
     const n = count(state);

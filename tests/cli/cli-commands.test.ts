@@ -221,6 +221,8 @@ describe("commands that read the warehouse, before the first sync", () => {
       ["plan", "verify"],
       ["approve", "--plan", "plan-x", "--as", "harry", "--reason", "ok"],
       ["apply"],
+      ["adjustments"],
+      ["adjustments", "done", "--all-queued", "--as", "fiona", "--reason", "done by hand"],
       ["audit"],
       // A schedule that never syncs needs a warehouse already, as its build does.
       ["schedule", "--once", "rebuild"],
@@ -246,6 +248,7 @@ describe("commands that read the warehouse, before the first sync", () => {
       ["reconcile", "--json"],
       ["identity", "--json"],
       ["quarantine", "--json"],
+      ["adjustments", "--json"],
       ["audit", "--json"],
     ]) {
       const result = await pslink(["-c", path, ...command], { SF_SECRET: "s" });
@@ -433,6 +436,7 @@ describe("pslink --help", () => {
       "approve",
       "reject",
       "apply",
+      "adjustments",
       "audit",
       "status",
       "runs",
