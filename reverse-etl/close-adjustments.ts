@@ -35,20 +35,20 @@ const LIST = "`pslink adjustments` lists the queued items with their plans and k
 export async function closeOutAdjustments(options: CloseOutOptions): Promise<WriteItem[]> {
   const { warehouse: wh, steward } = options;
   const now = options.now ?? new Date();
-  const refuse = async (problem: SelectionProblem | string): Promise<never> => {
-    const { message, hint } =
-      typeof problem === "string" ? { message: problem, hint: undefined } : problem;
+  // A refusal is audited under the plan it names, once that plan is known to exist.
+  let planOnRecord: string | null = null;
+  const refuse = async ({ message, hint }: SelectionProblem): Promise<never> => {
     await audit(
       wh,
       {
         actor: steward,
         action: "decision_refused",
-        plan_id: options.planId ?? null,
+        plan_id: planOnRecord,
         detail: `close out adjustments: ${message}`,
       },
       now,
     );
-    throw configError(message, hint === undefined ? {} : { hint });
+    throw configError(message, { hint });
   };
   await migrate(wh);
   const reason = options.reason.trim();
@@ -59,6 +59,11 @@ export async function closeOutAdjustments(options: CloseOutOptions): Promise<Wri
     });
   const found = findSteward(options.config.governance.stewards, steward, "close out adjustments");
   if (found.kind === "refused") return refuse(found.problem);
+  if (options.planId !== undefined) {
+    if (!(await loadPlan(wh, options.planId)))
+      return refuse({ message: `there is no plan ${options.planId}`, hint: LIST });
+    planOnRecord = options.planId;
+  }
   const chosen = await chooseItems(options);
   if ("message" in chosen) return refuse(chosen);
   const outside = outsideDomains(
@@ -94,7 +99,7 @@ export async function closeOutAdjustments(options: CloseOutOptions): Promise<Wri
   return chosen.map((item) => ({ ...item, ...decided, updated_at: now }));
 }
 
-/** The queued items the options name, or why they cannot be closed out. */
+/** The queued items the options name (of a plan that exists), or why they cannot be closed out. */
 async function chooseItems(options: CloseOutOptions): Promise<WriteItem[] | SelectionProblem> {
   const { warehouse: wh, planId, allQueued } = options;
   const keys = options.itemKeys ?? [];
@@ -108,8 +113,6 @@ async function chooseItems(options: CloseOutOptions): Promise<WriteItem[] | Sele
       message: "name what to close out: --item KEY (repeatable), --plan ID or --all-queued",
       hint: LIST,
     };
-  if (planId !== undefined && !(await loadPlan(wh, planId)))
-    return { message: `there is no plan ${planId}`, hint: LIST };
   if (keys.length === 0) {
     const queued = await loadItems(wh, {
       statuses: ["queued"],

@@ -326,6 +326,10 @@ describe.each(["duckdb", "postgres"] as const)("the adjustment queue on %s", (ki
         expect.stringContaining(`close out adjustments: ${message}`),
       ]),
     );
+    // Under the plan it named, once that plan exists.
+    const planOf = (text: string) =>
+      recorded.find((entry) => entry.detail?.includes(text))?.plan_id;
+    expect(planOf("there is no plan plan-nope")).toBeNull();
     expect((await item(key.create))?.status).toBe("queued");
   });
 
