@@ -9,6 +9,7 @@ import {
   deactivationProposals,
   insertProposals,
   type ProposalRow,
+  timeBillCreate,
 } from "./support/test-proposals.js";
 
 /** One item of `pslink adjustments --json`. */
@@ -90,27 +91,19 @@ describe.each(["duckdb", "postgres"] as const)("the adjustment queue on %s", (ki
     const [job] = await gs.warehouse.query<{ id: string }>(
       "select id from src_netsuite.job order by id limit 1",
     );
-    const createBill = (name: string, tranDate: string): ProposalRow => ({
-      proposal_key: `adjust:${name}`,
-      rule_id: "R01",
-      exception_id: `exc-adjust-${name}`,
-      domain: "project_execution",
-      source_system: "kantata",
-      target_system: "netsuite",
-      object: "timeBill",
-      target_id: null,
-      operation: "create",
-      fields: {
-        externalId: `ADJUST-${name}-${kind}`,
-        employee: { id: String(employee?.id) },
-        customer: { id: String(job?.id) },
-        hours: 3.5,
-        tranDate,
-        isBillable: true,
-        memo: `adjustment queue test ${name}`,
-      },
-      evidence: { test: true },
-    });
+    const createBill = (name: string, tranDate: string): ProposalRow =>
+      timeBillCreate(
+        { key: `adjust:${name}`, rule: "R01", exception: `exc-adjust-${name}` },
+        {
+          externalId: `ADJUST-${name}-${kind}`,
+          employee: { id: String(employee?.id) },
+          customer: { id: String(job?.id) },
+          hours: 3.5,
+          tranDate,
+          isBillable: true,
+          memo: `adjustment queue test ${name}`,
+        },
+      );
     // The R09 cases: the ones the sandbox's Kantata has not deactivated yet are planned.
     const deactivations = deactivationProposals(gs);
     await insertProposals(gs.warehouse, "test_adjustments", [

@@ -7,7 +7,7 @@ import { planWritebacks } from "../../reverse-etl/plan-writebacks.js";
 import { verifyApplied } from "../../reverse-etl/verify-applied.js";
 import type { SandboxRecord } from "../../sandbox/world/types.js";
 import { type GovernedSandbox, governedSandbox, IN_WINDOW } from "./support/governed-sandbox.js";
-import { insertProposals, type ProposalRow } from "./support/test-proposals.js";
+import { insertProposals, type ProposalRow, timeBillCreate } from "./support/test-proposals.js";
 
 interface JournalEntry {
   method: string;
@@ -77,27 +77,19 @@ describe.each(["duckdb", "postgres"] as const)(
     const periodReads = async () =>
       (await admin<{ total: number }>("requests?system=netsuite&path=/query/v1/suiteql")).total;
 
-    const createBill = (key: string, tranDate: string, hours: number): ProposalRow => ({
-      proposal_key: `period-test:${key}`,
-      rule_id: "R01",
-      exception_id: null,
-      domain: "project_execution",
-      source_system: "kantata",
-      target_system: "netsuite",
-      object: "timeBill",
-      target_id: null,
-      operation: "create",
-      fields: {
-        externalId: `PERIOD-TEST-${key}-${kind}`,
-        employee: { id: employee },
-        customer: { id: job },
-        hours,
-        tranDate,
-        isBillable: true,
-        memo: `closed-period test ${key}`,
-      },
-      evidence: { test: true },
-    });
+    const createBill = (key: string, tranDate: string, hours: number): ProposalRow =>
+      timeBillCreate(
+        { key: `period-test:${key}`, rule: "R01", exception: null },
+        {
+          externalId: `PERIOD-TEST-${key}-${kind}`,
+          employee: { id: employee },
+          customer: { id: job },
+          hours,
+          tranDate,
+          isBillable: true,
+          memo: `closed-period test ${key}`,
+        },
+      );
 
     /** An R02-like correction of a landed time bill's hours: it sends no date. */
     const correctHours = (bill: { id: string }, hours: number): ProposalRow => ({

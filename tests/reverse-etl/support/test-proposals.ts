@@ -87,33 +87,48 @@ export async function timeBillProposals(
       te.date_performed instanceof Date
         ? te.date_performed.toISOString().slice(0, 10)
         : String(te.date_performed);
-    rows.push({
-      proposal_key: `${rule}:${id}`,
-      rule_id: rule,
-      exception_id: `exc-${entry.case_id}`,
-      domain: "project_execution",
-      source_system: "kantata",
-      target_system: "netsuite",
-      object: "timeBill",
-      target_id: null,
-      operation: "create",
-      fields: {
-        externalId: `KOX-TE-${id}`,
-        employee: { id: String(employee.id) },
-        customer: { id: String(job.id) },
-        hours: Number(te.time_in_minutes) / 60,
-        tranDate: date,
-        isBillable: te.billable === true,
-        memo: `Kantata time entry ${id}`,
-        custcol_kantata_time_entry: id,
-      },
-      evidence: { case_id: entry.case_id, time_entry: id, date_performed: date },
-    });
+    rows.push(
+      timeBillCreate(
+        { key: `${rule}:${id}`, rule, exception: `exc-${entry.case_id}` },
+        {
+          externalId: `KOX-TE-${id}`,
+          employee: { id: String(employee.id) },
+          customer: { id: String(job.id) },
+          hours: Number(te.time_in_minutes) / 60,
+          tranDate: date,
+          isBillable: te.billable === true,
+          memo: `Kantata time entry ${id}`,
+          custcol_kantata_time_entry: id,
+        },
+        { case_id: entry.case_id, time_entry: id, date_performed: date },
+      ),
+    );
   }
   return rows;
 }
 
 /** R09: a Workday-terminated worker still active in Kantata → deactivate the user. */
+/** A NetSuite time bill create, Kantata's approved time posted (project execution). */
+export function timeBillCreate(
+  ids: { key: string; rule: string; exception: string | null },
+  fields: Record<string, unknown>,
+  evidence: Record<string, unknown> = { test: true },
+): ProposalRow {
+  return {
+    proposal_key: ids.key,
+    rule_id: ids.rule,
+    exception_id: ids.exception,
+    domain: "project_execution",
+    source_system: "kantata",
+    target_system: "netsuite",
+    object: "timeBill",
+    target_id: null,
+    operation: "create",
+    fields,
+    evidence,
+  };
+}
+
 export function deactivationProposals(gs: GovernedSandbox): ProposalRow[] {
   return entries(gs, "R09").map((entry) => ({
     proposal_key: `R09:${String(entry.systems.kantata?.user)}`,
