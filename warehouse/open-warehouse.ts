@@ -52,3 +52,26 @@ export async function openExistingWarehouse(
   }
   return openWarehouse(config, baseDir);
 }
+
+/**
+ * Refuses a PostgreSQL warehouse no sync has written to yet: a database without pslink's
+ * `pslink` schema (a `noWarehouse` config error naming the database, not its password), so a
+ * command that only reads does not bring the schema into being. DuckDB's counterpart is the file
+ * `openExistingWarehouse` checks.
+ */
+export async function refuseUnsyncedPostgres(
+  warehouse: Warehouse,
+  config: WarehouseConfig,
+): Promise<void> {
+  if (config.kind !== "postgres") return;
+  const found = await warehouse.query(
+    "select 1 from information_schema.schemata where schema_name = 'pslink'",
+  );
+  if (found.length > 0) return;
+  const { postgresConnection } = await import("./postgres-connect.js");
+  const { label } = postgresConnection(config).target;
+  throw configError(`no warehouse yet: PostgreSQL ${label} has no pslink schema`, {
+    hint: "run `pslink sync` first: it creates pslink's schemas (if a sync has already run, warehouse names another database than the one it wrote)",
+    details: { noWarehouse: true, database: label },
+  });
+}

@@ -5,9 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
+import { openWarehouse } from "../../warehouse/open-warehouse.js";
 import { type SandboxSync, startSandboxSync } from "../extract/support/sandbox-sync.js";
 import { runCli } from "../support/run-cli.js";
-import { warehouseCases } from "../support/warehouses.js";
+import { createTestDatabase, postgresConfig, warehouseCases } from "../support/warehouses.js";
 import { killHolder, spawnHolder } from "../warehouse/fixtures/spawn-holder.js";
 
 const pslink = runCli;
@@ -272,6 +273,50 @@ describe("commands that read the warehouse, before the first sync", () => {
     const { error } = JSON.parse(refused.stderr) as { error: Record<string, unknown> };
     expect(error).toMatchObject({ kind: "config", exit_code: 2 });
     expect(error.message).toContain("project: expected text, got number 5");
+  });
+});
+
+describe("commands that read a PostgreSQL warehouse, before the first sync", () => {
+  it("refuse with exit 4 naming the database, not its password, and create no pslink schema", async () => {
+    const { url, drop } = await createTestDatabase();
+    try {
+      const path = await configFile({
+        sources: { salesforce: SALESFORCE },
+        warehouse: { kind: "postgres", url: "${PSLINK_TEST_WAREHOUSE_URL}" },
+      });
+      const env = { SF_SECRET: "s", PSLINK_TEST_WAREHOUSE_URL: url };
+      const { password, username, hostname, port, pathname } = new URL(url);
+      const label = `${username}@${hostname}:${port || "5432"}/${pathname.slice(1)}`;
+      for (const command of [
+        ["status"],
+        ["runs"],
+        ["reconcile"],
+        ["quarantine"],
+        ["plan"],
+        ["plans"],
+        ["apply"],
+        ["adjustments"],
+        ["audit"],
+      ]) {
+        const result = await pslink(["-c", path, ...command], env);
+        const what = command.join(" ");
+        expect(result.code, what).toBe(4);
+        expect(result.stderr, what).toContain(
+          `pslink: no warehouse yet: PostgreSQL ${label} has no pslink schema\n  fix: run \`pslink sync\` first`,
+        );
+        expect(result.stderr, what).not.toContain(decodeURIComponent(password));
+      }
+      const wh = await openWarehouse(postgresConfig(url), process.cwd());
+      try {
+        expect(
+          await wh.query("select 1 from information_schema.schemata where schema_name = 'pslink'"),
+        ).toEqual([]);
+      } finally {
+        await wh.close();
+      }
+    } finally {
+      await drop();
+    }
   });
 });
 
