@@ -9,6 +9,7 @@ import { type ApplyContext, applyItem, type ItemEnd, type ItemOutcome } from "./
 import { audit } from "./audit-log.js";
 import { loadItems, loadPlan } from "./plan-store.js";
 import type { WriteItem } from "./plan-types.js";
+import { findSteward } from "./steward-check.js";
 import { checkWindow, type WindowCheck } from "./write-window.js";
 import { createWriter } from "./writers/create-writer.js";
 import { SALESFORCE_BATCH_LIMIT } from "./writers/salesforce-writer.js";
@@ -111,12 +112,17 @@ async function checkOverride(
   planId: string | undefined,
   now: Date,
 ): Promise<void> {
-  const known = config.governance.stewards.some((steward) => steward.name === override.steward);
-  const problem = !known
-    ? `${override.steward} is not a steward: only stewards listed in governance.stewards may override a write window`
-    : override.reason.trim() === ""
-      ? "a window override needs a reason: pass --reason"
-      : undefined;
+  const found = findSteward(
+    config.governance.stewards,
+    override.steward,
+    "override a write window",
+  );
+  const problem =
+    found.kind === "refused"
+      ? found.problem
+      : override.reason.trim() === ""
+        ? { message: "a window override needs a reason", hint: "pass --reason" }
+        : undefined;
   if (problem) {
     await audit(
       wh,
@@ -124,11 +130,11 @@ async function checkOverride(
         actor: override.steward,
         action: "decision_refused",
         plan_id: planId ?? null,
-        detail: `window override: ${problem}`,
+        detail: `window override: ${problem.message}`,
       },
       now,
     );
-    throw configError(problem);
+    throw configError(problem.message, { hint: problem.hint });
   }
 }
 
