@@ -117,17 +117,28 @@ function renderQueue(queue: readonly Adjustment[], config: PslinkConfig, all: bo
   return lines;
 }
 
-/** `2 queued: netsuite Mar 2026 1, netsuite Sep 2026 1` (and with --all, how many adjusted). */
+/**
+ * `2 queued: netsuite Mar 2026 1, netsuite Sep 2026 1`, periods in date order (and with --all,
+ * how many adjusted).
+ */
 function summary(queue: readonly Adjustment[]): string {
   const queued = queue.filter((entry) => entry.item.status === "queued");
-  const counts = new Map<string, number>();
-  for (const { item, period } of queued) {
-    const key = `${item.target_system} ${period ?? "(no closed period)"}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+  // Per target and period: how many, and the earliest date, which orders the periods.
+  const groups = new Map<string, { target: string; period: string; n: number; first: string }>();
+  for (const { item, period, date } of queued) {
+    const name = period ?? "(no closed period)";
+    const key = `${item.target_system} ${name}`;
+    const group = groups.get(key) ?? { target: item.target_system, period: name, n: 0, first: "" };
+    group.n += 1;
+    if (date && (group.first === "" || date < group.first)) group.first = date;
+    groups.set(key, group);
   }
+  const counts = [...groups.values()]
+    .sort((a, b) => a.target.localeCompare(b.target) || a.first.localeCompare(b.first))
+    .map((group) => `${group.target} ${group.period} ${group.n}`);
   const adjusted = queue.length - queued.length;
   return [
-    `${queued.length} queued${counts.size > 0 ? `: ${[...counts].map(([key, n]) => `${key} ${n}`).join(", ")}` : ""}`,
+    `${queued.length} queued${counts.length > 0 ? `: ${counts.join(", ")}` : ""}`,
     ...(adjusted > 0 ? [`${adjusted} adjusted (closed out)`] : []),
   ].join("; ");
 }
