@@ -143,7 +143,7 @@ export function compileHook(context: ExecuteContext, kind: ProjectHookKind, inde
   });
   const source = project.file[kind][index] ?? "";
   return stripTerminator(
-    manifest.runtime.renderString(source, session, `dbt_project.yml (${kind} ${index})`),
+    manifest.runtime.renderString(source, session, `dbt_project.yml (${kind} hook ${index + 1})`),
   );
 }
 
