@@ -5,29 +5,31 @@ import { json } from "./plan-store.js";
 import type { WriteItem } from "./plan-types.js";
 
 /** What an audit entry records; a closed vocabulary so the log can be queried by it. */
-export type AuditAction =
-  | "plan_created"
-  | "plan_held"
-  | "guard_refused"
-  | "guard_queued"
-  | "proposal_invalid"
-  | "approved"
-  | "rejected"
-  | "decision_refused"
-  | "blast_radius_confirmed"
-  | "adjusted"
-  | "window_checked"
-  | "window_closed"
-  | "window_override"
-  | "write_ahead"
-  | "call"
-  | "reconciled"
-  | "deferred"
-  | "applied"
-  | "failed"
-  | "stale"
-  | "verified"
-  | "unverified";
+export const AUDIT_ACTIONS = [
+  "plan_created",
+  "plan_held",
+  "guard_refused",
+  "guard_queued",
+  "proposal_invalid",
+  "approved",
+  "rejected",
+  "decision_refused",
+  "blast_radius_confirmed",
+  "adjusted",
+  "window_checked",
+  "window_closed",
+  "window_override",
+  "write_ahead",
+  "call",
+  "reconciled",
+  "deferred",
+  "applied",
+  "failed",
+  "stale",
+  "verified",
+  "unverified",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditEntry {
   /** Steward name, or `pslink` for the system itself. */
@@ -100,14 +102,15 @@ export interface AuditFilter {
   itemKey?: string;
   system?: string;
   actor?: string;
-  action?: AuditAction;
+  /** One action, or any of several. */
+  action?: AuditAction | readonly AuditAction[];
 }
 
 /** Audit entries matching every given filter, oldest first. */
 export async function readAudit(db: SqlExecutor, filter: AuditFilter = {}): Promise<AuditRecord[]> {
   const clauses: string[] = [];
   const params: unknown[] = [];
-  const pairs: Array<[string, string | undefined]> = [
+  const pairs: Array<[string, string | readonly string[] | undefined]> = [
     ["plan_id", filter.planId],
     ["item_key", filter.itemKey],
     ["system", filter.system],
@@ -116,8 +119,9 @@ export async function readAudit(db: SqlExecutor, filter: AuditFilter = {}): Prom
   ];
   for (const [column, value] of pairs) {
     if (value === undefined) continue;
-    params.push(value);
-    clauses.push(`${column} = $${params.length}`);
+    const values = typeof value === "string" ? [value] : value;
+    const placeholders = values.map((one) => `$${params.push(one)}`);
+    clauses.push(`${column} in (${placeholders.join(", ")})`);
   }
   const rows = await db.query(
     `select * from pslink.audit_log ${clauses.length ? `where ${clauses.join(" and ")}` : ""}

@@ -1,7 +1,15 @@
 import { type Command, Option } from "commander";
 import { TARGET_SYSTEMS } from "../../core/config/governance-schema.js";
-import { type AuditRecord, readAudit } from "../../reverse-etl/audit-log.js";
+import { configError } from "../../core/errors.js";
+import { closest } from "../../core/suggest.js";
+import {
+  AUDIT_ACTIONS,
+  type AuditAction,
+  type AuditRecord,
+  readAudit,
+} from "../../reverse-etl/audit-log.js";
 import { withExistingWarehouse } from "../existing-warehouse.js";
+import { splitList } from "../list-option.js";
 import { configFrom, print } from "../program.js";
 import { textTable } from "../text-table.js";
 
@@ -10,6 +18,7 @@ interface AuditOptions {
   item?: string;
   system?: string;
   steward?: string;
+  action?: string[];
   json?: boolean;
 }
 
@@ -22,19 +31,26 @@ export function registerAuditCommand(program: Command): void {
     .option("--item <key>", "only this item")
     .addOption(new Option("--system <name>", "only this target system").choices(TARGET_SYSTEMS))
     .option("--steward <name>", "only what this steward did")
+    .option(
+      "--action <actions...>",
+      "only these actions (approved, adjusted, call, guard_queued, …; separate with commas)",
+    )
     .option("--json", "one JSON object per line")
     .action(async (options: AuditOptions, command: Command) => {
+      const actions = options.action && auditActions(options.action);
       await withExistingWarehouse(configFrom(command), async (warehouse) => {
         const records = await readAudit(warehouse, {
           ...(options.plan ? { planId: options.plan } : {}),
           ...(options.item ? { itemKey: options.item } : {}),
           ...(options.system ? { system: options.system } : {}),
           ...(options.steward ? { actor: options.steward } : {}),
+          ...(actions ? { action: actions } : {}),
         });
         if (records.length === 0 && !options.json) {
           const filters = (["plan", "item", "system", "steward"] as const)
             .filter((name) => options[name])
-            .map((name) => `--${name} ${options[name]}`);
+            .map((name) => `--${name} ${options[name]}`)
+            .concat(actions ? [`--action ${actions.join(",")}`] : []);
           print(
             filters.length > 0
               ? `no audit entries match ${filters.join(" ")}`
@@ -49,6 +65,21 @@ export function registerAuditCommand(program: Command): void {
         print(auditTables(records).join("\n"));
       });
     });
+}
+
+/** `--action` values, commas allowed; an unknown action is an error naming the nearest one. */
+function auditActions(values: readonly string[]): AuditAction[] {
+  const chosen = splitList(values, "--action").map((value) => value.toLowerCase());
+  const known: readonly string[] = AUDIT_ACTIONS;
+  const unknown = chosen.filter((value) => !known.includes(value));
+  if (unknown.length > 0) {
+    const near = unknown.map((value) => closest(value, AUDIT_ACTIONS)).filter(Boolean);
+    throw configError(
+      `--action ${unknown.join(", ")}: not an audit action${near.length > 0 ? `; did you mean ${near.join(", ")}?` : ""}`,
+      { hint: `the actions are ${AUDIT_ACTIONS.join(", ")}` },
+    );
+  }
+  return chosen as AuditAction[];
 }
 
 /**

@@ -203,6 +203,33 @@ describe.each(["duckdb", "postgres"] as const)("pslink plan/approve/apply/audit 
     );
     expect(audit.out).not.toContain(gs.config.sources.kantata?.auth.token.reveal() as string);
 
+    // --action narrows to some actions (commas or repeated), in the log's order.
+    const decided = await pslink(
+      "audit",
+      "--plan",
+      planId,
+      "--action",
+      "approved,decision_refused",
+      "--action",
+      "call",
+      "--json",
+      ...config,
+    );
+    expect(decided.code, decided.out).toBe(0);
+    const decidedActions = decided.out
+      .trim()
+      .split("\n")
+      .map((line) => (JSON.parse(line) as { action: string }).action);
+    expect(new Set(decidedActions)).toEqual(new Set(["approved", "decision_refused", "call"]));
+    expect(decidedActions.length).toBe(
+      actions.filter((a) => ["approved", "decision_refused", "call"].includes(a)).length,
+    );
+    const noneOf = await pslink("audit", "--plan", planId, "--action", "adjusted", ...config);
+    expect(noneOf.out).toBe(`no audit entries match --plan ${planId} --action adjusted\n`);
+    const typo = await pslink("audit", "--action", "aproved", ...config);
+    expect(typo.code).toBe(2);
+    expect(typo.out).toContain("--action aproved: not an audit action; did you mean approved?");
+
     const none = await pslink("audit", "--item", "no-such-item", ...config);
     expect(none.code).toBe(0);
     expect(none.out).toBe("no audit entries match --item no-such-item\n");
