@@ -121,7 +121,8 @@ export async function readAudit(db: SqlExecutor, filter: AuditFilter = {}): Prom
     if (value === undefined) continue;
     const values = typeof value === "string" ? [value] : value;
     const placeholders = values.map((one) => `$${params.push(one)}`);
-    clauses.push(`${column} in (${placeholders.join(", ")})`);
+    // None of no actions: an empty list matches nothing (and `in ()` is no SQL).
+    clauses.push(placeholders.length > 0 ? `${column} in (${placeholders.join(", ")})` : "false");
   }
   const rows = await db.query(
     `select * from pslink.audit_log ${clauses.length ? `where ${clauses.join(" and ")}` : ""}
