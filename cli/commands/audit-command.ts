@@ -1,15 +1,8 @@
 import { type Command, Option } from "commander";
 import { TARGET_SYSTEMS } from "../../core/config/governance-schema.js";
-import { configError } from "../../core/errors.js";
-import { closest } from "../../core/suggest.js";
-import {
-  AUDIT_ACTIONS,
-  type AuditAction,
-  type AuditRecord,
-  readAudit,
-} from "../../reverse-etl/audit-log.js";
+import { AUDIT_ACTIONS, type AuditRecord, readAudit } from "../../reverse-etl/audit-log.js";
 import { withExistingWarehouse } from "../existing-warehouse.js";
-import { splitList } from "../list-option.js";
+import { splitChoices } from "../list-option.js";
 import { configFrom, print } from "../program.js";
 import { textTable } from "../text-table.js";
 
@@ -37,7 +30,7 @@ export function registerAuditCommand(program: Command): void {
     )
     .option("--json", "one JSON object per line")
     .action(async (options: AuditOptions, command: Command) => {
-      const actions = options.action && auditActions(options.action);
+      const actions = options.action && splitChoices(options.action, "--action", AUDIT_ACTIONS);
       await withExistingWarehouse(configFrom(command), async (warehouse) => {
         const records = await readAudit(warehouse, {
           ...(options.plan ? { planId: options.plan } : {}),
@@ -65,21 +58,6 @@ export function registerAuditCommand(program: Command): void {
         print(auditTables(records).join("\n"));
       });
     });
-}
-
-/** `--action` values, commas allowed; an unknown action is an error naming the nearest one. */
-function auditActions(values: readonly string[]): AuditAction[] {
-  const chosen = splitList(values, "--action").map((value) => value.toLowerCase());
-  const known: readonly string[] = AUDIT_ACTIONS;
-  const unknown = chosen.filter((value) => !known.includes(value));
-  if (unknown.length > 0) {
-    const near = unknown.map((value) => closest(value, AUDIT_ACTIONS)).filter(Boolean);
-    throw configError(
-      `--action ${unknown.join(", ")}: not an audit action${near.length > 0 ? `; did you mean ${near.join(", ")}?` : ""}`,
-      { hint: `the actions are ${AUDIT_ACTIONS.join(", ")}` },
-    );
-  }
-  return chosen as AuditAction[];
 }
 
 /**

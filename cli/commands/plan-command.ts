@@ -12,13 +12,13 @@ import {
 import { collect, operator } from "../../reverse-etl/governed-session.js";
 import { ofRules, unknownItems, unknownRules } from "../../reverse-etl/item-selection.js";
 import { loadItems, loadPlan } from "../../reverse-etl/plan-store.js";
-import { ITEM_STATUSES, type ItemStatus } from "../../reverse-etl/plan-types.js";
+import { ITEM_STATUSES } from "../../reverse-etl/plan-types.js";
 import { planWritebacks } from "../../reverse-etl/plan-writebacks.js";
 import { renderPlan } from "../../reverse-etl/render-plan.js";
 import { verifyApplied } from "../../reverse-etl/verify-applied.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { withExistingWarehouse } from "../existing-warehouse.js";
-import { splitList } from "../list-option.js";
+import { splitChoices, splitList } from "../list-option.js";
 import { configFrom, print } from "../program.js";
 
 interface PlanShowOptions {
@@ -102,15 +102,6 @@ function confirmer(config: PslinkConfig, domains: readonly Domain[]): string {
   return stewards.length > 0 ? `${of} (${stewards.join(", ")})` : `${of} (none in pslink.yml yet)`;
 }
 
-/** `--status` values, commas allowed; an unknown state is an error listing them. */
-function itemStatuses(values: readonly string[]): ItemStatus[] {
-  const chosen = splitList(values, "--status").map((value) => value.toLowerCase());
-  const unknown = chosen.filter((value) => !(ITEM_STATUSES as readonly string[]).includes(value));
-  if (unknown.length > 0)
-    throw configError(`--status ${unknown.join(", ")}: expected ${ITEM_STATUSES.join(", ")}`);
-  return chosen as ItemStatus[];
-}
-
 /** `plan show`: the plan (or the items the filters choose), then how to decide and look up. */
 async function showPlan(
   warehouse: Warehouse,
@@ -122,7 +113,7 @@ async function showPlan(
   if (!found)
     throw configError(`there is no plan ${planId}`, { hint: "list plans with `pslink plans`" });
   const rules = splitList(options.rule ?? [], "--rule").map((rule) => rule.toUpperCase());
-  const statuses = options.status && itemStatuses(options.status);
+  const statuses = options.status && splitChoices(options.status, "--status", ITEM_STATUSES);
   const all = await loadItems(warehouse, { planId });
   const keys = options.item && splitList(options.item, "--item");
   const problem = unknownItems(planId, all, keys ?? []) ?? unknownRules(planId, all, rules);

@@ -228,7 +228,8 @@ describe.each(["duckdb", "postgres"] as const)("pslink plan/approve/apply/audit 
     expect(noneOf.out).toBe(`no audit entries match --plan ${planId} --action adjusted\n`);
     const typo = await pslink("audit", "--action", "aproved", ...config);
     expect(typo.code).toBe(2);
-    expect(typo.out).toContain("--action aproved: not an audit action; did you mean approved?");
+    expect(typo.out).toContain("--action aproved: expected plan_created, plan_held,");
+    expect(typo.out).toContain("; did you mean approved?");
 
     const none = await pslink("audit", "--item", "no-such-item", ...config);
     expect(none.code).toBe(0);
