@@ -15,6 +15,9 @@ const SINGULAR: Record<string, string> = {
 
 type Body = Record<string, unknown> | undefined;
 
+/** Kantata's largest page. */
+const CUSTOM_VALUES_PER_PAGE = 200;
+
 /**
  * Kantata OX writer: users (incl. deactivation and cost rate), workspaces, time entries and
  * invoice status by `PUT /<resource>/<id>.json`; custom field values by POST (creating
@@ -29,25 +32,37 @@ export function createKantataWriter(baseUrl: string, client: WriteClient): Write
     return isObject(found) ? found : undefined;
   };
 
-  /** The subject's value of the field `<subject_type>:<subject_id>:<custom_field_id>` names. */
+  /**
+   * The subject's value of the field `<subject_type>:<subject_id>:<custom_field_id>` names. The list
+   * is asked for the one subject (`subject_id`); Kantata's documentation names only `subject_type`
+   * as this list's filter, so the value is looked for page by page, and a tenant that ignores the
+   * subject filter costs more requests, never a wrong answer.
+   */
   const readCustomValue = async (key: string) => {
     const wanted = keyValues(CUSTOM_FIELD_VALUES, key);
     if (!wanted) return undefined;
-    const query = new URLSearchParams({
-      subject_type: wanted.subject_type ?? "",
-      subject_id: wanted.subject_id ?? "",
-    });
-    const body = await client.read<Record<string, unknown>>({
-      url: `${baseUrl}/custom_field_values.json?${query}`,
-    });
-    const map = body && isObject(body.custom_field_values) ? body.custom_field_values : {};
-    const found = Object.values(map).find(
-      (value) =>
-        isObject(value) &&
-        String(value.subject_id) === wanted.subject_id &&
-        String(value.custom_field_id) === wanted.custom_field_id,
-    );
-    return isObject(found) ? found : undefined;
+    for (let page = 1; ; page++) {
+      const query = new URLSearchParams({
+        subject_type: wanted.subject_type ?? "",
+        subject_id: wanted.subject_id ?? "",
+        per_page: String(CUSTOM_VALUES_PER_PAGE),
+        page: String(page),
+      });
+      const body = await client.read<Record<string, unknown>>({
+        url: `${baseUrl}/custom_field_values.json?${query}`,
+      });
+      const map = body && isObject(body.custom_field_values) ? body.custom_field_values : {};
+      const found = Object.values(map).find(
+        (value) =>
+          isObject(value) &&
+          String(value.subject_id) === wanted.subject_id &&
+          String(value.custom_field_id) === wanted.custom_field_id,
+      );
+      if (isObject(found)) return found;
+      const meta = body && isObject(body.meta) ? body.meta : {};
+      const pageCount = typeof meta.page_count === "number" ? meta.page_count : 1;
+      if (page >= pageCount || Object.keys(map).length === 0) return undefined;
+    }
   };
 
   const read = async (object: string, id: string) => {
