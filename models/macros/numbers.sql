@@ -14,9 +14,19 @@
     md5({% for part in parts %}coalesce(cast({{ part }} as varchar), ''){% if not loop.last %} || '|' || {% endif %}{% endfor %})
 {%- endmacro %}
 
-{#- Normalised name for matching: lower case, inner whitespace collapsed, trimmed. -#}
+{#- Normalised name for matching: lower case, runs of white space as one space, trimmed. White space
+    is Unicode's, as JavaScript's \s reads it: the regular expressions' \s differ (DuckDB's is ASCII
+    without the vertical tab, PostgreSQL's follows the locale and leaves out the no-break space), so
+    the other spaces (vertical tab, no-break, Ogham, U+2000–U+200A, line and paragraph separators,
+    narrow no-break, medium mathematical, ideographic, zero-width no-break) are made plain spaces
+    first. -#}
 {% macro normalise_name(expr) -%}
-    trim(regexp_replace(lower({{ expr }}), '\s+', ' ', 'g'))
+    {%- set spaces = [11, 160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202,
+                      8232, 8233, 8239, 8287, 12288, 65279] -%}
+    trim(regexp_replace(
+        lower(translate({{ expr }}, {% for code in spaces %}chr({{ code }}){% if not loop.last %} || {% endif %}{% endfor %}, repeat(' ', {{ spaces | length }}))),
+        '\s+', ' ', 'g'
+    ))
 {%- endmacro %}
 
 {#- Orders text ids numerically when they are numeric (NetSuite, Kantata) without a cast. -#}

@@ -9,6 +9,7 @@ const R10_VARIANTS = ["different", "missing", "currency"] as const;
 /** Plants the master-data cases (R05–R08, R10, R14) and designates R09 workers. */
 export function plantMasterCases(ctx: GenContext): void {
   plantR08(ctx);
+  spaceOutNames(ctx);
   plantR06(ctx);
   plantR14(ctx);
   plantR05(ctx);
@@ -52,6 +53,26 @@ function plantR08(ctx: GenContext): void {
       description: `Customer master disagrees: ${variant}`,
     });
   });
+}
+
+/**
+ * A near miss for R08, no case: one linked client whose CRM and PSA names differ from its ERP
+ * name only in letter case and white space as names pasted from documents do (a no-break space,
+ * a narrow no-break space, an em space, spaces around), which name matching must read as one
+ * space. Drawn without the random generator, so the rest of the world is as it was.
+ */
+function spaceOutNames(ctx: GenContext): void {
+  const { store } = ctx.state;
+  const client = ctx.clients.find(
+    (c) => !ctx.plantedClients.has(c.customerId) && c.name.includes(" "),
+  );
+  if (!client) return;
+  const account = store.accounts.get(client.accountId);
+  const group = store.groups.get(client.groupId);
+  if (!account || !group) return;
+  const words = client.name.split(" ");
+  account.Name = words.join("\u00a0").toUpperCase();
+  group.name = ` ${words.join("\u202f\u2003 ")}\u3000`;
 }
 
 function plantR06(ctx: GenContext): void {
