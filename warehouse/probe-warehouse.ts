@@ -4,6 +4,7 @@ import { dirname, resolve } from "node:path";
 import type { WarehouseConfig } from "../core/config/index.js";
 import { describeWarehouse } from "./describe-warehouse.js";
 import { openWarehouse } from "./open-warehouse.js";
+import { postgresTextCaveat } from "./postgres-text-caveat.js";
 
 /** Whether the configured warehouse can be opened, and what it is. */
 export interface WarehouseProbe {
@@ -11,6 +12,8 @@ export interface WarehouseProbe {
   /** `duckdb /path/warehouse.duckdb (v1.5.6)`, `postgres PostgreSQL 15.18 …`. */
   readonly description: string;
   readonly error?: unknown;
+  /** What works differently here than on DuckDB (a PostgreSQL database's text locale). */
+  readonly warning?: string;
 }
 
 /**
@@ -49,7 +52,8 @@ export async function probeWarehouse(
     try {
       const [row] = await warehouse.query<{ version: string }>("select version() as version");
       const version = String(row?.version ?? "").split(" on ")[0];
-      return { ok: true, description: `${where} (${version})` };
+      const warning = await postgresTextCaveat(warehouse);
+      return { ok: true, description: `${where} (${version})`, ...(warning ? { warning } : {}) };
     } finally {
       await warehouse.close();
     }

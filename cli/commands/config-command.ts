@@ -81,6 +81,7 @@ async function connections(config: PslinkConfig): Promise<boolean> {
       ? warehouse.description
       : `${warehouse.description}: ${describeError(warehouse.error)}`,
   );
+  if (warehouse.warning) print(`      warning: ${warehouse.warning}`);
   const within = PROBE_WINDOW_MS === 3_600_000 ? "hour" : `${PROBE_WINDOW_MS / 3_600_000} hours`;
   for (const probe of sources) {
     const read = `${probe.system}.${probe.stream}, ${probe.requests} request(s) in ${(probe.durationMs / 1000).toFixed(1)}s`;

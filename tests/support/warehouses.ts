@@ -69,8 +69,13 @@ export function postgresConfig(url: string): WarehouseConfig {
   return { kind: "postgres", url: new Secret(url), port: 5432, ssl: false, pool_size: 4 };
 }
 
-/** Creates a uniquely named database on the test server; `drop` removes it (and its sessions). */
-export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+/**
+ * Creates a uniquely named database on the test server; `drop` removes it (and its sessions).
+ * `ctype` gives it that `LC_CTYPE` (and collation) instead of the server's default.
+ */
+export async function createTestDatabase(
+  options: { ctype?: string } = {},
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const base = process.env.PSLINK_TEST_PG_URL;
   if (!base) {
     throw new Error(
@@ -78,7 +83,10 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
     );
   }
   const name = `pslink_t_${process.pid}_${randomBytes(4).toString("hex")}`;
-  await withAdmin(base, (client) => client.query(`create database "${name}"`));
+  const locale = options.ctype
+    ? ` template template0 lc_ctype '${options.ctype}' lc_collate '${options.ctype}'`
+    : "";
+  await withAdmin(base, (client) => client.query(`create database "${name}"${locale}`));
   const url = new URL(base);
   url.pathname = `/${name}`;
   return {

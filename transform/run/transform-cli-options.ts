@@ -3,7 +3,9 @@ import type { Command } from "commander";
 import { parse as parseYaml } from "yaml";
 import type { PslinkConfig } from "../../core/config/index.js";
 import { configError } from "../../core/errors.js";
+import { logger } from "../../core/logger.js";
 import { openExistingWarehouse } from "../../warehouse/open-warehouse.js";
+import { postgresTextCaveat } from "../../warehouse/postgres-text-caveat.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { defaultProjectDir } from "../project/default-project-dir.js";
 
@@ -49,6 +51,8 @@ export async function withWarehouse(
   };
   const warehouse = await openExistingWarehouse(config.warehouse, config.baseDir);
   try {
+    const caveat = await postgresTextCaveat(warehouse);
+    if (caveat) logger.warn({ warehouse: warehouse.kind }, `name matching: ${caveat}`);
     await task(warehouse, shared);
   } finally {
     await warehouse.close();
