@@ -1,10 +1,11 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import PQueue from "p-queue";
-import { assertNever, fatalError, PslinkError, transientError } from "../core/errors.js";
+import { assertNever, fatalError, type PslinkError } from "../core/errors.js";
 import { logger } from "../core/logger.js";
 import { appendRows } from "./duckdb-append.js";
 import { type CheckpointGate, checkpointGate } from "./duckdb-checkpoints.js";
+import { duckdbSqlError } from "./duckdb-errors.js";
 import { openInstance, releaseInstance } from "./duckdb-instances.js";
 import { acquireDuckdbLock } from "./duckdb-run-lock.js";
 import { columnConverter, duckdbParams } from "./duckdb-values.js";
@@ -72,7 +73,7 @@ class DuckdbExecutor implements SqlExecutor {
     try {
       await this.connection.run(sql, params.length > 0 ? duckdbParams(params) : undefined);
     } catch (error) {
-      throw sqlError(error, sql);
+      throw duckdbSqlError(error, sql);
     }
   }
 
@@ -95,7 +96,7 @@ class DuckdbExecutor implements SqlExecutor {
         return row as T;
       });
     } catch (error) {
-      throw sqlError(error, sql);
+      throw duckdbSqlError(error, sql);
     }
   }
 
@@ -326,15 +327,4 @@ export function duckdbType(type: ColumnType): string {
     default:
       return assertNever(type, "column type");
   }
-}
-
-function sqlError(error: unknown, sql: string): PslinkError {
-  if (error instanceof PslinkError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  const options = { cause: error, details: { sql: sql.slice(0, 500) } };
-  // Write-write conflicts between connections clear once the other transaction ends.
-  if (/conflict/i.test(message) && /transaction/i.test(message)) {
-    return transientError(`DuckDB: ${message}`, options);
-  }
-  return fatalError(`DuckDB: ${message}`, options);
 }
