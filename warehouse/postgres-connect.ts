@@ -120,3 +120,23 @@ export function connectionError(error: unknown, target: PostgresTarget): PslinkE
     hint: "check the warehouse settings in pslink.yml and the server's log",
   });
 }
+
+/** What a pg error says, without the client object pg attaches to some (it would fill a log). */
+export function pgErrorFields(error: unknown): { message: string; code?: string } {
+  const code = (error as { code?: unknown }).code;
+  return {
+    message: error instanceof Error ? error.message : String(error),
+    ...(typeof code === "string" ? { code } : {}),
+  };
+}
+
+/** pg's own words for a connection lost without a SQLSTATE. */
+const CONNECTION_LOST =
+  /Connection terminated|connection error and is not queryable|ECONNRESET|ECONNREFUSED|EPIPE/;
+
+/** Whether a pg error means the connection went away (a restart, a failover, a cut network). */
+export function isConnectionLoss(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && /^(08|57P0)/.test(code)) return true;
+  return CONNECTION_LOST.test(error instanceof Error ? error.message : String(error));
+}

@@ -2,7 +2,8 @@ import { once } from "node:events";
 import { finished } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { fatalError, PslinkError } from "../core/errors.js";
+import { fatalError, PslinkError, transientError } from "../core/errors.js";
+import { isConnectionLoss } from "./postgres-connect.js";
 import { csvEncoderFor } from "./postgres-values.js";
 import { quoteIdentifier } from "./sql-values.js";
 import type { ColumnSpec, TableName } from "./warehouse.js";
@@ -25,6 +26,17 @@ export async function copyRows(
   const target = `${quoteIdentifier(table.schema)}.${quoteIdentifier(table.table)}`;
   const list = columns.map((column) => quoteIdentifier(column.name)).join(", ");
   const stream = client.query(copyFrom(`copy ${target} (${list}) from stdin with (format csv)`));
+  // The stream fails on its own when the connection does (a server restart), by an `error` event
+  // that neither marks it destroyed nor ends it: heard from the start, so that the event never
+  // goes unheard and nothing waits for a drain or a finish that cannot come.
+  let lost: Error | undefined;
+  const failed = new Promise<never>((_, reject) =>
+    stream.once("error", (error: Error) => {
+      lost = error;
+      reject(error);
+    }),
+  );
+  failed.catch(() => undefined);
   const encoders = columns.map((column) => csvEncoderFor(column.type));
   let count = 0;
   let chunk = "";
@@ -44,7 +56,8 @@ export async function copyRows(
     count += 1;
   };
   const flush = async () => {
-    if (!stream.write(chunk)) await once(stream, "drain");
+    if (lost) throw lost;
+    if (!stream.write(chunk)) await Promise.race([once(stream, "drain"), failed]);
     chunk = "";
   };
   try {
@@ -61,13 +74,21 @@ export async function copyRows(
     }
     if (chunk.length > 0) await flush();
     stream.end();
-    await finished(stream);
+    await Promise.race([finished(stream), failed]);
     return count;
   } catch (error) {
-    // Destroying the stream makes the driver send CopyFail, so the server discards the rows.
-    stream.destroy(error instanceof Error ? error : new Error(String(error)));
-    await finished(stream).catch(() => undefined);
+    if (!lost) {
+      // Destroying the stream makes the driver send CopyFail, so the server discards the rows.
+      stream.destroy(error instanceof Error ? error : new Error(String(error)));
+      await finished(stream).catch(() => undefined);
+    }
     if (error instanceof PslinkError) throw error;
+    if (isConnectionLoss(lost) || isConnectionLoss(error)) {
+      throw transientError(`COPY into ${table.schema}.${table.table} failed: ${describe(error)}`, {
+        cause: error,
+        hint: "the connection to PostgreSQL was lost; run again once it is back",
+      });
+    }
     throw fatalError(`COPY into ${table.schema}.${table.table} failed: ${describe(error)}`, {
       cause: error,
       hint: "check the values against the table's column types and constraints",

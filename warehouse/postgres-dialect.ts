@@ -1,7 +1,13 @@
+import { setTimeout } from "node:timers/promises";
 import pg from "pg";
 import { assertNever, fatalError, PslinkError, transientError } from "../core/errors.js";
 import { logger } from "../core/logger.js";
-import { connectionError, type PostgresConnection } from "./postgres-connect.js";
+import {
+  connectionError,
+  isConnectionLoss,
+  type PostgresConnection,
+  pgErrorFields,
+} from "./postgres-connect.js";
 import { copyRows } from "./postgres-copy.js";
 import { acquirePostgresLock } from "./postgres-run-lock.js";
 import { postgresParams } from "./postgres-values.js";
@@ -27,7 +33,14 @@ export async function openPostgresWarehouse(
 ): Promise<Warehouse> {
   const pool = new pg.Pool({ ...connection.client, max: poolSize });
   // An idle client's network error would otherwise crash the process.
-  pool.on("error", (error) => logger.warn({ err: error }, "idle PostgreSQL connection failed"));
+  pool.on("error", (error) =>
+    logger.warn({ error: pgErrorFields(error) }, "idle PostgreSQL connection failed"),
+  );
+  // pg reports a lost connection as `error` events on the client, sometimes two (the server's
+  // message, then the socket's end), and the pool and its `query` listen only at times: an event
+  // nobody hears ends the process. Every client keeps one listener for its whole life; the
+  // pool's and `checkout`'s do the handling.
+  pool.on("connect", (client) => client.on("error", () => undefined));
   try {
     const client = await pool.connect();
     client.release();
@@ -36,6 +49,38 @@ export async function openPostgresWarehouse(
     throw connectionError(error, connection.target);
   }
   return new PostgresWarehouse(connection, pool);
+}
+
+/** A client checked out of the pool, and how to give it back. */
+interface CheckedOut {
+  readonly client: pg.PoolClient;
+  /** Back to the pool; with an error (or after the connection failed) the client is discarded. */
+  release(broken?: Error): void;
+}
+
+/**
+ * Checks a client out, watched for connection errors while it is out. pg reports a lost
+ * connection as an `error` event on the client, and the pool listens only while a client is
+ * idle: a client held between statements (a batch's session waits for its pages) whose server
+ * went away (a restart, a failover) would otherwise crash the process. The loss is logged; pg
+ * then refuses the client's statements, the caller fails with a transient error, and the client
+ * is discarded when it is released.
+ */
+async function checkout(pool: pg.Pool): Promise<CheckedOut> {
+  const client = await pool.connect();
+  let lost: Error | undefined;
+  const onError = (error: Error) => {
+    lost ??= error;
+    logger.warn({ error: pgErrorFields(error) }, "PostgreSQL connection lost while in use");
+  };
+  client.on("error", onError);
+  return {
+    client,
+    release: (broken) => {
+      client.removeListener("error", onError);
+      client.release(broken ?? lost);
+    },
+  };
 }
 
 /** Statements on the pool, or on the one client of a transaction. */
@@ -58,11 +103,11 @@ class PostgresExecutor implements SqlExecutor {
         { hint: "pass long lists in chunks (queryInChunks in warehouse/sql-values.ts)" },
       );
     }
-    try {
+    const run = () =>
       // Without parameters the simple protocol runs, which allows several statements at once.
-      const result = await (params.length > 0
-        ? this.db.query<T>(sql, postgresParams(params))
-        : this.db.query<T>(sql));
+      params.length > 0 ? this.db.query<T>(sql, postgresParams(params)) : this.db.query<T>(sql);
+    try {
+      const result = await this.#onAnyClient(run);
       // A multi-statement string yields one result per statement; the last one is the answer.
       const last = Array.isArray(result) ? (result.at(-1) as pg.QueryResult<T>) : result;
       return last?.rows ?? [];
@@ -74,14 +119,35 @@ class PostgresExecutor implements SqlExecutor {
   async append(table: TableName, columns: readonly ColumnSpec[], rows: Rows): Promise<number> {
     this.#assertOpen();
     if (this.db instanceof pg.Pool) {
-      const client = await this.db.connect();
+      const out = await checkout(this.db);
       try {
-        return await copyRows(client, table, columns, rows);
+        return await copyRows(out.client, table, columns, rows);
       } finally {
-        client.release();
+        out.release();
       }
     }
     return copyRows(this.db, table, columns, rows);
+  }
+
+  /**
+   * Runs a statement; on the pool, again on another client while the one it had lost its
+   * connection. The pool may hand out idle clients whose connections were cut a moment ago (a
+   * server restart cuts them all; the pool drops each once it hears). A statement on the pool
+   * runs alone, so the server rolls it back when its connection is cut, unless its answer was
+   * already on the way. A server that stays down fails each new connection too, and the error
+   * stands after one try per pool slot.
+   */
+  async #onAnyClient<R>(run: () => Promise<R>): Promise<R> {
+    const tries = this.db instanceof pg.Pool ? (this.db.options.max ?? 10) + 1 : 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run();
+      } catch (error) {
+        if (attempt >= tries || !isConnectionLoss(error)) throw error;
+        // A restarting server refuses connections for a moment: 0.25, 0.5, 1, 2, 2… seconds.
+        await setTimeout(Math.min(250 * 2 ** (attempt - 1), 2_000));
+      }
+    }
   }
 
   #assertOpen(): void {
@@ -108,9 +174,10 @@ class PostgresWarehouse extends PostgresExecutor implements Warehouse {
   }
 
   async session<T>(fn: (session: Session) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect().catch((error: unknown) => {
+    const out = await checkout(this.pool).catch((error: unknown) => {
       throw connectionError(error, this.connection.target);
     });
+    const { client } = out;
     let broken: Error | undefined;
     const transaction = async <U>(work: (tx: SqlExecutor) => Promise<U>): Promise<U> => {
       if (broken) throw fatalError("this session's connection failed to roll back");
@@ -136,7 +203,7 @@ class PostgresWarehouse extends PostgresExecutor implements Warehouse {
       return await fn({ transaction, scratchTransaction: transaction });
     } finally {
       // A client whose rollback failed is discarded rather than handed to the next caller.
-      client.release(broken);
+      out.release(broken);
     }
   }
 
@@ -195,7 +262,6 @@ export function postgresType(type: ColumnType): string {
 
 /** SQLSTATE classes worth retrying: connection loss, serialization failures, shutdowns. */
 const TRANSIENT = /^(08|40001|40P01|53|57P0)/;
-
 /** Bind parameters PostgreSQL's protocol allows in one statement. */
 const MAX_PARAMETERS = 65_535;
 
@@ -204,6 +270,12 @@ function sqlError(error: unknown, sql: string): PslinkError {
   const code = (error as { code?: string }).code ?? "";
   const message = error instanceof Error ? error.message : String(error);
   const options = { cause: error, details: { code, sql: sql.slice(0, 500) } };
+  if (isConnectionLoss(error)) {
+    return transientError(`PostgreSQL: ${message}`, {
+      ...options,
+      hint: "the connection to PostgreSQL was lost (a restart, a failover, the network): run again once it is back; what was committed stays",
+    });
+  }
   return TRANSIENT.test(code)
     ? transientError(`PostgreSQL: ${message}`, options)
     : fatalError(`PostgreSQL: ${message}`, options);

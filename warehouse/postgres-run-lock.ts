@@ -1,7 +1,7 @@
 import pg from "pg";
 import { logger } from "../core/logger.js";
 import { LOCK_SPACE } from "./advisory-locks.js";
-import { connectionError, type PostgresConnection } from "./postgres-connect.js";
+import { connectionError, type PostgresConnection, pgErrorFields } from "./postgres-connect.js";
 import { currentHolder, lockHeldError, type RunLockHolder } from "./run-lock-holder.js";
 import type { RunLock } from "./warehouse.js";
 
@@ -22,7 +22,7 @@ export async function acquirePostgresLock(
   const holder = currentHolder(command);
   const client = new pg.Client({ ...connection.client, application_name: applicationName(holder) });
   client.on("error", (error) =>
-    logger.warn({ err: error, lock: name }, "run lock connection lost"),
+    logger.warn({ error: pgErrorFields(error), lock: name }, "run lock connection lost"),
   );
   try {
     await client.connect();
@@ -52,11 +52,17 @@ function heldLock(client: pg.Client, name: string): RunLock {
     release: async () => {
       if (released) return;
       released = true;
-      try {
-        await client.query("select pg_advisory_unlock($1, hashtext($2))", [LOCK_SPACE, name]);
-      } finally {
-        await client.end().catch(() => undefined);
-      }
+      // A session lock ends with its connection: when the unlock cannot be sent (the connection
+      // was lost, and the lock with it), ending the client is all that is left to do.
+      await client
+        .query("select pg_advisory_unlock($1, hashtext($2))", [LOCK_SPACE, name])
+        .catch((error: unknown) =>
+          logger.warn(
+            { error: pgErrorFields(error), lock: name },
+            "run lock not released by unlock",
+          ),
+        );
+      await client.end().catch(() => undefined);
     },
   };
 }

@@ -1,0 +1,82 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { syncSources } from "../../extractors/sync-sources.js";
+import { openWarehouse } from "../../warehouse/open-warehouse.js";
+import { warehouseCases } from "../support/warehouses.js";
+import { freshTargets } from "./support/fresh-target.js";
+import { type SandboxSync, startSandboxSync } from "./support/sandbox-sync.js";
+import { allStreams, landedDifferences } from "./support/world-compare.js";
+
+const postgres = warehouseCases().find((c) => c.kind === "postgres");
+const freshTarget = freshTargets();
+
+/**
+ * PostgreSQL ends every connection of the warehouse's database in the middle of a sync (what a
+ * restart or a failover does). A batch holds its connection while it waits for pages, and pg
+ * reports the loss as an event on that idle client: unwatched, it ended the process. The sync
+ * finishes, names what failed, and the next run lands everything.
+ */
+describe("a sync into PostgreSQL whose connections are cut mid-run", () => {
+  let fixture: SandboxSync;
+  beforeAll(async () => {
+    fixture = await startSandboxSync(29);
+  });
+  afterAll(async () => fixture?.close());
+
+  it("fails the streams that lost their connection, not the process, and the next run lands everything", async () => {
+    if (!postgres) throw new Error("no PostgreSQL case");
+    const target = await freshTarget(postgres);
+    const config = fixture.configFor(target);
+    const url = target.config.kind === "postgres" ? (target.config.url?.reveal() ?? "") : "";
+    const database = new URL(url).pathname.slice(1);
+    const admin = new pg.Client({ connectionString: url });
+    // The database is dropped (with force) after the file, this session with it.
+    admin.on("error", () => undefined);
+    await admin.connect();
+    let cut = 0;
+    const cutAll = async () => {
+      const { rows } = await admin.query<{ n: number }>(
+        `select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
+         where datname = $1 and pid <> pg_backend_pid()`,
+        [database],
+      );
+      cut += rows[0]?.n ?? 0;
+    };
+    const before = fixture.sandbox.requestLog.count();
+    let cutting: Promise<void> | undefined;
+    const summary = await syncSources(config, {
+      // Streams are under way and batches hold their connections: cut them all once.
+      onEvent: (event) => {
+        if (
+          event.type === "records-read" &&
+          !cutting &&
+          fixture.sandbox.requestLog.count() - before > 40
+        )
+          cutting = cutAll();
+      },
+    });
+    await cutting;
+    await admin.end();
+    // pslink's own connections were cut, the run lock's among them.
+    expect(cut).toBeGreaterThan(1);
+    const failed = summary.streams.filter((s) => s.status === "failed");
+    expect(failed.length).toBeGreaterThan(0);
+    for (const stream of failed) expect(stream.error?.kind).toBe("transient");
+
+    const again = await syncSources(config);
+    expect(again.status, JSON.stringify(again.streams.map((s) => s.error?.message))).toBe(
+      "succeeded",
+    );
+    const wh = await openWarehouse(config.warehouse, config.baseDir);
+    try {
+      for (const { system, stream } of allStreams()) {
+        expect({
+          stream: `${system}.${stream.name}`,
+          differences: await landedDifferences(fixture.sandbox.world, wh, system, stream),
+        }).toEqual({ stream: `${system}.${stream.name}`, differences: [] });
+      }
+    } finally {
+      await wh.close();
+    }
+  });
+});
