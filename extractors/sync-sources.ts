@@ -93,7 +93,11 @@ export async function syncSources(
   options: SyncOptions = {},
 ): Promise<RunSummary> {
   checkSyncConfig(config);
-  const sources = openSources(config, options.sources, { signal: options.signal });
+  // The caller's stop (SIGTERM), or the run lock lost (its PostgreSQL connection ended): another
+  // run may take the lock then, so this one stops as if told to, keeping what it committed.
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const sources = openSources(config, options.sources, { signal });
   const selected = selectStreams(config, sources, options.streams ?? []);
   const wh = options.warehouse ?? (await openWarehouse(config.warehouse, config.baseDir));
   const runId = options.runId ?? randomUUID();
@@ -107,6 +111,7 @@ export async function syncSources(
             if (!options.warehouse) await wh.close();
             throw error;
           });
+  lock?.lost?.addEventListener("abort", () => stop.abort(lock.lost?.reason), { once: true });
   try {
     await migrate(wh);
     if (lock) await closeInterruptedRuns(wh, `pslink sync run ${runId}`);
@@ -120,7 +125,7 @@ export async function syncSources(
       fullRefresh: options.fullRefresh ?? false,
       ...batchBounds(options),
       onEvent: options.onEvent ?? (() => undefined),
-      signal: options.signal,
+      signal,
     };
     const results = await wh.bulkLoad(() =>
       Promise.all(
@@ -130,7 +135,7 @@ export async function syncSources(
           let down: SystemDown | undefined;
           return lanes.addAll(
             handles.map((handle) => async () => {
-              if (options.signal?.aborted) return undefined;
+              if (signal.aborted) return undefined;
               const result = down
                 ? await notRunStream({ ...context, source }, handle, notRunError(down))
                 : await runStream({ ...context, source }, handle);
@@ -159,7 +164,7 @@ export async function syncSources(
         deleted_rows: sum(streams, "deletedRows"),
         quarantined_rows: sum(streams, "quarantinedRows"),
       },
-      runError(failed.length, unfinished, options.signal, downSystems(streams)),
+      runError(failed.length, unfinished, signal, downSystems(streams)),
     );
     return {
       runId,

@@ -21,9 +21,15 @@ export async function acquirePostgresLock(
 ): Promise<RunLock> {
   const holder = currentHolder(command);
   const client = new pg.Client({ ...connection.client, application_name: applicationName(holder) });
-  client.on("error", (error) =>
-    logger.warn({ error: pgErrorFields(error), lock: name }, "run lock connection lost"),
-  );
+  const lost = new AbortController();
+  client.on("error", (error) => {
+    logger.warn({ error: pgErrorFields(error), lock: name }, "run lock connection lost");
+    lost.abort(
+      new Error(
+        `the ${name} lock's connection to PostgreSQL was lost (${pgErrorFields(error).message}), and the lock with it`,
+      ),
+    );
+  });
   try {
     await client.connect();
   } catch (error) {
@@ -35,7 +41,7 @@ export async function acquirePostgresLock(
       "select pg_try_advisory_lock($1, hashtext($2)) as ok",
       [LOCK_SPACE, name],
     );
-    if (taken.rows[0]?.ok) return heldLock(client, name);
+    if (taken.rows[0]?.ok) return heldLock(client, name, lost.signal);
     found = await findHolder(client, name);
   } catch (error) {
     await client.end().catch(() => undefined);
@@ -45,10 +51,11 @@ export async function acquirePostgresLock(
   throw lockHeldError(name, found);
 }
 
-function heldLock(client: pg.Client, name: string): RunLock {
+function heldLock(client: pg.Client, name: string, lost: AbortSignal): RunLock {
   let released = false;
   return {
     name,
+    lost,
     release: async () => {
       if (released) return;
       released = true;

@@ -57,6 +57,12 @@ export interface SqlExecutor {
 /** A held run lock; release it when the run ends (it is also released when the process dies). */
 export interface RunLock {
   readonly name: string;
+  /**
+   * Aborted when the lock is gone before its release: PostgreSQL frees a session lock with its
+   * connection, so a lost connection means another run may now take it. (A DuckDB lock lasts as
+   * long as the process.)
+   */
+  readonly lost?: AbortSignal;
   release(): Promise<void>;
 }
 

@@ -23,7 +23,7 @@ describe("a sync into PostgreSQL whose connections are cut mid-run", () => {
   });
   afterAll(async () => fixture?.close());
 
-  it("fails the streams that lost their connection, not the process, and the next run lands everything", async () => {
+  it("fails or stops the streams that lost their connection, not the process, and the next run lands everything", async () => {
     if (!postgres) throw new Error("no PostgreSQL case");
     const target = await freshTarget(postgres);
     const config = fixture.configFor(target);
@@ -59,14 +59,66 @@ describe("a sync into PostgreSQL whose connections are cut mid-run", () => {
     await admin.end();
     // pslink's own connections were cut, the run lock's among them.
     expect(cut).toBeGreaterThan(1);
-    const failed = summary.streams.filter((s) => s.status === "failed");
-    expect(failed.length).toBeGreaterThan(0);
-    for (const stream of failed) expect(stream.error?.kind).toBe("transient");
+    // A stream whose batch lost its connection fails (transient); the lock went too, so the run
+    // stops the others, whichever of the two it hears first.
+    const unfinished = summary.streams.filter((s) => s.status !== "succeeded");
+    expect(unfinished.length).toBeGreaterThan(0);
+    for (const stream of unfinished) {
+      if (stream.status === "failed") expect(stream.error?.kind).toBe("transient");
+      else
+        expect(stream.error?.message).toMatch(/the run lock's connection to PostgreSQL was lost/);
+    }
 
     const again = await syncSources(config);
     expect(again.status, JSON.stringify(again.streams.map((s) => s.error?.message))).toBe(
       "succeeded",
     );
+    const wh = await openWarehouse(config.warehouse, config.baseDir);
+    try {
+      for (const { system, stream } of allStreams()) {
+        expect({
+          stream: `${system}.${stream.name}`,
+          differences: await landedDifferences(fixture.sandbox.world, wh, system, stream),
+        }).toEqual({ stream: `${system}.${stream.name}`, differences: [] });
+      }
+    } finally {
+      await wh.close();
+    }
+  });
+  it("stops the run when the run lock's connection alone is cut, keeping what it committed", async () => {
+    if (!postgres) throw new Error("no PostgreSQL case");
+    const target = await freshTarget(postgres);
+    const config = fixture.configFor(target);
+    const url = target.config.kind === "postgres" ? (target.config.url?.reveal() ?? "") : "";
+    const admin = new pg.Client({ connectionString: url });
+    admin.on("error", () => undefined);
+    await admin.connect();
+    let cutting: Promise<unknown> | undefined;
+    const summary = await syncSources(config, {
+      onEvent: (event) => {
+        // The lock's session (application_name `pslink-lock <pid>@<host> …`) ends: the lock
+        // with it, so another run could take it from here on.
+        if (event.type === "records-read" && !cutting)
+          cutting = admin.query(
+            `select pg_terminate_backend(pid) from pg_stat_activity
+             where datname = $1 and application_name like 'pslink-lock %'`,
+            [new URL(url).pathname.slice(1)],
+          );
+      },
+    });
+    await cutting;
+    await admin.end();
+    expect(summary.status).toBe("cancelled");
+    const stopped = summary.streams.filter((s) => s.status === "cancelled");
+    expect(stopped.length + summary.notStarted).toBeGreaterThan(0);
+    expect(summary.streams.filter((s) => s.status === "failed")).toEqual([]);
+    for (const stream of stopped)
+      expect(stream.error?.message).toMatch(
+        /^stopped before the stream finished \(the run lock's connection to PostgreSQL was lost \(terminating connection due to administrator command\), and the lock with it\)$/,
+      );
+
+    const again = await syncSources(config);
+    expect(again.status).toBe("succeeded");
     const wh = await openWarehouse(config.warehouse, config.baseDir);
     try {
       for (const { system, stream } of allStreams()) {
