@@ -262,6 +262,7 @@ export function postgresType(type: ColumnType): string {
 
 /** SQLSTATE classes worth retrying: connection loss, serialization failures, shutdowns. */
 const TRANSIENT = /^(08|40001|40P01|53|57P0)/;
+
 /** Bind parameters PostgreSQL's protocol allows in one statement. */
 const MAX_PARAMETERS = 65_535;
 
