@@ -80,7 +80,12 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     for (const target of ["netsuite", "kantata", "salesforce"] as const) {
       const mine = items.filter((item) => item.target_system === target);
       if (mine.length === 0) continue;
-      const report = await applyTarget(wh, config, target, mine, { ...options, now, actor });
+      const report = await applyTarget(wh, config, target, mine, {
+        ...options,
+        now,
+        actor,
+        lost: lock.lost,
+      });
       result.targets[target] = report;
       result.applied += report.ends.applied ?? 0;
       result.failed += report.ends.failed ?? 0;
@@ -143,7 +148,7 @@ async function applyTarget(
   config: ApplyOptions["config"],
   target: TargetSystem,
   items: WriteItem[],
-  options: ApplyOptions & { now: Date; actor: string },
+  options: ApplyOptions & { now: Date; actor: string; lost?: AbortSignal },
 ): Promise<TargetReport> {
   const window = checkWindow(config.governance.windows[target], options.now);
   const report: TargetReport = {
@@ -154,6 +159,12 @@ async function applyTarget(
     error: null,
     failures: [],
   };
+  // Without its lock another apply may start: no call is made from here on (see `lockLost`).
+  if (options.lost?.aborted) {
+    report.waiting = items.length;
+    report.error = lockLost(options.lost, items.length);
+    return report;
+  }
   const planIds = [...new Set(items.map((item) => item.plan_id))];
   const plans = planIds.join(", ");
   // Window entries belong to the plan being applied, so `pslink audit --plan` shows them.
@@ -251,11 +262,15 @@ async function applyTarget(
   }
   for (const item of items)
     steps.push({ items: [item], run: async () => [await applyItem(ctx, item)] });
+  let stopped: AbortSignal | undefined;
   for (const step of steps) {
-    if (ctx.deferred !== undefined) report.waiting += step.items.length;
+    if (ctx.deferred === undefined && options.lost?.aborted) stopped = options.lost;
+    if (ctx.deferred !== undefined || stopped) report.waiting += step.items.length;
     else for (const outcome of await step.run()) count(outcome);
   }
-  if (ctx.deferred !== undefined) {
+  if (stopped) {
+    report.error = lockLost(stopped, report.waiting);
+  } else if (ctx.deferred !== undefined) {
     report.error = `${target} is not taking calls for now, so ${report.waiting} approved item(s) wait for a later apply: ${ctx.deferred}`;
     await audit(
       wh,
@@ -270,4 +285,15 @@ async function applyTarget(
     );
   }
   return report;
+}
+
+/**
+ * Why the items left wait: the apply's lock went with its PostgreSQL connection, and another
+ * apply could take it and write the same items. They stay approved for the next apply. A call
+ * already under way finishes; should its item's status not be recorded, the next apply finds the
+ * item in flight and resolves it as after a crash.
+ */
+function lockLost(lost: AbortSignal, waiting: number): string {
+  const reason = lost.reason instanceof Error ? lost.reason.message : String(lost.reason);
+  return `the apply stopped: ${reason}; ${waiting} approved item(s) wait for a later apply`;
 }
