@@ -1,5 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PslinkConfig } from "../../core/config/index.js";
 import { syncSources } from "../../extractors/sync-sources.js";
 import { openWarehouse } from "../../warehouse/open-warehouse.js";
 import { warehouseCases } from "../support/warehouses.js";
@@ -22,6 +23,25 @@ describe("a sync into PostgreSQL whose connections are cut mid-run", () => {
     fixture = await startSandboxSync(29);
   });
   afterAll(async () => fixture?.close());
+
+  /** A plain sync after the cut succeeds and leaves every stream equal to the world. */
+  const expectNextRunLandsEverything = async (config: PslinkConfig) => {
+    const again = await syncSources(config);
+    expect(again.status, JSON.stringify(again.streams.map((s) => s.error?.message))).toBe(
+      "succeeded",
+    );
+    const wh = await openWarehouse(config.warehouse, config.baseDir);
+    try {
+      for (const { system, stream } of allStreams()) {
+        expect({
+          stream: `${system}.${stream.name}`,
+          differences: await landedDifferences(fixture.sandbox.world, wh, system, stream),
+        }).toEqual({ stream: `${system}.${stream.name}`, differences: [] });
+      }
+    } finally {
+      await wh.close();
+    }
+  };
 
   it("fails or stops the streams that lost their connection, not the process, and the next run lands everything", async () => {
     if (!postgres) throw new Error("no PostgreSQL case");
@@ -69,22 +89,9 @@ describe("a sync into PostgreSQL whose connections are cut mid-run", () => {
         expect(stream.error?.message).toMatch(/the run lock's connection to PostgreSQL was lost/);
     }
 
-    const again = await syncSources(config);
-    expect(again.status, JSON.stringify(again.streams.map((s) => s.error?.message))).toBe(
-      "succeeded",
-    );
-    const wh = await openWarehouse(config.warehouse, config.baseDir);
-    try {
-      for (const { system, stream } of allStreams()) {
-        expect({
-          stream: `${system}.${stream.name}`,
-          differences: await landedDifferences(fixture.sandbox.world, wh, system, stream),
-        }).toEqual({ stream: `${system}.${stream.name}`, differences: [] });
-      }
-    } finally {
-      await wh.close();
-    }
+    await expectNextRunLandsEverything(config);
   });
+
   it("stops the run when the run lock's connection alone is cut, keeping what it committed", async () => {
     if (!postgres) throw new Error("no PostgreSQL case");
     const target = await freshTarget(postgres);
@@ -117,18 +124,6 @@ describe("a sync into PostgreSQL whose connections are cut mid-run", () => {
         /^stopped before the stream finished \(the run lock's connection to PostgreSQL was lost \(terminating connection due to administrator command\), and the lock with it\)$/,
       );
 
-    const again = await syncSources(config);
-    expect(again.status).toBe("succeeded");
-    const wh = await openWarehouse(config.warehouse, config.baseDir);
-    try {
-      for (const { system, stream } of allStreams()) {
-        expect({
-          stream: `${system}.${stream.name}`,
-          differences: await landedDifferences(fixture.sandbox.world, wh, system, stream),
-        }).toEqual({ stream: `${system}.${stream.name}`, differences: [] });
-      }
-    } finally {
-      await wh.close();
-    }
+    await expectNextRunLandsEverything(config);
   });
 });
