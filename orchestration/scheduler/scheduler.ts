@@ -147,6 +147,13 @@ export class Scheduler {
       return this.#skip(runId, job, asPslinkError(error).message);
     }
     await history.started({ runId, job, trigger: "schedule" });
+    // A lost lock (its PostgreSQL connection ended) lets another run start: stop as on SIGTERM.
+    const lost = lock.lost;
+    const stop = lost ? AbortSignal.any([signal, lost]) : signal;
+    const lockLost = () =>
+      lost?.aborted
+        ? String(lost.reason instanceof Error ? lost.reason.message : lost.reason)
+        : undefined;
     const log = logger.child({ run_id: runId, schedule: name });
     const runStarted = performance.now();
     const elapsed = (since: number) => Math.round(performance.now() - since);
@@ -171,17 +178,18 @@ export class Scheduler {
     };
     try {
       for (const step of steps) {
-        if (signal.aborted) return await finish("cancelled", "stopped before the next step");
+        if (stop.aborted)
+          return await finish("cancelled", lockLost() ?? "stopped before the next step");
         const label = describeStep(step);
         log.info({ step: label }, "step started");
         const stepStarted = performance.now();
-        const result = await runStep(step, { runId, trigger: job, signal });
+        const result = await runStep(step, { runId, trigger: job, signal: stop });
         // The step's own time: what `pslink runs show` prints for it, whatever the step reports.
         const duration_ms = elapsed(stepStarted);
         stepSummaries.push({ step: label, ...result, duration_ms });
         log.info({ step: label, duration_ms, result }, "step finished");
       }
-      return await finish(signal.aborted ? "cancelled" : "succeeded");
+      return await finish(stop.aborted ? "cancelled" : "succeeded", lockLost());
     } catch (error) {
       return await finish("failed", asPslinkError(error).message);
     } finally {

@@ -162,6 +162,45 @@ describe("schedule time zones", () => {
     }
   });
 
+  it("stops a run whose lock is lost before its next step, saying why", async () => {
+    const lost = new AbortController();
+    const ran: string[] = [];
+    const finished: { status: string; reason?: string }[] = [];
+    const stopping = new Scheduler({
+      schedules: configWith(`
+  jobs:
+    nightly: { cron: "0 2 * * *", steps: [sync, build] }
+`).schedules,
+      runStep: async (step, { signal }) => {
+        ran.push(step.kind);
+        // The lock's PostgreSQL connection ends while the sync runs; the step sees it too.
+        lost.abort(new Error("the run lock's connection to PostgreSQL was lost (test)"));
+        expect(signal.aborted).toBe(true);
+        return {};
+      },
+      history: {
+        started: async () => {},
+        finished: async (_runId, status, _summary, reason) => {
+          finished.push({ status, ...(reason ? { reason } : {}) });
+        },
+        skipped: async () => {},
+      },
+      acquireLock: async (name) => ({ name, lost: lost.signal, release: async () => {} }),
+      logger: createLogger({ test: "lock-lost" }),
+      newRunId: () => "run-9",
+    });
+    const outcome = await stopping.trigger("nightly");
+    expect(ran).toEqual(["sync"]);
+    expect(outcome).toEqual({
+      runId: "run-9",
+      status: "cancelled",
+      reason: "the run lock's connection to PostgreSQL was lost (test)",
+    });
+    expect(finished).toEqual([
+      { status: "cancelled", reason: "the run lock's connection to PostgreSQL was lost (test)" },
+    ]);
+  });
+
   it("logs each step's end and the run's end with run_id, and records every step's duration", async () => {
     const lines: Record<string, unknown>[] = [];
     const summaries: Record<string, unknown>[] = [];
