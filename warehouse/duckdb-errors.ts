@@ -34,12 +34,12 @@ const INVALIDATED = /database has been invalidated/i;
  */
 export function duckdbMemoryHint(message: string): string | undefined {
   const memory =
-    'raise warehouse.memory_limit in pslink.yml or remove it (DuckDB may then use up to 80% of RAM): a sync needs room for a batch of each stream it runs at once (docs/warehouse.md, "DuckDB\'s memory")';
+    'raise warehouse.memory_limit in pslink.yml or remove it (DuckDB may then use up to 80% of RAM): a sync needs room for a batch of each stream it runs at once, a build for its largest model (docs/warehouse.md, "DuckDB\'s memory")';
   if (INVALIDATED.test(message)) {
     const cause = OUT_OF_MEMORY.test(message) ? `it ran out of memory; ${memory}. ` : "";
     return `DuckDB stopped using the warehouse after a fatal error in this run: ${cause}Nothing committed is lost: run again, and each stream goes on from its last committed batch`;
   }
   if (OUT_OF_MEMORY.test(message))
-    return `${memory}; the batch was rolled back and the next run takes it again`;
+    return `${memory}; what the failed transaction wrote was rolled back (a sync's batch is read again by the next run)`;
   return undefined;
 }

@@ -26,7 +26,7 @@ describe("a DuckDB memory_limit too small for the sync", () => {
     expect(starved.code).toBe(1);
     expect(starved.stdout).toMatch(/^ {2}kantata\.users: DuckDB: Out of Memory Error: /m);
     expect(starved.stdout).toContain(
-      '      fix: raise warehouse.memory_limit in pslink.yml or remove it (DuckDB may then use up to 80% of RAM): a sync needs room for a batch of each stream it runs at once (docs/warehouse.md, "DuckDB\'s memory"); the batch was rolled back and the next run takes it again',
+      "      fix: raise warehouse.memory_limit in pslink.yml or remove it (DuckDB may then use up to 80% of RAM): a sync needs room for a batch of each stream it runs at once, a build for its largest model (docs/warehouse.md, \"DuckDB's memory\"); what the failed transaction wrote was rolled back (a sync's batch is read again by the next run)",
     );
     expect(starved.stdout + starved.stderr).not.toContain("SET memory_limit");
 
