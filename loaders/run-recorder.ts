@@ -15,7 +15,8 @@ export type RunStatus = "running" | "succeeded" | "failed" | "skipped" | "cancel
 const RUN_LOCK_JOBS = "(job = 'sync' or job like 'schedule:%')";
 
 /** What an interrupted run's row says once a later run finds it. */
-export const INTERRUPTED_RUN_ERROR = "the process ended without recording its outcome (killed?)";
+export const INTERRUPTED_RUN_ERROR =
+  "the process ended without recording its outcome (killed, or its warehouse failed)";
 
 /**
  * Marks `failed` the rows still `running` of jobs the run lock guards: call it right after

@@ -60,7 +60,7 @@ function renderStatus(config: PslinkConfig, status: WarehouseStatus, now: Date):
       sync
         ? `${sync.status} ${utc(sync.started_at)} (${ago(sync.started_at, now)}), run ${sync.run_id}${
             sync.status === "interrupted"
-              ? ": no process holds the run lock, so it was killed; the next sync closes it and reads on"
+              ? ": no process holds the run lock, so it ended without recording its outcome (killed, or its warehouse failed); the next sync closes it and reads on"
               : ""
           }`
         : "none yet: pslink sync",

@@ -110,7 +110,7 @@ describe("interrupting `pslink sync` on a terminal", () => {
     const status = await runCli(["-c", configPath, "status"], env);
     expect(status.stdout).toMatch(
       new RegExp(
-        `^last sync +interrupted .* run ${killed?.run_id}: no process holds the run lock, so it was killed; the next sync closes it and reads on$`,
+        `^last sync +interrupted .* run ${killed?.run_id}: no process holds the run lock, so it ended without recording its outcome \\(killed, or its warehouse failed\\); the next sync closes it and reads on$`,
         "m",
       ),
     );
@@ -128,7 +128,9 @@ describe("interrupting `pslink sync` on a terminal", () => {
       {
         run_id: killed?.run_id,
         status: "failed",
-        error: expect.stringContaining("the process ended without recording its outcome (killed?)"),
+        error: expect.stringContaining(
+          "the process ended without recording its outcome (killed, or its warehouse failed)",
+        ),
       },
       { run_id: rerun.runId, status: "succeeded", error: null },
     ]);
