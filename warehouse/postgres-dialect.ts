@@ -32,15 +32,18 @@ export async function openPostgresWarehouse(
   poolSize: number,
 ): Promise<Warehouse> {
   const pool = new pg.Pool({ ...connection.client, max: poolSize });
-  // An idle client's network error would otherwise crash the process.
-  pool.on("error", (error) =>
-    logger.warn({ error: pgErrorFields(error) }, "idle PostgreSQL connection failed"),
+  // pg reports a lost connection (a restart, a failover) as `error` events on the client,
+  // sometimes two (the server's message, then the socket's end); the pool re-emits an idle
+  // client's. An event nobody hears ends the process, and the pool and its `query` listen only at
+  // times, while a batch holds its client between statements: so every client keeps one listener
+  // for its whole life, the one that logs. pg then refuses the client's statements (the caller
+  // fails with a transient error) and the pool discards it when it comes back.
+  pool.on("error", () => undefined);
+  pool.on("connect", (client) =>
+    client.on("error", (error) =>
+      logger.warn({ error: pgErrorFields(error) }, "PostgreSQL connection lost"),
+    ),
   );
-  // pg reports a lost connection as `error` events on the client, sometimes two (the server's
-  // message, then the socket's end), and the pool and its `query` listen only at times: an event
-  // nobody hears ends the process. Every client keeps one listener for its whole life; the
-  // pool's and `checkout`'s do the handling.
-  pool.on("connect", (client) => client.on("error", () => undefined));
   try {
     const client = await pool.connect();
     client.release();
@@ -49,38 +52,6 @@ export async function openPostgresWarehouse(
     throw connectionError(error, connection.target);
   }
   return new PostgresWarehouse(connection, pool);
-}
-
-/** A client checked out of the pool, and how to give it back. */
-interface CheckedOut {
-  readonly client: pg.PoolClient;
-  /** Back to the pool; with an error (or after the connection failed) the client is discarded. */
-  release(broken?: Error): void;
-}
-
-/**
- * Checks a client out, watched for connection errors while it is out. pg reports a lost
- * connection as an `error` event on the client, and the pool listens only while a client is
- * idle: a client held between statements (a batch's session waits for its pages) whose server
- * went away (a restart, a failover) would otherwise crash the process. The loss is logged; pg
- * then refuses the client's statements, the caller fails with a transient error, and the client
- * is discarded when it is released.
- */
-async function checkout(pool: pg.Pool): Promise<CheckedOut> {
-  const client = await pool.connect();
-  let lost: Error | undefined;
-  const onError = (error: Error) => {
-    lost ??= error;
-    logger.warn({ error: pgErrorFields(error) }, "PostgreSQL connection lost while in use");
-  };
-  client.on("error", onError);
-  return {
-    client,
-    release: (broken) => {
-      client.removeListener("error", onError);
-      client.release(broken ?? lost);
-    },
-  };
 }
 
 /** Statements on the pool, or on the one client of a transaction. */
@@ -119,11 +90,11 @@ class PostgresExecutor implements SqlExecutor {
   async append(table: TableName, columns: readonly ColumnSpec[], rows: Rows): Promise<number> {
     this.#assertOpen();
     if (this.db instanceof pg.Pool) {
-      const out = await checkout(this.db);
+      const client = await this.db.connect();
       try {
-        return await copyRows(out.client, table, columns, rows);
+        return await copyRows(client, table, columns, rows);
       } finally {
-        out.release();
+        client.release();
       }
     }
     return copyRows(this.db, table, columns, rows);
@@ -174,10 +145,9 @@ class PostgresWarehouse extends PostgresExecutor implements Warehouse {
   }
 
   async session<T>(fn: (session: Session) => Promise<T>): Promise<T> {
-    const out = await checkout(this.pool).catch((error: unknown) => {
+    const client = await this.pool.connect().catch((error: unknown) => {
       throw connectionError(error, this.connection.target);
     });
-    const { client } = out;
     let broken: Error | undefined;
     const transaction = async <U>(work: (tx: SqlExecutor) => Promise<U>): Promise<U> => {
       if (broken) throw fatalError("this session's connection failed to roll back");
@@ -203,7 +173,7 @@ class PostgresWarehouse extends PostgresExecutor implements Warehouse {
       return await fn({ transaction, scratchTransaction: transaction });
     } finally {
       // A client whose rollback failed is discarded rather than handed to the next caller.
-      out.release(broken);
+      client.release(broken);
     }
   }
 
