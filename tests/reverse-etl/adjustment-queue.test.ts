@@ -10,6 +10,7 @@ import {
   insertProposals,
   type ProposalRow,
   timeBillCreate,
+  timeBillHoursUpdate,
 } from "./support/test-proposals.js";
 
 /** One item of `pslink adjustments --json`. */
@@ -108,19 +109,11 @@ describe.each(["duckdb", "postgres"] as const)("the adjustment queue on %s", (ki
     const deactivations = deactivationProposals(gs);
     await insertProposals(gs.warehouse, "test_adjustments", [
       createBill("closed", String(closedPeriod.startdate)),
-      {
-        proposal_key: `adjust:hours:${bill.id}`,
-        rule_id: "R02",
-        exception_id: "exc-adjust-hours",
-        domain: "project_execution",
-        source_system: "kantata",
-        target_system: "netsuite",
-        object: "timeBill",
-        target_id: bill.id,
-        operation: "update",
-        fields: { hours: bill.hours + 1 },
-        evidence: { test: true },
-      },
+      timeBillHoursUpdate(
+        { key: `adjust:hours:${bill.id}`, exception: "exc-adjust-hours" },
+        bill.id,
+        bill.hours + 1,
+      ),
       createBill("open", String(openPeriod.startdate)),
       ...deactivations,
     ]);

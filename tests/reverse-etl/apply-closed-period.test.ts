@@ -7,7 +7,12 @@ import { planWritebacks } from "../../reverse-etl/plan-writebacks.js";
 import { verifyApplied } from "../../reverse-etl/verify-applied.js";
 import type { SandboxRecord } from "../../sandbox/world/types.js";
 import { type GovernedSandbox, governedSandbox, IN_WINDOW } from "./support/governed-sandbox.js";
-import { insertProposals, type ProposalRow, timeBillCreate } from "./support/test-proposals.js";
+import {
+  insertProposals,
+  type ProposalRow,
+  timeBillCreate,
+  timeBillHoursUpdate,
+} from "./support/test-proposals.js";
 
 interface JournalEntry {
   method: string;
@@ -92,19 +97,8 @@ describe.each(["duckdb", "postgres"] as const)(
       );
 
     /** An R02-like correction of a landed time bill's hours: it sends no date. */
-    const correctHours = (bill: { id: string }, hours: number): ProposalRow => ({
-      proposal_key: `period-test:hours:${bill.id}`,
-      rule_id: "R02",
-      exception_id: null,
-      domain: "project_execution",
-      source_system: "kantata",
-      target_system: "netsuite",
-      object: "timeBill",
-      target_id: bill.id,
-      operation: "update",
-      fields: { hours },
-      evidence: { test: true },
-    });
+    const correctHours = (bill: { id: string }, hours: number): ProposalRow =>
+      timeBillHoursUpdate({ key: `period-test:hours:${bill.id}`, exception: null }, bill.id, hours);
 
     /** A landed time bill dated in the period (the first by id, skipping `skip`). */
     const landedBillIn = async (period: SandboxRecord, skip: string[] = []) => {

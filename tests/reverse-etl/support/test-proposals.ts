@@ -107,7 +107,6 @@ export async function timeBillProposals(
   return rows;
 }
 
-/** R09: a Workday-terminated worker still active in Kantata → deactivate the user. */
 /** A NetSuite time bill create, Kantata's approved time posted (project execution). */
 export function timeBillCreate(
   ids: { key: string; rule: string; exception: string | null },
@@ -129,6 +128,20 @@ export function timeBillCreate(
   };
 }
 
+/** R02: a landed NetSuite time bill's hours corrected to Kantata's (project execution). */
+export function timeBillHoursUpdate(
+  ids: { key: string; exception: string | null },
+  billId: string,
+  hours: number,
+): ProposalRow {
+  return {
+    ...timeBillCreate({ ...ids, rule: "R02" }, { hours }),
+    target_id: billId,
+    operation: "update",
+  };
+}
+
+/** R09: a Workday-terminated worker still active in Kantata → deactivate the user. */
 export function deactivationProposals(gs: GovernedSandbox): ProposalRow[] {
   return entries(gs, "R09").map((entry) => ({
     proposal_key: `R09:${String(entry.systems.kantata?.user)}`,
