@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import PQueue from "p-queue";
 import type { PslinkConfig } from "../core/config/index.js";
+import { describeError } from "../core/errors.js";
 import { closeInterruptedRuns, RunRecorder } from "../loaders/run-recorder.js";
 import { migrate } from "../warehouse/migrate.js";
 import { openWarehouse } from "../warehouse/open-warehouse.js";
@@ -63,6 +64,12 @@ export interface RunSummary {
   streams: StreamRunResult[];
   /** Selected streams the signal kept from starting (the next run picks them up). */
   notStarted: number;
+  /**
+   * Why `pslink.runs`/`pslink.run_streams` could not record all of the run (the first error), the
+   * run then `failed`. What the streams committed stays; a run row left `running` is closed by
+   * the next run.
+   */
+  unrecorded?: unknown;
 }
 
 /**
@@ -117,6 +124,13 @@ export async function syncSources(
     if (lock) await closeInterruptedRuns(wh, `pslink sync run ${runId}`);
     const recorder = new RunRecorder(wh, runId);
     await recorder.started("sync", options.trigger ?? "cli");
+    // Once the run has started, failing bookkeeping does not end it: the streams go on, and the
+    // summary says what could not be recorded.
+    let unrecorded: unknown;
+    const record = (write: Promise<void>) =>
+      write.catch((error: unknown) => {
+        unrecorded ??= error;
+      });
     const context = {
       wh,
       runId,
@@ -140,7 +154,7 @@ export async function syncSources(
                 ? await notRunStream({ ...context, source }, handle, notRunError(down))
                 : await runStream({ ...context, source }, handle);
               down ??= downSystemOf(result.error);
-              await recorder.stream(result);
+              await record(recorder.stream(result));
               return result;
             }),
           );
@@ -152,28 +166,37 @@ export async function syncSources(
     const unfinished =
       selected.reduce((total, { handles }) => total + handles.length, 0) -
       streams.filter((result) => result.status !== "cancelled").length;
-    const status = failed.length > 0 ? "failed" : unfinished > 0 ? "cancelled" : "succeeded";
-    await recorder.finished(
-      status,
-      {
-        streams: streams.length,
-        failed: failed.map((result) => `${result.system}.${result.stream}`),
-        unfinished,
-        new_rows: sum(streams, "newRows"),
-        changed_rows: sum(streams, "changedRows"),
-        deleted_rows: sum(streams, "deletedRows"),
-        quarantined_rows: sum(streams, "quarantinedRows"),
-      },
-      runError(failed.length, unfinished, signal, downSystems(streams)),
+    const status =
+      failed.length > 0 || unrecorded !== undefined
+        ? "failed"
+        : unfinished > 0
+          ? "cancelled"
+          : "succeeded";
+    await record(
+      recorder.finished(
+        status,
+        {
+          streams: streams.length,
+          failed: failed.map((result) => `${result.system}.${result.stream}`),
+          unfinished,
+          new_rows: sum(streams, "newRows"),
+          changed_rows: sum(streams, "changedRows"),
+          deleted_rows: sum(streams, "deletedRows"),
+          quarantined_rows: sum(streams, "quarantinedRows"),
+        },
+        runError(failed.length, unfinished, signal, downSystems(streams), unrecorded),
+      ),
     );
     return {
       runId,
-      status,
+      // The run's end itself may be what failed to record.
+      status: unrecorded === undefined ? status : "failed",
       startedAt: new Date(started).toISOString(),
       durationMs: Date.now() - started,
       streams,
       notStarted:
         selected.reduce((total, { handles }) => total + handles.length, 0) - streams.length,
+      ...(unrecorded === undefined ? {} : { unrecorded }),
     };
   } finally {
     await lock?.release();
@@ -186,10 +209,22 @@ function runError(
   stopped: number,
   signal: AbortSignal | undefined,
   down: readonly SystemDown[],
+  unrecorded: unknown,
 ): string | undefined {
-  if (failed > 0) return [`${failed} stream(s) failed`, ...down.map(downText)].join("; ");
-  if (stopped === 0) return undefined;
-  return `stopped before ${stopped} stream(s) finished (${stopReason(signal)})`;
+  const problems = [
+    failed > 0 ? `${failed} stream(s) failed` : "",
+    ...(failed > 0 ? down.map(downText) : []),
+    failed === 0 && stopped > 0
+      ? `stopped before ${stopped} stream(s) finished (${stopReason(signal)})`
+      : "",
+    unrecorded === undefined ? "" : unrecordedText(unrecorded),
+  ].filter(Boolean);
+  return problems.length > 0 ? problems.join("; ") : undefined;
+}
+
+/** What a summary or `pslink.runs` says when the run's bookkeeping failed. */
+export function unrecordedText(error: unknown): string {
+  return `pslink.runs could not record all of this run (${describeError(error).split("\n")[0]}); what the streams committed stays`;
 }
 
 /** The systems found down in the run, once each. */

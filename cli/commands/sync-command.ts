@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { configError, describeError } from "../../core/errors.js";
 import { logger } from "../../core/logger.js";
 import { stopReason } from "../../extractors/engine/stream-runner.js";
-import { syncSources } from "../../extractors/sync-sources.js";
+import { syncSources, unrecordedText } from "../../extractors/sync-sources.js";
 import { reportSyncToPipes } from "../../orchestration/events/sync-job-events.js";
 import { addPipesOption, withPipes } from "../../orchestration/pipes/pipes-command.js";
 import { splitList } from "../list-option.js";
@@ -104,6 +104,10 @@ export function registerSyncCommand(program: Command): void {
         print(
           `${summary.notStarted} stream(s) not started (run ${summary.runId}, ${stopReason(stop.signal)}): the next sync reads them`,
         );
+      }
+      if (summary.unrecorded !== undefined) {
+        print();
+        print(`run ${summary.runId}: ${unrecordedText(summary.unrecorded)}`);
       }
       if (summary.status !== "succeeded") process.exitCode = 1;
     });

@@ -17,6 +17,7 @@ import { buildModels } from "../../transform/run/build-models.js";
 import { migrate } from "../../warehouse/migrate.js";
 import { openWarehouse } from "../../warehouse/open-warehouse.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
+import { syncRunFailure } from "../events/sync-job-events.js";
 import { exceptionSummary, resolvedSince } from "./demo-report.js";
 
 export interface DemoOptions {
@@ -74,8 +75,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       print(
         `    ${run.streams.length} streams, ${rows.toLocaleString("en")} rows new or changed, ${run.status} in ${seconds(run.durationMs)}`,
       );
-      if (run.status !== "succeeded")
-        throw new Error(`the demo sync failed: ${failedStreams(run.streams)}`);
+      const failure = syncRunFailure(run);
+      if (failure) throw new Error(`the demo sync failed: ${failure.message}`, { cause: failure });
     };
     const build = async (label: string) => {
       step(label);
@@ -217,18 +218,4 @@ function stepPrinter(print: (line?: string) => void, started: number) {
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
-}
-
-function failedStreams(
-  streams: readonly {
-    system: string;
-    stream: string;
-    status: string;
-    error?: { message: string };
-  }[],
-) {
-  return streams
-    .filter((s) => s.status !== "succeeded")
-    .map((s) => `${s.system}.${s.stream}: ${s.error?.message ?? "failed"}`)
-    .join("; ");
 }

@@ -1,7 +1,7 @@
 import type { PslinkConfig } from "../../core/config/index.js";
 import { describeError, fatalError, type PslinkError } from "../../core/errors.js";
 import type { StreamRunResult } from "../../extractors/engine/sync-events.js";
-import type { RunSummary } from "../../extractors/sync-sources.js";
+import { type RunSummary, unrecordedText } from "../../extractors/sync-sources.js";
 import { openWarehouse } from "../../warehouse/open-warehouse.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import type { JobEventSink } from "../pipes/pipes-events.js";
@@ -77,19 +77,28 @@ export async function reportSyncRun(options: SyncReportOptions): Promise<void> {
 }
 
 /**
- * The error a sync run with failed (or stopped) streams ends with, so Dagster shows why the step
- * failed.
+ * The error a sync run with failed (or stopped) streams, or with bookkeeping that failed, ends
+ * with, so Dagster and the scheduler show why the step failed.
  */
 export function syncRunFailure(summary: RunSummary): PslinkError | undefined {
   if (summary.status === "succeeded") return undefined;
   const unfinished = summary.streams.filter((stream) => stream.status !== "succeeded");
-  const what = summary.status === "failed" ? "failed" : "stopped";
-  return fatalError(
-    `${unfinished.length} stream(s) ${what} in sync run ${summary.runId}:\n${unfinished.map(failureLine).join("\n")}`,
-    {
-      cause: unfinished.find((stream) => stream.status === "failed")?.error ?? unfinished[0]?.error,
-    },
-  );
+  const what = summary.streams.some((stream) => stream.status === "failed") ? "failed" : "stopped";
+  const lines = [
+    ...(unfinished.length > 0
+      ? [`${unfinished.length} stream(s) ${what} in sync run ${summary.runId}:`]
+      : []),
+    ...unfinished.map(failureLine),
+    ...(summary.unrecorded === undefined
+      ? []
+      : [`sync run ${summary.runId}: ${unrecordedText(summary.unrecorded)}`]),
+  ];
+  return fatalError(lines.join("\n"), {
+    cause:
+      unfinished.find((stream) => stream.status === "failed")?.error ??
+      unfinished[0]?.error ??
+      summary.unrecorded,
+  });
 }
 
 function failureLine(stream: StreamRunResult): string {

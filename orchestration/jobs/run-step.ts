@@ -9,6 +9,7 @@ import { defaultProjectDir } from "../../transform/project/default-project-dir.j
 import { buildModels } from "../../transform/run/build-models.js";
 import { testModels } from "../../transform/run/test-models.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
+import { syncRunFailure } from "../events/sync-job-events.js";
 import type { StepContext, StepRunner } from "../scheduler/scheduler.js";
 import type { Step } from "./steps.js";
 
@@ -47,12 +48,7 @@ export function createStepRunner(options: StepRunnerOptions): StepRunner {
           onEvent: options.onSyncEvent && ((event) => options.onSyncEvent?.(event, context)),
         });
         options.onSyncFinished?.(summary, context);
-        const failed = summary.streams.filter((stream) => stream.status === "failed");
-        if (summary.status === "failed") {
-          throw fatalError(
-            `sync failed for ${failed.map((s) => `${s.system}.${s.stream}`).join(", ") || "some streams"}`,
-          );
-        }
+        if (summary.status === "failed") throw syncRunFailure(summary);
         // Stopped by the scheduler's signal: the run ends as cancelled, before the verify job.
         if (summary.status === "cancelled")
           return { run_id: summary.runId, streams: summary.streams.length, cancelled: true };
