@@ -38,11 +38,18 @@
     {{ return(text | length > 0 and text.strip('0123456789') == '') }}
 {%- endmacro %}
 
-{#- A number written plainly (digits, and one decimal point unless `whole`), not negative, not
-    true/false (which Python's Jinja counts as numbers). -#}
+{#- A number written plainly (digits, and one decimal point unless `whole`; an exponent such as
+    `1e-05` too unless `whole`, which is how Python and JavaScript write small numbers), not
+    negative, not true/false (which Python's Jinja counts as numbers). -#}
 {% macro is_plain_number(value, whole) -%}
     {%- if value is sameas(true) or value is sameas(false) -%}
         {{ return(false) }}
+    {%- endif -%}
+    {%- set halves = (value ~ '').lower().split('e') -%}
+    {%- if halves | length == 2 and not whole -%}
+        {#- digits after one sign at most -#}
+        {%- set digits = halves[1].lstrip('+-') -%}
+        {{ return(is_plain_number(halves[0], false) and is_digits(digits) and (halves[1] | length) - (digits | length) <= 1) }}
     {%- endif -%}
     {%- set parts = (value ~ '').split('.') -%}
     {%- if whole -%}

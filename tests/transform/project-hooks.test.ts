@@ -69,13 +69,21 @@ describe("pslink's project checks its vars before anything runs", () => {
     run_at: "yesterday",
     r11_unbilled_days: "sixty",
     r02_hours_tolerance: -1,
+    r14_tolerance: "1e",
     kantata_customer_name_field_id: "1x",
+  };
+  /** Written `1e-7` by JavaScript and `1e-07` by Python: both are numbers. */
+  const GOOD = {
+    as_of_date: "2024-02-29",
+    run_at: "2026-11-24T05:00:00Z",
+    r02_hours_tolerance: 1e-7,
   };
   const SAID = [
     "as_of_date must be a date as YYYY-MM-DD (or empty for today), got '2026-02-30'",
     "run_at must be a timestamp as YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM] (or empty for now), got 'yesterday'",
     "r11_unbilled_days must be a whole number of days (0 or more), got 'sixty'",
     "r02_hours_tolerance must be a number (0 or more, like 0.01), got '-1'",
+    "r14_tolerance must be a number (0 or more, like 0.01), got '1e'",
     "kantata_customer_name_field_id must be a Kantata custom field id (digits), got '1x'",
   ];
   let stderr = "";
@@ -118,6 +126,14 @@ describe("pslink's project checks its vars before anything runs", () => {
     );
     await check.close();
     expect(schemas).toEqual([]);
+
+    stderr = "";
+    const good = await main([
+      ...["node", "pslink", "build", "--config", join(dir, "pslink.yml")],
+      ...["--project-dir", PSLINK_PROJECT, "--select", "fx_rates", "--vars", JSON.stringify(GOOD)],
+    ]);
+    process.exitCode = undefined;
+    expect(good, stderr).toBe(0);
   });
 
   it("dbt-core refuses the same vars with the same message", () => {
@@ -148,11 +164,7 @@ describe("pslink's project checks its vars before anything runs", () => {
     expect(output).toContain("Compilation Error in operation pslink-on-run-start-0");
     for (const said of SAID) expect(output).toContain(said);
     // With good vars the check renders nothing and the build goes on.
-    const good = args.map((arg) =>
-      arg === JSON.stringify(BAD)
-        ? JSON.stringify({ as_of_date: "2024-02-29", run_at: "2026-11-24T05:00:00Z" })
-        : arg,
-    );
+    const good = args.map((arg) => (arg === JSON.stringify(BAD) ? JSON.stringify(GOOD) : arg));
     expect(execFileSync(dbt, good, { env, cwd: scratch, encoding: "utf8" })).toMatch(
       /Completed successfully/,
     );
