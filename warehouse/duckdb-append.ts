@@ -1,6 +1,6 @@
 import type { DuckDBAppender, DuckDBConnection } from "@duckdb/node-api";
 import { fatalError, PslinkError } from "../core/errors.js";
-import { duckdbMemoryHint } from "./duckdb-errors.js";
+import { duckdbHint } from "./duckdb-errors.js";
 import { type AppendValue, appendValueFor } from "./duckdb-values.js";
 import { quoteIdentifier } from "./sql-values.js";
 import type { ColumnSpec, TableName } from "./warehouse.js";
@@ -47,10 +47,10 @@ export async function appendRows(
       // The appender is unusable after a failed flush; the caller's rollback discards its rows.
     }
     if (error instanceof PslinkError) throw error;
-    const memory = duckdbMemoryHint(error instanceof Error ? error.message : String(error));
+    const known = duckdbHint(error instanceof Error ? error.message : String(error));
     throw fatalError(`appending to ${table.schema}.${table.table} failed near row ${count + 1}`, {
       cause: error,
-      hint: memory ?? "check the values against the table's column types and constraints",
+      hint: known ?? "check the values against the table's column types and constraints",
     });
   }
 }

@@ -5,8 +5,8 @@ import { assertNever, fatalError, type PslinkError } from "../core/errors.js";
 import { logger } from "../core/logger.js";
 import { appendRows } from "./duckdb-append.js";
 import { type CheckpointGate, checkpointGate } from "./duckdb-checkpoints.js";
-import { duckdbSqlError } from "./duckdb-errors.js";
-import { openInstance, releaseInstance } from "./duckdb-instances.js";
+import { duckdbSqlError, isInvalidated } from "./duckdb-errors.js";
+import { openInstance, releaseInstance, reopenInstance } from "./duckdb-instances.js";
 import { acquireDuckdbLock } from "./duckdb-run-lock.js";
 import { columnConverter, duckdbParams } from "./duckdb-values.js";
 import { SerialQueue } from "./serial-queue.js";
@@ -42,14 +42,7 @@ export async function openDuckdbWarehouse(options: DuckdbWarehouseOptions): Prom
   if (options.threads !== undefined) settings.threads = String(options.threads);
   if (options.memoryLimit !== undefined) settings.memory_limit = options.memoryLimit;
   const instance = await openInstance(options.path, settings);
-  const gate = checkpointGate(instance, options.path, options.checkpointWalBytes);
-  return new DuckdbWarehouse(
-    options.path,
-    instance,
-    await connectUtc(instance),
-    gate,
-    options.threads !== undefined,
-  );
+  return new DuckdbWarehouse(options, settings, instance, await connectUtc(instance));
 }
 
 /**
@@ -133,7 +126,7 @@ class DuckdbTransaction extends DuckdbExecutor {
 class DuckdbWarehouse implements Warehouse {
   readonly kind = "duckdb" as const;
   readonly #queue = new SerialQueue();
-  readonly #direct: DuckdbExecutor;
+  #direct: DuckdbExecutor;
   /**
    * Transactions and sessions run on their own connections, up to SESSION_CONNECTIONS at once:
    * a stream holds one for the batch it stages and one for the batch it lands, and the four
@@ -143,20 +136,24 @@ class DuckdbWarehouse implements Warehouse {
   readonly #connections = new PQueue({ concurrency: SESSION_CONNECTIONS });
   readonly #idle: DuckDBConnection[] = [];
   readonly #opened: DuckDBConnection[] = [];
-  readonly #gate: CheckpointGate;
+  #gate: CheckpointGate;
   /** Bulk loads running; DuckDB runs one thread per statement while there are any. */
   #bulkLoads = 0;
   #closed = false;
 
+  readonly path: string;
+  readonly threadsConfigured: boolean;
+
   constructor(
-    private readonly path: string,
-    private readonly instance: DuckDBInstance,
-    private readonly connection: DuckDBConnection,
-    gate: CheckpointGate,
-    private readonly threadsConfigured: boolean,
+    private readonly options: DuckdbWarehouseOptions,
+    private readonly settings: Record<string, string>,
+    private instance: DuckDBInstance,
+    private connection: DuckDBConnection,
   ) {
+    this.path = options.path;
+    this.threadsConfigured = options.threads !== undefined;
     this.#direct = new DuckdbExecutor(connection);
-    this.#gate = gate;
+    this.#gate = checkpointGate(instance, options.path, options.checkpointWalBytes);
   }
 
   async execute(sql: string, params?: readonly unknown[]): Promise<void> {
@@ -248,7 +245,12 @@ class DuckdbWarehouse implements Warehouse {
     try {
       return await fn();
     } finally {
-      if (--this.#bulkLoads === 0 && !this.#closed) await this.execute("reset threads");
+      // A warehouse that cannot take `reset threads` (DuckDB invalidated it) fails its next
+      // statement with the same error: the load's own outcome is what the caller needs.
+      if (--this.#bulkLoads === 0 && !this.#closed)
+        await this.execute("reset threads").catch((error: unknown) => {
+          logger.debug({ err: error }, "DuckDB reset threads failed");
+        });
     }
   }
 
@@ -272,6 +274,33 @@ class DuckdbWarehouse implements Warehouse {
 
   sqlType(type: ColumnType): string {
     return duckdbType(type);
+  }
+
+  /**
+   * Opens the file again when DuckDB invalidated it: after a fatal error (memory or disk running
+   * out in a checkpoint or a rollback) every statement fails until the process opens the file
+   * anew, and the WAL's committed transactions are replayed then. For a long-running host
+   * between runs: nothing may use the warehouse meanwhile. Resolves true when it reopened.
+   */
+  reopenIfInvalidated(): Promise<boolean> {
+    return this.#queue.run(async () => {
+      if (this.#closed || this.path === ":memory:") return false;
+      const invalidated = await this.connection.run("select 1").then(
+        () => false,
+        (error: unknown) => isInvalidated(error instanceof Error ? error.message : String(error)),
+      );
+      if (!invalidated) return false;
+      await this.#connections.onIdle();
+      for (const connection of this.#opened) connection.closeSync();
+      this.#opened.length = 0;
+      this.#idle.length = 0;
+      this.connection.closeSync();
+      this.instance = await reopenInstance(this.path, this.instance, this.settings);
+      this.connection = await connectUtc(this.instance);
+      this.#direct = new DuckdbExecutor(this.connection);
+      this.#gate = checkpointGate(this.instance, this.path, this.options.checkpointWalBytes);
+      return true;
+    });
   }
 
   close(): Promise<void> {

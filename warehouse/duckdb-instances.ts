@@ -35,12 +35,51 @@ export async function openInstance(
 
 /** Drops one use of the instance; the file is closed (and free for other processes) at zero. */
 export function releaseInstance(path: string, instance: DuckDBInstance): void {
+  if (retired.has(instance)) {
+    releaseRetired(instance);
+    return;
+  }
   const shared = instances.get(path);
   if (shared) {
     shared.users -= 1;
     if (shared.users > 0) return;
     instances.delete(path);
   }
+  instance.closeSync();
+}
+
+/**
+ * Replaces an instance DuckDB invalidated: the file is opened anew for this user, and later
+ * opens share the new instance. Other users of the old one keep it until they reopen or close
+ * (each of its statements fails meanwhile); it is closed with its last user.
+ */
+export async function reopenInstance(
+  path: string,
+  old: DuckDBInstance,
+  options: Record<string, string>,
+): Promise<DuckDBInstance> {
+  const shared = instances.get(path);
+  if (shared && (await shared.instance.catch(() => undefined)) === old) {
+    shared.users -= 1;
+    if (shared.users === 0) old.closeSync();
+    else retired.set(old, shared.users);
+    instances.delete(path);
+  } else {
+    releaseRetired(old);
+  }
+  return openInstance(path, options);
+}
+
+/** Invalidated instances still in use by other handles, with their user count. */
+const retired = new Map<DuckDBInstance, number>();
+
+function releaseRetired(instance: DuckDBInstance): void {
+  const users = (retired.get(instance) ?? 1) - 1;
+  if (users > 0) {
+    retired.set(instance, users);
+    return;
+  }
+  retired.delete(instance);
   instance.closeSync();
 }
 

@@ -100,6 +100,12 @@ export interface Warehouse extends SqlExecutor, TransactionRunner {
    * PostgreSQL runs `fn` as it is.
    */
   bulkLoad<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * For a long-running host, between runs (nothing may use the warehouse meanwhile): opens the
+   * database again when it stopped serving this handle, as DuckDB does after a fatal error;
+   * resolves true when it did. PostgreSQL's pool replaces lost connections on its own.
+   */
+  reopenIfInvalidated?(): Promise<boolean>;
   /** Quotes an identifier for this dialect. */
   quote(identifier: string): string;
   /** `schema.table`, both parts quoted. */

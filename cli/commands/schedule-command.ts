@@ -2,12 +2,11 @@ import { randomUUID } from "node:crypto";
 import type { Command } from "commander";
 import { configError } from "../../core/errors.js";
 import { logger } from "../../core/logger.js";
-import { RUN_LOCK_NAME } from "../../extractors/sync-sources.js";
-import { closeInterruptedRuns } from "../../loaders/run-recorder.js";
 import { createStepRunner } from "../../orchestration/jobs/run-step.js";
 import { describeStep } from "../../orchestration/jobs/steps.js";
 import { warehouseRunHistory } from "../../orchestration/scheduler/run-history.js";
 import { Scheduler, type StepContext } from "../../orchestration/scheduler/scheduler.js";
+import { warehouseRunLock } from "../../orchestration/scheduler/warehouse-run-lock.js";
 import { migrate } from "../../warehouse/migrate.js";
 import { openExistingWarehouse, openWarehouse } from "../../warehouse/open-warehouse.js";
 import { EXIT } from "../exit-codes.js";
@@ -68,6 +67,7 @@ export function registerScheduleCommand(program: Command): void {
         }
         return progress;
       };
+      const schedulerLog = logger.child({ component: "scheduler" });
       const scheduler = new Scheduler({
         schedules: config.schedules,
         runStep: createStepRunner({
@@ -81,16 +81,8 @@ export function registerScheduleCommand(program: Command): void {
           },
         }),
         history: warehouseRunHistory(warehouse),
-        acquireLock: async (holder) => {
-          const lock = await warehouse.acquireLock(RUN_LOCK_NAME, holder);
-          // Holding the run lock, any run still `running` under it was killed: close it.
-          await closeInterruptedRuns(warehouse, holder).catch(async (error: unknown) => {
-            await lock.release();
-            throw error;
-          });
-          return lock;
-        },
-        logger: logger.child({ component: "scheduler" }),
+        acquireLock: warehouseRunLock(warehouse, schedulerLog),
+        logger: schedulerLog,
         newRunId: randomUUID,
       });
       let markStopped = () => {};

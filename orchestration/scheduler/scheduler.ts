@@ -146,7 +146,12 @@ export class Scheduler {
     } catch (error) {
       return this.#skip(runId, job, asPslinkError(error).message);
     }
-    await history.started({ runId, job, trigger: "schedule" });
+    try {
+      await history.started({ runId, job, trigger: "schedule" });
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
     // A lost lock (its PostgreSQL connection ended) lets another run start: stop as on SIGTERM.
     const lost = lock.lost;
     const stop = lost ? AbortSignal.any([signal, lost]) : signal;
@@ -163,7 +168,11 @@ export class Scheduler {
       status: Exclude<TriggerOutcome["status"], "skipped">,
       reason?: string,
     ): Promise<TriggerOutcome> => {
-      await history.finished(runId, status, summary, reason);
+      // A run whose end cannot be recorded (its warehouse failed) still reports its outcome; the
+      // row stays `running` until the next run closes it.
+      await history.finished(runId, status, summary, reason).catch((error: unknown) => {
+        log.error({ err: error }, "the run's end could not be recorded in pslink.runs");
+      });
       // When this schedule fires next (its timer runs only once the scheduler started).
       const next = this.nextRun(name)?.toISOString();
       const fields = {

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { duckdbMemoryHint } from "../../warehouse/duckdb-errors.js";
+import { duckdbHint } from "../../warehouse/duckdb-errors.js";
 import { runCli } from "../support/run-cli.js";
 import { warehouseCases } from "../support/warehouses.js";
 import { type SandboxSync, startSandboxSync } from "./support/sandbox-sync.js";
@@ -47,14 +47,28 @@ describe("a DuckDB memory_limit too small for the sync", () => {
     const invalidated = `FATAL Error: Failed: database has been invalidated because of a previous fatal error. The database must be restarted prior to being used again.
 Original error: "Failed to rollback transaction. Cannot continue operation.
 Original Error: Out of Memory Error: failed to pin block of size 256.0 KiB (132.4 MiB/122.0 MiB used)`;
-    expect(duckdbMemoryHint(invalidated)).toMatch(
+    expect(duckdbHint(invalidated)).toMatch(
       /^DuckDB stopped using the warehouse after a fatal error in this run: it ran out of memory; raise warehouse\.memory_limit .*\. Nothing committed is lost: run again, and each stream goes on from its last committed batch$/,
     );
     expect(
-      duckdbMemoryHint(
+      duckdbHint(
         "FATAL Error: Failed to create checkpoint because of error: failed to allocate data of size 384 bytes (122.4 MiB/122.0 MiB used)",
       ),
     ).toMatch(/^raise warehouse\.memory_limit/);
-    expect(duckdbMemoryHint("Binder Error: column x does not exist")).toBeUndefined();
+    expect(
+      duckdbHint(
+        'FATAL Error: Failed: database has been invalidated because of a previous fatal error. The database must be restarted prior to being used again.\nOriginal error: "Failed to create checkpoint because of error: Could not write file "/data/pslink/warehouse.duckdb": No space left on device"',
+      ),
+    ).toBe(
+      "DuckDB stopped using the warehouse after a fatal error in this run: the disk is full; free space on the disk that holds /data/pslink (or move warehouse.path to a larger one): DuckDB writes its file, WAL and temporary files there. Nothing committed is lost: run again, and each stream goes on from its last committed batch",
+    );
+    expect(
+      duckdbHint(
+        "FATAL Error: Failed: database has been invalidated because of a previous fatal error.",
+      ),
+    ).toBe(
+      "DuckDB stopped using the warehouse after a fatal error in this run. Nothing committed is lost: run again, and each stream goes on from its last committed batch",
+    );
+    expect(duckdbHint("Binder Error: column x does not exist")).toBeUndefined();
   });
 });
