@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeError } from "../../core/errors.js";
+import { syncSources } from "../../extractors/sync-sources.js";
+import { ensureLandingTables } from "../../loaders/ensure-landing-tables.js";
+import { landingLayout } from "../../loaders/landing-layout.js";
+import { migrate } from "../../warehouse/migrate.js";
+import { openWarehouse } from "../../warehouse/open-warehouse.js";
+import { warehouseCases } from "../support/warehouses.js";
+import { freshTargets } from "./support/fresh-target.js";
+import { type SandboxSync, startSandboxSync } from "./support/sandbox-sync.js";
+import { allStreams, landedDifferences } from "./support/world-compare.js";
+
+const postgres = warehouseCases().find((c) => c.kind === "postgres");
+const freshTarget = freshTargets();
+
+/**
+ * PostgreSQL's disk filling up while a batch lands: the server fails the statement with
+ * SQLSTATE 53100 (disk_full), raised here by a trigger on the stream's raw table as the server
+ * raises it when it cannot extend a file. The stream fails saying what to free, the others land,
+ * and the next run takes the batch again.
+ */
+describe("a sync into PostgreSQL whose disk is full", () => {
+  let fixture: SandboxSync;
+  beforeAll(async () => {
+    fixture = await startSandboxSync(41);
+  });
+  afterAll(async () => fixture?.close());
+
+  it("fails the stream naming the server's full disk, and the next run lands it", async () => {
+    if (!postgres) throw new Error("no PostgreSQL case");
+    const target = await freshTarget(postgres);
+    const config = fixture.configFor(target);
+    const wh = await openWarehouse(target.config, target.baseDir);
+    try {
+      await migrate(wh);
+      const timeEntries = allStreams().find(
+        ({ system, stream }) => system === "kantata" && stream.name === "time_entries",
+      );
+      if (!timeEntries) throw new Error("no kantata.time_entries stream");
+      await ensureLandingTables(wh, landingLayout("kantata", timeEntries.stream));
+      await wh.execute(`
+        create function raw_kantata.test_disk_full() returns trigger language plpgsql as $$
+          begin raise exception using errcode = 'disk_full',
+            message = 'could not extend file "base/16384/16385": No space left on device'; end $$;
+        create trigger test_disk_full before insert on raw_kantata.time_entries
+          for each statement execute function raw_kantata.test_disk_full()`);
+      const summary = await syncSources(config);
+
+      const failed = summary.streams.filter((stream) => stream.status === "failed");
+      expect(failed.map((stream) => `${stream.system}.${stream.stream}`)).toEqual([
+        "kantata.time_entries",
+      ]);
+      expect(describeError(failed[0]?.error)).toMatch(
+        /No space left on device[\s\S]*fix: the PostgreSQL server's disk is full: free space in its data directory/,
+      );
+      const [landed] = await wh.query<{ n: number }>(
+        "select count(*)::int as n from src_kantata.time_entries",
+      );
+      expect(landed?.n).toBe(0);
+
+      await wh.execute("drop trigger test_disk_full on raw_kantata.time_entries");
+      const again = await syncSources(config);
+      expect(again.status).toBe("succeeded");
+      expect(
+        await landedDifferences(fixture.sandbox.world, wh, "kantata", timeEntries.stream),
+      ).toEqual([]);
+    } finally {
+      await wh.close();
+    }
+  });
+});
