@@ -5,6 +5,7 @@ import { fixProjectCase } from "./project-fixes.js";
 import { referenceExceptions } from "./reference-rules.js";
 import type { RuleException } from "./rule-data.js";
 import { DEFAULT_THRESHOLDS } from "./rule-thresholds.js";
+import { normaliseName } from "./rules-parties.js";
 import { employeeOfUser, jobOfWorkspace, postEntry } from "./world-lookups.js";
 import type { FixOptions } from "./world-options.js";
 
@@ -138,4 +139,13 @@ function fixCustomer(state: FirmState, e: RuleException, atMs: number): void {
   customer.currency = account.CurrencyIsoCode;
   customer.subsidiary = SUBSIDIARY_BY_COUNTRY[account.BillingCountry] ?? customer.subsidiary;
   s.customers.upsert(customer, atMs);
+  // A client group of the customer under another name (a legacy duplicate) takes its name.
+  for (const ref of [...s.externalRefs.scanByKey()]) {
+    const kind = `${ref.subject_type}/${ref.service_name}/${ref.service_model}`;
+    if (kind !== "WorkspaceGroup/NetSuite/customer" || ref.service_model_ref !== customer.id)
+      continue;
+    const group = s.groups.get(ref.subject_id);
+    if (!group || normaliseName(group.name) === normaliseName(customer.companyname)) continue;
+    s.groups.upsert({ ...group, name: customer.companyname }, atMs);
+  }
 }

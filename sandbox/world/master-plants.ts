@@ -1,3 +1,5 @@
+import { kantataStamp } from "./calendar.js";
+import { addExternalRef } from "./external-refs.js";
 import { ENTITIES, type GenContext } from "./firm-model.js";
 import { addProject, addWonOpportunity } from "./project-generator.js";
 import { round2 } from "./rounding.js";
@@ -73,6 +75,58 @@ function spaceOutNames(ctx: GenContext): void {
   const words = client.name.split(" ");
   account.Name = words.join("\u00a0").toUpperCase();
   group.name = ` ${words.join("\u202f\u2003 ")}\u3000`;
+}
+
+/**
+ * R08 with two client groups: a client whose main group was renamed in Kantata, and which also
+ * has a legacy duplicate group under its ERP name, linked to the same NetSuite customer (left
+ * from a migration). The customer disagrees with the main group only, the one with the lower id:
+ * a model that compared one group per customer, the highest id, missed it. Planted last, after
+ * every other record: it takes no random number and shifts no other record's id.
+ */
+export function plantDuplicateClientGroup(ctx: GenContext): void {
+  const { store, clock, ids } = ctx.state;
+  // A client no case holds, whose group still has its own name (not the near miss above).
+  const client = ctx.clients.findLast(
+    (c) => !ctx.plantedClients.has(c.customerId) && store.groups.get(c.groupId)?.name === c.name,
+  );
+  const main = client && store.groups.get(client.groupId);
+  if (!client || !main) return;
+  ctx.plantedClients.add(client.customerId);
+  const day = ctx.asOfDay - 90;
+  store.groups.upsert({ ...main, name: `${client.name} Studio` }, clock.at(day, 690));
+  const groupId = ids.take("kantata.workspace_groups");
+  store.groups.upsert(
+    {
+      id: groupId,
+      name: client.name,
+      company: true,
+      created_at: kantataStamp(clock.at(day, 700)),
+      updated_at: "",
+    },
+    clock.at(day, 700),
+  );
+  addExternalRef(
+    ctx.state,
+    "WorkspaceGroup",
+    groupId,
+    "NetSuite",
+    "customer",
+    client.customerId,
+    clock.at(day, 710),
+  );
+  ctx.plant({
+    rule_id: "R08",
+    canonical_key: `customer:netsuite:${client.customerId}`,
+    systems: {
+      netsuite: { customer: client.customerId },
+      kantata: { workspace_group: client.groupId },
+    },
+    hours_impact: null,
+    amount_impact: null,
+    currency: null,
+    description: "Customer master disagrees: name (the renamed one of two client groups)",
+  });
 }
 
 function plantR06(ctx: GenContext): void {

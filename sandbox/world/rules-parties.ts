@@ -14,17 +14,28 @@ const SUBSIDIARY_BY_COUNTRY: Record<string, string> = {
   Netherlands: "3",
 };
 
-const normalise = (name: string) => name.trim().toLowerCase().replace(/\s+/g, " ");
+/** A name as R08 compares it: trimmed, lower case, each run of white space one space. */
+export const normaliseName = (name: string) => name.trim().toLowerCase().replace(/\s+/g, " ");
+const normalise = normaliseName;
+
+/**
+ * Kantata ids in numeric order without reading them as numbers (shorter first, then by text),
+ * as the R08 model orders them.
+ */
+const byIdOrder = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * R08: customers whose CRM, ERP and PSA records disagree or do not link. The PSA agrees on the
  * name when its client group's name, or its "ERP customer name" custom field (where R08
- * write-backs put NetSuite's name), is NetSuite's name.
+ * write-backs put NetSuite's name), is NetSuite's name. A customer linked by several client
+ * groups disagrees when any of them does; the exception names the first that does (in id
+ * order), or the first group when none does.
  */
 export function customerMasterMismatch(data: RuleData): RuleException[] {
   const out: RuleException[] = [];
-  const groupByCustomer = new Map<string, string>();
-  for (const [group, customer] of data.customerByGroup) groupByCustomer.set(customer, group);
+  const groupsByCustomer = new Map<string, string[]>();
+  for (const [group, customer] of data.customerByGroup)
+    groupsByCustomer.set(customer, [...(groupsByCustomer.get(customer) ?? []), group]);
   for (const group of data.groups.values()) {
     if (!group.company || data.customerByGroup.has(group.id)) continue;
     out.push({
@@ -39,17 +50,24 @@ export function customerMasterMismatch(data: RuleData): RuleException[] {
   }
   for (const customer of data.customers) {
     const account = customer.externalid ? data.accounts.get(customer.externalid) : undefined;
-    const groupId = groupByCustomer.get(customer.id);
-    const group = groupId === undefined ? undefined : data.groups.get(groupId);
     const fields: string[] = [];
     if (!account) fields.push("crm_link");
     const erpName = normalise(customer.companyname);
+    const psaDiffersIn = (groupId: string) => {
+      const group = data.groups.get(groupId);
+      const erpNameInPsa = data.erpNameByGroup.get(groupId);
+      return (
+        group !== undefined &&
+        normalise(group.name) !== erpName &&
+        (erpNameInPsa == null || normalise(erpNameInPsa) !== erpName)
+      );
+    };
+    const linked = (groupsByCustomer.get(customer.id) ?? []).sort(byIdOrder);
+    const groupId = linked.find(psaDiffersIn) ?? linked[0];
+    const group = groupId === undefined ? undefined : data.groups.get(groupId);
     const erpNameInPsa = groupId === undefined ? undefined : data.erpNameByGroup.get(groupId);
     const crmDiffers = account !== undefined && normalise(account.Name) !== erpName;
-    const psaDiffers =
-      group !== undefined &&
-      normalise(group.name) !== erpName &&
-      (erpNameInPsa == null || normalise(erpNameInPsa) !== erpName);
+    const psaDiffers = groupId !== undefined && psaDiffersIn(groupId);
     if (crmDiffers || psaDiffers) fields.push("name");
     if (account && customer.currency !== account.CurrencyIsoCode) fields.push("currency");
     if (account && customer.subsidiary !== SUBSIDIARY_BY_COUNTRY[account.BillingCountry]) {

@@ -1,6 +1,6 @@
 {#- R08: NetSuite owns the customer master. Where a linked Salesforce Account's name or currency
-    differs, propose NetSuite's; where the Kantata client group's name differs, propose NetSuite's
-    name into the group's "ERP customer name" custom field (var kantata_customer_name_field_id,
+    differs, propose NetSuite's; where a Kantata client group's name differs (each of the
+    customer's groups that does), propose NetSuite's name into the group's "ERP customer name" custom field (var kantata_customer_name_field_id,
     read back by int_identity__client_group_erp_names), since the Kantata API does not rename
     workspace groups; a group whose field already holds the name needs no write. -#}
 with
@@ -28,9 +28,7 @@ accounts as (
 
 group_customers as (
 
-    select customer_id, max(workspace_group_id) as workspace_group_id
-    from {{ ref('int_identity__client_group_customers') }}
-    group by customer_id
+    select * from {{ ref('int_identity__client_group_customers') }}
 
 ),
 
@@ -100,7 +98,12 @@ account_updates as (
             "'crm_billing_country'", "billing_country"
         ]) }} as evidence
 
-    from compared
+    from (
+        select distinct
+            canonical_id, exception_id, customer_id, company_name, currency, subsidiary_id,
+            account_id, account_name, account_currency, billing_country
+        from compared
+    ) customer_accounts
     where account_id is not null
         and (
             account_name is distinct from company_name

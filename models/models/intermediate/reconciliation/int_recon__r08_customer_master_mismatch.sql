@@ -1,6 +1,8 @@
 {#- R08: an ERP customer whose CRM account is missing or disagrees (name, currency, legal entity),
     or whose PSA client group's name differs (unless the group's "ERP customer name" custom field,
-    where R08 write-backs put the ERP name, holds it); and a PSA client group with no ERP customer. -#}
+    where R08 write-backs put the ERP name, holds it); and a PSA client group with no ERP customer.
+    A customer linked by several client groups disagrees when any of them does; the exception
+    names the first that does in id order (the first group when none does). -#}
 with
 
 customers as (
@@ -21,17 +23,50 @@ groups as (
 
 ),
 
-group_customers as (
-
-    select customer_id, max(workspace_group_id) as workspace_group_id
-    from {{ ref('int_identity__client_group_customers') }}
-    group by customer_id
-
-),
-
 group_erp_names as (
 
     select * from {{ ref('int_identity__client_group_erp_names') }}
+
+),
+
+-- Each customer's client groups, the one the exception names first: a group whose name
+-- differs from the ERP name, then the lowest id (shorter ids first: numeric order as text).
+customer_groups as (
+
+    select
+        links.customer_id,
+        links.workspace_group_id,
+        groups.group_name,
+        group_erp_names.erp_customer_name as group_erp_customer_name,
+        coalesce(
+            {{ normalise_name('groups.group_name') }} <> {{ normalise_name('customers.company_name') }}
+            and {{ normalise_name('group_erp_names.erp_customer_name') }}
+                is distinct from {{ normalise_name('customers.company_name') }},
+            false
+        ) as is_psa_name_mismatch
+
+    from {{ ref('int_identity__client_group_customers') }} as links
+    left join customers
+        on customers.customer_id = links.customer_id
+    left join groups
+        on groups.workspace_group_id = links.workspace_group_id
+    left join group_erp_names
+        on group_erp_names.workspace_group_id = links.workspace_group_id
+
+),
+
+group_customers as (
+
+    select * from (
+        select
+            *,
+            row_number() over (
+                partition by customer_id
+                order by is_psa_name_mismatch desc, length(workspace_group_id), workspace_group_id
+            ) as group_rank
+        from customer_groups
+    ) ranked
+    where group_rank = 1
 
 ),
 
@@ -70,13 +105,12 @@ joined as (
         accounts.currency as account_currency,
         accounts.billing_country,
         group_customers.workspace_group_id,
-        groups.group_name,
-        group_erp_names.erp_customer_name as group_erp_customer_name,
+        group_customers.group_name,
+        group_customers.group_erp_customer_name,
+        coalesce(group_customers.is_psa_name_mismatch, false) as is_psa_name_mismatch,
         accounts.account_id is null as is_crm_link_missing,
         {{ normalise_name('customers.company_name') }} as erp_name,
         {{ normalise_name('accounts.account_name') }} as crm_name,
-        {{ normalise_name('groups.group_name') }} as psa_name,
-        {{ normalise_name('group_erp_names.erp_customer_name') }} as psa_erp_name,
         accounts.account_id is not null
             and customers.currency is distinct from accounts.currency as is_currency_mismatch,
         accounts.account_id is not null
@@ -87,10 +121,6 @@ joined as (
         on accounts.account_id = customers.external_id
     left join group_customers
         on group_customers.customer_id = customers.customer_id
-    left join groups
-        on groups.workspace_group_id = group_customers.workspace_group_id
-    left join group_erp_names
-        on group_erp_names.workspace_group_id = groups.workspace_group_id
     left join country_subsidiaries
         on country_subsidiaries.billing_country = accounts.billing_country
 
@@ -101,11 +131,7 @@ compared as (
     select
         *,
         (crm_name is not null and crm_name <> erp_name)
-            or (
-                psa_name is not null
-                and psa_name <> erp_name
-                and psa_erp_name is distinct from erp_name
-            ) as is_name_mismatch
+            or is_psa_name_mismatch as is_name_mismatch
 
     from joined
 
