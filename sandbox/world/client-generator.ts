@@ -1,6 +1,7 @@
 import { isoDay, kantataStamp, monthStart, netsuiteDay, salesforceStamp } from "./calendar.js";
 import { addExternalRef } from "./external-refs.js";
 import { type ClientPlan, COUNTRIES, ENTITIES, type GenContext } from "./firm-model.js";
+import type { FirmState } from "./firm-state.js";
 
 const OPEN_STAGES = ["Prospecting", "Qualification", "Proposal", "Negotiation"] as const;
 const INDUSTRIES = ["Financial Services", "Healthcare", "Manufacturing", "Retail", "Technology"];
@@ -56,26 +57,7 @@ export function generateClients(ctx: GenContext): void {
       },
       clock.at(day, 660),
     );
-    const groupId = ids.take("kantata.workspace_groups");
-    store.groups.upsert(
-      {
-        id: groupId,
-        name,
-        company: true,
-        created_at: kantataStamp(clock.at(day, 700)),
-        updated_at: "",
-      },
-      clock.at(day, 700),
-    );
-    addExternalRef(
-      ctx.state,
-      "WorkspaceGroup",
-      groupId,
-      "NetSuite",
-      "customer",
-      customerId,
-      clock.at(day, 710),
-    );
+    const groupId = addClientGroup(ctx.state, name, customerId, day);
     const client: ClientPlan = {
       accountId,
       customerId,
@@ -98,6 +80,37 @@ export function generateClients(ctx: GenContext): void {
     );
   }
   generatePipeline(ctx);
+}
+
+/** A Kantata client group (`company`) created on `day`, linked to a NetSuite customer; its id. */
+export function addClientGroup(
+  state: FirmState,
+  name: string,
+  customerId: string,
+  day: number,
+): string {
+  const { store, clock, ids } = state;
+  const groupId = ids.take("kantata.workspace_groups");
+  store.groups.upsert(
+    {
+      id: groupId,
+      name,
+      company: true,
+      created_at: kantataStamp(clock.at(day, 700)),
+      updated_at: "",
+    },
+    clock.at(day, 700),
+  );
+  addExternalRef(
+    state,
+    "WorkspaceGroup",
+    groupId,
+    "NetSuite",
+    "customer",
+    customerId,
+    clock.at(day, 710),
+  );
+  return groupId;
 }
 
 function account(

@@ -1,5 +1,4 @@
-import { kantataStamp } from "./calendar.js";
-import { addExternalRef } from "./external-refs.js";
+import { addClientGroup } from "./client-generator.js";
 import { ENTITIES, type GenContext } from "./firm-model.js";
 import { addProject, addWonOpportunity } from "./project-generator.js";
 import { round2 } from "./rounding.js";
@@ -85,7 +84,7 @@ function spaceOutNames(ctx: GenContext): void {
  * every other record: it takes no random number and shifts no other record's id.
  */
 export function plantDuplicateClientGroup(ctx: GenContext): void {
-  const { store, clock, ids } = ctx.state;
+  const { store, clock } = ctx.state;
   // A client no case holds, whose group still has its own name (not the near miss above).
   const client = ctx.clients.findLast(
     (c) => !ctx.plantedClients.has(c.customerId) && store.groups.get(c.groupId)?.name === c.name,
@@ -95,26 +94,7 @@ export function plantDuplicateClientGroup(ctx: GenContext): void {
   ctx.plantedClients.add(client.customerId);
   const day = ctx.asOfDay - 90;
   store.groups.upsert({ ...main, name: `${client.name} Studio` }, clock.at(day, 690));
-  const groupId = ids.take("kantata.workspace_groups");
-  store.groups.upsert(
-    {
-      id: groupId,
-      name: client.name,
-      company: true,
-      created_at: kantataStamp(clock.at(day, 700)),
-      updated_at: "",
-    },
-    clock.at(day, 700),
-  );
-  addExternalRef(
-    ctx.state,
-    "WorkspaceGroup",
-    groupId,
-    "NetSuite",
-    "customer",
-    client.customerId,
-    clock.at(day, 710),
-  );
+  addClientGroup(ctx.state, client.name, client.customerId, day);
   ctx.plant({
     rule_id: "R08",
     canonical_key: `customer:netsuite:${client.customerId}`,
