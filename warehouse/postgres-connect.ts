@@ -130,6 +130,21 @@ export function pgErrorFields(error: unknown): { message: string; code?: string 
   };
 }
 
+const ROLLED_BACK =
+  "what the failed transaction wrote was rolled back (a sync's batch is read again by the next run)";
+
+/** What to do when the server runs out of a resource (SQLSTATE class 53), by code. */
+const RESOURCE_HINTS: Readonly<Record<string, string>> = {
+  "53100": `the PostgreSQL server's disk is full: free space in its data directory (or the tablespace the warehouse's tables live in); ${ROLLED_BACK}`,
+  "53200": `the PostgreSQL server ran out of memory: lower its work_mem / maintenance_work_mem or give it more memory; ${ROLLED_BACK}`,
+};
+
+/** The fix for a statement or COPY the server refused for want of disk or memory, if it was that. */
+export function pgResourceHint(error: unknown): string | undefined {
+  const { code } = pgErrorFields(error);
+  return code === undefined ? undefined : RESOURCE_HINTS[code];
+}
+
 /** pg's own words for a connection lost without a SQLSTATE. */
 const CONNECTION_LOST =
   /Connection terminated|connection error and is not queryable|ECONNRESET|ECONNREFUSED|EPIPE/;

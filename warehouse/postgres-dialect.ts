@@ -7,6 +7,7 @@ import {
   isConnectionLoss,
   type PostgresConnection,
   pgErrorFields,
+  pgResourceHint,
 } from "./postgres-connect.js";
 import { copyRows } from "./postgres-copy.js";
 import { acquirePostgresLock } from "./postgres-run-lock.js";
@@ -247,18 +248,9 @@ function sqlError(error: unknown, sql: string): PslinkError {
       hint: "the connection to PostgreSQL was lost (a restart, a failover, the network): run again once it is back; what was committed stays",
     });
   }
-  const hint = RESOURCE_HINTS[code];
+  const hint = pgResourceHint(error);
   const described = hint ? { ...options, hint } : options;
   return TRANSIENT.test(code)
     ? transientError(`PostgreSQL: ${message}`, described)
     : fatalError(`PostgreSQL: ${message}`, described);
 }
-
-const ROLLED_BACK =
-  "what the failed transaction wrote was rolled back (a sync's batch is read again by the next run)";
-
-/** What to do when the server runs out of a resource (SQLSTATE class 53), by code. */
-const RESOURCE_HINTS: Readonly<Record<string, string>> = {
-  "53100": `the PostgreSQL server's disk is full: free space in its data directory (or the tablespace the warehouse's tables live in); ${ROLLED_BACK}`,
-  "53200": `the PostgreSQL server ran out of memory: lower its work_mem / maintenance_work_mem or give it more memory; ${ROLLED_BACK}`,
-};

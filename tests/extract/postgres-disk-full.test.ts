@@ -68,4 +68,27 @@ describe("a sync into PostgreSQL whose disk is full", () => {
       await wh.close();
     }
   });
+
+  it("names the full disk when a COPY into the warehouse is refused for it", async () => {
+    if (!postgres) throw new Error("no PostgreSQL case");
+    const target = await freshTarget(postgres);
+    const wh = await openWarehouse(target.config, target.baseDir);
+    try {
+      await wh.execute(`
+        create table public.copied (id text);
+        create function public.test_disk_full() returns trigger language plpgsql as $$
+          begin raise exception using errcode = 'disk_full',
+            message = 'could not extend file "base/16384/16390": No space left on device'; end $$;
+        create trigger test_disk_full before insert on public.copied
+          for each statement execute function public.test_disk_full()`);
+      const refused = await wh
+        .append({ schema: "public", table: "copied" }, [{ name: "id", type: "text" }], [["a"]])
+        .catch((error: unknown) => error);
+      expect(describeError(refused)).toMatch(
+        /^COPY into public\.copied failed: could not extend file .*No space left on device\n\s*fix: the PostgreSQL server's disk is full/,
+      );
+    } finally {
+      await wh.close();
+    }
+  });
 });
