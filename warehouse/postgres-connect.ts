@@ -133,16 +133,20 @@ export function pgErrorFields(error: unknown): { message: string; code?: string 
 const ROLLED_BACK =
   "what the failed transaction wrote was rolled back (a sync's batch is read again by the next run)";
 
-/** What to do when the server runs out of a resource (SQLSTATE class 53), by code. */
-const RESOURCE_HINTS: Readonly<Record<string, string>> = {
+/** What to do when the server refuses or cancels a statement by one of its limits, by SQLSTATE. */
+const LIMIT_HINTS: Readonly<Record<string, string>> = {
   "53100": `the PostgreSQL server's disk is full: free space in its data directory (or the tablespace the warehouse's tables live in); ${ROLLED_BACK}`,
   "53200": `the PostgreSQL server ran out of memory: lower its work_mem / maintenance_work_mem or give it more memory; ${ROLLED_BACK}`,
+  "57014": `the server's statement_timeout cancelled it: exempt pslink's user (ALTER ROLE <user> SET statement_timeout = 0) or raise it: a batch's statements on large tables take longer than interactive queries; ${ROLLED_BACK}`,
+  "55P03": `the server's lock_timeout ran out while another session held a lock pslink needs: exempt pslink's user (ALTER ROLE <user> SET lock_timeout = 0) or find the session that holds it (pg_locks); ${ROLLED_BACK}`,
 };
 
-/** The fix for a statement or COPY the server refused for want of disk or memory, if it was that. */
-export function pgResourceHint(error: unknown): string | undefined {
-  const { code } = pgErrorFields(error);
-  return code === undefined ? undefined : RESOURCE_HINTS[code];
+/** The fix for a statement or COPY the server refused or cancelled by one of its limits (disk, memory, timeouts). */
+export function pgLimitHint(error: unknown): string | undefined {
+  const { code, message } = pgErrorFields(error);
+  // 57014 is any cancel: only the timeout's is the server's limit.
+  if (code === "57014" && !/statement timeout/i.test(message)) return undefined;
+  return code === undefined ? undefined : LIMIT_HINTS[code];
 }
 
 /** pg's own words for a connection lost without a SQLSTATE. */

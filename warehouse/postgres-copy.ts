@@ -3,7 +3,7 @@ import { finished } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { fatalError, PslinkError, transientError } from "../core/errors.js";
-import { isConnectionLoss, pgResourceHint } from "./postgres-connect.js";
+import { isConnectionLoss, pgLimitHint } from "./postgres-connect.js";
 import { csvEncoderFor } from "./postgres-values.js";
 import { quoteIdentifier } from "./sql-values.js";
 import type { ColumnSpec, TableName } from "./warehouse.js";
@@ -92,8 +92,7 @@ export async function copyRows(
     throw fatalError(`COPY into ${table.schema}.${table.table} failed: ${describe(error)}`, {
       cause: error,
       hint:
-        pgResourceHint(error) ??
-        "check the values against the table's column types and constraints",
+        pgLimitHint(error) ?? "check the values against the table's column types and constraints",
     });
   }
 }

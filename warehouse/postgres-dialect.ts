@@ -7,7 +7,7 @@ import {
   isConnectionLoss,
   type PostgresConnection,
   pgErrorFields,
-  pgResourceHint,
+  pgLimitHint,
 } from "./postgres-connect.js";
 import { copyRows } from "./postgres-copy.js";
 import { acquirePostgresLock } from "./postgres-run-lock.js";
@@ -248,7 +248,7 @@ function sqlError(error: unknown, sql: string): PslinkError {
       hint: "the connection to PostgreSQL was lost (a restart, a failover, the network): run again once it is back; what was committed stays",
     });
   }
-  const hint = pgResourceHint(error);
+  const hint = pgLimitHint(error);
   const described = hint ? { ...options, hint } : options;
   return TRANSIENT.test(code)
     ? transientError(`PostgreSQL: ${message}`, described)

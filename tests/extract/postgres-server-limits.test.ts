@@ -14,12 +14,13 @@ const postgres = warehouseCases().find((c) => c.kind === "postgres");
 const freshTarget = freshTargets();
 
 /**
- * PostgreSQL's disk filling up while a batch lands: the server fails the statement with
- * SQLSTATE 53100 (disk_full), raised here by a trigger on the stream's raw table as the server
- * raises it when it cannot extend a file. The stream fails saying what to free, the others land,
- * and the next run takes the batch again.
+ * PostgreSQL refusing statements by its limits. Its disk filling up while a batch lands: the
+ * server fails the statement with SQLSTATE 53100 (disk_full), raised here by a trigger as the
+ * server raises it when it cannot extend a file; the stream fails saying what to free, the others
+ * land, and the next run takes the batch again. A COPY refused the same way says the same. A
+ * database-wide statement_timeout cancelling a statement names the setting to change.
  */
-describe("a sync into PostgreSQL whose disk is full", () => {
+describe("PostgreSQL refusing a sync by its limits (disk, statement_timeout)", () => {
   let fixture: SandboxSync;
   beforeAll(async () => {
     fixture = await startSandboxSync(41);
@@ -86,6 +87,27 @@ describe("a sync into PostgreSQL whose disk is full", () => {
         .catch((error: unknown) => error);
       expect(describeError(refused)).toMatch(
         /^COPY into public\.copied failed: could not extend file .*No space left on device\n\s*fix: the PostgreSQL server's disk is full/,
+      );
+    } finally {
+      await wh.close();
+    }
+  });
+
+  it("names the server's statement_timeout when it cancels a statement", async () => {
+    if (!postgres) throw new Error("no PostgreSQL case");
+    const target = await freshTarget(postgres);
+    const setup = await openWarehouse(target.config, target.baseDir);
+    const [{ database } = { database: "" }] = await setup.query<{ database: string }>(
+      "select current_database() as database",
+    );
+    await setup.execute(`alter database "${database}" set statement_timeout = '200ms'`);
+    await setup.close();
+    // New sessions start with the database's setting, as with a managed server's default.
+    const wh = await openWarehouse(target.config, target.baseDir);
+    try {
+      const cancelled = await wh.execute("select pg_sleep(2)").catch((error: unknown) => error);
+      expect(describeError(cancelled)).toMatch(
+        /^PostgreSQL: canceling statement due to statement timeout\n\s*fix: the server's statement_timeout cancelled it: exempt pslink's user \(ALTER ROLE <user> SET statement_timeout = 0\)/,
       );
     } finally {
       await wh.close();
