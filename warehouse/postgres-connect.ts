@@ -149,6 +149,15 @@ export function pgLimitHint(error: unknown): string | undefined {
   return code === undefined ? undefined : LIMIT_HINTS[code];
 }
 
+/**
+ * Turns off the server's idle_session_timeout (PostgreSQL 14 and later) for one of pslink's
+ * sessions. Its sessions sit idle by design while pages are awaited: the run lock's for the
+ * whole run, a batch's between its groups. A server that ends idle sessions would end the run
+ * lock and stop every run. Servers without the setting skip it.
+ */
+export const KEEP_IDLE_SESSION_SQL =
+  "select set_config('idle_session_timeout', '0', false) from pg_settings where name = 'idle_session_timeout'";
+
 /** pg's own words for a connection lost without a SQLSTATE. */
 const CONNECTION_LOST =
   /Connection terminated|connection error and is not queryable|ECONNRESET|ECONNREFUSED|EPIPE/;

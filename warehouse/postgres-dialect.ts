@@ -5,6 +5,7 @@ import { logger } from "../core/logger.js";
 import {
   connectionError,
   isConnectionLoss,
+  KEEP_IDLE_SESSION_SQL,
   type PostgresConnection,
   pgErrorFields,
   pgLimitHint,
@@ -40,11 +41,13 @@ export async function openPostgresWarehouse(
   // for its whole life, the one that logs. pg then refuses the client's statements (the caller
   // fails with a transient error) and the pool discards it when it comes back.
   pool.on("error", () => undefined);
-  pool.on("connect", (client) =>
+  pool.on("connect", (client) => {
     client.on("error", (error) =>
       logger.warn({ error: pgErrorFields(error) }, "PostgreSQL connection lost"),
-    ),
-  );
+    );
+    // Queued before the statement the client was taken for; a failure here surfaces there.
+    client.query(KEEP_IDLE_SESSION_SQL).catch(() => undefined);
+  });
   try {
     const client = await pool.connect();
     client.release();

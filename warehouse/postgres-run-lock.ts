@@ -1,7 +1,12 @@
 import pg from "pg";
 import { logger } from "../core/logger.js";
 import { LOCK_SPACE } from "./advisory-locks.js";
-import { connectionError, type PostgresConnection, pgErrorFields } from "./postgres-connect.js";
+import {
+  connectionError,
+  KEEP_IDLE_SESSION_SQL,
+  type PostgresConnection,
+  pgErrorFields,
+} from "./postgres-connect.js";
 import { currentHolder, lockHeldError, type RunLockHolder } from "./run-lock-holder.js";
 import type { RunLock } from "./warehouse.js";
 
@@ -32,7 +37,9 @@ export async function acquirePostgresLock(
   });
   try {
     await client.connect();
+    await client.query(KEEP_IDLE_SESSION_SQL);
   } catch (error) {
+    await client.end().catch(() => undefined);
     throw connectionError(error, connection.target);
   }
   let found: RunLockHolder | undefined;

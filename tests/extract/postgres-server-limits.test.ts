@@ -18,9 +18,10 @@ const freshTarget = freshTargets();
  * server fails the statement with SQLSTATE 53100 (disk_full), raised here by a trigger as the
  * server raises it when it cannot extend a file; the stream fails saying what to free, the others
  * land, and the next run takes the batch again. A COPY refused the same way says the same. A
- * database-wide statement_timeout cancelling a statement names the setting to change.
+ * database-wide statement_timeout cancelling a statement names the setting to change. A server
+ * that ends idle sessions does not end pslink's, which wait for pages by design.
  */
-describe("PostgreSQL refusing a sync by its limits (disk, statement_timeout)", () => {
+describe("PostgreSQL limits on a sync (disk, timeouts)", () => {
   let fixture: SandboxSync;
   beforeAll(async () => {
     fixture = await startSandboxSync(41);
@@ -112,5 +113,23 @@ describe("PostgreSQL refusing a sync by its limits (disk, statement_timeout)", (
     } finally {
       await wh.close();
     }
+  });
+
+  it("keeps its sessions through a server's idle_session_timeout shorter than a page's wait", async () => {
+    if (!postgres) throw new Error("no PostgreSQL case");
+    const target = await freshTarget(postgres);
+    const setup = await openWarehouse(target.config, target.baseDir);
+    const [{ database } = { database: "" }] = await setup.query<{ database: string }>(
+      "select current_database() as database",
+    );
+    // The run lock's session and a batch's held session sit idle while pages are awaited.
+    await setup.execute(`alter database "${database}" set idle_session_timeout = '300ms'`);
+    await setup.close();
+    fixture.sandbox.faults.add({ system: "kantata", kind: "slow", delay_ms: 800, times: 3 });
+    const summary = await syncSources(fixture.configFor(target));
+    expect(
+      summary.streams.filter((s) => s.status !== "succeeded").map((s) => s.error?.message),
+    ).toEqual([]);
+    expect(summary.status).toBe("succeeded");
   });
 });
