@@ -133,15 +133,20 @@ export function pgErrorFields(error: unknown): { message: string; code?: string 
 const ROLLED_BACK =
   "what the failed transaction wrote was rolled back (a sync's batch is read again by the next run)";
 
-/** What to do when the server refuses or cancels a statement by one of its limits, by SQLSTATE. */
+/** What to do when the server refuses or cancels a statement by one of its limits or its mode, by SQLSTATE. */
 const LIMIT_HINTS: Readonly<Record<string, string>> = {
   "53100": `the PostgreSQL server's disk is full: free space in its data directory (or the tablespace the warehouse's tables live in); ${ROLLED_BACK}`,
   "53200": `the PostgreSQL server ran out of memory: lower its work_mem / maintenance_work_mem or give it more memory; ${ROLLED_BACK}`,
   "57014": `the server's statement_timeout cancelled it: exempt pslink's user (ALTER ROLE <user> SET statement_timeout = 0) or raise it: a batch's statements on large tables take longer than interactive queries; ${ROLLED_BACK}`,
+  "25006":
+    "the PostgreSQL server takes no writes here: a standby (read replica), or default_transaction_read_only is on for the database or user; point the warehouse at the primary, or turn read-only off for pslink",
   "55P03": `the server's lock_timeout ran out while another session held a lock pslink needs: exempt pslink's user (ALTER ROLE <user> SET lock_timeout = 0) or find the session that holds it (pg_locks); ${ROLLED_BACK}`,
 };
 
-/** The fix for a statement or COPY the server refused or cancelled by one of its limits (disk, memory, timeouts). */
+/**
+ * The fix for a statement or COPY the server refused or cancelled by one of its limits (disk,
+ * memory, timeouts) or for being read-only.
+ */
 export function pgLimitHint(error: unknown): string | undefined {
   const { code, message } = pgErrorFields(error);
   // 57014 is any cancel: only the timeout's is the server's limit.

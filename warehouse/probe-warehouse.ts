@@ -2,9 +2,11 @@ import { constants, existsSync } from "node:fs";
 import { access } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { WarehouseConfig } from "../core/config/index.js";
+import { configError, type PslinkError } from "../core/errors.js";
 import { describeWarehouse } from "./describe-warehouse.js";
 import { openWarehouse } from "./open-warehouse.js";
 import { postgresTextCaveat } from "./postgres-text-caveat.js";
+import type { Warehouse } from "./warehouse.js";
 
 /** Whether the configured warehouse can be opened, and what it is. */
 export interface WarehouseProbe {
@@ -52,6 +54,8 @@ export async function probeWarehouse(
     try {
       const [row] = await warehouse.query<{ version: string }>("select version() as version");
       const version = String(row?.version ?? "").split(" on ")[0];
+      const readOnly = await postgresReadOnly(warehouse);
+      if (readOnly) return { ok: false, description: `${where} (${version})`, error: readOnly };
       const warning = await postgresTextCaveat(warehouse);
       return { ok: true, description: `${where} (${version})`, ...(warning ? { warning } : {}) };
     } finally {
@@ -60,6 +64,23 @@ export async function probeWarehouse(
   } catch (error) {
     return { ok: false, description: where, error };
   }
+}
+
+/** Why pslink could not write to this PostgreSQL warehouse (a standby, a read-only default), if so. */
+async function postgresReadOnly(warehouse: Warehouse): Promise<PslinkError | undefined> {
+  if (warehouse.kind !== "postgres") return undefined;
+  const [row] = await warehouse.query<{ standby: boolean; read_only: string }>(
+    "select pg_is_in_recovery() as standby, current_setting('transaction_read_only') as read_only",
+  );
+  if (!row?.standby && row?.read_only !== "on") return undefined;
+  return configError(
+    row.standby
+      ? "the PostgreSQL server is a standby (read replica): it takes no writes"
+      : "the PostgreSQL database takes no writes: default_transaction_read_only is on for it or for the user",
+    {
+      hint: "point the warehouse at the primary, or turn read-only off for pslink (ALTER DATABASE … SET default_transaction_read_only = off)",
+    },
+  );
 }
 
 function nearestExisting(folder: string): string {

@@ -5,6 +5,7 @@ import { ensureLandingTables } from "../../loaders/ensure-landing-tables.js";
 import { landingLayout } from "../../loaders/landing-layout.js";
 import { migrate } from "../../warehouse/migrate.js";
 import { openWarehouse } from "../../warehouse/open-warehouse.js";
+import { runCli } from "../support/run-cli.js";
 import { warehouseCases } from "../support/warehouses.js";
 import { freshTargets } from "./support/fresh-target.js";
 import { type SandboxSync, startSandboxSync } from "./support/sandbox-sync.js";
@@ -131,5 +132,32 @@ describe("PostgreSQL limits on a sync (disk, timeouts)", () => {
       summary.streams.filter((s) => s.status !== "succeeded").map((s) => s.error?.message),
     ).toEqual([]);
     expect(summary.status).toBe("succeeded");
+  });
+
+  it("names a read-only server when pslink sync cannot write its tables", async () => {
+    if (!postgres) throw new Error("no PostgreSQL case");
+    const target = await freshTarget(postgres);
+    const setup = await openWarehouse(target.config, target.baseDir);
+    const [{ database } = { database: "" }] = await setup.query<{ database: string }>(
+      "select current_database() as database",
+    );
+    // What a read replica, or a database an admin made read-only, answers to every write.
+    await setup.execute(`alter database "${database}" set default_transaction_read_only = on`);
+    await setup.close();
+    const env: Record<string, string> = {};
+    const result = await runCli(["sync", "-c", await fixture.writeConfigFor(target, env)], env);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(
+      /cannot execute .* in a read-only transaction\n\s*fix: the PostgreSQL server takes no writes here: a standby \(read replica\), or default_transaction_read_only is on/,
+    );
+    // config check --connect says so before any sync.
+    const checked = await runCli(
+      ["config", "check", "--connect", "-c", await fixture.writeConfigFor(target, env)],
+      env,
+    );
+    expect(checked.code).not.toBe(0);
+    expect(`${checked.stdout}${checked.stderr}`).toMatch(
+      /the PostgreSQL database takes no writes: default_transaction_read_only is on[\s\S]*fix: point the warehouse at the primary/,
+    );
   });
 });
