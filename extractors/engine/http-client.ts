@@ -1,11 +1,10 @@
-import { Agent as HttpAgent } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
 import { setTimeout as sleep } from "node:timers/promises";
 import got, { RequestError } from "got";
 import type { SourceHttpConfig } from "../../core/config/index.js";
 import { type ErrorKind, fatalError, PslinkError, transientError } from "../../core/errors.js";
 import { redact } from "../../core/secret.js";
 import type { SystemName } from "../../sandbox/world/types.js";
+import { agentsFor, proxyShownFor } from "./proxy-agents.js";
 import type { RateBudget } from "./rate-budget.js";
 import { actionForStatus, backoffMs, RETRYABLE_CODES } from "./retry-policy.js";
 import type { StreamMetrics } from "./source.js";
@@ -244,15 +243,25 @@ export class SourceHttpClient {
         if (error instanceof PslinkError && error.kind !== "transient") throw error;
         // The system went down while this request was out (aborted) or waited for a token.
         if (reachability.down) throw stoppedByDown(reachability.down);
+        const proxy = error instanceof RequestError ? proxyShownFor(request.url) : undefined;
+        const refusedBy = proxy && PROXY_REFUSED.exec((error as Error).message)?.[1];
         if (error instanceof PslinkError)
           failure = { reason: error.message, on: serverFailed(error) ? "unavailable" : "other" };
+        else if (refusedBy === "407")
+          throw fatalError(`${this.#label(request)} failed: the proxy at ${proxy} answered 407`, {
+            hint: "the proxy refused pslink's credentials: fix the user and password in HTTPS_PROXY / HTTP_PROXY (http://user:password@host:port)",
+          });
+        else if (refusedBy)
+          failure = { reason: `the proxy at ${proxy} answered ${refusedBy}`, on: "unavailable" };
         else if (isRetryableNetworkError(error)) {
           const code = networkCode(error);
-          failure = {
-            reason: `network error (${code})`,
-            on: UNREACHABLE_CODES.has(code) ? "unreachable" : "unavailable",
-            code,
-          };
+          failure = proxy
+            ? { reason: `network error (${code}) through the proxy at ${proxy}`, on: "unavailable" }
+            : {
+                reason: `network error (${code})`,
+                on: UNREACHABLE_CODES.has(code) ? "unreachable" : "unavailable",
+                code,
+              };
         } else throw fatalError(`${this.#label(request)} failed`, { cause: error });
       }
       if (attempt < http.max_attempts) await this.#backoff(waitMs ?? backoffMs(attempt, http));
@@ -337,12 +346,6 @@ export class SourceHttpClient {
   }
 }
 
-/** Connections kept open between pages: a new socket per request costs a third of a page's time. */
-const agent = {
-  http: new HttpAgent({ keepAlive: true }),
-  https: new HttpsAgent({ keepAlive: true }),
-};
-
 /** Network errors meaning no server answered at that address: the base URL is the first suspect. */
 const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
   "ENOTFOUND",
@@ -351,6 +354,9 @@ const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
   "EHOSTUNREACH",
   "ENETUNREACH",
 ]);
+
+/** hpagent's error when the proxy answers its CONNECT with anything but 200. */
+const PROXY_REFUSED = /^Bad response: (\d{3})\b/;
 
 /** A transient failure the server answered with a 5xx or 408 (a token endpoint's, say). */
 function serverFailed(error: PslinkError): boolean {
@@ -374,7 +380,7 @@ async function transport(
     json: request.json,
     form: request.form,
     timeout: { request: timeoutMs },
-    agent,
+    agent: agentsFor(request.url),
     retry: { limit: 0 },
     throwHttpErrors: false,
     followRedirect: false,

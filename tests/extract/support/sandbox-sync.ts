@@ -35,9 +35,14 @@ const TEST_HTTP = {
  */
 export async function startSandboxSync(
   seed = 7,
-  tune: { limits?: Partial<SandboxLimits>; sources?: Record<string, Record<string, unknown>> } = {},
+  tune: {
+    limits?: Partial<SandboxLimits>;
+    sources?: Record<string, Record<string, unknown>>;
+    /** The interface the sandbox listens on (default loopback). */
+    host?: string;
+  } = {},
 ): Promise<SandboxSync> {
-  const sandbox = await startSandbox({ size: "small", seed, limits: tune.limits });
+  const sandbox = await startSandbox({ size: "small", seed, limits: tune.limits, host: tune.host });
   seedCustomFieldValues(sandbox.world);
   const dir = await mkdtemp(join(tmpdir(), "pslink-extract-"));
   const written = writeSandboxConfig(sandbox, dir);
