@@ -29,6 +29,22 @@ describe("PostgreSQL limits on a sync (disk, timeouts)", () => {
   });
   afterAll(async () => fixture?.close());
 
+  /** A fresh database that sets `setting` for every new session, as a server's default would. */
+  const targetWith = async (setting: string) => {
+    if (!postgres) throw new Error("no PostgreSQL case");
+    const target = await freshTarget(postgres);
+    const setup = await openWarehouse(target.config, target.baseDir);
+    try {
+      const [{ database } = { database: "" }] = await setup.query<{ database: string }>(
+        "select current_database() as database",
+      );
+      await setup.execute(`alter database "${database}" set ${setting}`);
+    } finally {
+      await setup.close();
+    }
+    return target;
+  };
+
   it("fails the stream naming the server's full disk, and the next run lands it", async () => {
     if (!postgres) throw new Error("no PostgreSQL case");
     const target = await freshTarget(postgres);
@@ -96,14 +112,7 @@ describe("PostgreSQL limits on a sync (disk, timeouts)", () => {
   });
 
   it("names the server's statement_timeout when it cancels a statement", async () => {
-    if (!postgres) throw new Error("no PostgreSQL case");
-    const target = await freshTarget(postgres);
-    const setup = await openWarehouse(target.config, target.baseDir);
-    const [{ database } = { database: "" }] = await setup.query<{ database: string }>(
-      "select current_database() as database",
-    );
-    await setup.execute(`alter database "${database}" set statement_timeout = '200ms'`);
-    await setup.close();
+    const target = await targetWith("statement_timeout = '200ms'");
     // New sessions start with the database's setting, as with a managed server's default.
     const wh = await openWarehouse(target.config, target.baseDir);
     try {
@@ -117,15 +126,8 @@ describe("PostgreSQL limits on a sync (disk, timeouts)", () => {
   });
 
   it("keeps its sessions through a server's idle_session_timeout shorter than a page's wait", async () => {
-    if (!postgres) throw new Error("no PostgreSQL case");
-    const target = await freshTarget(postgres);
-    const setup = await openWarehouse(target.config, target.baseDir);
-    const [{ database } = { database: "" }] = await setup.query<{ database: string }>(
-      "select current_database() as database",
-    );
     // The run lock's session and a batch's held session sit idle while pages are awaited.
-    await setup.execute(`alter database "${database}" set idle_session_timeout = '300ms'`);
-    await setup.close();
+    const target = await targetWith("idle_session_timeout = '300ms'");
     fixture.sandbox.faults.add({ system: "kantata", kind: "slow", delay_ms: 800, times: 3 });
     const summary = await syncSources(fixture.configFor(target));
     expect(
@@ -135,15 +137,8 @@ describe("PostgreSQL limits on a sync (disk, timeouts)", () => {
   });
 
   it("names a read-only server when pslink sync cannot write its tables", async () => {
-    if (!postgres) throw new Error("no PostgreSQL case");
-    const target = await freshTarget(postgres);
-    const setup = await openWarehouse(target.config, target.baseDir);
-    const [{ database } = { database: "" }] = await setup.query<{ database: string }>(
-      "select current_database() as database",
-    );
     // What a read replica, or a database an admin made read-only, answers to every write.
-    await setup.execute(`alter database "${database}" set default_transaction_read_only = on`);
-    await setup.close();
+    const target = await targetWith("default_transaction_read_only = on");
     const env: Record<string, string> = {};
     const result = await runCli(["sync", "-c", await fixture.writeConfigFor(target, env)], env);
     expect(result.code).not.toBe(0);
