@@ -95,10 +95,12 @@ export function registerPlanCommand(program: Command): void {
     });
 }
 
-/** Who may confirm a held plan: `a steward of worker (harry)`. */
+const listOf = new Intl.ListFormat("en-GB", { type: "conjunction" });
+
+/** Who may confirm a held plan: `a steward of worker (harry)`, `… of invoices, project_master and worker`. */
 function confirmer(config: PslinkConfig, domains: readonly Domain[]): string {
   const stewards = confirmingStewards(config.governance.stewards, domains);
-  const of = `a steward of ${domains.join(" and ")}`;
+  const of = `a steward of ${listOf.format(domains)}`;
   return stewards.length > 0 ? `${of} (${stewards.join(", ")})` : `${of} (none in pslink.yml yet)`;
 }
 

@@ -38,25 +38,7 @@ export function generateClients(ctx: GenContext): void {
     const entity = ENTITIES[country.entity];
     const name = uniqueName();
     const day = firstDay + ctx.rng.int(0, 30);
-    const accountId = ids.take("salesforce.Account");
-    store.accounts.upsert(
-      account(ctx, accountId, name, country.name, entity.currency, day),
-      clock.at(day, 600),
-    );
-    const customerId = ids.take("netsuite.customer");
-    store.customers.upsert(
-      {
-        id: customerId,
-        entityid: `CUST-${customerId}`,
-        companyname: name,
-        externalid: accountId,
-        subsidiary: entity.subsidiary,
-        currency: entity.currency,
-        isinactive: "F",
-        lastmodifieddate: "",
-      },
-      clock.at(day, 660),
-    );
+    const { accountId, customerId } = addCustomer(ctx, name, country, day);
     const groupId = addClientGroup(ctx.state, name, customerId, day);
     const client: ClientPlan = {
       accountId,
@@ -80,6 +62,40 @@ export function generateClients(ctx: GenContext): void {
     );
   }
   generatePipeline(ctx);
+}
+
+/**
+ * A client's Salesforce account and the NetSuite customer that names it (`externalid`), in the
+ * legal entity and currency of its country, created on `day`.
+ */
+export function addCustomer(
+  ctx: GenContext,
+  name: string,
+  country: (typeof COUNTRIES)[number],
+  day: number,
+): { accountId: string; customerId: string } {
+  const { store, clock, ids } = ctx.state;
+  const entity = ENTITIES[country.entity];
+  const accountId = ids.take("salesforce.Account");
+  store.accounts.upsert(
+    account(ctx, accountId, name, country.name, entity.currency, day),
+    clock.at(day, 600),
+  );
+  const customerId = ids.take("netsuite.customer");
+  store.customers.upsert(
+    {
+      id: customerId,
+      entityid: `CUST-${customerId}`,
+      companyname: name,
+      externalid: accountId,
+      subsidiary: entity.subsidiary,
+      currency: entity.currency,
+      isinactive: "F",
+      lastmodifieddate: "",
+    },
+    clock.at(day, 660),
+  );
+  return { accountId, customerId };
 }
 
 /** A Kantata client group (`company`) created on `day`, linked to a NetSuite customer; its id. */

@@ -5,7 +5,11 @@ import { generateClients } from "./client-generator.js";
 import type { GenContext } from "./firm-model.js";
 import { caseId, type FirmState, IdAllocator } from "./firm-state.js";
 import { declareCustomFields } from "./kantata-custom-fields.js";
-import { plantDuplicateClientGroup, plantMasterCases } from "./master-plants.js";
+import {
+  plantDuplicateClientGroup,
+  plantMasterCases,
+  plantSecondEntityCustomer,
+} from "./master-plants.js";
 import { generatePeople } from "./people-generator.js";
 import { plantPostingCases } from "./posting-plants.js";
 import { generateProjects } from "./project-generator.js";
@@ -87,6 +91,7 @@ export function generateFirm(options: WorldOptions): FirmState {
   plantPostingCases(ctx, used, links);
   loadEntries(ctx);
   plantDuplicateClientGroup(ctx);
+  plantSecondEntityCustomer(ctx);
   return state;
 }
 

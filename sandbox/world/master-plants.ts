@@ -1,5 +1,6 @@
-import { addClientGroup } from "./client-generator.js";
-import { ENTITIES, type GenContext } from "./firm-model.js";
+import { addClientGroup, addCustomer } from "./client-generator.js";
+import { addExternalRef } from "./external-refs.js";
+import { COUNTRIES, ENTITIES, type GenContext } from "./firm-model.js";
 import { addProject, addWonOpportunity } from "./project-generator.js";
 import { round2 } from "./rounding.js";
 
@@ -106,6 +107,61 @@ export function plantDuplicateClientGroup(ctx: GenContext): void {
     amount_impact: null,
     currency: null,
     description: "Customer master disagrees: name (the renamed one of two client groups)",
+  });
+}
+
+/**
+ * A client billed by two legal entities, no case: its Kantata client group links to its NetSuite
+ * customer and to a second one of the same name in the next subsidiary (with its own Salesforce
+ * account), as a firm does when one client signs with two of its entities. Its projects' jobs stay
+ * under the first customer, which R06 must read as agreeing (a model that took the group's
+ * highest customer id saw every one as a customer mismatch). Plus one R05 case: a new project of
+ * that client in its first customer's currency, whose proposed job goes under that customer.
+ * Planted after every other record, so it shifts no other record's id or random number.
+ */
+export function plantSecondEntityCustomer(ctx: GenContext): void {
+  const { store, clock } = ctx.state;
+  const client = ctx.clients.find(
+    (c) =>
+      !ctx.plantedClients.has(c.customerId) &&
+      store.groups.get(c.groupId)?.name === c.name &&
+      ctx.projects.some(
+        (p) => p.client.customerId === c.customerId && p.jobId !== null && !p.planted,
+      ),
+  );
+  if (!client) return;
+  ctx.plantedClients.add(client.customerId);
+  const day = ctx.asOfDay - 60;
+  const country = COUNTRIES.find((c) => c.entity === (client.entity + 1) % ENTITIES.length)!;
+  const { customerId } = addCustomer(ctx, client.name, country, day);
+  addExternalRef(
+    ctx.state,
+    "WorkspaceGroup",
+    client.groupId,
+    "NetSuite",
+    "customer",
+    customerId,
+    clock.at(day, 710),
+  );
+  const startDay = ctx.asOfDay - 3;
+  const project = addProject(ctx, {
+    client,
+    type: "TM",
+    startDay,
+    dueDay: startDay + 200,
+    statusKey: 200,
+    withOpportunity: false,
+    withJob: false,
+  });
+  project.planted = true;
+  ctx.plant({
+    rule_id: "R05",
+    canonical_key: `project:kantata:${project.wsId}`,
+    systems: { kantata: { workspace: project.wsId } },
+    hours_impact: null,
+    amount_impact: round2(project.priceCents / 100),
+    currency: client.currency,
+    description: "Active Kantata project never created in NetSuite (client with two ERP customers)",
   });
 }
 

@@ -60,24 +60,31 @@ export function fixProjectCase(state: FirmState, e: RuleException, atMs: number)
   }
 }
 
-/** The job fields a workspace implies (customer via its client group link). */
+/**
+ * The job fields a workspace implies. Its customer is the one its client group links to; when the
+ * group links to several (a customer per subsidiary), the one in the workspace's currency.
+ */
 function jobFields(state: FirmState, ws: KoWorkspace): Partial<NsJob> {
   const groups = new Set(ws.workspace_group_ids);
-  const ref = [...state.store.externalRefs.scanByKey()].find(
+  const refs = [...state.store.externalRefs.scanByKey()].filter(
     (r) =>
       r.subject_type === "WorkspaceGroup" &&
       groups.has(r.subject_id) &&
       r.service_name === "NetSuite",
   );
+  const linked = [...new Set(refs.map((r) => r.service_model_ref))];
+  const inCurrency = linked.filter((id) => state.store.customers.get(id)?.currency === ws.currency);
+  const customer =
+    linked.length === 1 ? linked[0] : inCurrency.length === 1 ? inCurrency[0] : undefined;
   const fields: Partial<NsJob> = {
     currency: ws.currency,
     subsidiary: SUBSIDIARY_BY_CURRENCY[ws.currency] ?? "1",
     entitystatus: STATUSES[ws.status.key]!.erp,
     projectedtotalvalue: ws.price_in_cents / 100,
   };
-  if (ref) {
-    fields.parent = ref.service_model_ref;
-    fields.customer = ref.service_model_ref;
+  if (customer !== undefined) {
+    fields.parent = customer;
+    fields.customer = customer;
   }
   return fields;
 }

@@ -31,7 +31,8 @@ export interface RuleData {
   users: Map<string, V.KoUser>;
   /** Kantata ref lookups: subject id → referenced id, per link kind. */
   opportunityByWorkspace: Map<string, string>;
-  customerByGroup: Map<string, string>;
+  /** Client group → the NetSuite customers it links to (several for a client with one per subsidiary). */
+  customersByGroup: Map<string, string[]>;
   /** Client group → its "ERP customer name" custom field's newest value (R08 write-backs set it). */
   erpNameByGroup: Map<string, string | null>;
   employeeIdByUser: Map<string, string>;
@@ -74,14 +75,17 @@ export function loadRuleData(state: FirmState): RuleData {
     if (tx.type === "CustInvc" && tx.externalid) transactionsByExternalId.set(tx.externalid, tx);
   }
   const opportunityByWorkspace = new Map<string, string>();
-  const customerByGroup = new Map<string, string>();
+  const customersByGroup = new Map<string, string[]>();
   const employeeIdByUser = new Map<string, string>();
   for (const ref of live(state, s.externalRefs)) {
     const kind = `${ref.subject_type}/${ref.service_name}/${ref.service_model}`;
     if (kind === "Workspace/Salesforce/Opportunity")
       opportunityByWorkspace.set(ref.subject_id, ref.service_model_ref);
-    if (kind === "WorkspaceGroup/NetSuite/customer")
-      customerByGroup.set(ref.subject_id, ref.service_model_ref);
+    if (kind === "WorkspaceGroup/NetSuite/customer") {
+      const linked = customersByGroup.get(ref.subject_id) ?? [];
+      if (!linked.includes(ref.service_model_ref)) linked.push(ref.service_model_ref);
+      customersByGroup.set(ref.subject_id, linked);
+    }
     if (kind === "User/Workday/Worker") employeeIdByUser.set(ref.subject_id, ref.service_model_ref);
   }
   const workers = live(state, s.workers);
@@ -120,7 +124,7 @@ export function loadRuleData(state: FirmState): RuleData {
     workers,
     users,
     opportunityByWorkspace,
-    customerByGroup,
+    customersByGroup,
     erpNameByGroup: erpCustomerNames(live(state, s.customFieldValues)),
     employeeIdByUser,
     userByEmployeeId,

@@ -34,10 +34,11 @@ const byIdOrder = (a: string, b: string) => a.length - b.length || (a < b ? -1 :
 export function customerMasterMismatch(data: RuleData): RuleException[] {
   const out: RuleException[] = [];
   const groupsByCustomer = new Map<string, string[]>();
-  for (const [group, customer] of data.customerByGroup)
-    groupsByCustomer.set(customer, [...(groupsByCustomer.get(customer) ?? []), group]);
+  for (const [group, customers] of data.customersByGroup)
+    for (const customer of customers)
+      groupsByCustomer.set(customer, [...(groupsByCustomer.get(customer) ?? []), group]);
   for (const group of data.groups.values()) {
-    if (!group.company || data.customerByGroup.has(group.id)) continue;
+    if (!group.company || data.customersByGroup.has(group.id)) continue;
     out.push({
       rule_id: "R08",
       canonical_key: `customer:kantata:${group.id}`,

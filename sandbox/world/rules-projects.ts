@@ -25,7 +25,10 @@ export function projectMissingInErp(data: RuleData): RuleException[] {
   return out;
 }
 
-/** R06: linked workspace/job pairs that disagree on customer, currency, status or budget. */
+/**
+ * R06: linked workspace/job pairs that disagree on customer, currency, status or budget. The job's
+ * customer agrees when it is any of the customers the workspace's client group links to.
+ */
 export function projectMasterMismatch(data: RuleData, t: Thresholds): RuleException[] {
   const out: RuleException[] = [];
   for (const ws of data.workspaces.values()) {
@@ -33,8 +36,8 @@ export function projectMasterMismatch(data: RuleData, t: Thresholds): RuleExcept
     if (!job) continue;
     const fields: string[] = [];
     const group = clientGroupOf(data, ws);
-    const customer = group === undefined ? undefined : data.customerByGroup.get(group);
-    if (customer !== undefined && job.parent !== customer) fields.push("customer");
+    const customers = group === undefined ? undefined : data.customersByGroup.get(group);
+    if (customers !== undefined && !customers.includes(job.parent)) fields.push("customer");
     if (job.currency !== ws.currency) fields.push("currency");
     if (STATUSES[ws.status.key]?.erp !== job.entitystatus) fields.push("status");
     const budgetGap = ws.price_in_cents / 100 - job.projectedtotalvalue;

@@ -129,7 +129,7 @@ export async function dbtBuild(
     throw new Error(
       `dbt build failed:\n${output
         .split("\n")
-        .filter((l) => /ERROR|Error/.test(l))
+        .filter((l) => /ERROR|Error|FAIL/.test(l))
         .join("\n")}`,
     );
   }

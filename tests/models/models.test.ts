@@ -168,9 +168,39 @@ describe.each(warehouseCases())("models on $kind (sandbox small)", (wc) => {
     ]) {
       expect([...seen]).toContain(expected);
     }
+    // Every R05 project gets a job under its client's customer in the project's currency: the
+    // small world has a client signed by two legal entities (a NetSuite customer in each
+    // subsidiary, both linked to its client group) with a new project in its first one's.
+    const world = landed.sandbox.world;
+    const currencyOf = new Map(
+      [...world.collection("netsuite", "customer").scan()].map((c) => [
+        String(c.id),
+        String(c.currency),
+      ]),
+    );
+    const jobs = (
+      await wh.query<{ fields: string }>(
+        "select cast(fields as varchar) as fields from proposals.proposal_netsuite_jobs",
+      )
+    ).map((r) => JSON.parse(r.fields) as { parent: { id: string }; currency: { id: string } });
+    expect(jobs.length).toBe(truth.entries.filter((e) => e.rule_id === "R05").length);
+    for (const job of jobs) expect(currencyOf.get(job.parent.id)).toBe(job.currency.id);
+    const secondEntity = world
+      .plantedCases()
+      .find((c) => c.rule_id === "R05" && c.description.includes("two ERP customers"));
+    const workspace = secondEntity?.systems.kantata?.workspace;
+    const groupOf = [...world.collection("kantata", "workspaces").scan()].find(
+      (w) => String(w.id) === String(workspace),
+    )?.workspace_group_ids as string[] | undefined;
+    const linked = [...world.collection("kantata", "external_references").scan()].filter(
+      (r) => r.subject_type === "WorkspaceGroup" && r.subject_id === groupOf?.[0],
+    );
+    expect(linked.length).toBe(2);
+
     // The plan touches more of Kantata's users than the blast radius allows: status says so. Its
     // custom field values (R08's ERP names) count against the client groups: two of the small
-    // world's nine (a renamed customer's group and a legacy duplicate's) are over 20% too.
+    // world's nine (a renamed customer's group and a legacy duplicate's) are over 20% too, and so
+    // are its new NetSuite jobs (R05's projects).
     const [plan] = await wh.query<{ held: boolean }>(
       "select held from pslink.write_plans where plan_id = $1",
       [planned.planId],
@@ -180,7 +210,7 @@ describe.each(warehouseCases())("models on $kind (sandbox small)", (wc) => {
     expect(status.code, status.err).toBe(0);
     expect(status.out).toMatch(
       new RegExp(
-        `^ +plan ${planned.planId} is held \\(kantata\\.custom_field_values: \\d+ of \\d+ workspace_groups rows .*; kantata\\.users: .* blast radius .*\\): approving it takes --confirm-blast-radius$`,
+        `^ +plan ${planned.planId} is held \\(kantata\\.custom_field_values: \\d+ of \\d+ workspace_groups rows .*; kantata\\.users: .* blast radius .*; netsuite\\.job: .* blast radius .*\\): approving it takes --confirm-blast-radius$`,
         "m",
       ),
     );
@@ -188,10 +218,10 @@ describe.each(warehouseCases())("models on $kind (sandbox small)", (wc) => {
     // plan show says who confirms it (a steward of the held users' domain) and how.
     const shown = await cli(["plan", "show", String(planned.planId)]);
     expect(shown.out).toMatch(
-      /^ {2}status: HELD — kantata\.custom_field_values: \d+ of \d+ workspace_groups rows \(.*\) exceeds the blast radius of 20%; kantata\.users: \d+ of \d+ rows .* blast radius of 20%$/m,
+      /^ {2}status: HELD — kantata\.custom_field_values: \d+ of \d+ workspace_groups rows \(.*\) exceeds the blast radius of 20%; kantata\.users: \d+ of \d+ rows .* blast radius of 20%; netsuite\.job: \d+ of \d+ rows .* blast radius of 20%$/m,
     );
     expect(shown.out).toContain(
-      `confirm first: pslink approve --plan ${planned.planId} --as demo-steward --confirm-blast-radius --reason "…" (a steward of customer_master and worker (demo-steward); add --rule or --item to approve only some items)`,
+      `confirm first: pslink approve --plan ${planned.planId} --as demo-steward --confirm-blast-radius --reason "…" (a steward of customer_master, project_execution and worker (demo-steward); add --rule or --item to approve only some items)`,
     );
 
     // reconcile's summary counts, per rule, the open exceptions a write-back is planned for.

@@ -56,9 +56,17 @@ customer_links as (
         case when netsuite_customer_id is not null then 'external_id' else 'unmatched' end
     from customers where salesforce_account_id is not null
     union all
-    select customer_id, 'customer', 'kantata', 'workspace_group', kantata_workspace_group_id,
-        case when netsuite_customer_id is not null then 'external_reference' else 'unmatched' end
-    from customers where kantata_workspace_group_id is not null
+    -- Every client group an external reference links to an ERP customer, each under that
+    -- customer: a legacy duplicate group as well, and a group of a client signed by several legal
+    -- entities under each of their customers.
+    select customers.customer_id, 'customer', 'kantata', 'workspace_group', links.workspace_group_id,
+        'external_reference'
+    from {{ ref('int_identity__client_group_customers') }} as links
+    inner join customers
+        on customers.netsuite_customer_id = links.customer_id
+    union all
+    select customer_id, 'customer', 'kantata', 'workspace_group', kantata_workspace_group_id, 'unmatched'
+    from customers where netsuite_customer_id is null and kantata_workspace_group_id is not null
 
 ),
 

@@ -1,6 +1,8 @@
 {#- R05: an active Kantata workspace has no NetSuite job; propose creating it (externalId
-    KOX-WS-<workspace>) under the customer its client group links to, in that customer's
-    subsidiary. Workspaces whose client group has no NetSuite customer wait for R08 first. -#}
+    KOX-WS-<workspace>) under the customer its client group links to (among several, the one in
+    the workspace's currency), in that customer's subsidiary. Workspaces whose client group has no
+    NetSuite customer wait for R08 first; those whose group links to several, none or more than
+    one of them in the workspace's currency, are left to a person. -#}
 with
 
 exceptions as (

@@ -1,5 +1,7 @@
 {#- R06: a linked workspace and job disagree on customer, currency, status or budget. The customer
-    is only compared when the workspace's client group links to an ERP customer (else R08). -#}
+    is only compared when the workspace's client group links to an ERP customer (else R08), and
+    agrees when the job's customer is any of the customers the group links to (a client signed by
+    several legal entities has a customer in each subsidiary). -#}
 with
 
 workspaces as (
@@ -32,8 +34,8 @@ pairs as (
         workspaces.workspace_id,
         workspaces.currency,
         jobs.job_id,
-        workspace_customers.customer_id is not null
-            and jobs.parent_customer_id is distinct from workspace_customers.customer_id as is_customer_mismatch,
+        workspace_customers.linked_customers > 0
+            and job_customer_links.customer_id is null as is_customer_mismatch,
         jobs.currency is distinct from workspaces.currency as is_currency_mismatch,
         case workspaces.status_key
             when 200 then '3'
@@ -51,6 +53,9 @@ pairs as (
         on jobs.job_id = workspace_jobs.job_id
     left join workspace_customers
         on workspace_customers.workspace_id = workspaces.workspace_id
+    left join {{ ref('int_identity__client_group_customers') }} as job_customer_links
+        on job_customer_links.workspace_group_id = workspace_customers.workspace_group_id
+        and job_customer_links.customer_id = jobs.parent_customer_id
 
 ),
 
