@@ -9,6 +9,7 @@ import type { RateBudget } from "./rate-budget.js";
 import { actionForStatus, backoffMs, RETRYABLE_CODES } from "./retry-policy.js";
 import type { StreamMetrics } from "./source.js";
 import { type SystemDown, SystemDownError, stoppedByDown } from "./system-reachability.js";
+import { tlsFailure } from "./tls-errors.js";
 
 export interface HttpRequest {
   method?: "GET" | "POST" | "PATCH" | "PUT";
@@ -180,8 +181,17 @@ export class SourceHttpClient {
   }
 
   /** Sends once through the budget, no auth, no retries (token endpoints). */
-  readonly plain: Send = (request) =>
-    this.#options.budget.run(() => transport(request, this.#options.http.timeout, this.#signal));
+  readonly plain: Send = async (request) => {
+    try {
+      return await this.#options.budget.run(() =>
+        transport(request, this.#options.http.timeout, this.#signal),
+      );
+    } catch (error) {
+      throw (
+        this.#tlsFailure(error, request, `sources.${this.#options.system}.auth.token_url`) ?? error
+      );
+    }
+  };
 
   async #attempts<T>(
     request: HttpRequest,
@@ -245,6 +255,7 @@ export class SourceHttpClient {
         if (reachability.down) throw stoppedByDown(reachability.down);
         const proxy = error instanceof RequestError ? proxyShownFor(request.url) : undefined;
         const refusedBy = proxy && PROXY_REFUSED.exec((error as Error).message)?.[1];
+        const tls = this.#tlsFailure(error, request);
         if (error instanceof PslinkError)
           failure = { reason: error.message, on: serverFailed(error) ? "unavailable" : "other" };
         else if (refusedBy === "407")
@@ -253,6 +264,7 @@ export class SourceHttpClient {
           });
         else if (refusedBy)
           failure = { reason: `the proxy at ${proxy} answered ${refusedBy}`, on: "unavailable" };
+        else if (tls) throw tls;
         else if (isRetryableNetworkError(error)) {
           const code = networkCode(error);
           failure = proxy
@@ -343,6 +355,20 @@ export class SourceHttpClient {
 
   #label(request: HttpRequest): string {
     return requestLabel(this.#options.system, request);
+  }
+
+  /** A TLS failure no retry changes (an untrusted certificate, say), as its error; else undefined. */
+  #tlsFailure(
+    error: unknown,
+    request: HttpRequest,
+    setting = `sources.${this.#options.system}.base_url`,
+  ): PslinkError | undefined {
+    return tlsFailure(error, {
+      label: this.#label(request),
+      url: request.url,
+      setting,
+      proxy: proxyShownFor(request.url),
+    });
   }
 }
 
