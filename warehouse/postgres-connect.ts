@@ -100,7 +100,7 @@ export function connectionError(error: unknown, target: PostgresTarget): PslinkE
   if (code === "28P01" || code === "28000") {
     return configError(`PostgreSQL at ${where} refused user "${target.user}": ${message}`, {
       ...options,
-      hint: "fix the user, or the password in the environment variable that warehouse.password / warehouse.url names",
+      hint: "correct the user, or the password in the environment variable that warehouse.password / warehouse.url names",
     });
   }
   if (code === "3D000") {

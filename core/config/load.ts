@@ -63,7 +63,7 @@ export function parseConfig(
     throw configError(`${options.file}: not valid YAML: ${message}`, {
       hint: message.includes("${")
         ? 'inside { … } flow mappings, quote ${VAR} references ("${VAR}") or use block style'
-        : "fix the YAML syntax at the line shown",
+        : "correct the YAML syntax at the line shown",
     });
   }
   const raw: unknown = document.toJS() ?? {};

@@ -1,9 +1,16 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import got, { RequestError } from "got";
 import type { SourceHttpConfig } from "../../core/config/index.js";
-import { type ErrorKind, fatalError, PslinkError, transientError } from "../../core/errors.js";
+import {
+  configError,
+  type ErrorKind,
+  fatalError,
+  PslinkError,
+  transientError,
+} from "../../core/errors.js";
 import { redact } from "../../core/secret.js";
 import type { SystemName } from "../../sandbox/world/types.js";
+import { markupAnswer } from "./markup-answer.js";
 import { agentsFor, proxyShownFor } from "./proxy-agents.js";
 import type { RateBudget } from "./rate-budget.js";
 import { actionForStatus, backoffMs, RETRYABLE_CODES } from "./retry-policy.js";
@@ -113,9 +120,39 @@ export function redirectError(
     response.body,
     {
       kind: "config",
-      hint: `fix ${setting}: use the address the API answers on itself (https, the instance's own host), not one that forwards to it or to a login page`,
+      hint: `set ${setting} to the address the API answers on itself (https, the instance's own host), not one that forwards to it or to a login page`,
     },
   );
+}
+
+/**
+ * The JSON body of a successful answer. Markup instead (a web page, a sign-in page) fails at
+ * once naming the base URL, since every attempt would get the same page; any other body that
+ * does not parse is taken for one cut short and retried.
+ */
+export function parseJsonAnswer<T>(
+  system: string,
+  request: HttpRequest,
+  response: HttpResponse,
+): T {
+  try {
+    return JSON.parse(response.body) as T;
+  } catch (cause) {
+    const markup = markupAnswer(response);
+    if (markup)
+      throw configError(
+        `${requestLabel(system, request)} answered ${response.status} with ${markup}, not JSON`,
+        {
+          hint: `that address is not the ${system} API: set sources.${system}.base_url to the API's own address (not the web application's, a sign-in page or a network's portal)`,
+        },
+      );
+    throw transientError(
+      `${requestLabel(system, request)} returned a malformed or truncated body`,
+      {
+        cause,
+      },
+    );
+  }
 }
 
 /** Masks a URL for messages: origin and path only, query values are never printed. */
@@ -154,7 +191,7 @@ export class SourceHttpClient {
     this.#signal = options.signal ? AbortSignal.any([options.signal, down]) : down;
   }
 
-  /** Sends a request and parses its JSON body; malformed or truncated bodies are retried. */
+  /** Sends a request and parses its JSON body (`parseJsonAnswer`): a truncated one is retried. */
   async json<T>(request: HttpRequest, metrics?: StreamMetrics): Promise<T> {
     return (await this.jsonText<T>(request, metrics)).body;
   }
@@ -164,15 +201,10 @@ export class SourceHttpClient {
     request: HttpRequest,
     metrics?: StreamMetrics,
   ): Promise<{ body: T; text: string }> {
-    return this.#attempts(request, metrics, (response) => {
-      try {
-        return { body: JSON.parse(response.body) as T, text: response.body };
-      } catch (cause) {
-        throw transientError(`${this.#label(request)} returned a malformed or truncated body`, {
-          cause,
-        });
-      }
-    });
+    return this.#attempts(request, metrics, (response) => ({
+      body: parseJsonAnswer<T>(this.#options.system, request, response),
+      text: response.body,
+    }));
   }
 
   /** Sends a request and returns the raw successful response. */

@@ -4,9 +4,11 @@ import {
   type Authenticator,
   type HttpRequest,
   type HttpResponse,
+  maskUrl,
   redirectError,
   type Send,
 } from "./http-client.js";
+import { markupAnswer } from "./markup-answer.js";
 import { isObject, vendorMessage } from "./response-shape.js";
 
 /** What a token endpoint answered, reduced to what the engine needs. */
@@ -74,6 +76,16 @@ export class TokenAuthenticator implements Authenticator {
     const token = parseToken(response);
     if (!token) {
       const reason = oauthReason(response.body);
+      // No OAuth error: an address that is not a token endpoint (none there, or a web page).
+      const markup = markupAnswer(response);
+      const { status } = response;
+      if (!reason && (status === 404 || status === 405 || (status < 300 && markup)))
+        throw configError(
+          `${this.system} token endpoint ${maskUrl(request.url)} answered ${status}${markup ? ` with ${markup}` : ""}: no token endpoint is there`,
+          {
+            hint: `set sources.${this.system}.auth.token_url to the address the vendor issues tokens at (unset, it is derived from base_url)`,
+          },
+        );
       throw configError(
         `${this.system} token request was refused (${response.status}${reason ? ` ${reason}` : ""})`,
         { hint: `check sources.${this.system}.auth in pslink.yml and the secrets it references` },

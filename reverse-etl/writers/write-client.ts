@@ -7,6 +7,7 @@ import {
   type HttpRequest,
   type HttpResponse,
   HttpStatusError,
+  parseJsonAnswer,
   SourceHttpClient,
 } from "../../extractors/engine/http-client.js";
 import { RateBudget } from "../../extractors/engine/rate-budget.js";
@@ -66,7 +67,9 @@ export class WriteClient {
         throw error;
       });
     if (response === undefined) return undefined;
-    return response.body === "" ? ({} as T) : (JSON.parse(response.body) as T);
+    return response.body === ""
+      ? ({} as T)
+      : parseJsonAnswer<T>(this.#options.system, request, response);
   }
 
   /** Sends a write once and classifies the answer; `applied` maps a success to the record id. */

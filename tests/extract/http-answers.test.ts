@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PslinkConfig, SalesforceConfig } from "../../core/config/index.js";
+import type { PslinkConfig, SalesforceConfig, SourceHttpConfig } from "../../core/config/index.js";
 import { describeError } from "../../core/errors.js";
 import { Secret } from "../../core/secret.js";
 import { syncSources } from "../../extractors/sync-sources.js";
@@ -53,7 +53,7 @@ afterAll(async () => {
 });
 
 /** Syncs Salesforce Account against the loopback server; its one stream result. */
-async function syncAccount() {
+async function syncAccount(http: Partial<SourceHttpConfig> = {}) {
   requests = [];
   if (!duckdb) throw new Error("no DuckDB warehouse case");
   const config: PslinkConfig = fixture.configFor(await duckdb.target());
@@ -61,6 +61,7 @@ async function syncAccount() {
     ...(config.sources.salesforce as SalesforceConfig),
     base_url: origin,
   };
+  salesforce.http = { ...salesforce.http, ...http };
   salesforce.auth = {
     ...salesforce.auth,
     token_url: `${origin}/services/oauth2/token`,
@@ -84,7 +85,7 @@ describe("source HTTP answers", () => {
     expect(stream?.error?.message).toBe(
       `salesforce POST ${origin}/services/oauth2/token was redirected (301) to https://127.0.0.1:1/services/oauth2/token?…; pslink does not follow redirects`,
     );
-    expect(stream?.error?.hint).toContain("fix sources.salesforce.base_url (or auth.token_url)");
+    expect(stream?.error?.hint).toContain("set sources.salesforce.base_url (or auth.token_url) to");
     expect(requests).toHaveLength(1);
   });
 
@@ -100,9 +101,83 @@ describe("source HTTP answers", () => {
         `^salesforce GET ${origin}/services/data/v\\d+\\.\\d/query\\?… was redirected \\(302\\) to ${origin}/secur/frontdoor\\.jsp\\?…; pslink does not follow redirects$`,
       ),
     );
-    expect(stream?.error?.hint).toContain("fix sources.salesforce.base_url");
+    expect(stream?.error?.hint).toContain("set sources.salesforce.base_url to");
     expect(describeError(stream?.error)).not.toContain("00Dsession");
     expect(requests.filter((line) => line.startsWith("GET"))).toHaveLength(1);
+  });
+
+  it("fails a data answer that is a web page at once, naming the page and the base URL", async () => {
+    answer = withToken((_req, res) => {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end(
+        "<!DOCTYPE html>\n<html><head><title>\n  Login | Salesforce\n</title></head><body>…</body></html>",
+      );
+    });
+    const stream = await syncAccount();
+    expect(stream?.error?.kind).toBe("config");
+    expect(stream?.error?.message).toMatch(
+      new RegExp(
+        `^salesforce GET ${origin}/services/data/v\\d+\\.\\d/query\\?… answered 200 with an HTML page titled "Login \\| Salesforce", not JSON$`,
+      ),
+    );
+    expect(stream?.error?.hint).toBe(
+      "that address is not the salesforce API: set sources.salesforce.base_url to the API's own address (not the web application's, a sign-in page or a network's portal)",
+    );
+    // The same page would come back every time: no retries.
+    expect(requests.filter((line) => line.startsWith("GET"))).toHaveLength(1);
+  });
+
+  it("names an XML document where JSON was expected, whatever its content type says", async () => {
+    answer = withToken((_req, res) => {
+      res.writeHead(200, { "content-type": "application/octet-stream" });
+      res.end(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!-- gateway -->\n<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"/>',
+      );
+    });
+    const stream = await syncAccount();
+    expect(stream?.error?.kind).toBe("config");
+    expect(stream?.error?.message).toMatch(
+      /answered 200 with an XML document \(<soapenv:Envelope>\), not JSON$/,
+    );
+  });
+
+  it("still retries a JSON page cut short, and says so when the attempts run out", async () => {
+    answer = withToken((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end('{"totalSize": 2, "done": true, "records": [{"attributes": {"type": "Acc');
+    });
+    const stream = await syncAccount({ max_attempts: 3, backoff_base: 1, backoff_max: 5 });
+    expect(stream?.error?.kind).toBe("transient");
+    expect(stream?.error?.message).toMatch(
+      /still failing after 3 attempts: .* returned a malformed or truncated body$/,
+    );
+    expect(requests.filter((line) => line.startsWith("GET"))).toHaveLength(3);
+  });
+
+  it("fails a token URL that is a web page, or nothing, naming auth.token_url", async () => {
+    answer = (_req, res) => {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end("<html><head><title>Sign in to your account</title></head></html>");
+    };
+    let stream = await syncAccount();
+    expect(stream?.error?.kind).toBe("config");
+    expect(stream?.error?.message).toBe(
+      `salesforce token endpoint ${origin}/services/oauth2/token answered 200 with an HTML page titled "Sign in to your account": no token endpoint is there`,
+    );
+    expect(stream?.error?.hint).toBe(
+      "set sources.salesforce.auth.token_url to the address the vendor issues tokens at (unset, it is derived from base_url)",
+    );
+    expect(requests).toHaveLength(1);
+
+    answer = (_req, res) => {
+      res.writeHead(404, { "content-type": "text/plain" });
+      res.end("Not Found");
+    };
+    stream = await syncAccount();
+    expect(stream?.error?.message).toBe(
+      `salesforce token endpoint ${origin}/services/oauth2/token answered 404: no token endpoint is there`,
+    );
+    expect(requests).toHaveLength(1);
   });
 
   it("keeps a permission 403 a config error with a hint", async () => {

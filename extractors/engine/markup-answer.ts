@@ -1,0 +1,31 @@
+import { redact } from "../../core/secret.js";
+import type { HttpResponse } from "./http-client.js";
+
+/** Longest page title quoted in a message. */
+const TITLE_LENGTH = 80;
+
+/**
+ * What an answer that should have been JSON is when it is markup: `an HTML page titled "Sign in
+ * to Workday"`, `an XML document (<env:Envelope>)`. Undefined for anything else (a JSON body cut
+ * short, say, which another attempt may mend). A base URL or token URL pointing at the vendor's
+ * web application, a sign-in page or a portal in front of the network answers with markup, and
+ * every retry would get the same page.
+ */
+export function markupAnswer(response: HttpResponse): string | undefined {
+  const raw = response.headers["content-type"];
+  const type = (Array.isArray(raw) ? raw[0] : raw)?.toLowerCase() ?? "";
+  const text = response.body.trimStart();
+  const html =
+    type.includes("html") || /^(<!--[\s\S]*?-->\s*)*<(!doctype\s+html|html)\b/i.test(text);
+  if (html) {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.replace(/\s+/g, " ").trim();
+    return title ? `an HTML page titled "${redact(clip(title))}"` : "an HTML page";
+  }
+  if (!type.includes("xml") && !text.startsWith("<")) return undefined;
+  const root = /<([A-Za-z_][\w:.-]*)/.exec(text.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, ""));
+  return root ? `an XML document (<${root[1]}>)` : "an XML document";
+}
+
+function clip(text: string): string {
+  return text.length > TITLE_LENGTH ? `${text.slice(0, TITLE_LENGTH - 1)}…` : text;
+}
