@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { fatalError, type PslinkError, transientError } from "../core/errors.js";
+import { configError, fatalError, type PslinkError, transientError } from "../core/errors.js";
 
 interface Shared {
   instance: Promise<DuckDBInstance>;
@@ -119,6 +120,16 @@ function explainOpenError(path: string, error: unknown): PslinkError {
       },
     );
   }
+  if (/Is a directory/.test(message))
+    return configError(`warehouse.path ${path} is a folder, not a DuckDB file`, {
+      cause: error,
+      hint: `set warehouse.path in pslink.yml to a file, e.g. ${join(path, "warehouse.duckdb")} (pslink creates it)`,
+    });
+  if (/not a valid DuckDB database file/.test(message))
+    return configError(`warehouse.path ${path} is a file but not a DuckDB database`, {
+      cause: error,
+      hint: "set warehouse.path in pslink.yml to a DuckDB warehouse, or to a new file (pslink creates it); pslink never writes over a file it cannot read",
+    });
   return fatalError(`cannot open the DuckDB file ${path}: ${message}`, {
     cause: error,
     hint: "check warehouse.path in pslink.yml and that its folder is writable",

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { WarehouseConfig } from "../../core/config/index.js";
@@ -69,6 +69,27 @@ describe("openWarehouse: DuckDB", () => {
     await killHolder(scheduler);
     const warehouse = await duckdb.open(target);
     expect(await warehouse.query("select 42 as answer")).toEqual([{ answer: 42 }]);
+  });
+
+  it("says when warehouse.path is a folder, or a file that is not DuckDB's, and leaves it be", async () => {
+    const { baseDir } = await duckdb.target();
+    mkdirSync(join(baseDir, "exports.duckdb"));
+    const folder = await openError({ kind: "duckdb", path: "exports.duckdb" }, baseDir);
+    expect(folder.kind).toBe("config");
+    expect(folder.message).toBe(
+      `warehouse.path ${join(baseDir, "exports.duckdb")} is a folder, not a DuckDB file`,
+    );
+    expect(folder.hint).toBe(
+      `set warehouse.path in pslink.yml to a file, e.g. ${join(baseDir, "exports.duckdb", "warehouse.duckdb")} (pslink creates it)`,
+    );
+
+    const notes = join(baseDir, "notes.duckdb");
+    writeFileSync(notes, "margin review 2026-11\n");
+    const text = await openError({ kind: "duckdb", path: "notes.duckdb" }, baseDir);
+    expect(text.kind).toBe("config");
+    expect(text.message).toBe(`warehouse.path ${notes} is a file but not a DuckDB database`);
+    expect(text.hint).toMatch(/never writes over a file it cannot read$/);
+    expect(readFileSync(notes, "utf8")).toBe("margin review 2026-11\n");
   });
 });
 
