@@ -376,7 +376,9 @@ export class SourceHttpClient {
         ? `the ${system} user lacks a permission this call needs: grant it, or check sources.${system}.auth`
         : response.status === 404
           ? `the ${system} API has no such resource at ${maskUrl(request.url)}: check sources.${system}.base_url`
-          : undefined);
+          : response.status === 501
+            ? `the server at ${originOf(request.url)} does not serve ${request.method ?? "GET"} there, which the ${system} API does: check sources.${system}.base_url`
+            : undefined);
     return new HttpStatusError(
       `${this.#label(request)} returned ${response.status}${vendor ? `: ${vendor}` : ""}`,
       response.status,

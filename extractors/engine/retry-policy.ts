@@ -9,7 +9,8 @@ export type RetryAction =
   | { kind: "fail" };
 
 /**
- * Classifies an HTTP status; 401 refreshes auth once, 429/5xx retry, 3xx and other statuses end.
+ * Classifies an HTTP status; 401 refreshes auth once, 429/408/5xx retry (not 501 or 505), 3xx
+ * and other statuses end.
  * Redirects are never followed: an API answers at its own address, so a 3xx means the base URL
  * points somewhere else (http for https, a login page), and retrying cannot change that.
  */
@@ -27,7 +28,8 @@ export function actionForStatus(
       waitMs: retryAfterMs(headers["retry-after"]),
     };
   }
-  if (status === 408 || status >= 500) {
+  // 501 (the server does not implement the method there) and 505 do not pass with time.
+  if (status === 408 || (status >= 500 && !FINAL_SERVER_STATUSES.has(status))) {
     return {
       kind: "retry",
       reason: `server error (${status})`,
@@ -36,6 +38,9 @@ export function actionForStatus(
   }
   return { kind: "fail" };
 }
+
+/** Server errors no retry mends: 501 Not Implemented, 505 HTTP Version Not Supported. */
+export const FINAL_SERVER_STATUSES: ReadonlySet<number> = new Set([501, 505]);
 
 /** Longest `Retry-After` we honour; a larger value is a misconfigured server, not a plan. */
 const MAX_RETRY_AFTER_MS = 5 * 60_000;

@@ -10,6 +10,7 @@ import {
 } from "./http-client.js";
 import { markupAnswer } from "./markup-answer.js";
 import { isObject, vendorMessage } from "./response-shape.js";
+import { FINAL_SERVER_STATUSES } from "./retry-policy.js";
 
 /** What a token endpoint answered, reduced to what the engine needs. */
 export interface IssuedToken {
@@ -19,6 +20,9 @@ export interface IssuedToken {
   /** Extra fields some vendors return (Salesforce `instance_url`). */
   extra?: Record<string, unknown>;
 }
+
+/** Answers of an address with no token endpoint: none there, or not for a POST. */
+const NOT_THERE: ReadonlySet<number> = new Set([404, 405, 501]);
 
 /** Refresh a little before the endpoint's stated expiry so no request races it. */
 const EXPIRY_MARGIN_MS = 60_000;
@@ -58,7 +62,10 @@ export class TokenAuthenticator implements Authenticator {
   async #refresh(send: Send): Promise<void> {
     const request = await this.tokenRequest();
     const response = await send(request);
-    if (response.status === 429 || response.status >= 500) {
+    if (
+      response.status === 429 ||
+      (response.status >= 500 && !FINAL_SERVER_STATUSES.has(response.status))
+    ) {
       // The status goes along: a token endpoint failing as long as the data requests' retries
       // last counts against the system like their own server errors.
       throw transientError(`${this.system} token endpoint answered ${response.status}`, {
@@ -79,7 +86,7 @@ export class TokenAuthenticator implements Authenticator {
       // No OAuth error: an address that is not a token endpoint (none there, or a web page).
       const markup = markupAnswer(response);
       const { status } = response;
-      if (!reason && (status === 404 || status === 405 || (status < 300 && markup)))
+      if (!reason && (NOT_THERE.has(status) || (status < 300 && markup)))
         throw configError(
           `${this.system} token endpoint ${maskUrl(request.url)} answered ${status}${markup ? ` with ${markup}` : ""}: no token endpoint is there`,
           {

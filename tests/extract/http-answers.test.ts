@@ -178,6 +178,30 @@ describe("source HTTP answers", () => {
       `salesforce token endpoint ${origin}/services/oauth2/token answered 404: no token endpoint is there`,
     );
     expect(requests).toHaveLength(1);
+
+    // A static web server's answer to a POST: not a failure that passes with time.
+    answer = (_req, res) => {
+      res.writeHead(501, { "content-type": "text/html" });
+      res.end("<html><head><title>Error response</title></head></html>");
+    };
+    stream = await syncAccount();
+    expect(stream?.error?.message).toBe(
+      `salesforce token endpoint ${origin}/services/oauth2/token answered 501 with an HTML page titled "Error response": no token endpoint is there`,
+    );
+    expect(requests).toHaveLength(1);
+  });
+
+  it("fails a 501 at once, as a server that does not serve the API's method there", async () => {
+    answer = withToken((_req, res) => {
+      res.writeHead(501, { "content-type": "text/plain" });
+      res.end("Not Implemented");
+    });
+    const stream = await syncAccount();
+    expect(stream?.error?.message).toMatch(/query\?… returned 501$/);
+    expect(stream?.error?.hint).toBe(
+      `the server at ${origin} does not serve GET there, which the salesforce API does: check sources.salesforce.base_url`,
+    );
+    expect(requests.filter((line) => line.startsWith("GET"))).toHaveLength(1);
   });
 
   it("keeps a permission 403 a config error with a hint", async () => {
