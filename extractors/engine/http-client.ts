@@ -368,7 +368,9 @@ export class SourceHttpClient {
     response: HttpResponse,
     verdict: Partial<ErrorVerdict> = {},
   ): HttpStatusError {
-    const vendor = verdict.reason ?? this.#options.describeBody?.(response.body);
+    // The vendor's error message, else what the page says (a gateway's or web server's answer).
+    const vendor =
+      verdict.reason ?? this.#options.describeBody?.(response.body) ?? markupAnswer(response);
     const { system } = this.#options;
     const hint =
       verdict.hint ??

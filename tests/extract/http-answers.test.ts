@@ -204,6 +204,19 @@ describe("source HTTP answers", () => {
     expect(requests.filter((line) => line.startsWith("GET"))).toHaveLength(1);
   });
 
+  it("names the page a web server answers an error with when the vendor's error is missing", async () => {
+    answer = withToken((_req, res) => {
+      res.writeHead(400, { "content-type": "text/html" });
+      res.end(
+        "<html><head><title>400 The plain HTTP request was sent to HTTPS port</title></head></html>",
+      );
+    });
+    const stream = await syncAccount();
+    expect(stream?.error?.message).toMatch(
+      /query\?… returned 400: an HTML page titled "400 The plain HTTP request was sent to HTTPS port"$/,
+    );
+  });
+
   it("keeps a permission 403 a config error with a hint", async () => {
     answer = withToken((_req, res) => {
       res.writeHead(403, { "content-type": "application/json" });
