@@ -15,6 +15,8 @@ export function markupAnswer(response: HttpResponse): string | undefined {
   const raw = response.headers["content-type"];
   const type = (Array.isArray(raw) ? raw[0] : raw)?.toLowerCase() ?? "";
   const text = response.body.trimStart();
+  // JSON cut short, whatever the content type claims: another attempt may mend it.
+  if (text.startsWith("{") || text.startsWith("[")) return undefined;
   const html =
     type.includes("html") || /^(<!--[\s\S]*?-->\s*)*<(!doctype\s+html|html)\b/i.test(text);
   if (html) {

@@ -143,7 +143,8 @@ describe("source HTTP answers", () => {
 
   it("still retries a JSON page cut short, and says so when the attempts run out", async () => {
     answer = withToken((_req, res) => {
-      res.writeHead(200, { "content-type": "application/json" });
+      // Mislabelled as a page: the body is what counts.
+      res.writeHead(200, { "content-type": "text/html" });
       res.end('{"totalSize": 2, "done": true, "records": [{"attributes": {"type": "Acc');
     });
     const stream = await syncAccount({ max_attempts: 3, backoff_base: 1, backoff_max: 5 });
