@@ -36,6 +36,14 @@ const withToken =
     data(req, res, base);
   };
 
+/** Answers every request with `status`, a content type and `body`. */
+const reply =
+  (status: number, type: string, body: string): Answer =>
+  (_req, res) => {
+    res.writeHead(status, { "content-type": type });
+    res.end(body);
+  };
+
 beforeAll(async () => {
   fixture = await startSandboxSync(47);
   server = createServer((req, res) => {
@@ -107,12 +115,13 @@ describe("source HTTP answers", () => {
   });
 
   it("fails a data answer that is a web page at once, naming the page and the base URL", async () => {
-    answer = withToken((_req, res) => {
-      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-      res.end(
+    answer = withToken(
+      reply(
+        200,
+        "text/html; charset=utf-8",
         "<!DOCTYPE html>\n<html><head><title>\n  Login | Salesforce\n</title></head><body>…</body></html>",
-      );
-    });
+      ),
+    );
     const stream = await syncAccount();
     expect(stream?.error?.kind).toBe("config");
     expect(stream?.error?.message).toMatch(
@@ -128,12 +137,13 @@ describe("source HTTP answers", () => {
   });
 
   it("names an XML document where JSON was expected, whatever its content type says", async () => {
-    answer = withToken((_req, res) => {
-      res.writeHead(200, { "content-type": "application/octet-stream" });
-      res.end(
+    answer = withToken(
+      reply(
+        200,
+        "application/octet-stream",
         '<?xml version="1.0" encoding="UTF-8"?>\n<!-- gateway -->\n<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"/>',
-      );
-    });
+      ),
+    );
     const stream = await syncAccount();
     expect(stream?.error?.kind).toBe("config");
     expect(stream?.error?.message).toMatch(
@@ -142,11 +152,14 @@ describe("source HTTP answers", () => {
   });
 
   it("still retries a JSON page cut short, and says so when the attempts run out", async () => {
-    answer = withToken((_req, res) => {
-      // Mislabelled as a page: the body is what counts.
-      res.writeHead(200, { "content-type": "text/html" });
-      res.end('{"totalSize": 2, "done": true, "records": [{"attributes": {"type": "Acc');
-    });
+    // Mislabelled as a page: the body is what counts.
+    answer = withToken(
+      reply(
+        200,
+        "text/html",
+        '{"totalSize": 2, "done": true, "records": [{"attributes": {"type": "Acc',
+      ),
+    );
     const stream = await syncAccount({ max_attempts: 3, backoff_base: 1, backoff_max: 5 });
     expect(stream?.error?.kind).toBe("transient");
     expect(stream?.error?.message).toMatch(
@@ -156,10 +169,11 @@ describe("source HTTP answers", () => {
   });
 
   it("fails a token URL that is a web page, or nothing, naming auth.token_url", async () => {
-    answer = (_req, res) => {
-      res.writeHead(200, { "content-type": "text/html" });
-      res.end("<html><head><title>Sign in to your account</title></head></html>");
-    };
+    answer = reply(
+      200,
+      "text/html",
+      "<html><head><title>Sign in to your account</title></head></html>",
+    );
     let stream = await syncAccount();
     expect(stream?.error?.kind).toBe("config");
     expect(stream?.error?.message).toBe(
@@ -170,10 +184,7 @@ describe("source HTTP answers", () => {
     );
     expect(requests).toHaveLength(1);
 
-    answer = (_req, res) => {
-      res.writeHead(404, { "content-type": "text/plain" });
-      res.end("Not Found");
-    };
+    answer = reply(404, "text/plain", "Not Found");
     stream = await syncAccount();
     expect(stream?.error?.message).toBe(
       `salesforce token endpoint ${origin}/services/oauth2/token answered 404: no token endpoint is there`,
@@ -181,10 +192,7 @@ describe("source HTTP answers", () => {
     expect(requests).toHaveLength(1);
 
     // A static web server's answer to a POST: not a failure that passes with time.
-    answer = (_req, res) => {
-      res.writeHead(501, { "content-type": "text/html" });
-      res.end("<html><head><title>Error response</title></head></html>");
-    };
+    answer = reply(501, "text/html", "<html><head><title>Error response</title></head></html>");
     stream = await syncAccount();
     expect(stream?.error?.message).toBe(
       `salesforce token endpoint ${origin}/services/oauth2/token answered 501 with an HTML page titled "Error response": no token endpoint is there`,
@@ -193,10 +201,7 @@ describe("source HTTP answers", () => {
   });
 
   it("fails a 501 at once, as a server that does not serve the API's method there", async () => {
-    answer = withToken((_req, res) => {
-      res.writeHead(501, { "content-type": "text/plain" });
-      res.end("Not Implemented");
-    });
+    answer = withToken(reply(501, "text/plain", "Not Implemented"));
     const stream = await syncAccount();
     expect(stream?.error?.message).toMatch(/query\?… returned 501$/);
     expect(stream?.error?.hint).toBe(
@@ -206,12 +211,13 @@ describe("source HTTP answers", () => {
   });
 
   it("names the page a web server answers an error with when the vendor's error is missing", async () => {
-    answer = withToken((_req, res) => {
-      res.writeHead(400, { "content-type": "text/html" });
-      res.end(
+    answer = withToken(
+      reply(
+        400,
+        "text/html",
         "<html><head><title>400 The plain HTTP request was sent to HTTPS port</title></head></html>",
-      );
-    });
+      ),
+    );
     const stream = await syncAccount();
     expect(stream?.error?.message).toMatch(
       /query\?… returned 400: an HTML page titled "400 The plain HTTP request was sent to HTTPS port"$/,
@@ -219,14 +225,15 @@ describe("source HTTP answers", () => {
   });
 
   it("keeps a permission 403 a config error with a hint", async () => {
-    answer = withToken((_req, res) => {
-      res.writeHead(403, { "content-type": "application/json" });
-      res.end(
+    answer = withToken(
+      reply(
+        403,
+        "application/json",
         JSON.stringify([
           { message: "insufficient access rights", errorCode: "INSUFFICIENT_ACCESS" },
         ]),
-      );
-    });
+      ),
+    );
     const stream = await syncAccount();
     expect(stream?.error?.kind).toBe("config");
     expect(stream?.error?.message).toContain(
@@ -236,14 +243,15 @@ describe("source HTTP answers", () => {
   });
 
   it("fails a data request refused after a fresh token, naming the auth settings", async () => {
-    answer = withToken((_req, res) => {
-      res.writeHead(401, { "content-type": "application/json" });
-      res.end(
+    answer = withToken(
+      reply(
+        401,
+        "application/json",
         JSON.stringify([
           { message: "Session expired or invalid", errorCode: "INVALID_SESSION_ID" },
         ]),
-      );
-    });
+      ),
+    );
     const stream = await syncAccount();
     expect(stream?.status).toBe("failed");
     expect(stream?.error?.message).toContain("returned 401");
@@ -255,15 +263,14 @@ describe("source HTTP answers", () => {
   });
 
   it("masks a secret the token endpoint echoes in its OAuth error", async () => {
-    answer = (_req, res) => {
-      res.writeHead(400, { "content-type": "application/json" });
-      res.end(
-        JSON.stringify({
-          error: "invalid_client",
-          error_description: `client_secret ${TOKEN_SECRET} does not match`,
-        }),
-      );
-    };
+    answer = reply(
+      400,
+      "application/json",
+      JSON.stringify({
+        error: "invalid_client",
+        error_description: `client_secret ${TOKEN_SECRET} does not match`,
+      }),
+    );
     const stream = await syncAccount();
     expect(stream?.error?.message).toBe(
       "salesforce token request was refused (400 invalid_client: client_secret *** does not match)",
