@@ -7,6 +7,11 @@ const http = z
     requests_per_second: z.number().positive().default(10),
     max_concurrency: z.number().int().positive().default(4),
     timeout: duration().default(60_000),
+    /**
+     * How long a new connection may take to open (`timeout` still bounds the whole request): a
+     * firewall that drops the traffic answers nothing, and each attempt would wait `timeout`.
+     */
+    connect_timeout: duration().default(10_000),
     max_attempts: z.number().int().min(1).max(20).default(6),
     backoff_base: duration().default(500),
     backoff_max: duration().default(30_000),

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import got, { RequestError } from "got";
+import got, { RequestError, TimeoutError } from "got";
 import type { SourceHttpConfig } from "../../core/config/index.js";
 import {
   configError,
@@ -216,7 +216,7 @@ export class SourceHttpClient {
   readonly plain: Send = async (request) => {
     try {
       return await this.#options.budget.run(() =>
-        transport(request, this.#options.http.timeout, this.#signal),
+        transport(request, this.#options.http, this.#signal),
       );
     } catch (error) {
       throw (
@@ -243,7 +243,7 @@ export class SourceHttpClient {
         const headers = await auth.headers(request, this.plain);
         const authed = { ...request, headers: { ...request.headers, ...headers } };
         if (metrics) metrics.requests += 1;
-        const response = await budget.run(() => transport(authed, http.timeout, this.#signal));
+        const response = await budget.run(() => transport(authed, http, this.#signal));
         if (response.status >= 400) {
           const verdict = this.#options.classify?.(response);
           if (verdict) throw this.#statusError(request, response, verdict);
@@ -346,7 +346,9 @@ export class SourceHttpClient {
             ]
           : [
               `nothing answered at ${originOf(request.url)}`,
-              `check sources.${system}.base_url and the network`,
+              failure.code === CONNECT_TIMEOUT
+                ? `check sources.${system}.base_url and the network (a firewall that drops the traffic answers nothing), or raise sources.${system}.http.connect_timeout (now ${http.connect_timeout / 1000} s)`
+                : `check sources.${system}.base_url and the network`,
             ];
       hint = `${address}: ${check}, then rerun`;
       const reason = failure.code === "ENOTFOUND" ? address : `${address} (${failure.code})`;
@@ -408,8 +410,12 @@ export class SourceHttpClient {
   }
 }
 
+/** No connection opened within `http.connect_timeout`: what a firewall dropping the traffic gives. */
+const CONNECT_TIMEOUT = "connect timeout";
+
 /** Network errors meaning no server answered at that address: the base URL is the first suspect. */
 const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
+  CONNECT_TIMEOUT,
   "ENOTFOUND",
   "ECONNREFUSED",
   "EAI_AGAIN",
@@ -432,7 +438,7 @@ function originOf(url: string): string {
 
 async function transport(
   request: HttpRequest,
-  timeoutMs: number,
+  http: Pick<SourceHttpConfig, "timeout" | "connect_timeout">,
   signal: AbortSignal | undefined,
 ): Promise<HttpResponse> {
   const response = await got(request.url, {
@@ -441,7 +447,7 @@ async function transport(
     headers: request.headers,
     json: request.json,
     form: request.form,
-    timeout: { request: timeoutMs },
+    timeout: { request: http.timeout, connect: Math.min(http.connect_timeout, http.timeout) },
     agent: agentsFor(request.url),
     retry: { limit: 0 },
     throwHttpErrors: false,
@@ -458,9 +464,6 @@ function isRetryableNetworkError(error: unknown): boolean {
 }
 
 function networkCode(error: unknown): string {
-  return error instanceof RequestError
-    ? error.name === "TimeoutError"
-      ? "timeout"
-      : error.code
-    : "unknown";
+  if (error instanceof TimeoutError) return error.event === "connect" ? CONNECT_TIMEOUT : "timeout";
+  return error instanceof RequestError ? error.code : "unknown";
 }

@@ -38,7 +38,7 @@ export function createWriter(
         system: "netsuite",
         auth: netsuiteAuthenticator(source),
         limits,
-        timeoutMs: source.http.timeout,
+        timeouts: source.http,
         describeBody: describeNetsuiteError,
       });
       return createNetsuiteWriter(source.base_url, client);
@@ -50,7 +50,7 @@ export function createWriter(
         system: "kantata",
         auth: kantataAuthenticator(source),
         limits,
-        timeoutMs: source.http.timeout,
+        timeouts: source.http,
         describeBody: describeKantataError,
       });
       return createKantataWriter(source.base_url, client);
@@ -62,7 +62,7 @@ export function createWriter(
         system: "salesforce",
         auth: salesforceAuthenticator(source),
         limits,
-        timeoutMs: source.http.timeout,
+        timeouts: source.http,
         describeBody: describeSalesforceError,
         classify: classifySalesforceError,
       });

@@ -1,4 +1,5 @@
 import type { WriteRateLimit } from "../../core/config/governance-schema.js";
+import type { SourceHttpConfig } from "../../core/config/index.js";
 import { transientError } from "../../core/errors.js";
 import { redact } from "../../core/secret.js";
 import {
@@ -21,8 +22,8 @@ export interface WriteClientOptions {
   system: SystemName;
   auth: Authenticator;
   limits: WriteRateLimit;
-  /** Request timeout (the source's `http.timeout`). */
-  timeoutMs: number;
+  /** The source's request and connection timeouts (`http.timeout`, `http.connect_timeout`). */
+  timeouts: Pick<SourceHttpConfig, "timeout" | "connect_timeout">;
   /** The vendor's error message from an error body. */
   describeBody: (body: string) => string | undefined;
   /** The vendor's reading of an error answer whose status alone misleads (`SourceHttpOptions`). */
@@ -43,7 +44,8 @@ export class WriteClient {
     const http = {
       requests_per_second: options.limits.requests_per_second,
       max_concurrency: 1,
-      timeout: options.timeoutMs,
+      timeout: options.timeouts.timeout,
+      connect_timeout: options.timeouts.connect_timeout,
       max_attempts: options.limits.max_attempts,
       backoff_base: options.limits.backoff_base,
       backoff_max: options.limits.backoff_max,

@@ -1,5 +1,8 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PslinkConfig, SalesforceConfig, SourceHttpConfig } from "../../core/config/index.js";
 import { describeError } from "../../core/errors.js";
@@ -61,18 +64,18 @@ afterAll(async () => {
 });
 
 /** Syncs Salesforce Account against the loopback server; its one stream result. */
-async function syncAccount(http: Partial<SourceHttpConfig> = {}) {
+async function syncAccount(http: Partial<SourceHttpConfig> = {}, at = origin) {
   requests = [];
   if (!duckdb) throw new Error("no DuckDB warehouse case");
   const config: PslinkConfig = fixture.configFor(await duckdb.target());
   const salesforce: SalesforceConfig = {
     ...(config.sources.salesforce as SalesforceConfig),
-    base_url: origin,
+    base_url: at,
   };
   salesforce.http = { ...salesforce.http, ...http };
   salesforce.auth = {
     ...salesforce.auth,
-    token_url: `${origin}/services/oauth2/token`,
+    token_url: `${at}/services/oauth2/token`,
     client_secret: new Secret(TOKEN_SECRET),
   };
   const run = await syncSources(
@@ -222,6 +225,39 @@ describe("source HTTP answers", () => {
     expect(stream?.error?.message).toMatch(
       /query\?… returned 400: an HTML page titled "400 The plain HTTP request was sent to HTTPS port"$/,
     );
+  });
+
+  it("gives up on a host that never answers a connection after the connect timeout, not the request's", async () => {
+    // A listening socket that never accepts, its one-slot queue taken: the kernel drops every
+    // further connection attempt unanswered, as a firewall that drops the traffic does.
+    const blackHole = spawn(
+      "python3",
+      [
+        "-c",
+        "import socket, time\ns = socket.socket()\ns.bind(('127.0.0.1', 0))\ns.listen(0)\nprint(s.getsockname()[1], flush=True)\ntime.sleep(120)",
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    try {
+      const [line] = (await once(blackHole.stdout, "data")) as [Buffer];
+      const port = Number(line.toString().trim());
+      const filler = connect(port, "127.0.0.1");
+      await once(filler, "connect");
+      const stream = await syncAccount(
+        { connect_timeout: 300, timeout: 60_000, max_attempts: 2, backoff_base: 1, backoff_max: 5 },
+        `http://127.0.0.1:${port}`,
+      );
+      filler.destroy();
+      // The connection's timeout ended each attempt (the request's is 60 s and says "timeout").
+      expect(stream?.error?.message).toMatch(
+        /still failing after 2 attempts: network error \(connect timeout\)$/,
+      );
+      expect(stream?.error?.hint).toBe(
+        `nothing answered at http://127.0.0.1:${port}: check sources.salesforce.base_url and the network (a firewall that drops the traffic answers nothing), or raise sources.salesforce.http.connect_timeout (now 0.3 s), then rerun`,
+      );
+    } finally {
+      blackHole.kill();
+    }
   });
 
   it("keeps a permission 403 a config error with a hint", async () => {
