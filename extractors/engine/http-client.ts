@@ -138,20 +138,13 @@ export function parseJsonAnswer<T>(
   try {
     return JSON.parse(response.body) as T;
   } catch (cause) {
+    const label = requestLabel(system, request);
     const markup = markupAnswer(response);
     if (markup)
-      throw configError(
-        `${requestLabel(system, request)} answered ${response.status} with ${markup}, not JSON`,
-        {
-          hint: `that address is not the ${system} API: set sources.${system}.base_url to the API's own address (not the web application's, a sign-in page or a network's portal)`,
-        },
-      );
-    throw transientError(
-      `${requestLabel(system, request)} returned a malformed or truncated body`,
-      {
-        cause,
-      },
-    );
+      throw configError(`${label} answered ${response.status} with ${markup}, not JSON`, {
+        hint: `that address is not the ${system} API: set sources.${system}.base_url to the API's own address (not the web application's, a sign-in page or a network's portal)`,
+      });
+    throw transientError(`${label} returned a malformed or truncated body`, { cause });
   }
 }
 
