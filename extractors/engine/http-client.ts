@@ -16,7 +16,7 @@ import type { RateBudget } from "./rate-budget.js";
 import { actionForStatus, backoffMs, RETRYABLE_CODES } from "./retry-policy.js";
 import type { StreamMetrics } from "./source.js";
 import { type SystemDown, SystemDownError, stoppedByDown } from "./system-reachability.js";
-import { tlsFailure } from "./tls-errors.js";
+import { plainHttpToTls, tlsFailure } from "./tls-errors.js";
 
 export interface HttpRequest {
   method?: "GET" | "POST" | "PATCH" | "PUT";
@@ -212,9 +212,8 @@ export class SourceHttpClient {
         transport(request, this.#options.http, this.#signal),
       );
     } catch (error) {
-      throw (
-        this.#tlsFailure(error, request, `sources.${this.#options.system}.auth.token_url`) ?? error
-      );
+      const setting = `sources.${this.#options.system}.auth.token_url`;
+      throw (await this.#tlsFailure(error, request, setting)) ?? error;
     }
   };
 
@@ -280,7 +279,7 @@ export class SourceHttpClient {
         if (reachability.down) throw stoppedByDown(reachability.down);
         const proxy = error instanceof RequestError ? proxyShownFor(request.url) : undefined;
         const refusedBy = proxy && PROXY_REFUSED.exec((error as Error).message)?.[1];
-        const tls = this.#tlsFailure(error, request);
+        const tls = await this.#tlsFailure(error, request);
         if (error instanceof PslinkError)
           failure = { reason: error.message, on: serverFailed(error) ? "unavailable" : "other" };
         else if (refusedBy === "407")
@@ -388,18 +387,25 @@ export class SourceHttpClient {
     return requestLabel(this.#options.system, request);
   }
 
-  /** A TLS failure no retry changes (an untrusted certificate, say), as its error; else undefined. */
-  #tlsFailure(
+  /**
+   * A TLS failure no retry changes (an untrusted certificate, say, or http:// to a port that
+   * speaks TLS), as its error; else undefined.
+   */
+  async #tlsFailure(
     error: unknown,
     request: HttpRequest,
     setting = `sources.${this.#options.system}.base_url`,
-  ): PslinkError | undefined {
-    return tlsFailure(error, {
+  ): Promise<PslinkError | undefined> {
+    const target = {
       label: this.#label(request),
       url: request.url,
       setting,
       proxy: proxyShownFor(request.url),
-    });
+    };
+    return (
+      tlsFailure(error, target) ??
+      (await plainHttpToTls(error, target, this.#options.http.connect_timeout))
+    );
   }
 }
 

@@ -1,3 +1,5 @@
+import { isIP } from "node:net";
+import { connect as tlsConnect } from "node:tls";
 import { RequestError } from "got";
 import { configError, type PslinkError } from "../../core/errors.js";
 
@@ -65,4 +67,71 @@ export function tlsFailure(error: unknown, target: TlsTarget): PslinkError | und
       `check ${setting}: the port of a server without TLS, or an http:// address given as https://`,
     );
   return undefined;
+}
+
+/**
+ * How a server that speaks TLS takes a plain-HTTP request: it hangs up (Node, OpenSSL, most
+ * load balancers), or answers with a TLS alert that is not HTTP (the parser's `HPE_` codes).
+ */
+function mayBeTlsPort(error: RequestError): boolean {
+  return error.code === "ECONNRESET" || error.code === "EPIPE" || error.code.startsWith("HPE_");
+}
+
+/** Per origin, whether it completed a TLS handshake: asked once a process. */
+const speaksTls = new Map<string, Promise<boolean>>();
+
+/**
+ * The error for an http:// request to a port that speaks TLS (`http://host:443`, or an
+ * `https` gateway's own port), which fails as a reset that retries would only repeat and blame
+ * on the API's availability. Asked only after such a failure, and only of a direct connection:
+ * one TLS handshake to the same host and port, which sends nothing over it once done. Undefined
+ * when the server does not speak TLS (the failure is then what it seemed).
+ */
+export async function plainHttpToTls(
+  error: unknown,
+  target: TlsTarget,
+  timeoutMs: number,
+): Promise<PslinkError | undefined> {
+  if (!(error instanceof RequestError) || !mayBeTlsPort(error) || target.proxy) return undefined;
+  const parsed = URL.parse(target.url);
+  if (parsed?.protocol !== "http:") return undefined;
+  let answer = speaksTls.get(parsed.origin);
+  if (!answer) {
+    answer = handshakes(parsed, timeoutMs);
+    speaksTls.set(parsed.origin, answer);
+  }
+  if (!(await answer)) return undefined;
+  const secure = `https://${parsed.host}`;
+  return configError(
+    `${target.label} failed: ${parsed.origin} speaks TLS (https), and the request was plain http`,
+    {
+      hint: `check ${target.setting}: that port serves https, so the address starts https:// (${secure}${parsed.port ? "" : ":80"}…)`,
+      cause: error,
+      details: { code: error.code },
+    },
+  );
+}
+
+/**
+ * Whether `url`'s host and port complete a TLS handshake. Any certificate will do: the question
+ * is only which protocol the port speaks, and the socket is closed as soon as it is answered.
+ */
+function handshakes(url: URL, timeoutMs: number): Promise<boolean> {
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  return new Promise((resolve) => {
+    const socket = tlsConnect({
+      host,
+      port: Number(url.port || 80),
+      servername: isIP(host) === 0 ? host : undefined,
+      rejectUnauthorized: false,
+      timeout: timeoutMs,
+    });
+    const settle = (tls: boolean) => {
+      socket.destroy();
+      resolve(tls);
+    };
+    socket.once("secureConnect", () => settle(true));
+    socket.once("error", () => settle(false));
+    socket.once("timeout", () => settle(false));
+  });
 }

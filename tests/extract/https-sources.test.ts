@@ -240,6 +240,28 @@ describe("syncing from sources over HTTPS", () => {
     );
   });
 
+  it("names an http:// address whose port speaks TLS, for base_url and token_url, without retrying", async () => {
+    const kantata = await front(certs.local, "kantata");
+    const plainKantata = kantata.url.replace("https://", "http://");
+    const base = await syncVia("kantata", { base_url: `${plainKantata}/api/v1` });
+    expect(base.code).toBe(1);
+    const said = base.stdout + base.stderr;
+    expect(said).toContain(
+      `kantata.time_entries: kantata GET ${plainKantata}/api/v1/time_entries.json?… failed: ${plainKantata} speaks TLS (https), and the request was plain http\n      fix: check sources.kantata.base_url: that port serves https, so the address starts https:// (${kantata.url}…)`,
+    );
+    expect(said).not.toMatch(/still failing after|unavailable or throttling/);
+
+    const salesforce = await front(certs.local, "salesforce");
+    const plainSalesforce = salesforce.url.replace("https://", "http://");
+    const token = await syncVia("salesforce", {
+      token_url: `${plainSalesforce}/services/oauth2/token`,
+    });
+    expect(token.code).toBe(1);
+    expect(token.stdout + token.stderr).toContain(
+      `salesforce POST ${plainSalesforce}/services/oauth2/token failed: ${plainSalesforce} speaks TLS (https), and the request was plain http\n      fix: check sources.salesforce.auth.token_url: that port serves https`,
+    );
+  });
+
   it.skipIf(!address)(
     "goes through HTTPS_PROXY's CONNECT tunnel, verifying the API's certificate inside it",
     async () => {
