@@ -10,7 +10,7 @@ import {
 } from "../../core/errors.js";
 import { redact } from "../../core/secret.js";
 import type { SystemName } from "../../sandbox/world/types.js";
-import { markupAnswer } from "./markup-answer.js";
+import { markupAnswer, textAnswer } from "./markup-answer.js";
 import { agentsFor, proxyShownFor } from "./proxy-agents.js";
 import type { RateBudget } from "./rate-budget.js";
 import { actionForStatus, backoffMs, RETRYABLE_CODES } from "./retry-policy.js";
@@ -259,7 +259,7 @@ export class SourceHttpClient {
             continue;
           case "retry":
             failure = {
-              reason: action.reason,
+              reason: this.#withAnswer(action.reason, response),
               on: response.status === 429 ? "other" : "unavailable",
             };
             waitMs = action.waitMs;
@@ -362,9 +362,7 @@ export class SourceHttpClient {
     response: HttpResponse,
     verdict: Partial<ErrorVerdict> = {},
   ): HttpStatusError {
-    // The vendor's error message, else what the page says (a gateway's or web server's answer).
-    const vendor =
-      verdict.reason ?? this.#options.describeBody?.(response.body) ?? markupAnswer(response);
+    const vendor = verdict.reason ?? this.#answerSaid(response);
     const { system } = this.#options;
     const hint =
       verdict.hint ??
@@ -381,6 +379,22 @@ export class SourceHttpClient {
       response.body,
       { kind: verdict.kind, hint },
     );
+  }
+
+  /**
+   * What an error answer says: the vendor's error message, else what a gateway's or web server's
+   * page or text says (`an HTML page titled "502 Bad Gateway"`, `"no healthy upstream"`).
+   */
+  #answerSaid(response: HttpResponse): string | undefined {
+    return (
+      this.#options.describeBody?.(response.body) ?? markupAnswer(response) ?? textAnswer(response)
+    );
+  }
+
+  /** A retried status's reason with what its answer said; a 429's body adds nothing. */
+  #withAnswer(reason: string, response: HttpResponse): string {
+    const said = response.status === 429 ? undefined : this.#answerSaid(response);
+    return said ? `${reason}: ${said}` : reason;
   }
 
   #label(request: HttpRequest): string {

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from "node:http";
 import { redact } from "../../core/secret.js";
 import type { HttpResponse } from "./http-client.js";
 
@@ -26,6 +27,27 @@ export function markupAnswer(response: HttpResponse): string | undefined {
   if (!type.includes("xml") && !text.startsWith("<")) return undefined;
   const root = /<([A-Za-z_][\w:.-]*)/.exec(text.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, ""));
   return root ? `an XML document (<${root[1]}>)` : "an XML document";
+}
+
+/** Longest plain-text answer quoted whole; a longer one is a document, not a message. */
+const TEXT_LENGTH = 300;
+
+/**
+ * A short plain-text answer, quoted: what a gateway, load balancer or web server says beside an
+ * error status (`"no healthy upstream"`, `"Client sent an HTTP request to an HTTPS server."`).
+ * Its first line only. Undefined for JSON, markup, an empty body, a long text or the status's own
+ * name.
+ */
+export function textAnswer(response: HttpResponse): string | undefined {
+  const raw = response.headers["content-type"];
+  const type = (Array.isArray(raw) ? raw[0] : raw)?.toLowerCase() ?? "";
+  if (type !== "" && !type.startsWith("text/plain")) return undefined;
+  const text = response.body.trim();
+  if (text === "" || text.length > TEXT_LENGTH || /^[[{<]/.test(text)) return undefined;
+  const line = (text.split(/\r?\n/, 1)[0] ?? "").trim();
+  // `Not Implemented` beside 501 says nothing the status does not.
+  if (line.toLowerCase() === STATUS_CODES[response.status]?.toLowerCase()) return undefined;
+  return `"${redact(clip(line))}"`;
 }
 
 function clip(text: string): string {

@@ -225,6 +225,30 @@ describe("source HTTP answers", () => {
     expect(stream?.error?.message).toMatch(
       /query\?… returned 400: an HTML page titled "400 The plain HTTP request was sent to HTTPS port"$/,
     );
+
+    // Go's HTTPS server answering plain HTTP: a line of text.
+    answer = withToken(
+      reply(400, "text/plain; charset=utf-8", "Client sent an HTTP request to an HTTPS server.\n"),
+    );
+    const text = await syncAccount();
+    expect(text?.error?.message).toMatch(
+      /query\?… returned 400: "Client sent an HTTP request to an HTTPS server\."$/,
+    );
+  });
+
+  it("says what a gateway answered when its server errors outlast the retries", async () => {
+    answer = withToken(reply(503, "text/plain", "no healthy upstream"));
+    const text = await syncAccount({ max_attempts: 2, backoff_base: 10 });
+    expect(text?.error?.message).toMatch(
+      /query\?… still failing after 2 attempts: server error \(503\): "no healthy upstream"$/,
+    );
+    answer = withToken(
+      reply(502, "text/html", "<html><head><title>502 Bad Gateway</title></head></html>"),
+    );
+    const page = await syncAccount({ max_attempts: 2, backoff_base: 10 });
+    expect(page?.error?.message).toMatch(
+      /still failing after 2 attempts: server error \(502\): an HTML page titled "502 Bad Gateway"$/,
+    );
   });
 
   it("gives up on a host that never answers a connection after the connect timeout, not the request's", async () => {

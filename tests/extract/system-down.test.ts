@@ -204,7 +204,7 @@ describe.each(warehouseCases())("a source system that is down, on $kind", (wareh
     fixture.sandbox.faults.clear();
     expect(synced.code).toBe(1);
     expect(synced.stdout).toMatch(
-      /^1 stream\(s\) failed \(run \S+\):\n {2}kantata\.stories: kantata GET \S+ still failing after 6 attempts: server error \(503\)$/m,
+      /^1 stream\(s\) failed \(run \S+\):\n {2}kantata\.stories: kantata GET \S+ still failing after 6 attempts: server error \(503\): system: Service temporarily unavailable\.$/m,
     );
     expect(synced.stdout).not.toContain("not run");
     await inWarehouse(target, async (wh) => {
