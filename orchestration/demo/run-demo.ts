@@ -117,7 +117,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       : 0;
 
     // A sync's window ends a safety lag before it starts: let the writes fall inside it.
-    await new Promise((resolve) => setTimeout(resolve, DEFAULT_SAFETY_LAG_MS + 1_100));
+    const settle = DEFAULT_SAFETY_LAG_MS + 1_100;
+    step(
+      `waiting ${seconds(settle)} for the writes to fall inside the next sync (it reads changes up to ${seconds(DEFAULT_SAFETY_LAG_MS)} before it starts)`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, settle));
     await sync("syncing again to verify the writes");
     const verified = await verifyApplied({ warehouse });
     print(
