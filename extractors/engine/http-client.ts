@@ -10,7 +10,7 @@ import {
 } from "../../core/errors.js";
 import { redact } from "../../core/secret.js";
 import type { SystemName } from "../../sandbox/world/types.js";
-import { markupAnswer, textAnswer } from "./markup-answer.js";
+import { markupAnswer, textAnswer, withAnswer } from "./describe-answer.js";
 import { agentsFor, proxyShownFor } from "./proxy-agents.js";
 import type { RateBudget } from "./rate-budget.js";
 import { actionForStatus, backoffMs, RETRYABLE_CODES } from "./retry-policy.js";
@@ -259,7 +259,7 @@ export class SourceHttpClient {
             continue;
           case "retry":
             failure = {
-              reason: this.#withAnswer(action.reason, response),
+              reason: withAnswer(action.reason, response, this.#options.describeBody),
               on: response.status === 429 ? "other" : "unavailable",
             };
             waitMs = action.waitMs;
@@ -362,39 +362,28 @@ export class SourceHttpClient {
     response: HttpResponse,
     verdict: Partial<ErrorVerdict> = {},
   ): HttpStatusError {
-    const vendor = verdict.reason ?? this.#answerSaid(response);
-    const { system } = this.#options;
+    const { system, describeBody } = this.#options;
+    const vendor = verdict.reason ?? describeBody?.(response.body);
+    // No vendor error: a page from something in front of the API (a gateway, a firewall).
+    const page = vendor === undefined ? markupAnswer(response) : undefined;
+    const said = vendor ?? page ?? textAnswer(response);
     const hint =
       verdict.hint ??
       (response.status === 403
-        ? `the ${system} user lacks a permission this call needs: grant it, or check sources.${system}.auth`
+        ? page
+          ? `${page} is not the ${system} API's refusal: something in front of it (a web application firewall, a proxy or a CDN) refused the request; check sources.${system}.base_url, else ask whoever runs that firewall to let this machine's requests through`
+          : `the ${system} user lacks a permission this call needs: grant it, or check sources.${system}.auth`
         : response.status === 404
           ? `the ${system} API has no such resource at ${maskUrl(request.url)}: check sources.${system}.base_url`
           : response.status === 501
             ? `the server at ${originOf(request.url)} does not serve ${request.method ?? "GET"} there, which the ${system} API does: check sources.${system}.base_url`
             : undefined);
     return new HttpStatusError(
-      `${this.#label(request)} returned ${response.status}${vendor ? `: ${vendor}` : ""}`,
+      `${this.#label(request)} returned ${response.status}${said ? `: ${said}` : ""}`,
       response.status,
       response.body,
       { kind: verdict.kind, hint },
     );
-  }
-
-  /**
-   * What an error answer says: the vendor's error message, else what a gateway's or web server's
-   * page or text says (`an HTML page titled "502 Bad Gateway"`, `"no healthy upstream"`).
-   */
-  #answerSaid(response: HttpResponse): string | undefined {
-    return (
-      this.#options.describeBody?.(response.body) ?? markupAnswer(response) ?? textAnswer(response)
-    );
-  }
-
-  /** A retried status's reason with what its answer said; a 429's body adds nothing. */
-  #withAnswer(reason: string, response: HttpResponse): string {
-    const said = response.status === 429 ? undefined : this.#answerSaid(response);
-    return said ? `${reason}: ${said}` : reason;
   }
 
   #label(request: HttpRequest): string {

@@ -1,5 +1,6 @@
 import { configError, transientError } from "../../core/errors.js";
 import { redact, Secret } from "../../core/secret.js";
+import { markupAnswer } from "./describe-answer.js";
 import {
   type Authenticator,
   type HttpRequest,
@@ -8,7 +9,6 @@ import {
   redirectError,
   type Send,
 } from "./http-client.js";
-import { markupAnswer } from "./markup-answer.js";
 import { isObject, vendorMessage } from "./response-shape.js";
 import { FINAL_SERVER_STATUSES } from "./retry-policy.js";
 

@@ -2,6 +2,7 @@ import type { WriteRateLimit } from "../../core/config/governance-schema.js";
 import type { SourceHttpConfig } from "../../core/config/index.js";
 import { transientError } from "../../core/errors.js";
 import { redact } from "../../core/secret.js";
+import { markupAnswer, textAnswer, withAnswer } from "../../extractors/engine/describe-answer.js";
 import {
   type Authenticator,
   type ErrorVerdict,
@@ -106,15 +107,18 @@ export class WriteClient {
     switch (action.kind) {
       case "done":
         return { kind: "applied", targetId: applied(response), call };
-      case "retry":
-        return { kind: "retry", reason: action.reason, waitMs: action.waitMs, call };
-      default:
-        return {
-          kind: "rejected",
-          message:
-            this.#options.describeBody(response.body) ?? `${response.status} ${call.excerpt}`,
-          call,
-        };
+      case "retry": {
+        const reason = withAnswer(action.reason, response, this.#options.describeBody);
+        return { kind: "retry", reason, waitMs: action.waitMs, call };
+      }
+      default: {
+        // The vendor's error; else a page's title or a line of text, else the body's start.
+        const vendor = this.#options.describeBody(response.body);
+        const page = markupAnswer(response) ?? textAnswer(response);
+        const message =
+          vendor ?? (page ? `${response.status}: ${page}` : `${response.status} ${call.excerpt}`);
+        return { kind: "rejected", message, call };
+      }
     }
   }
 

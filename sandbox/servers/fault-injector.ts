@@ -14,6 +14,8 @@ export const FAULT_KINDS = [
   "expired_token",
   "write_validation",
   "expired_locator",
+  "gateway_page",
+  "firewall_page",
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];

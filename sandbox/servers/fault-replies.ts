@@ -23,6 +23,10 @@ export function faultReply(api: SystemApi, fault: Fault, request: SandboxRequest
       return api.errors.validation("rejected by a validation rule (sandbox fault)", undefined);
     case "expired_locator":
       return api.errors.notFound("query locator expired (sandbox fault)");
+    case "gateway_page":
+      return htmlPage(502, GATEWAY_PAGE);
+    case "firewall_page":
+      return htmlPage(403, FIREWALL_PAGE);
     case "timeout":
     case "slow":
     case "truncated_json":
@@ -31,6 +35,18 @@ export function faultReply(api: SystemApi, fault: Fault, request: SandboxRequest
     default:
       return assertNever(kind, "fault kind");
   }
+}
+
+/** nginx's own page when the API behind it does not answer: not the vendor's error shape. */
+const GATEWAY_PAGE =
+  "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+
+/** A CDN's web application firewall refusing the request before it reaches the API. */
+const FIREWALL_PAGE =
+  "<HTML><HEAD>\n<TITLE>Access Denied</TITLE>\n</HEAD><BODY>\n<H1>Access Denied</H1>\n \nYou don't have permission to access this resource on this server.<P>\nReference&#32;&#35;18&#46;sandbox\n</BODY>\n</HTML>\n";
+
+function htmlPage(status: number, body: string): Reply {
+  return { status, headers: { "content-type": "text/html" }, body };
 }
 
 /** Reshapes a real answer: cut in half (`truncated_json`) or made unparsable (`malformed_json`). */

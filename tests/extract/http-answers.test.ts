@@ -300,6 +300,21 @@ describe("source HTTP answers", () => {
       "returned 403: INSUFFICIENT_ACCESS: insufficient access rights",
     );
     expect(stream?.error?.hint).toContain("lacks a permission");
+
+    // A firewall's page in front of the API: not a permission the user lacks.
+    answer = withToken(
+      reply(
+        403,
+        "text/html",
+        "<HTML><HEAD>\n<TITLE>Access Denied</TITLE>\n</HEAD><BODY>Reference #18.2f</BODY></HTML>",
+      ),
+    );
+    const blocked = await syncAccount();
+    expect(blocked?.error?.kind).toBe("config");
+    expect(blocked?.error?.message).toMatch(/returned 403: an HTML page titled "Access Denied"$/);
+    expect(blocked?.error?.hint).toBe(
+      "an HTML page titled \"Access Denied\" is not the salesforce API's refusal: something in front of it (a web application firewall, a proxy or a CDN) refused the request; check sources.salesforce.base_url, else ask whoever runs that firewall to let this machine's requests through",
+    );
   });
 
   it("fails a data request refused after a fresh token, naming the auth settings", async () => {

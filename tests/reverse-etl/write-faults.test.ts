@@ -123,13 +123,42 @@ describe.each(["duckdb", "postgres"] as const)("write faults on %s", (kind) => {
     });
     const { result, items } = await planApproveApply([bill as ProposalRow]);
     expect(result.applied).toBe(1);
-    expect(items[0]?.status_reason).toMatch(/landed despite: server error \(500\)/);
+    expect(items[0]?.status_reason).toBe(
+      "landed despite: server error (500): UNEXPECTED_ERROR: An unexpected error occurred. Error ID: sandbox",
+    );
     const posts = gs.sandbox.writes.entries({ system: "netsuite", path: "/record/v1/timeBill" });
     expect(posts.map((entry) => [entry.status, entry.applied])).toEqual([[500, true]]);
     const bills = [...gs.sandbox.world.collection("netsuite", "timebill").scanByKey()];
     expect(bills.filter((b) => b.externalid === bill?.fields.externalId)).toHaveLength(1);
     expect(items[0]?.result_id).toBe(
       bills.find((b) => b.externalid === bill?.fields.externalId)?.id,
+    );
+  });
+
+  it("names the page a firewall or a gateway in front of the target answers a write with", async () => {
+    gs.sandbox.faults.add({
+      system: "kantata",
+      method: "PUT",
+      path: "/users/300006",
+      kind: "firewall_page",
+    });
+    gs.sandbox.faults.add({
+      system: "kantata",
+      method: "PUT",
+      path: "/users/300007",
+      kind: "gateway_page",
+      times: 100,
+    });
+    const { items } = await planApproveApply([
+      userHeadline("300006", "Behind a firewall"),
+      userHeadline("300007", "Behind a gateway"),
+    ]);
+    const byUser = new Map(items.map((item) => [item.target_id, item]));
+    expect(byUser.get("300006")?.status).toBe("failed");
+    expect(byUser.get("300006")?.error).toBe('403: an HTML page titled "Access Denied"');
+    expect(byUser.get("300007")?.status).toBe("failed");
+    expect(byUser.get("300007")?.error).toMatch(
+      /^still failing after \d+ attempt\(s\): server error \(502\): an HTML page titled "502 Bad Gateway"$/,
     );
   });
 

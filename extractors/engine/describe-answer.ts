@@ -50,6 +50,27 @@ export function textAnswer(response: HttpResponse): string | undefined {
   return `"${redact(clip(line))}"`;
 }
 
+/**
+ * What an error answer says, for a message: the vendor's own error (`describeBody` reads it out
+ * of the body), else a page's title or a line of text (a gateway's or web server's answer).
+ */
+function answerSaid(
+  response: HttpResponse,
+  describeBody?: (body: string) => string | undefined,
+): string | undefined {
+  return describeBody?.(response.body) ?? markupAnswer(response) ?? textAnswer(response);
+}
+
+/** A retried status's reason with what its answer said (a 429's body adds nothing). */
+export function withAnswer(
+  reason: string,
+  response: HttpResponse,
+  describeBody?: (body: string) => string | undefined,
+): string {
+  const said = response.status === 429 ? undefined : answerSaid(response, describeBody);
+  return said ? `${reason}: ${said}` : reason;
+}
+
 function clip(text: string): string {
   return text.length > TITLE_LENGTH ? `${text.slice(0, TITLE_LENGTH - 1)}…` : text;
 }
