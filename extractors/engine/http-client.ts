@@ -57,10 +57,11 @@ export interface HttpClientOptions {
   isFinal?: (response: HttpResponse) => boolean;
   /**
    * The vendor's reading of an error answer whose status alone misleads (Salesforce's 403
-   * `REQUEST_LIMIT_EXCEEDED` is the org's daily allowance, not a permission). An answer it
-   * reads fails at once, never retried: the verdict's hint says when or how to go on.
+   * `REQUEST_LIMIT_EXCEEDED` is the org's daily allowance, not a permission), given the
+   * request's path too. An answer it reads fails at once, never retried: the verdict's hint says
+   * when or how to go on.
    */
-  classify?: (response: HttpResponse) => ErrorVerdict | undefined;
+  classify?: (response: HttpResponse, path: string) => ErrorVerdict | undefined;
   /**
    * The run's stop signal: a request in flight is aborted and a backoff cut short, so a stopped
    * sync ends within moments rather than after the request's timeout or its retries. The system
@@ -237,7 +238,8 @@ export class SourceHttpClient {
         if (metrics) metrics.requests += 1;
         const response = await budget.run(() => transport(authed, http, this.#signal));
         if (response.status >= 400) {
-          const verdict = this.#options.classify?.(response);
+          const path = URL.parse(request.url)?.pathname ?? "";
+          const verdict = this.#options.classify?.(response, path);
           if (verdict) throw this.#statusError(request, response, verdict);
           if (this.#options.isFinal?.(response)) throw this.#statusError(request, response);
         }

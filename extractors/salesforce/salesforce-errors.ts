@@ -5,10 +5,17 @@ import { isObject } from "../engine/response-shape.js";
  * Salesforce answers that mean more than their status says, read by the HTTP client.
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
  */
-export function classifySalesforceError(response: HttpResponse): ErrorVerdict | undefined {
+export function classifySalesforceError(
+  response: HttpResponse,
+  path: string,
+): ErrorVerdict | undefined {
   const error = firstError(response.body);
   if (response.status === 403 && error?.errorCode === "REQUEST_LIMIT_EXCEEDED")
     return dailyLimitReached(response);
+  if (response.status === 404 && error?.errorCode === "NOT_FOUND") {
+    const version = QUERY_PATH.exec(path)?.[1];
+    if (version) return versionNotServed(version, error.message);
+  }
   if (error?.errorCode === "INVALID_FIELD") return missingField(error.message);
   return undefined;
 }
@@ -27,6 +34,22 @@ function dailyLimitReached(response: HttpResponse): ErrorVerdict {
       usage ? ` (api-usage ${usage[1]} of ${usage[2]} requests in the last 24 hours)` : ""
     }`,
     hint: "Salesforce counts API requests over a rolling 24 hours: run the sync again later, once the org's usage has dropped (Setup > Company Information shows API Requests, Last 24 Hours), or have the org's allowance raised",
+  };
+}
+
+/** The query resources, which every API version an org serves has: `v60.0` of their path. */
+const QUERY_PATH = /^\/services\/data\/(v\d+\.\d)\/query(?:All)?(?:\/|$)/;
+
+/**
+ * 404 NOT_FOUND from `query` or `queryAll`: every version an org serves has them, so the org does
+ * not serve this version (one newer than its release, or one Salesforce has retired).
+ * @see https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_versions.htm
+ */
+function versionNotServed(version: string, message: string): ErrorVerdict {
+  return {
+    kind: "config",
+    reason: `NOT_FOUND: ${message}`,
+    hint: `every API version an org serves has the query resource, so this org does not serve ${version}: set sources.salesforce.api_version to one that GET /services/data/ at the base URL lists (unset, it is v60.0)`,
   };
 }
 

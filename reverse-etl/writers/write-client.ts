@@ -28,7 +28,7 @@ export interface WriteClientOptions {
   /** The vendor's error message from an error body. */
   describeBody: (body: string) => string | undefined;
   /** The vendor's reading of an error answer whose status alone misleads (`SourceHttpOptions`). */
-  classify?: (response: HttpResponse) => ErrorVerdict | undefined;
+  classify?: (response: HttpResponse, path: string) => ErrorVerdict | undefined;
 }
 
 /**
@@ -99,7 +99,8 @@ export class WriteClient {
     call: CallRecord,
     applied: (response: HttpResponse) => string | null,
   ): WriteOutcome {
-    const verdict = response.status >= 400 ? this.#options.classify?.(response) : undefined;
+    const verdict =
+      response.status >= 400 ? this.#options.classify?.(response, call.path) : undefined;
     if (verdict?.kind === "transient")
       return { kind: "deferred", reason: `${verdict.reason}; ${verdict.hint}`, call };
     if (verdict) return { kind: "rejected", message: `${verdict.reason}; ${verdict.hint}`, call };

@@ -91,4 +91,22 @@ describe.each(warehouseCases())("salesforce refusals on $kind", (warehouse) => {
     expect(stream?.error?.hint).toContain("multiple currencies");
     expect(stream?.error?.hint).toContain("sources.salesforce.streams.Account.enabled: false");
   });
+
+  it("names api_version when the org does not serve it, at once", async () => {
+    fixture ??= await startSandboxSync(43);
+    fixture.sandbox.requestLog.clear();
+    const stream = await sync(warehouse, "salesforce.Opportunity", (config) => ({
+      ...config,
+      api_version: "v99.0",
+    }));
+    expect(stream?.status).toBe("failed");
+    expect(stream?.error?.kind).toBe("config");
+    expect(stream?.error?.message).toMatch(
+      /^salesforce GET http:\/\/127\.0\.0\.1:\d+\/services\/data\/v99\.0\/query\?… returned 404: NOT_FOUND: The requested resource does not exist$/,
+    );
+    expect(stream?.error?.hint).toBe(
+      "every API version an org serves has the query resource, so this org does not serve v99.0: set sources.salesforce.api_version to one that GET /services/data/ at the base URL lists (unset, it is v60.0)",
+    );
+    expect(fixture.sandbox.requestLog.count({ system: "salesforce", status: 404 })).toBe(1);
+  });
 });

@@ -92,6 +92,39 @@ describe("salesforce sandbox: auth", () => {
     });
   });
 
+  it("lists the API versions it serves without a token, and answers 404 under any other", async () => {
+    const listed = await fetchJson<Array<{ label: string; url: string; version: string }>>(
+      `${sandbox.urls.salesforce}/services/data/`,
+    );
+    expect(listed.status).toBe(200);
+    expect(listed.body[0]).toEqual({
+      label: "Summer '14",
+      url: "/services/data/v31.0",
+      version: "31.0",
+    });
+    expect(listed.body).toContainEqual({
+      label: "Spring '24",
+      url: "/services/data/v60.0",
+      version: "60.0",
+    });
+    expect(listed.body.at(-1)).toEqual({
+      label: "Spring '26",
+      url: "/services/data/v66.0",
+      version: "66.0",
+    });
+    const soql = encodeURIComponent("SELECT Id FROM Account");
+    for (const version of ["v30.0", "v67.0"]) {
+      const refused = await fetchJson(
+        `${sandbox.urls.salesforce}/services/data/${version}/query?q=${soql}`,
+        { headers: auth() },
+      );
+      expect(refused.status).toBe(404);
+      expect(refused.body).toEqual([
+        { errorCode: "NOT_FOUND", message: "The requested resource does not exist", fields: [] },
+      ]);
+    }
+  });
+
   it("answers 401 INVALID_SESSION_ID without a token or once it expired, with Sforce-Limit-Info", async () => {
     const none = await fetchJson(
       `${api()}/query?q=${encodeURIComponent("SELECT Id FROM Account")}`,

@@ -25,6 +25,27 @@ export interface PurgeSpec {
 const V = "/services/data/(?<version>v\\d+\\.\\d)";
 
 /**
+ * The REST API versions the sandbox's org serves, as `GET /services/data/` lists them: from
+ * v31.0 (Salesforce retired v21.0 to v30.0 in Summer '25) to v66.0 (Spring '26). A call under
+ * any other version is answered 404 `NOT_FOUND`, as an org answers one it does not serve.
+ * @see https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_versions.htm
+ */
+export const SERVED_API_VERSIONS = { oldest: 31, newest: 66 } as const;
+
+/** `Winter '11` for v20.0: three releases a year, Winter first (named after the next year). */
+function releaseLabel(major: number): string {
+  const index = major - 20;
+  const season = (["Winter", "Spring", "Summer"] as const)[index % 3];
+  return `${season} '${String(11 + Math.floor(index / 3)).padStart(2, "0")}`;
+}
+
+function servedVersion(version: string | undefined): boolean {
+  const match = /^v(\d+)\.0$/.exec(version ?? "");
+  const major = Number(match?.[1]);
+  return major >= SERVED_API_VERSIONS.oldest && major <= SERVED_API_VERSIONS.newest;
+}
+
+/**
  * The Salesforce REST API imitation: OAuth client credentials, query/queryAll with locators,
  * getDeleted, record retrieve and the write calls pslink's reverse-ETL uses.
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/intro_rest.htm
@@ -52,6 +73,22 @@ export function createSalesforceApi(deps: ApiDeps): {
     };
 
   const routes: Route[] = [
+    {
+      // Open, as Salesforce's own: what a client checks its version against.
+      method: "GET",
+      pattern: /^\/services\/data\/?$/,
+      open: true,
+      handle: () => {
+        const versions = [];
+        for (let major = SERVED_API_VERSIONS.oldest; major <= SERVED_API_VERSIONS.newest; major++)
+          versions.push({
+            label: releaseLabel(major),
+            url: `/services/data/v${major}.0`,
+            version: `${major}.0`,
+          });
+        return json(200, versions);
+      },
+    },
     {
       method: "POST",
       pattern: /^\/services\/oauth2\/token$/,
@@ -145,7 +182,7 @@ export function createSalesforceApi(deps: ApiDeps): {
 
   const api: SystemApi = {
     system: "salesforce",
-    routes,
+    routes: routes.map(servedOnly),
     errors: salesforceErrors,
     authenticate: (request) =>
       tokens.valid(bearerToken(request)) ? undefined : salesforceErrors.unauthorized(),
@@ -180,6 +217,18 @@ export function createSalesforceApi(deps: ApiDeps): {
     return deleteLog.purge(named ?? deps.world.collections("salesforce"), spec.throughMs);
   };
   return { api, credentials, purgeDeleted };
+}
+
+/** A versioned route answers only under a version the org serves; 404 under any other. */
+function servedOnly(route: Route): Route {
+  if (!route.pattern.source.includes("(?<version>")) return route;
+  return {
+    ...route,
+    handle: (request, params) =>
+      servedVersion(params.version)
+        ? route.handle(request, params)
+        : sfError(404, "NOT_FOUND", "The requested resource does not exist"),
+  };
 }
 
 /**
