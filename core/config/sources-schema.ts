@@ -32,11 +32,17 @@ const startDate = z.iso
   .date({ message: "write the start date as YYYY-MM-DD" })
   .default("2000-01-01");
 
+/** The oldest REST API version Salesforce still serves: it retired v21.0 to v30.0 in Summer '25. */
+const OLDEST_SALESFORCE_VERSION = 31;
+
 const salesforce = z.strictObject({
   base_url: baseUrl(),
   api_version: z
     .string()
     .regex(/^v\d+\.\d$/, { message: "write the API version like v60.0" })
+    .refine((version) => Number(version.slice(1)) >= OLDEST_SALESFORCE_VERSION, {
+      message: `Salesforce retired API versions v21.0 to v30.0 in Summer '25: write v${OLDEST_SALESFORCE_VERSION}.0 or newer (unset, it is v60.0)`,
+    })
     .default("v60.0"),
   auth: z.strictObject({
     kind: z.literal("oauth2_client_credentials"),

@@ -168,6 +168,25 @@ describe("config", () => {
     expect(message).toContain('warehouse.kind must be "duckdb"');
     expect(message).toContain("sources.kantata.base_url: write an absolute http(s) URL");
     expect(message).toContain('sources.kantata.http.timeout: "10 minutes" is not a duration');
+
+    const salesforce = (version: string) =>
+      problems(
+        [
+          "version: 1",
+          "sources:",
+          "  salesforce:",
+          "    base_url: https://example.my.salesforce.com",
+          `    api_version: ${version}`,
+          '    auth: { kind: oauth2_client_credentials, client_id: x, client_secret: "${S}" }',
+        ].join("\n"),
+        { S: "sf-secret-value" },
+      );
+    expect(salesforce("v29.0")).toContain(
+      "sources.salesforce.api_version: Salesforce retired API versions v21.0 to v30.0 in Summer '25: write v31.0 or newer (unset, it is v60.0)",
+    );
+    expect(salesforce("v60")).toContain(
+      "sources.salesforce.api_version: write the API version like v60.0",
+    );
   });
 
   it("refuses literal secrets and names the variable to export", () => {
