@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { baseUrl, duration, secret, text, timeZone } from "./primitives.js";
+import { notWebAddress, WEB_ADDRESSES } from "./vendor-addresses.js";
 
 /** Shared HTTP behaviour of one source tenant: one rate budget for all its streams. */
 const http = z
@@ -36,7 +37,7 @@ const startDate = z.iso
 const OLDEST_SALESFORCE_VERSION = 31;
 
 const salesforce = z.strictObject({
-  base_url: baseUrl(),
+  base_url: baseUrl().superRefine(notWebAddress(WEB_ADDRESSES.salesforce)),
   api_version: z
     .string()
     .regex(/^v\d+\.\d$/, { message: "write the API version like v60.0" })
@@ -65,7 +66,7 @@ const NETSUITE_JWT_ALGORITHM_HINT =
   "NetSuite client credentials accept only PS256, PS384, PS512, ES256, ES384 or ES512 (RS256 is refused): write algorithm: PS256 for an RSA certificate, or ES256/ES384/ES512 to match an EC certificate's curve";
 
 const netsuite = z.strictObject({
-  base_url: baseUrl(),
+  base_url: baseUrl().superRefine(notWebAddress(WEB_ADDRESSES.netsuite)),
   account_id: text().optional(),
   /**
    * The integration user's time-zone preference (Set Preferences), not the company's: SuiteQL
@@ -102,7 +103,9 @@ const netsuite = z.strictObject({
 });
 
 const kantata = z.strictObject({
-  base_url: baseUrl().default("https://api.mavenlink.com/api/v1"),
+  base_url: baseUrl()
+    .superRefine(notWebAddress(WEB_ADDRESSES.kantata))
+    .default("https://api.mavenlink.com/api/v1"),
   auth: z.strictObject({ kind: z.literal("bearer"), token: secret() }),
   per_page: z.number().int().min(1).max(200).default(200),
   start_date: startDate,

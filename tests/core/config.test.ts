@@ -189,6 +189,57 @@ describe("config", () => {
     );
   });
 
+  it("refuses the vendors' web addresses copied from a browser, naming the API's own", () => {
+    const env = {
+      S: "secret-value-1",
+      K: "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----",
+    };
+    const yamlFor = (system: string, url: string) => {
+      const auth = {
+        salesforce: '{ kind: oauth2_client_credentials, client_id: x, client_secret: "${S}" }',
+        netsuite: '{ kind: oauth2_jwt, client_id: x, certificate_id: c, private_key: "${K}" }',
+        kantata: '{ kind: bearer, token: "${S}" }',
+      }[system];
+      return [
+        "version: 1",
+        "sources:",
+        `  ${system}:`,
+        `    base_url: ${url}`,
+        `    auth: ${auth}`,
+      ].join("\n");
+    };
+    const source = (system: string, url: string) => problems(yamlFor(system, url), env);
+    expect(
+      source("salesforce", "https://acme--uat.sandbox.lightning.force.com/lightning/page/home"),
+    ).toContain(
+      "sources.salesforce.base_url: https://acme--uat.sandbox.lightning.force.com is the org's Lightning web address, not its API: write its My Domain, https://acme--uat.sandbox.my.salesforce.com",
+    );
+    expect(source("salesforce", "https://login.salesforce.com")).toContain(
+      "sources.salesforce.base_url: login.salesforce.com is where people sign in, and it serves no client-credentials token: write the org's My Domain",
+    );
+    expect(source("netsuite", "https://1234567-sb1.app.netsuite.com/app/center/card.nl")).toContain(
+      "sources.netsuite.base_url: https://1234567-sb1.app.netsuite.com is NetSuite's web application, not its REST web services: write https://1234567-sb1.suitetalk.api.netsuite.com",
+    );
+    expect(source("netsuite", "https://1234567.restlets.api.netsuite.com")).toContain(
+      "is NetSuite's RESTlet address, not its REST web services: write https://1234567.suitetalk.api.netsuite.com",
+    );
+    expect(source("kantata", "https://acme.mavenlink.com")).toContain(
+      "sources.kantata.base_url: https://acme.mavenlink.com is Kantata's web application, not its API: write https://api.mavenlink.com/api/v1",
+    );
+    expect(source("kantata", "https://api.mavenlink.com")).toContain(
+      "sources.kantata.base_url: Kantata's API is under /api/v1: write https://api.mavenlink.com/api/v1",
+    );
+    // The APIs' own addresses pass.
+    for (const [system, url] of [
+      ["salesforce", "https://acme--uat.sandbox.my.salesforce.com"],
+      ["netsuite", "https://1234567-sb1.suitetalk.api.netsuite.com"],
+      ["kantata", "https://api.mavenlink.com/api/v1/"],
+    ] as const)
+      expect(parse(yamlFor(system, url), env).sources[system]?.base_url).toBe(
+        url.replace(/\/$/, ""),
+      );
+  });
+
   it("refuses literal secrets and names the variable to export", () => {
     const literal = problems(
       "version: 1\nsources:\n  kantata:\n    auth: { kind: bearer, token: abc123secret }\n",
