@@ -122,7 +122,7 @@ const WORKDAY_PROMPT_FORMATS = ["date_time", "date", "date_with_zone"] as const;
 
 const workday = z
   .strictObject({
-    base_url: baseUrl(),
+    base_url: baseUrl().superRefine(notWebAddress(WEB_ADDRESSES.workday)),
     tenant: text(),
     mode: z.enum(["raas", "rest"]).default("raas"),
     report: z

@@ -38,7 +38,13 @@ const kantata: WebAddressCheck = (url) => {
   return undefined;
 };
 
-export const WEB_ADDRESSES = { salesforce, netsuite, kantata } as const;
+/** The web application's hosts (`wd5.myworkday.com`, `impl.workday.com`); services hosts differ. */
+const workday: WebAddressCheck = (url) => {
+  if (!/^(wd\d+|impl)\.(my)?workday\.com$/.test(url.hostname)) return undefined;
+  return `${url.origin} is Workday's web application, not its web services: write the tenant's services address, such as https://wd2-impl-services1.workday.com (the Public Web Services report shows it in each service's endpoint)`;
+};
+
+export const WEB_ADDRESSES = { salesforce, netsuite, kantata, workday } as const;
 
 /** A refinement of `base_url` that refuses the vendor's web addresses `check` knows. */
 export function notWebAddress(check: WebAddressCheck) {

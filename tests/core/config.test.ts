@@ -199,6 +199,7 @@ describe("config", () => {
         salesforce: '{ kind: oauth2_client_credentials, client_id: x, client_secret: "${S}" }',
         netsuite: '{ kind: oauth2_jwt, client_id: x, certificate_id: c, private_key: "${K}" }',
         kantata: '{ kind: bearer, token: "${S}" }',
+        workday: '{ kind: basic, username: ISU@acme, password: "${S}" }\n    tenant: acme',
       }[system];
       return [
         "version: 1",
@@ -229,11 +230,15 @@ describe("config", () => {
     expect(source("kantata", "https://api.mavenlink.com")).toContain(
       "sources.kantata.base_url: Kantata's API is under /api/v1: write https://api.mavenlink.com/api/v1",
     );
+    expect(source("workday", "https://wd5.myworkday.com/acme/d/home.htmld")).toContain(
+      "sources.workday.base_url: https://wd5.myworkday.com is Workday's web application, not its web services: write the tenant's services address",
+    );
     // The APIs' own addresses pass.
     for (const [system, url] of [
       ["salesforce", "https://acme--uat.sandbox.my.salesforce.com"],
       ["netsuite", "https://1234567-sb1.suitetalk.api.netsuite.com"],
       ["kantata", "https://api.mavenlink.com/api/v1/"],
+      ["workday", "https://wd2-impl-services1.workday.com"],
     ] as const)
       expect(parse(yamlFor(system, url), env).sources[system]?.base_url).toBe(
         url.replace(/\/$/, ""),
