@@ -23,6 +23,11 @@ const netsuite: WebAddressCheck = (url) => {
     /^([a-z0-9_-]+)\.(app|restlets\.api)\.netsuite\.com$/.exec(url.hostname) ?? [];
   if (account)
     return `${url.origin} is NetSuite's ${service === "app" ? "web application" : "RESTlet address"}, not its REST web services: write https://${account}.suitetalk.api.netsuite.com`;
+  const underscored = /^([a-z0-9]+_[a-z0-9_]+)\.suitetalk\.api\.netsuite\.com$/.exec(
+    url.hostname,
+  )?.[1];
+  if (underscored)
+    return `NetSuite's hosts write the account id with "-" for "_": write https://${underscored.replaceAll("_", "-")}.suitetalk.api.netsuite.com`;
   if (url.hostname === "system.netsuite.com")
     return `${url.hostname} is NetSuite's sign-in address: write the account's REST web services address, https://<account id>.suitetalk.api.netsuite.com (Setup > Company > Company Information lists it)`;
   return undefined;

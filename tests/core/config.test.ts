@@ -221,6 +221,9 @@ describe("config", () => {
     expect(source("netsuite", "https://1234567-sb1.app.netsuite.com/app/center/card.nl")).toContain(
       "sources.netsuite.base_url: https://1234567-sb1.app.netsuite.com is NetSuite's web application, not its REST web services: write https://1234567-sb1.suitetalk.api.netsuite.com",
     );
+    expect(source("netsuite", "https://1234567_SB1.suitetalk.api.netsuite.com")).toContain(
+      'sources.netsuite.base_url: NetSuite\'s hosts write the account id with "-" for "_": write https://1234567-sb1.suitetalk.api.netsuite.com',
+    );
     expect(source("netsuite", "https://1234567.restlets.api.netsuite.com")).toContain(
       "is NetSuite's RESTlet address, not its REST web services: write https://1234567.suitetalk.api.netsuite.com",
     );
