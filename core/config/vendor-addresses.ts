@@ -22,7 +22,7 @@ const netsuite: WebAddressCheck = (url) => {
   const [, account, service] =
     /^([a-z0-9_-]+)\.(app|restlets\.api)\.netsuite\.com$/.exec(url.hostname) ?? [];
   if (account)
-    return `${url.origin} is NetSuite's ${service === "app" ? "web application" : "RESTlet address"}, not its REST web services: write https://${account}.suitetalk.api.netsuite.com`;
+    return `${url.origin} is NetSuite's ${service === "app" ? "web application" : "RESTlet address"}, not its REST web services: write https://${account.replaceAll("_", "-")}.suitetalk.api.netsuite.com`;
   const underscored = /^([a-z0-9]+_[a-z0-9_]+)\.suitetalk\.api\.netsuite\.com$/.exec(
     url.hostname,
   )?.[1];
