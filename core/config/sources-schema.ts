@@ -106,7 +106,13 @@ const kantata = z.strictObject({
   base_url: baseUrl()
     .superRefine(notWebAddress(WEB_ADDRESSES.kantata))
     .default("https://api.mavenlink.com/api/v1"),
-  auth: z.strictObject({ kind: z.literal("bearer"), token: secret() }),
+  auth: z.strictObject({
+    kind: z.literal("bearer"),
+    token: secret().refine((token) => !/^bearer\s/i.test(token.reveal()), {
+      message:
+        "the token's variable holds 'Bearer ' before the token: set it to the token alone (pslink adds 'Bearer ' itself)",
+    }),
+  }),
   per_page: z.number().int().min(1).max(200).default(200),
   start_date: startDate,
   http,

@@ -248,6 +248,19 @@ describe("config", () => {
       );
   });
 
+  it("refuses a Kantata token written with its 'Bearer ' prefix, never echoing it", () => {
+    const message = problems(
+      ["version: 1", "sources:", "  kantata:", '    auth: { kind: bearer, token: "${K}" }'].join(
+        "\n",
+      ),
+      { K: "Bearer kt-4f1c9a" },
+    );
+    expect(message).toContain(
+      "sources.kantata.auth.token: the token's variable holds 'Bearer ' before the token: set it to the token alone (pslink adds 'Bearer ' itself)",
+    );
+    expect(message).not.toContain("kt-4f1c9a");
+  });
+
   it("refuses literal secrets and names the variable to export", () => {
     const literal = problems(
       "version: 1\nsources:\n  kantata:\n    auth: { kind: bearer, token: abc123secret }\n",
