@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { NETSUITE_JWT_ALGORITHMS, readNetsuiteKey } from "./netsuite-key.js";
 import { baseUrl, duration, secret, text, timeZone } from "./primitives.js";
 import { notWebAddress, WEB_ADDRESSES } from "./vendor-addresses.js";
 
@@ -61,7 +62,6 @@ const salesforce = z.strictObject({
  * What NetSuite's OAuth 2.0 client credentials flow signs with (RSA-PSS or ECDSA; not RS256).
  * @see https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_162790605110.html
  */
-const NETSUITE_JWT_ALGORITHMS = ["PS256", "PS384", "PS512", "ES256", "ES384", "ES512"] as const;
 const NETSUITE_JWT_ALGORITHM_HINT =
   "NetSuite client credentials accept only PS256, PS384, PS512, ES256, ES384 or ES512 (RS256 is refused): write algorithm: PS256 for an RSA certificate, or ES256/ES384/ES512 to match an EC certificate's curve";
 
@@ -74,17 +74,24 @@ const netsuite = z.strictObject({
    */
   account_timezone: timeZone().default("UTC"),
   auth: z.discriminatedUnion("kind", [
-    z.strictObject({
-      kind: z.literal("oauth2_jwt"),
-      token_url: baseUrl().optional(),
-      client_id: text(),
-      certificate_id: text(),
-      private_key: secret(),
-      algorithm: z
-        .enum(NETSUITE_JWT_ALGORITHMS, { message: NETSUITE_JWT_ALGORITHM_HINT })
-        .default("PS256"),
-      scope: z.string().default("rest_webservices"),
-    }),
+    z
+      .strictObject({
+        kind: z.literal("oauth2_jwt"),
+        token_url: baseUrl().optional(),
+        client_id: text(),
+        certificate_id: text(),
+        private_key: secret(),
+        algorithm: z
+          .enum(NETSUITE_JWT_ALGORITHMS, { message: NETSUITE_JWT_ALGORITHM_HINT })
+          .default("PS256"),
+        scope: z.string().default("rest_webservices"),
+      })
+      // Read when the config is, so `config check` finds a wrong key before any token request.
+      .superRefine((auth, ctx) => {
+        const read = readNetsuiteKey(auth.private_key.reveal(), auth.algorithm);
+        if ("problem" in read)
+          ctx.addIssue({ code: "custom", path: ["private_key"], message: read.problem });
+      }),
     z.strictObject({
       kind: z.literal("tba"),
       account_id: text(),

@@ -1,7 +1,8 @@
 import { createHmac, randomUUID } from "node:crypto";
-import { importPKCS8, SignJWT } from "jose";
+import { SignJWT } from "jose";
 import OAuth from "oauth-1.0a";
 import type { NetsuiteConfig } from "../../core/config/index.js";
+import { readNetsuiteKey } from "../../core/config/netsuite-key.js";
 import { configError } from "../../core/errors.js";
 import type { Authenticator, HttpRequest } from "../engine/http-client.js";
 import { isObject, vendorMessage } from "../engine/response-shape.js";
@@ -36,15 +37,10 @@ export function netsuiteAuthenticator(config: NetsuiteConfig): Authenticator {
 function jwtAuthenticator(config: NetsuiteConfig, auth: JwtAuth): Authenticator {
   const tokenUrl = auth.token_url ?? `${config.base_url}/services/rest/auth/oauth2/v1/token`;
   return new TokenAuthenticator("netsuite", async () => {
-    let key: Awaited<ReturnType<typeof importPKCS8>>;
-    try {
-      key = await importPKCS8(auth.private_key.reveal(), auth.algorithm);
-    } catch (cause) {
-      throw configError("sources.netsuite.auth.private_key is not a PKCS#8 PEM private key", {
-        cause,
-        hint: `export the certificate's key as PKCS#8 ("-----BEGIN PRIVATE KEY-----") for ${auth.algorithm}`,
-      });
-    }
+    // The config's reading already refused a key it cannot sign with (`readNetsuiteKey`).
+    const read = readNetsuiteKey(auth.private_key.reveal(), auth.algorithm);
+    if ("problem" in read) throw configError(`sources.netsuite.auth.private_key: ${read.problem}`);
+    const { key } = read;
     const nowSeconds = Math.floor(Date.now() / 1000);
     const assertion = await new SignJWT({ scope: [auth.scope] })
       .setProtectedHeader({ alg: auth.algorithm, typ: "JWT", kid: auth.certificate_id })

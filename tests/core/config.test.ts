@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,12 +10,17 @@ import { describeError, PslinkError } from "../../core/errors.js";
 import { configProblems } from "../support/config-problems.js";
 import { runCli } from "../support/run-cli.js";
 
+/** A real key: the config reads NetSuite's private key as it is loaded. */
+const NETSUITE_KEY = generateKeyPairSync("rsa", { modulusLength: 2048 })
+  .privateKey.export({ type: "pkcs8", format: "pem" })
+  .toString();
+
 const EXAMPLE_ENV = {
   SALESFORCE_CLIENT_ID: "3MVG9example",
   SALESFORCE_CLIENT_SECRET: "sf-secret-value-123",
   NETSUITE_CLIENT_ID: "ns-client",
   NETSUITE_CERTIFICATE_ID: "cert-1",
-  NETSUITE_PRIVATE_KEY: "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----",
+  NETSUITE_PRIVATE_KEY: NETSUITE_KEY,
   KANTATA_TOKEN: "kantata-token-456",
   WORKDAY_ISU_PASSWORD: "wd-password-789",
 };
@@ -192,7 +198,7 @@ describe("config", () => {
   it("refuses the vendors' web addresses copied from a browser, naming the API's own", () => {
     const env = {
       S: "secret-value-1",
-      K: "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----",
+      K: NETSUITE_KEY,
     };
     const yamlFor = (system: string, url: string) => {
       const auth = {

@@ -1,8 +1,12 @@
+import { generateKeyPairSync, type KeyExportOptions, type KeyObject } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../core/config/index.js";
 import { configProblems } from "../support/config-problems.js";
 
-const ENV = { NETSUITE_PRIVATE_KEY: "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----" };
+const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
+const pem = (key: KeyObject, type: "pkcs8" | "pkcs1" | "sec1" = "pkcs8") =>
+  key.export({ type, format: "pem" } as KeyExportOptions<"pem">).toString();
+const ENV = { NETSUITE_PRIVATE_KEY: pem(rsa) };
 
 /** A NetSuite source with `extra` lines added under it. */
 function netsuite(...extra: string[]): string {
@@ -28,7 +32,12 @@ describe("netsuite config", () => {
       "kind: oauth2_jwt",
       "kind: oauth2_jwt\n      algorithm: ES384",
     );
-    const config = parseConfig(yaml, { file: "pslink.yml", baseDir: "/tmp", env: ENV });
+    const ec = pem(generateKeyPairSync("ec", { namedCurve: "P-384" }).privateKey);
+    const config = parseConfig(yaml, {
+      file: "pslink.yml",
+      baseDir: "/tmp",
+      env: { NETSUITE_PRIVATE_KEY: ec },
+    });
     expect(config.sources.netsuite?.account_timezone).toBe("Europe/Berlin");
     expect(config.sources.netsuite?.auth).toMatchObject({ kind: "oauth2_jwt", algorithm: "ES384" });
     const defaults = parseConfig(netsuite(), { file: "pslink.yml", baseDir: "/tmp", env: ENV });
@@ -45,6 +54,50 @@ describe("netsuite config", () => {
     expect(message).toContain("sources.netsuite.auth.algorithm: ");
     expect(message).toContain("RS256 is refused");
     expect(message).toContain("write algorithm: PS256");
+  });
+
+  it("reads the private key when the config is read: PKCS#8 or PKCS#1, of the algorithm's kind", () => {
+    const withKey = (key: string, algorithm = "PS256") =>
+      netsuite().replace("kind: oauth2_jwt", `kind: oauth2_jwt\n      algorithm: ${algorithm}`);
+    const read = (key: string, algorithm?: string) =>
+      parseConfig(withKey(key, algorithm), {
+        file: "pslink.yml",
+        baseDir: "/tmp",
+        env: { NETSUITE_PRIVATE_KEY: key },
+      });
+    const refused = (key: string, algorithm?: string) =>
+      configProblems(withKey(key, algorithm), { NETSUITE_PRIVATE_KEY: key });
+    // `openssl genrsa`'s PKCS#1 is read as well as PKCS#8.
+    expect(read(pem(rsa, "pkcs1")).sources.netsuite?.auth.kind).toBe("oauth2_jwt");
+    const p384 = generateKeyPairSync("ec", { namedCurve: "P-384" }).privateKey;
+    expect(read(pem(p384, "sec1"), "ES384").sources.netsuite?.auth.kind).toBe("oauth2_jwt");
+
+    const key = "sources.netsuite.auth.private_key: ";
+    expect(refused("/etc/pslink/netsuite.pem")).toContain(
+      `${key}the variable holds no PEM key: set it to the key's text`,
+    );
+    const certificate = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----";
+    expect(refused(certificate)).toContain(
+      `${key}the variable holds a certificate, not its private key`,
+    );
+    const encrypted = rsa
+      .export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "pw" })
+      .toString();
+    expect(refused(encrypted)).toContain(`${key}the key is encrypted with a passphrase`);
+    expect(refused("-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----")).toContain(
+      `${key}the variable holds no private key Node can read`,
+    );
+    expect(refused(pem(p384))).toContain(
+      `${key}the key is an EC key and PS256 signs with RSA: write algorithm: ES384 for this key`,
+    );
+    expect(refused(pem(p384), "ES256")).toContain(
+      `${key}the key's curve is secp384r1 and ES256 signs on P-256: write algorithm: ES384`,
+    );
+    expect(refused(pem(rsa), "ES256")).toContain(
+      `${key}the key is an RSA key and ES256 signs with EC: write algorithm: PS256 for an RSA key`,
+    );
+    // Never the key's text.
+    expect(refused(pem(p384))).not.toContain(pem(p384).split("\n")[1]);
   });
 
   it("refuses a time zone name that does not exist at config check, not mid-sync", () => {

@@ -1,0 +1,78 @@
+import { createPrivateKey, type KeyObject } from "node:crypto";
+
+/** NetSuite's client-credentials algorithms (RSA-PSS or ECDSA; it refuses RS256). */
+export const NETSUITE_JWT_ALGORITHMS = [
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+] as const;
+export type NetsuiteJwtAlgorithm = (typeof NETSUITE_JWT_ALGORITHMS)[number];
+
+/** The curve each ECDSA algorithm signs on, as Node names it, and as people do. */
+const CURVES = {
+  ES256: ["prime256v1", "P-256"],
+  ES384: ["secp384r1", "P-384"],
+  ES512: ["secp521r1", "P-521"],
+} as const;
+
+/**
+ * The private key NetSuite's client credentials sign with, read from its PEM text: PKCS#8
+ * (`BEGIN PRIVATE KEY`, what NetSuite's own `openssl req … -nodes` makes), or PKCS#1/SEC1
+ * (`BEGIN RSA PRIVATE KEY`, `BEGIN EC PRIVATE KEY`), and of the kind `algorithm` signs with.
+ * Otherwise the problem, in words that say what to put in the variable; never the key's text.
+ */
+export function readNetsuiteKey(
+  pem: string,
+  algorithm: NetsuiteJwtAlgorithm,
+): { key: KeyObject } | { problem: string } {
+  const text = pem.trim();
+  if (!text.includes("-----BEGIN "))
+    return {
+      problem:
+        'the variable holds no PEM key: set it to the key\'s text, from "-----BEGIN PRIVATE KEY-----" to "-----END PRIVATE KEY-----" (NS_PRIVATE_KEY="$(cat private.pem)"), not the file\'s name',
+    };
+  if (!text.includes("PRIVATE KEY-----"))
+    return {
+      problem:
+        "the variable holds a certificate, not its private key: NetSuite keeps the certificate (certificate_id names it); pslink signs with the private key made with it",
+    };
+  if (text.includes("-----BEGIN ENCRYPTED PRIVATE KEY-----"))
+    return {
+      problem:
+        "the key is encrypted with a passphrase: export it without one (openssl pkcs8 -topk8 -nocrypt -in private.pem -out private-plain.pem)",
+    };
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(text);
+  } catch (error) {
+    return {
+      problem: `the variable holds no private key Node can read (${(error as Error).message}): export the key as PEM, "-----BEGIN PRIVATE KEY-----" and all`,
+    };
+  }
+  const type = key.asymmetricKeyType;
+  if (algorithm.startsWith("PS")) {
+    if (type === "rsa" || type === "rsa-pss") return { key };
+    const es = esFor(key.asymmetricKeyDetails?.namedCurve);
+    return {
+      problem: `the key is an ${String(type).toUpperCase()} key and ${algorithm} signs with RSA: ${es ? `write algorithm: ${es} for this key` : "use an RSA key, or an EC key on P-256, P-384 or P-521"}`,
+    };
+  }
+  const es = algorithm as keyof typeof CURVES;
+  if (type !== "ec")
+    return {
+      problem: `the key is an ${String(type).toUpperCase()} key and ${algorithm} signs with EC: write algorithm: PS256 for an RSA key`,
+    };
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  if (curve === CURVES[es][0]) return { key };
+  const matching = esFor(curve);
+  return {
+    problem: `the key's curve is ${curve} and ${algorithm} signs on ${CURVES[es][1]}: ${matching ? `write algorithm: ${matching}` : "NetSuite takes EC keys on P-256, P-384 or P-521 only"}`,
+  };
+}
+
+function esFor(curve: string | undefined): keyof typeof CURVES | undefined {
+  return (Object.keys(CURVES) as Array<keyof typeof CURVES>).find((es) => CURVES[es][0] === curve);
+}
