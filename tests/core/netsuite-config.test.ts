@@ -57,16 +57,16 @@ describe("netsuite config", () => {
   });
 
   it("reads the private key when the config is read: PKCS#8 or PKCS#1, of the algorithm's kind", () => {
-    const withKey = (key: string, algorithm = "PS256") =>
+    const withAlgorithm = (algorithm = "PS256") =>
       netsuite().replace("kind: oauth2_jwt", `kind: oauth2_jwt\n      algorithm: ${algorithm}`);
     const read = (key: string, algorithm?: string) =>
-      parseConfig(withKey(key, algorithm), {
+      parseConfig(withAlgorithm(algorithm), {
         file: "pslink.yml",
         baseDir: "/tmp",
         env: { NETSUITE_PRIVATE_KEY: key },
       });
     const refused = (key: string, algorithm?: string) =>
-      configProblems(withKey(key, algorithm), { NETSUITE_PRIVATE_KEY: key });
+      configProblems(withAlgorithm(algorithm), { NETSUITE_PRIVATE_KEY: key });
     // `openssl genrsa`'s PKCS#1 is read as well as PKCS#8.
     expect(read(pem(rsa, "pkcs1")).sources.netsuite?.auth.kind).toBe("oauth2_jwt");
     const p384 = generateKeyPairSync("ec", { namedCurve: "P-384" }).privateKey;
