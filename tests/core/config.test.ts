@@ -242,12 +242,39 @@ describe("config", () => {
     expect(source("workday", "https://wd5.myworkday.com/acme/d/home.htmld")).toContain(
       "sources.workday.base_url: https://wd5.myworkday.com is Workday's web application, not its web services: write the tenant's services address",
     );
-    // The APIs' own addresses pass.
+    // A whole call's URL pasted: its path is what pslink adds.
+    expect(
+      source("salesforce", "https://acme.my.salesforce.com/services/data/v60.0/query?q=SELECT+Id"),
+    ).toContain(
+      "sources.salesforce.base_url: https://acme.my.salesforce.com/services/data/v60.0/query holds the API's own path (/services/data/v60.0/query), which pslink adds to every request: write https://acme.my.salesforce.com",
+    );
+    expect(
+      source(
+        "netsuite",
+        "https://1234567.suitetalk.api.netsuite.com/services/rest/query/v1/suiteql",
+      ),
+    ).toContain(
+      "which pslink adds to every request: write https://1234567.suitetalk.api.netsuite.com",
+    );
+    expect(
+      source("kantata", "https://gateway.acme.example/kantata/api/v1/time_entries.json"),
+    ).toContain(
+      "holds the API's own path (/time_entries.json), which pslink adds to every request: write https://gateway.acme.example/kantata/api/v1",
+    );
+    expect(
+      source(
+        "workday",
+        "https://wd2-impl-services1.workday.com/ccx/service/customreport2/acme/ISU/Workers",
+      ),
+    ).toContain("which pslink adds to every request: write https://wd2-impl-services1.workday.com");
+    // The APIs' own addresses pass, and a gateway's path prefix.
     for (const [system, url] of [
       ["salesforce", "https://acme--uat.sandbox.my.salesforce.com"],
       ["netsuite", "https://1234567-sb1.suitetalk.api.netsuite.com"],
       ["kantata", "https://api.mavenlink.com/api/v1/"],
       ["workday", "https://wd2-impl-services1.workday.com"],
+      ["salesforce", "https://gateway.acme.example/salesforce"],
+      ["kantata", "https://gateway.acme.example/kantata/api/v1"],
     ] as const)
       expect(parse(yamlFor(system, url), env).sources[system]?.base_url).toBe(
         url.replace(/\/$/, ""),
