@@ -34,6 +34,11 @@ export function readNetsuiteKey(
       problem:
         'the variable holds no PEM key: set it to the key\'s text, from "-----BEGIN PRIVATE KEY-----" to "-----END PRIVATE KEY-----" (NS_PRIVATE_KEY="$(cat private.pem)"), not the file\'s name',
     };
+  if (!text.includes("-----END "))
+    return {
+      problem:
+        "the variable holds the start of a PEM key but not its end: in a .env file a key on several lines needs double quotes, one before its BEGIN line and one after its END line",
+    };
   if (!text.includes("PRIVATE KEY-----"))
     return {
       problem:

@@ -76,6 +76,10 @@ describe("netsuite config", () => {
     expect(refused("/etc/pslink/netsuite.pem")).toContain(
       `${key}the variable holds no PEM key: set it to the key's text`,
     );
+    // A .env line without quotes: the key's first line only.
+    expect(refused("-----BEGIN PRIVATE KEY-----")).toContain(
+      `${key}the variable holds the start of a PEM key but not its end: in a .env file a key on several lines needs double quotes`,
+    );
     const certificate = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----";
     expect(refused(certificate)).toContain(
       `${key}the variable holds a certificate, not its private key`,
