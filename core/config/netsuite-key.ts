@@ -1,6 +1,9 @@
 import { createPrivateKey, type KeyObject } from "node:crypto";
 
-/** NetSuite's client-credentials algorithms (RSA-PSS or ECDSA; it refuses RS256). */
+/**
+ * What NetSuite's OAuth 2.0 client credentials flow signs with (RSA-PSS or ECDSA; not RS256).
+ * @see https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_162790605110.html
+ */
 export const NETSUITE_JWT_ALGORITHMS = [
   "PS256",
   "PS384",

@@ -58,10 +58,7 @@ const salesforce = z.strictObject({
   streams,
 });
 
-/**
- * What NetSuite's OAuth 2.0 client credentials flow signs with (RSA-PSS or ECDSA; not RS256).
- * @see https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_162790605110.html
- */
+/** Said of an algorithm NetSuite's client credentials do not take (`NETSUITE_JWT_ALGORITHMS`). */
 const NETSUITE_JWT_ALGORITHM_HINT =
   "NetSuite client credentials accept only PS256, PS384, PS512, ES256, ES384 or ES512 (RS256 is refused): write algorithm: PS256 for an RSA certificate, or ES256/ES384/ES512 to match an EC certificate's curve";
 
