@@ -5,6 +5,7 @@ import { describeError } from "../../core/errors.js";
 import { PROBE_WINDOW_MS, probeSources } from "../../extractors/probe-sources.js";
 import { checkSyncConfig } from "../../extractors/stream-selection.js";
 import { describeStep } from "../../orchestration/jobs/steps.js";
+import { describeSkip, skippedDays } from "../../orchestration/scheduler/dst-skips.js";
 import { describeWarehouse } from "../../warehouse/describe-warehouse.js";
 import { probeWarehouse } from "../../warehouse/probe-warehouse.js";
 import { configFrom, print } from "../program.js";
@@ -55,6 +56,9 @@ export function registerConfigCommand(program: Command): void {
         const zone = job.timezone ?? loaded.schedules.timezone;
         const steps = job.steps.map(describeStep).join(" → ");
         print(`    ${name}: "${job.cron}" ${zone}, ${steps}${job.enabled ? "" : " (disabled)"}`);
+        if (job.enabled)
+          for (const skip of skippedDays(job.cron, zone, new Date()))
+            print(`      ${describeSkip(zone, skip)}`);
       }
       if (options.connect && !(await connections(loaded))) process.exitCode = 1;
     });

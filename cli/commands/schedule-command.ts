@@ -4,6 +4,7 @@ import { configError } from "../../core/errors.js";
 import { logger } from "../../core/logger.js";
 import { createStepRunner } from "../../orchestration/jobs/run-step.js";
 import { describeStep } from "../../orchestration/jobs/steps.js";
+import { describeSkip, skippedDays } from "../../orchestration/scheduler/dst-skips.js";
 import { warehouseRunHistory } from "../../orchestration/scheduler/run-history.js";
 import { Scheduler, type StepContext } from "../../orchestration/scheduler/scheduler.js";
 import { warehouseRunLock } from "../../orchestration/scheduler/warehouse-run-lock.js";
@@ -144,4 +145,8 @@ function printSchedules(
       { header: "next run (UTC)", value: (r) => r.next },
     ]),
   );
+  // Days a schedule has no run: its times fall where the clocks go forward.
+  for (const row of rows)
+    for (const skip of skippedDays(row.cron, row.timezone, new Date()))
+      print(`${row.name}: ${describeSkip(row.timezone, skip)}`);
 }

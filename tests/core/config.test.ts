@@ -471,6 +471,36 @@ describe("pslink config check", () => {
   });
 });
 
+describe("schedules and daylight saving time", () => {
+  it("config check names the day a schedule has no run, its times being skipped by the clocks", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pslink-config-"));
+    writeFileSync(
+      join(dir, "pslink.yml"),
+      [
+        "version: 1",
+        "sources:",
+        '  kantata: { auth: { kind: bearer, token: "${KANTATA_TOKEN}" } }',
+        "schedules:",
+        "  timezone: America/New_York",
+        "  jobs:",
+        "    nightly: { cron: '30 2 * * *', steps: [build] }",
+        "    hourly: { cron: '5 * * * *', steps: [build] }",
+        "    utc: { cron: '30 2 * * *', timezone: UTC, steps: [build] }",
+      ].join("\n"),
+    );
+    const check = await runCli(["-c", join(dir, "pslink.yml"), "config", "check"], {
+      KANTATA_TOKEN: "kt-9b2e",
+    });
+    expect(check.code, check.stderr).toBe(0);
+    // The second Sunday of March, within a year of whenever the test runs.
+    expect(check.stdout).toMatch(
+      /\n {4}nightly: "30 2 \* \* \*" America\/New_York, build\n {6}no run on \d{4}-03-(0[89]|1[0-4]): 02:30 is in the time America\/New_York's clocks skip that day \(02:00 to 03:00\); move it out of that hour, or set its timezone to UTC\n/,
+    );
+    // An hourly job keeps that day's other runs; UTC has no such day.
+    expect(check.stdout.match(/no run on/g), check.stdout + check.stderr).toHaveLength(1);
+  });
+});
+
 describe("schedule steps", () => {
   it("config check names a misspelt step or option where it is written, with the one meant", async () => {
     const dir = mkdtempSync(join(tmpdir(), "pslink-config-"));

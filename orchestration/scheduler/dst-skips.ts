@@ -1,0 +1,121 @@
+import { CronExpressionParser } from "cron-parser";
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+
+/** A day on which a schedule does not run: each of its times that day is one the clocks skip. */
+export interface SkippedDay {
+  /** The local date, `YYYY-MM-DD`. */
+  readonly date: string;
+  /** The local times it would have fired at that day, `HH:MM`. */
+  readonly times: readonly string[];
+  /** The local times that do not exist that day, `HH:MM` to `HH:MM`. */
+  readonly from: string;
+  readonly to: string;
+}
+
+/**
+ * The days within `days` of `from` on which a cron schedule in `timeZone` has no run, because the
+ * clocks go forward over all of its times that day (node-cron fires nothing for a local time
+ * that does not exist: `0 2 * * *` in America/New_York has no run on 2027-03-14). A day that
+ * keeps another run (an hourly job's other 23) is not listed. Empty in zones without daylight
+ * saving time, and for expressions cron-parser does not read.
+ */
+export function skippedDays(cron: string, timeZone: string, from: Date, days = 366): SkippedDay[] {
+  const skipped: SkippedDay[] = [];
+  for (const gap of springForwards(timeZone, from.getTime(), days)) {
+    // The schedule's times on the gap's local date: cron matches the clock's fields, so its
+    // firings on that date in UTC are its local times there, with no shift to get in the way.
+    const dayStart = Math.floor(gap.from / DAY_MS) * DAY_MS;
+    const times = firings(cron, dayStart, dayStart + DAY_MS);
+    if (times.length === 0 || times.some((time) => time < gap.from || time >= gap.to)) continue;
+    skipped.push({
+      date: new Date(dayStart).toISOString().slice(0, 10),
+      times: times.map(clock),
+      from: clock(gap.from),
+      to: clock(gap.to),
+    });
+  }
+  return skipped;
+}
+
+/** The firings of `cron` in [start, end), read in UTC; empty when it does not parse. */
+function firings(cron: string, start: number, end: number): number[] {
+  let expression: ReturnType<typeof CronExpressionParser.parse>;
+  try {
+    expression = CronExpressionParser.parse(cron, {
+      currentDate: new Date(start - 1),
+      endDate: new Date(end - 1),
+      tz: "UTC",
+    });
+  } catch {
+    return [];
+  }
+  const times: number[] = [];
+  while (expression.hasNext()) times.push(expression.next().getTime());
+  return times;
+}
+
+/**
+ * Each time `timeZone`'s clocks go forward within `days` of `from`: the skipped local times as
+ * wall-clock instants (`Date.UTC` of the local fields), from inclusive, to exclusive.
+ */
+function springForwards(
+  timeZone: string,
+  from: number,
+  days: number,
+): Array<{ from: number; to: number }> {
+  const gaps: Array<{ from: number; to: number }> = [];
+  const offset = offsetIn(timeZone);
+  // A zone changes its offset at most once a day: step by days, then find the minute.
+  for (let at = from; at < from + days * DAY_MS; at += DAY_MS) {
+    const before = offset(at);
+    const after = offset(at + DAY_MS);
+    if (after <= before) continue;
+    let low = at;
+    let high = at + DAY_MS;
+    while (high - low > MINUTE_MS) {
+      const middle = low + Math.floor((high - low) / 2 / MINUTE_MS) * MINUTE_MS;
+      if (offset(middle) === before) low = middle;
+      else high = middle;
+    }
+    gaps.push({ from: high + before, to: high + after });
+  }
+  return gaps;
+}
+
+/** The zone's offset from UTC at an instant, in ms (east positive). */
+function offsetIn(timeZone: string): (at: number) => number {
+  const format = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+  });
+  return (at) => {
+    const parts = Object.fromEntries(
+      format.formatToParts(at).map((part) => [part.type, Number(part.value)]),
+    ) as Record<string, number>;
+    const wall = Date.UTC(
+      parts.year as number,
+      (parts.month as number) - 1,
+      parts.day,
+      parts.hour,
+      parts.minute,
+    );
+    return wall - Math.floor(at / MINUTE_MS) * MINUTE_MS;
+  };
+}
+
+function clock(wall: number): string {
+  return new Date(wall).toISOString().slice(11, 16);
+}
+
+/** A skipped day as `config check` and `pslink schedule --list` say it, with what to do. */
+export function describeSkip(timeZone: string, skip: SkippedDay): string {
+  const times = skip.times.length === 1 ? skip.times[0] : `${skip.times.join(", ")} are`;
+  return `no run on ${skip.date}: ${times}${skip.times.length === 1 ? " is" : ""} in the time ${timeZone}'s clocks skip that day (${skip.from} to ${skip.to}); move it out of that hour, or set its timezone to UTC`;
+}
