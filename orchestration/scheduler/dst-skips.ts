@@ -27,8 +27,8 @@ export function skippedDays(cron: string, timeZone: string, from: Date, days = 3
     // The schedule's times on the gap's local date: cron matches the clock's fields, so its
     // firings on that date in UTC are its local times there, with no shift to get in the way.
     const dayStart = Math.floor(gap.from / DAY_MS) * DAY_MS;
-    const times = firings(cron, dayStart, dayStart + DAY_MS);
-    if (times.length === 0 || times.some((time) => time < gap.from || time >= gap.to)) continue;
+    const times = firingsAllIn(cron, dayStart, gap);
+    if (!times) continue;
     skipped.push({
       date: new Date(dayStart).toISOString().slice(0, 10),
       times: times.map(clock),
@@ -39,21 +39,33 @@ export function skippedDays(cron: string, timeZone: string, from: Date, days = 3
   return skipped;
 }
 
-/** The firings of `cron` in [start, end), read in UTC; empty when it does not parse. */
-function firings(cron: string, start: number, end: number): number[] {
+/**
+ * The firings of `cron` on the day from `dayStart`, read in UTC, when there are some and all fall
+ * in `gap`; undefined as soon as one falls outside it (the day keeps a run), or when the
+ * expression does not parse.
+ */
+function firingsAllIn(
+  cron: string,
+  dayStart: number,
+  gap: { from: number; to: number },
+): number[] | undefined {
   let expression: ReturnType<typeof CronExpressionParser.parse>;
   try {
     expression = CronExpressionParser.parse(cron, {
-      currentDate: new Date(start - 1),
-      endDate: new Date(end - 1),
+      currentDate: new Date(dayStart - 1),
+      endDate: new Date(dayStart + DAY_MS - 1),
       tz: "UTC",
     });
   } catch {
-    return [];
+    return undefined;
   }
   const times: number[] = [];
-  while (expression.hasNext()) times.push(expression.next().getTime());
-  return times;
+  while (expression.hasNext()) {
+    const time = expression.next().getTime();
+    if (time < gap.from || time >= gap.to) return undefined;
+    times.push(time);
+  }
+  return times.length > 0 ? times : undefined;
 }
 
 /**
