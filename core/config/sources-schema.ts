@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { NETSUITE_JWT_ALGORITHMS, readNetsuiteKey } from "./netsuite-key.js";
 import { baseUrl, duration, secret, text, timeZone } from "./primitives.js";
-import { API_ADDRESSES, apiBaseAddress } from "./vendor-addresses.js";
+import { apiBaseAddress } from "./vendor-addresses.js";
 
 /** Shared HTTP behaviour of one source tenant: one rate budget for all its streams. */
 const http = z
@@ -38,7 +38,7 @@ const startDate = z.iso
 const OLDEST_SALESFORCE_VERSION = 31;
 
 const salesforce = z.strictObject({
-  base_url: baseUrl().superRefine(apiBaseAddress(API_ADDRESSES.salesforce)),
+  base_url: baseUrl().superRefine(apiBaseAddress("salesforce")),
   api_version: z
     .string()
     .regex(/^v\d+\.\d$/, { message: "write the API version like v60.0" })
@@ -63,7 +63,7 @@ const NETSUITE_JWT_ALGORITHM_HINT =
   "NetSuite client credentials accept only PS256, PS384, PS512, ES256, ES384 or ES512 (RS256 is refused): write algorithm: PS256 for an RSA certificate, or ES256/ES384/ES512 to match an EC certificate's curve";
 
 const netsuite = z.strictObject({
-  base_url: baseUrl().superRefine(apiBaseAddress(API_ADDRESSES.netsuite)),
+  base_url: baseUrl().superRefine(apiBaseAddress("netsuite")),
   account_id: text().optional(),
   /**
    * The integration user's time-zone preference (Set Preferences), not the company's: SuiteQL
@@ -108,7 +108,7 @@ const netsuite = z.strictObject({
 
 const kantata = z.strictObject({
   base_url: baseUrl()
-    .superRefine(apiBaseAddress(API_ADDRESSES.kantata))
+    .superRefine(apiBaseAddress("kantata"))
     .default("https://api.mavenlink.com/api/v1"),
   auth: z.strictObject({
     kind: z.literal("bearer"),
@@ -132,7 +132,7 @@ const WORKDAY_PROMPT_FORMATS = ["date_time", "date", "date_with_zone"] as const;
 
 const workday = z
   .strictObject({
-    base_url: baseUrl().superRefine(apiBaseAddress(API_ADDRESSES.workday)),
+    base_url: baseUrl().superRefine(apiBaseAddress("workday")),
     tenant: text(),
     mode: z.enum(["raas", "rest"]).default("raas"),
     report: z

@@ -62,13 +62,13 @@ function pastedApiPath(url: URL, apiPath: RegExp): string | undefined {
   return `${url.origin}${url.pathname} holds the API's own path (${url.pathname.slice(at)}), which pslink adds to every request: write ${base}`;
 }
 
-export const API_ADDRESSES = { salesforce, netsuite, kantata, workday } as const;
+const CHECKS = { salesforce, netsuite, kantata, workday } as const;
 
-/** A refinement of `base_url` that refuses the addresses `check` knows are not an API's base. */
-export function apiBaseAddress(check: AddressCheck) {
+/** A refinement of `system`'s `base_url` refusing the addresses known not to be an API's base. */
+export function apiBaseAddress(system: keyof typeof CHECKS) {
   return (value: string, ctx: z.RefinementCtx) => {
     const url = URL.parse(value);
-    const problem = url ? check(url) : undefined;
+    const problem = url ? CHECKS[system](url) : undefined;
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   };
 }

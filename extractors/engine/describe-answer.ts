@@ -13,8 +13,7 @@ const TITLE_LENGTH = 80;
  * every retry would get the same page.
  */
 export function markupAnswer(response: HttpResponse): string | undefined {
-  const raw = response.headers["content-type"];
-  const type = (Array.isArray(raw) ? raw[0] : raw)?.toLowerCase() ?? "";
+  const type = contentType(response);
   const text = response.body.trimStart();
   // JSON cut short, whatever the content type claims: another attempt may mend it.
   if (text.startsWith("{") || text.startsWith("[")) return undefined;
@@ -39,8 +38,7 @@ const TEXT_LENGTH = 300;
  * name.
  */
 export function textAnswer(response: HttpResponse): string | undefined {
-  const raw = response.headers["content-type"];
-  const type = (Array.isArray(raw) ? raw[0] : raw)?.toLowerCase() ?? "";
+  const type = contentType(response);
   if (type !== "" && !type.startsWith("text/plain")) return undefined;
   const text = response.body.trim();
   if (text === "" || text.length > TEXT_LENGTH || /^[[{<]/.test(text)) return undefined;
@@ -50,15 +48,9 @@ export function textAnswer(response: HttpResponse): string | undefined {
   return `"${redact(clip(line))}"`;
 }
 
-/**
- * What an error answer says, for a message: the vendor's own error (`describeBody` reads it out
- * of the body), else a page's title or a line of text (a gateway's or web server's answer).
- */
-function answerSaid(
-  response: HttpResponse,
-  describeBody?: (body: string) => string | undefined,
-): string | undefined {
-  return describeBody?.(response.body) ?? markupAnswer(response) ?? textAnswer(response);
+/** What an answer that is not the vendor's says: a page's title, else a line of text. */
+export function gatewayAnswer(response: HttpResponse): string | undefined {
+  return markupAnswer(response) ?? textAnswer(response);
 }
 
 /** A retried status's reason with what its answer said (a 429's body adds nothing). */
@@ -67,8 +59,18 @@ export function withAnswer(
   response: HttpResponse,
   describeBody?: (body: string) => string | undefined,
 ): string {
-  const said = response.status === 429 ? undefined : answerSaid(response, describeBody);
+  // The vendor's own error (`describeBody` reads it out of the body), else a gateway's answer.
+  const said =
+    response.status === 429
+      ? undefined
+      : (describeBody?.(response.body) ?? gatewayAnswer(response));
   return said ? `${reason}: ${said}` : reason;
+}
+
+/** The answer's Content-Type header, lower case, parameters kept (`text/html; charset=utf-8`). */
+function contentType(response: HttpResponse): string {
+  const raw = response.headers["content-type"];
+  return (Array.isArray(raw) ? raw[0] : raw)?.toLowerCase() ?? "";
 }
 
 function clip(text: string): string {

@@ -128,6 +128,6 @@ function clock(wall: number): string {
 
 /** A skipped day as `config check` and `pslink schedule --list` say it, with what to do. */
 export function describeSkip(timeZone: string, skip: SkippedDay): string {
-  const times = skip.times.length === 1 ? skip.times[0] : `${skip.times.join(", ")} are`;
-  return `no run on ${skip.date}: ${times}${skip.times.length === 1 ? " is" : ""} in the time ${timeZone}'s clocks skip that day (${skip.from} to ${skip.to}); move it out of that hour, or set its timezone to UTC`;
+  const times = skip.times.length === 1 ? `${skip.times[0]} is` : `${skip.times.join(", ")} are`;
+  return `no run on ${skip.date}: ${times} in the time ${timeZone}'s clocks skip that day (${skip.from} to ${skip.to}); move it out of that hour, or set its timezone to UTC`;
 }

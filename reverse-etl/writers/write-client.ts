@@ -2,7 +2,7 @@ import type { WriteRateLimit } from "../../core/config/governance-schema.js";
 import type { SourceHttpConfig } from "../../core/config/index.js";
 import { transientError } from "../../core/errors.js";
 import { redact } from "../../core/secret.js";
-import { markupAnswer, textAnswer, withAnswer } from "../../extractors/engine/describe-answer.js";
+import { gatewayAnswer, withAnswer } from "../../extractors/engine/describe-answer.js";
 import {
   type Authenticator,
   type ErrorVerdict,
@@ -115,7 +115,7 @@ export class WriteClient {
       default: {
         // The vendor's error; else a page's title or a line of text, else the body's start.
         const vendor = this.#options.describeBody(response.body);
-        const page = markupAnswer(response) ?? textAnswer(response);
+        const page = vendor === undefined ? gatewayAnswer(response) : undefined;
         const message =
           vendor ?? (page ? `${response.status}: ${page}` : `${response.status} ${call.excerpt}`);
         return { kind: "rejected", message, call };

@@ -30,7 +30,7 @@ const V = "/services/data/(?<version>v\\d+\\.\\d)";
  * any other version is answered 404 `NOT_FOUND`, as an org answers one it does not serve.
  * @see https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_versions.htm
  */
-export const SERVED_API_VERSIONS = { oldest: 31, newest: 66 } as const;
+const SERVED_API_VERSIONS = { oldest: 31, newest: 66 } as const;
 
 /** `Winter '11` for v20.0: three releases a year, Winter first (named after the next year). */
 function releaseLabel(major: number): string {
