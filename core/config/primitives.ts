@@ -1,7 +1,7 @@
 import { CronExpressionParser } from "cron-parser";
 import { validateDetailed } from "node-cron";
 import { z } from "zod";
-import { Secret } from "../secret.js";
+import { registerSecret, Secret } from "../secret.js";
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 const WHOLE_ENV_REF = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
@@ -63,24 +63,92 @@ const secretValue = () =>
   z.string().transform((value, ctx) => {
     const match = WHOLE_ENV_REF.exec(value.trim());
     if (!match) {
+      ctx.addIssue({ code: "custom", message: LITERAL_SECRET });
+      return z.NEVER;
+    }
+    const found = secretReference(match[1] as string, ctx);
+    return found === undefined ? z.NEVER : new Secret(found);
+  });
+
+const LITERAL_SECRET =
+  "secrets are read from the environment only: write a reference such as ${MY_SECRET} and export MY_SECRET (or put it in the .env file beside pslink.yml)";
+
+/** The value of a secret's `${name}`, or undefined with the issue added when it has none. */
+function secretReference(name: string, ctx: z.RefinementCtx): string | undefined {
+  const found = active.env[name];
+  if (found !== undefined && found !== "") return found;
+  ctx.addIssue({
+    code: "custom",
+    message: `environment variable ${name} is ${found === "" ? "set but empty" : "not set"}: export it with a value, or add it to the .env file beside pslink.yml`,
+  });
+  return undefined;
+}
+
+/** `scheme://` `user[:password]@` and the rest of a URL, split as written (before any `${…}`). */
+const URL_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)(?:([^/?#@]*)@)?(.*)$/s;
+
+/**
+ * A connection URL, which holds the password: either one whole `${VAR}` reference, or the URL
+ * written out with its password as a reference (`user:${PG_PASSWORD}@` after the scheme), as
+ * dbt profiles and compose files write it. The user and password references are filled in
+ * percent-encoded, so a password holding `@`, `/` or `%` still parses; references elsewhere are
+ * filled in as they are. A password written out in the file, or given as `?password=`, is
+ * refused; a URL without one (trust or peer authentication) needs none.
+ */
+export const secretUrl = () => {
+  const schema = z.string().transform((value, ctx) => {
+    const whole = WHOLE_ENV_REF.exec(value.trim());
+    if (whole) {
+      const found = secretReference(whole[1] as string, ctx);
+      return found === undefined ? z.NEVER : new Secret(found);
+    }
+    const parts = URL_PARTS.exec(value.trim());
+    if (!parts) {
+      ctx.addIssue({ code: "custom", message: LITERAL_SECRET });
+      return z.NEVER;
+    }
+    const [, scheme, userinfo, rest = ""] = parts;
+    const colon = userinfo?.indexOf(":") ?? -1;
+    const written = userinfo !== undefined && colon >= 0 ? userinfo.slice(colon + 1) : "";
+    const passwordName = WHOLE_ENV_REF.exec(written)?.[1];
+    if (written !== "" && passwordName === undefined) {
       ctx.addIssue({
         code: "custom",
         message:
-          "secrets are read from the environment only: write a reference such as ${MY_SECRET} and export MY_SECRET (or put it in the .env file beside pslink.yml)",
+          "the password is written out in the url: put it in an environment variable (or the .env file beside pslink.yml) and write user:${PG_PASSWORD}@ in its place, or make the whole url one reference such as ${PSLINK_PG_URL}",
       });
       return z.NEVER;
     }
-    const name = match[1] as string;
-    const found = active.env[name];
-    if (found === undefined || found === "") {
+    if (/[?&]password=/i.test(rest)) {
       ctx.addIssue({
         code: "custom",
-        message: `environment variable ${name} is ${found === "" ? "set but empty" : "not set"}: export it with a value, or add it to the .env file beside pslink.yml`,
+        message:
+          "pslink reads the password from user:password@ in the url, not from a password parameter after ?: remove that parameter and write user:${PG_PASSWORD}@ after the scheme",
       });
       return z.NEVER;
     }
-    return new Secret(found);
+    let missing = false;
+    const fill = (text: string, encode: boolean) =>
+      text.replace(ENV_REF, (_match, name: string) => {
+        const found = secretReference(name, ctx);
+        if (found === undefined) missing = true;
+        return encode ? encodeURIComponent(found ?? "") : (found ?? "");
+      });
+    const user =
+      userinfo === undefined
+        ? undefined
+        : fill(userinfo.slice(0, colon < 0 ? undefined : colon), true);
+    const password = passwordName === undefined ? undefined : secretReference(passwordName, ctx);
+    if (passwordName !== undefined && password === undefined) missing = true;
+    // Masked on its own too: a driver's message may quote the password without the URL.
+    if (password !== undefined) registerSecret(password);
+    const credentials = password === undefined ? user : `${user}:${encodeURIComponent(password)}`;
+    const filled = `${scheme}${credentials === undefined ? "" : `${credentials}@`}${fill(rest, false)}`;
+    return missing ? z.NEVER : new Secret(filled);
   });
+  secretSchemas.add(schema);
+  return schema;
+};
 
 const DURATION = /^(\d+)\s*(ms|s|m|h|d)$/;
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;

@@ -2,7 +2,7 @@ import { basename } from "node:path";
 import { z } from "zod";
 import { schedulesSchema } from "../../orchestration/scheduler/schedules-schema.js";
 import { governanceSchema } from "./governance-schema.js";
-import { secret, text } from "./primitives.js";
+import { secret, secretUrl, text } from "./primitives.js";
 import { sourcesSchema } from "./sources-schema.js";
 
 /** Schemas pslink creates; a DuckDB file named like one of them makes `schema.table` ambiguous. */
@@ -29,8 +29,8 @@ const duckdbWarehouse = z.strictObject({
 
 const postgresWarehouse = z.strictObject({
   kind: z.literal("postgres"),
-  /** A full connection URL (it holds the password, so it is a secret). */
-  url: secret().optional(),
+  /** A full connection URL (it holds the password, so it is a secret: `secretUrl`). */
+  url: secretUrl().optional(),
   host: text().optional(),
   port: z.number().int().positive().default(5432),
   database: text().optional(),

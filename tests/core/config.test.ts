@@ -7,6 +7,7 @@ import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { configEnv, loadConfig, parseConfig } from "../../core/config/index.js";
 import { describeError, PslinkError } from "../../core/errors.js";
+import { redact } from "../../core/secret.js";
 import { configProblems } from "../support/config-problems.js";
 import { runCli } from "../support/run-cli.js";
 
@@ -149,6 +150,48 @@ describe("config", () => {
         PG_URL: "mysql://u:p@db/x",
       }),
     ).toContain("  - warehouse.url: must start with postgres://, not mysql://");
+  });
+
+  it("reads a PostgreSQL url whose password is a reference, and refuses one written out", () => {
+    const yaml = (url: string) => `version: 1\nwarehouse: { kind: postgres, url: '${url}' }\n`;
+    const password = "p@ss/w%rd:1 #x";
+    const config = parse(
+      yaml("postgres://pslink:${PG_PASSWORD}@db.internal:5433/pslink?sslmode=require"),
+      { PG_PASSWORD: password },
+    );
+    if (config.warehouse.kind !== "postgres") throw new Error("expected a postgres warehouse");
+    // Filled in percent-encoded: the URL still parses, and its password reads back whole.
+    const url = new URL(config.warehouse.url?.reveal() ?? "");
+    expect([url.username, decodeURIComponent(url.password), url.host, url.pathname]).toEqual([
+      "pslink",
+      password,
+      "db.internal:5433",
+      "/pslink",
+    ]);
+    expect(url.searchParams.get("sslmode")).toBe("require");
+    expect(redact(`authentication failed for ${password}`)).not.toContain(password);
+    // No password in the URL at all (trust or peer authentication): nothing secret to refuse.
+    const trusted = parse(yaml("postgres://pslink@db.internal/pslink"));
+    expect(trusted.warehouse.kind === "postgres" && trusted.warehouse.url?.reveal()).toBe(
+      "postgres://pslink@db.internal/pslink",
+    );
+
+    const literal = problems(yaml("postgres://pslink:Hunter2-Literal@db.internal/pslink"));
+    expect(literal).toContain(
+      "  - warehouse.url: the password is written out in the url: put it in an environment variable",
+    );
+    expect(literal).not.toContain("Hunter2-Literal");
+    expect(
+      problems(yaml("postgres://pslink@db.internal/pslink?password=${PG_PASSWORD}"), {
+        PG_PASSWORD: password,
+      }),
+    ).toContain("not from a password parameter after ?");
+    expect(problems(yaml("postgres://pslink:${PG_PASSWORD}@db.internal/pslink"))).toContain(
+      "  - warehouse.url: environment variable PG_PASSWORD is not set",
+    );
+    expect(problems(yaml("pslink@db.internal/pslink"))).toContain(
+      "  - warehouse.url: secrets are read from the environment only",
+    );
   });
 
   it("lists the allowed keys when no allowed key is near an unknown one", () => {
@@ -466,7 +509,7 @@ describe("pslink config check", () => {
       },
     );
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain("warehouse.url: secrets are read from the environment only");
+    expect(result.stderr).toContain("warehouse.url: the password is written out in the url");
     expect(result.stderr).not.toContain("hunter2pass");
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { WarehouseConfig } from "../../core/config/index.js";
+import { parseConfig, type WarehouseConfig } from "../../core/config/index.js";
 import { describeError, PslinkError } from "../../core/errors.js";
 import { Secret } from "../../core/secret.js";
 import { openWarehouse } from "../../warehouse/open-warehouse.js";
@@ -134,6 +134,29 @@ describe("openWarehouse: PostgreSQL", () => {
     const error = await openError({ kind: "postgres", port: 5432, ssl: false, pool_size: 1 });
     expect(error.kind).toBe("config");
     expect(error.message).toContain("host, database, user");
+  });
+
+  it("connects from a url written with its password as a reference, percent-encoding it", async () => {
+    const { config: target } = await postgres.target();
+    const real = new URL(target.kind === "postgres" ? (target.url?.reveal() ?? "") : "");
+    const written = `postgres://${real.username}:\${PG_PASSWORD}@${real.host}${real.pathname}`;
+    const yaml = `version: 1\nwarehouse: { kind: postgres, url: '${written}' }\n`;
+    const read = (password: string) =>
+      parseConfig(yaml, { file: "pslink.yml", baseDir: "/tmp", env: { PG_PASSWORD: password } })
+        .warehouse;
+    // A password with @, / and : reaches the server as written: refused for being wrong, not
+    // read as a host or a port.
+    const wrong = "Wr0ng@pass/word:5432";
+    const error = await openError(read(wrong));
+    expect(error.message).toMatch(/password authentication failed/);
+    expect(describeError(error)).not.toContain(wrong);
+    const warehouse = await postgres.open({
+      baseDir: "/tmp",
+      config: read(decodeURIComponent(real.password)),
+    });
+    expect(await warehouse.query("select current_database() as db")).toEqual([
+      { db: real.pathname.slice(1) },
+    ]);
   });
 
   // Last: its password Secret ("pslink" on the test server) masks that word in later messages.
