@@ -65,4 +65,18 @@ if [ "$(psql_admin -c "select 1 from pg_database where datname = '$PG_DATABASE'"
   psql_admin -c "create database $PG_DATABASE owner $PG_ROLE"
 fi
 
+# The TLS tests need a server that encrypts: Debian's clusters do, with the machine's snakeoil
+# certificate (package ssl-cert); a cluster without one gets a self-signed certificate here.
+if [ "$(psql_admin -c "show ssl")" != "on" ]; then
+  datadir="$(psql_admin -c "show data_directory")"
+  log "turning on TLS with a self-signed certificate for localhost in $datadir"
+  as_postgres openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=localhost \
+    -addext subjectAltName=DNS:localhost \
+    -keyout "$datadir/pslink-test.key" -out "$datadir/pslink-test.crt" 2>/dev/null
+  as_postgres chmod 600 "$datadir/pslink-test.key"
+  psql_admin -c "alter system set ssl_cert_file = '$datadir/pslink-test.crt'" \
+    -c "alter system set ssl_key_file = '$datadir/pslink-test.key'" \
+    -c "alter system set ssl = on" -c "select pg_reload_conf()" >/dev/null
+fi
+
 echo "postgres://$PG_ROLE:$PG_PASSWORD@$PG_HOST:$PG_PORT/$PG_DATABASE"

@@ -26,7 +26,7 @@ export async function openWarehouse(config: WarehouseConfig, baseDir: string): P
     case "postgres": {
       const { postgresConnection } = await import("./postgres-connect.js");
       const { openPostgresWarehouse } = await import("./postgres-dialect.js");
-      return openPostgresWarehouse(postgresConnection(config), config.pool_size);
+      return openPostgresWarehouse(postgresConnection(config, baseDir), config.pool_size);
     }
     default:
       return assertNever(config, "warehouse kind");

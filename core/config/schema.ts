@@ -2,6 +2,7 @@ import { basename } from "node:path";
 import { z } from "zod";
 import { schedulesSchema } from "../../orchestration/scheduler/schedules-schema.js";
 import { governanceSchema } from "./governance-schema.js";
+import { postgresSsl, SSL_MODES, type SslMode } from "./postgres-ssl.js";
 import { secret, secretUrl, text } from "./primitives.js";
 import { sourcesSchema } from "./sources-schema.js";
 
@@ -36,7 +37,23 @@ const postgresWarehouse = z.strictObject({
   database: text().optional(),
   user: text().optional(),
   password: secret().optional(),
-  ssl: z.boolean().default(false),
+  /** `postgres-ssl.ts`: false/`disable`, true/`require`, `verify-ca` or `verify-full`. */
+  ssl: z
+    .union([z.boolean(), z.string()])
+    .default(false)
+    .transform((value, ctx): SslMode => {
+      if (value === true) return "require";
+      if (value === false) return "disable";
+      const mode = SSL_MODES.find((known) => known === value);
+      if (mode) return mode;
+      ctx.addIssue({
+        code: "custom",
+        message: `"${value}" is not an ssl mode: write true (encrypted), verify-ca or verify-full (the server's certificate checked), or false`,
+      });
+      return z.NEVER;
+    }),
+  /** PEM file of the CA that signed the server's certificate; relative to the config's folder. */
+  ssl_root_cert: text().optional(),
   pool_size: z.number().int().positive().default(4),
 });
 
@@ -110,10 +127,15 @@ export function postgresTargetProblem(
         message: `is not a valid URL: write ${POSTGRES_URL_FORM}`,
       };
     }
-    return /^postgres(ql)?:$/.test(protocol)
-      ? undefined
-      : { path: ["warehouse", "url"], message: `must start with postgres://, not ${protocol}//` };
+    if (!/^postgres(ql)?:$/.test(protocol))
+      return {
+        path: ["warehouse", "url"],
+        message: `must start with postgres://, not ${protocol}//`,
+      };
   }
+  const ssl = postgresSsl(warehouse);
+  if ("problem" in ssl) return { path: ["warehouse", ssl.key], message: ssl.problem };
+  if (warehouse.url) return undefined;
   const missing = (["host", "database", "user"] as const).filter((key) => !warehouse[key]);
   return missing.length === 0
     ? undefined

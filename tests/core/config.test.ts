@@ -194,6 +194,34 @@ describe("config", () => {
     );
   });
 
+  it("reads PostgreSQL's TLS settings and refuses ones that contradict themselves", () => {
+    const env = { PG_URL: "postgres://pslink@db.internal/pslink" };
+    const warehouse = (keys: string, url = "${PG_URL}") =>
+      `version: 1\nwarehouse:\n  kind: postgres\n  url: '${url}'\n${keys}`;
+    const ssl = (yaml: string) => {
+      const read = parse(yaml, env).warehouse;
+      return read.kind === "postgres" ? read.ssl : undefined;
+    };
+    expect([ssl(warehouse("")), ssl(warehouse("  ssl: true\n"))]).toEqual(["disable", "require"]);
+    expect(ssl(warehouse("  ssl: verify-full\n"))).toBe("verify-full");
+
+    expect(problems(warehouse("  ssl: verify_full\n"), env)).toContain(
+      '  - warehouse.ssl: "verify_full" is not an ssl mode: write true (encrypted), verify-ca or verify-full',
+    );
+    expect(
+      problems(warehouse("", "postgres://pslink@db.internal/pslink?sslmode=strict"), env),
+    ).toContain("  - warehouse.url: sslmode=strict is not one of PostgreSQL's modes");
+    expect(
+      problems(
+        warehouse("  ssl: true\n", "postgres://pslink@db.internal/pslink?sslmode=verify-full"),
+        env,
+      ),
+    ).toContain("  - warehouse.ssl: says require and the url's sslmode says verify-full");
+    expect(problems(warehouse("  ssl_root_cert: ca.pem\n"), env)).toContain(
+      "  - warehouse.ssl_root_cert: is given but the connection is not encrypted: set ssl: verify-full",
+    );
+  });
+
   it("lists the allowed keys when no allowed key is near an unknown one", () => {
     const message = problems("version: 1\nwarehouse:\n  kind: duckdb\n  colour: blue\n");
     expect(message).toMatch(/warehouse: unknown key\(s\) "colour"; allowed: .*\bpath\b/);

@@ -66,7 +66,7 @@ export function warehouseCases(): WarehouseCase[] {
 
 /** A PostgreSQL warehouse config for a URL, as `parseConfig` would produce it. */
 export function postgresConfig(url: string): WarehouseConfig {
-  return { kind: "postgres", url: new Secret(url), port: 5432, ssl: false, pool_size: 4 };
+  return { kind: "postgres", url: new Secret(url), port: 5432, ssl: "disable", pool_size: 4 };
 }
 
 /**

@@ -131,7 +131,7 @@ describe("openWarehouse: PostgreSQL", () => {
   });
 
   it("asks for the missing settings when neither url nor host is given", async () => {
-    const error = await openError({ kind: "postgres", port: 5432, ssl: false, pool_size: 1 });
+    const error = await openError({ kind: "postgres", port: 5432, ssl: "disable", pool_size: 1 });
     expect(error.kind).toBe("config");
     expect(error.message).toContain("host, database, user");
   });
@@ -172,7 +172,7 @@ describe("openWarehouse: PostgreSQL", () => {
         database: url.pathname.slice(1),
         user: url.username,
         password: new Secret(decodeURIComponent(url.password)),
-        ssl: false,
+        ssl: "disable",
         pool_size: 2,
       },
     });
