@@ -68,8 +68,8 @@ export async function refuseUnsyncedPostgres(
     "select 1 from information_schema.schemata where schema_name = 'pslink'",
   );
   if (found.length > 0) return;
-  const { postgresConnection } = await import("./postgres-connect.js");
-  const { label } = postgresConnection(config).target;
+  const { postgresTarget } = await import("./postgres-connect.js");
+  const { label } = postgresTarget(config);
   throw configError(`no warehouse yet: PostgreSQL ${label} has no pslink schema`, {
     hint: "run `pslink sync` first: it creates pslink's schemas (if a sync has already run, warehouse names another database than the one it wrote)",
     details: { noWarehouse: true, database: label },

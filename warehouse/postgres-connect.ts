@@ -25,22 +25,23 @@ export interface PostgresConnection {
   client: pg.ClientConfig;
 }
 
+/** Where the warehouse config points, for messages (checks the config; reads no file). */
+export function postgresTarget(config: PostgresWarehouseConfig): PostgresTarget {
+  return targetOf(partsOf(config));
+}
+
 /**
  * Client settings from the warehouse config: a URL secret, or host/port/database/user/password.
  * A relative `ssl_root_cert` is read from `baseDir` (the config file's folder).
  */
 export function postgresConnection(
   config: PostgresWarehouseConfig,
-  baseDir = process.cwd(),
+  baseDir: string,
 ): PostgresConnection {
-  const problem = postgresTargetProblem(config);
-  if (problem) throw configError(`${problem.path.join(".")}: ${problem.message}`);
-  const { host, port, database, user, password } = config.url
-    ? fromUrl(config.url)
-    : fromFields(config);
-  const target = { host, port, database, user, label: `${user}@${host}:${port}/${database}` };
+  const parts = partsOf(config);
+  const { host, port, database, user, password } = parts;
   return {
-    target,
+    target: targetOf(parts),
     client: {
       host,
       port,
@@ -57,6 +58,16 @@ export function postgresConnection(
       types: pslinkTypes,
     },
   };
+}
+
+function partsOf(config: PostgresWarehouseConfig): Parts {
+  const problem = postgresTargetProblem(config);
+  if (problem) throw configError(`${problem.path.join(".")}: ${problem.message}`);
+  return config.url ? fromUrl(config.url) : fromFields(config);
+}
+
+function targetOf({ host, port, database, user }: Parts): PostgresTarget {
+  return { host, port, database, user, label: `${user}@${host}:${port}/${database}` };
 }
 
 interface Parts {

@@ -7,6 +7,7 @@ import { connect as tlsConnect } from "node:tls";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../core/config/index.js";
 import { describeError, PslinkError } from "../../core/errors.js";
+import { describeWarehouse } from "../../warehouse/describe-warehouse.js";
 import { openWarehouse } from "../../warehouse/open-warehouse.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 
@@ -131,6 +132,10 @@ describe("PostgreSQL over TLS (the test server's own certificate)", () => {
     expect(missing.message).toBe(
       `warehouse.ssl_root_cert: cannot read ${join(dir, "no-such-ca.pem")}`,
     );
+    // Naming the warehouse (config check, status) reads no file.
+    expect(
+      describeWarehouse(warehouseWith("  ssl: verify-ca\n  ssl_root_cert: no-such-ca.pem\n"), dir),
+    ).toMatch(/^postgres \S+@/);
     writeFileSync(join(dir, "not-a-cert.pem"), "just some text\n");
     const wrong = await openError("  ssl: verify-ca\n  ssl_root_cert: not-a-cert.pem\n");
     expect(wrong.message).toContain("holds no PEM certificate");
