@@ -242,13 +242,53 @@ const LIMIT_HINTS: Readonly<Record<string, string>> = {
 
 /**
  * The fix for a statement or COPY the server refused or cancelled by one of its limits (disk,
- * memory, timeouts) or for being read-only.
+ * memory, timeouts), for being read-only, or for a privilege pslink's user lacks.
  */
 export function pgLimitHint(error: unknown): string | undefined {
   const { code, message } = pgErrorFields(error);
   // 57014 is any cancel: only the timeout's is the server's limit.
   if (code === "57014" && !/statement timeout/i.test(message)) return undefined;
+  if (code === "42501") return privilegeHint(message);
   return code === undefined ? undefined : LIMIT_HINTS[code];
+}
+
+/** pslink's schemas in a warehouse, which its user creates (and so owns) on the first sync. */
+const PSLINK_SCHEMAS =
+  "pslink, raw_<system>, src_<system>, staging, intermediate, canonical, reconciliation, marts, proposals";
+
+/**
+ * What to grant pslink's user for an insufficient_privilege (42501), by what the server names:
+ * pslink creates its schemas and tables, and alters its own tables (a new column for a field a
+ * source starts sending), so it needs to create in the database and own what it made.
+ */
+function privilegeHint(message: string): string {
+  const [, kind, name] =
+    /permission denied for (database|schema|table|relation|sequence) "?([^"\s]+)"?/i.exec(
+      message,
+    ) ??
+    /must be (owner) of (?:table|relation) "?([^"\s]+)"?/i.exec(message) ??
+    [];
+  const grant = (what: string) =>
+    `pslink's user creates its schemas (${PSLINK_SCHEMAS}) and owns their tables: ${what}, <user> being warehouse.user or the user in warehouse.url`;
+  switch (kind?.toLowerCase()) {
+    case "database":
+      return grant(
+        `GRANT CREATE ON DATABASE ${name} TO <user> (or let an owner create those schemas and ALTER SCHEMA … OWNER TO <user>)`,
+      );
+    case "schema":
+      return grant(
+        `ALTER SCHEMA ${name} OWNER TO <user> (or GRANT USAGE, CREATE ON SCHEMA ${name} TO <user>)`,
+      );
+    case "owner":
+    case "table":
+    case "relation":
+    case "sequence":
+      return grant(`ALTER TABLE ${name} OWNER TO <user> (another role made it)`);
+    default:
+      return grant(
+        "GRANT CREATE ON DATABASE … TO <user>, or make <user> the owner of those schemas",
+      );
+  }
 }
 
 /**

@@ -4,8 +4,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseConfig, type WarehouseConfig } from "../../core/config/index.js";
 import { describeError, PslinkError } from "../../core/errors.js";
 import { Secret } from "../../core/secret.js";
+import { migrate } from "../../warehouse/migrate.js";
 import { openWarehouse } from "../../warehouse/open-warehouse.js";
-import { postgresConfig, warehouseCases } from "../support/warehouses.js";
+import { createTestDatabase, postgresConfig, warehouseCases } from "../support/warehouses.js";
 import { killHolder, spawnHolder } from "./fixtures/spawn-holder.js";
 
 const [duckdb, postgres] = warehouseCases() as [
@@ -134,6 +135,25 @@ describe("openWarehouse: PostgreSQL", () => {
     const error = await openError({ kind: "postgres", port: 5432, ssl: "disable", pool_size: 1 });
     expect(error.kind).toBe("config");
     expect(error.message).toContain("host, database, user");
+  });
+
+  it("says what to grant when pslink's user may not create its schemas", async () => {
+    const { url, drop } = await createTestDatabase();
+    try {
+      const database = new URL(url).pathname.slice(1);
+      // The test's user owns the database; an owner may give up its own right to create in it.
+      const admin = await openWarehouse(postgresConfig(url), "/tmp");
+      await admin.execute(`revoke create on database "${database}" from current_user, public`);
+      const failure = await migrate(admin).catch((error: unknown) => error);
+      await admin.close();
+      expect(failure).toBeInstanceOf(PslinkError);
+      const error = failure as PslinkError;
+      expect(error.message).toBe(`PostgreSQL: permission denied for database ${database}`);
+      expect(error.hint).toContain(`GRANT CREATE ON DATABASE ${database} TO <user>`);
+      expect(error.hint).toContain("<user> being warehouse.user or the user in warehouse.url");
+    } finally {
+      await drop();
+    }
   });
 
   it("connects from a url written with its password as a reference, percent-encoding it", async () => {
