@@ -33,7 +33,15 @@ export async function openPostgresWarehouse(
   connection: PostgresConnection,
   poolSize: number,
 ): Promise<Warehouse> {
-  const pool = new pg.Pool({ ...connection.client, max: poolSize });
+  const pool = new pg.Pool({
+    ...connection.client,
+    max: poolSize,
+    // Awaited before the pool hands a new client out: a statement sent while another runs on
+    // the same client is deprecated in pg 8 (a warning on every command) and refused in pg 9.
+    onConnect: async (client) => {
+      await client.query(KEEP_IDLE_SESSION_SQL);
+    },
+  });
   // pg reports a lost connection (a restart, a failover) as `error` events on the client,
   // sometimes two (the server's message, then the socket's end); the pool re-emits an idle
   // client's. An event nobody hears ends the process, and the pool and its `query` listen only at
@@ -45,8 +53,6 @@ export async function openPostgresWarehouse(
     client.on("error", (error) =>
       logger.warn({ error: pgErrorFields(error) }, "PostgreSQL connection lost"),
     );
-    // Queued before the statement the client was taken for; a failure here surfaces there.
-    client.query(KEEP_IDLE_SESSION_SQL).catch(() => undefined);
   });
   try {
     const client = await pool.connect();
