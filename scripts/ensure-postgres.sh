@@ -79,4 +79,22 @@ if [ "$(psql_admin -c "show ssl")" != "on" ]; then
     -c "alter system set ssl = on" -c "select pg_reload_conf()" >/dev/null
 fi
 
+# Two databases the connection tests are refused at: one takes only encrypted connections, the
+# other none from here (neither exists; pg_hba.conf is read before the database is looked up).
+hba="$(psql_admin -c "show hba_file")"
+if ! as_postgres grep -q "pslink test rules" "$hba"; then
+  log "adding the connection tests' rules to $hba"
+  {
+    echo "# pslink test rules (scripts/ensure-postgres.sh)"
+    echo "hostnossl pslink_tls_only    all 127.0.0.1/32 reject"
+    echo "hostnossl pslink_tls_only    all ::1/128      reject"
+    echo "host      pslink_hba_closed  all 127.0.0.1/32 reject"
+    echo "host      pslink_hba_closed  all ::1/128      reject"
+    as_postgres cat "$hba"
+  } | as_postgres tee "$hba.pslink" >/dev/null
+  as_postgres cp "$hba.pslink" "$hba"
+  as_postgres rm "$hba.pslink"
+  psql_admin -c "select pg_reload_conf()" >/dev/null
+fi
+
 echo "postgres://$PG_ROLE:$PG_PASSWORD@$PG_HOST:$PG_PORT/$PG_DATABASE"

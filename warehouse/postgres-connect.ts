@@ -155,6 +155,16 @@ export function connectionError(error: unknown, target: PostgresTarget): PslinkE
   }
   const tls = tlsProblem(code, message, where);
   if (tls) return configError(tls.message, { ...options, hint: tls.hint });
+  if (code === "28000" && /pg_hba\.conf/.test(message)) {
+    const plain = /no encryption/.test(message);
+    return configError(
+      `PostgreSQL at ${where} does not let ${target.user} connect to ${target.database} from here${plain ? " without encryption" : ""}: ${message}`,
+      {
+        ...options,
+        hint: `${plain ? "the server may take only encrypted connections from here: set warehouse.ssl: verify-full (or true; sslmode= in the url); if it still refuses, " : ""}ask the server's administrator for a pg_hba.conf line that lets this user connect to this database from this machine's address (then SELECT pg_reload_conf())`,
+      },
+    );
+  }
   if (code === "28P01" || code === "28000") {
     return configError(`PostgreSQL at ${where} refused user "${target.user}": ${message}`, {
       ...options,

@@ -54,9 +54,14 @@ afterAll(async () => {
 });
 
 /** The test server's warehouse as pslink.yml would say it, with TLS keys added. */
-function warehouseWith(keys: string, host = server.hostname, query = "") {
+function warehouseWith(
+  keys: string,
+  host = server.hostname,
+  query = "",
+  database = server.pathname,
+) {
   const port = server.port || "5432";
-  const url = `postgres://${server.username}:\${PG_PASSWORD}@${host}:${port}${server.pathname}${query}`;
+  const url = `postgres://${server.username}:\${PG_PASSWORD}@${host}:${port}${database}${query}`;
   return parseConfig(`version: 1\nwarehouse:\n  kind: postgres\n  url: '${url}'\n${keys}`, {
     file: join(dir, "pslink.yml"),
     baseDir: dir,
@@ -64,14 +69,24 @@ function warehouseWith(keys: string, host = server.hostname, query = "") {
   }).warehouse;
 }
 
-async function open(keys: string, host?: string, query?: string): Promise<Warehouse> {
-  const warehouse = await openWarehouse(warehouseWith(keys, host, query), dir);
+async function open(
+  keys: string,
+  host?: string,
+  query?: string,
+  database?: string,
+): Promise<Warehouse> {
+  const warehouse = await openWarehouse(warehouseWith(keys, host, query, database), dir);
   opened.push(warehouse);
   return warehouse;
 }
 
-async function openError(keys: string, host?: string, query?: string): Promise<PslinkError> {
-  const failure = await open(keys, host, query).catch((error: unknown) => error);
+async function openError(
+  keys: string,
+  host?: string,
+  query?: string,
+  database?: string,
+): Promise<PslinkError> {
+  const failure = await open(keys, host, query, database).catch((error: unknown) => error);
   expect(failure).toBeInstanceOf(PslinkError);
   return failure as PslinkError;
 }
@@ -139,5 +154,26 @@ describe("PostgreSQL over TLS (the test server's own certificate)", () => {
     writeFileSync(join(dir, "not-a-cert.pem"), "just some text\n");
     const wrong = await openError("  ssl: verify-ca\n  ssl_root_cert: not-a-cert.pem\n");
     expect(wrong.message).toContain("holds no PEM certificate");
+  });
+
+  // scripts/ensure-postgres.sh gives the test server two pg_hba.conf rules: pslink_tls_only takes
+  // no unencrypted connection, pslink_hba_closed none at all (neither database exists).
+  it("says when the server's pg_hba.conf refuses, and whether encryption would help", async () => {
+    const plain = await openError("", undefined, undefined, "/pslink_tls_only");
+    expect(plain.kind).toBe("config");
+    expect(plain.message).toContain(
+      `does not let ${server.username} connect to pslink_tls_only from here without encryption`,
+    );
+    expect(plain.hint).toContain("set warehouse.ssl: verify-full (or true");
+    // Encrypted, the same connection gets past pg_hba.conf: only the database is missing.
+    const encrypted = await openError("  ssl: true\n", undefined, undefined, "/pslink_tls_only");
+    expect(encrypted.message).toContain('database "pslink_tls_only" does not exist');
+
+    const closed = await openError("  ssl: true\n", undefined, undefined, "/pslink_hba_closed");
+    expect(closed.message).toContain(
+      `does not let ${server.username} connect to pslink_hba_closed from here:`,
+    );
+    expect(closed.hint).toMatch(/^ask the server's administrator for a pg_hba\.conf line/);
+    expect(closed.hint).not.toContain("ssl");
   });
 });
