@@ -132,6 +132,8 @@ export function postgresTargetProblem(
         path: ["warehouse", "url"],
         message: `must start with postgres://, not ${protocol}//`,
       };
+    const unread = unreadUrlParameters(new URL(warehouse.url.reveal()));
+    if (unread) return { path: ["warehouse", "url"], message: unread };
   }
   const ssl = postgresSsl(warehouse);
   if ("problem" in ssl) return { path: ["warehouse", ssl.key], message: ssl.problem };
@@ -143,6 +145,20 @@ export function postgresTargetProblem(
         path: ["warehouse"],
         message: `PostgreSQL needs ${missing.join(", ")} (or a url): set url: \${PSLINK_PG_URL}, or host, database, user and password`,
       };
+}
+
+/** The url parameters pslink reads (`postgres-ssl.ts`); the driver would pass over any other. */
+const URL_PARAMETERS = new Set(["sslmode", "sslrootcert"]);
+const CLIENT_CERTIFICATE = new Set(["sslcert", "sslkey", "sslpassword"]);
+
+/** What to do about url parameters pslink would not read (named, their values never shown). */
+function unreadUrlParameters(url: URL): string | undefined {
+  const unread = [...new Set(url.searchParams.keys())].filter((key) => !URL_PARAMETERS.has(key));
+  if (unread.length === 0) return undefined;
+  const names = unread.join(", ");
+  if (unread.some((key) => CLIENT_CERTIFICATE.has(key)))
+    return `${names}: pslink does not sign in with a client certificate; give the user a password and write user:\${PG_PASSWORD}@ after the scheme (or warehouse.password)`;
+  return `pslink reads only sslmode and sslrootcert after the ?, and would pass over ${names}: remove ${unread.length === 1 ? "it" : "them"}`;
 }
 
 export type PslinkConfig = z.infer<typeof configSchema> & {

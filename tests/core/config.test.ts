@@ -217,6 +217,14 @@ describe("config", () => {
         env,
       ),
     ).toContain("  - warehouse.ssl: says require and the url's sslmode says verify-full");
+    const pgUrl = (query: string) =>
+      problems(warehouse("", `postgres://pslink@db.internal/pslink?${query}`), env);
+    expect(pgUrl("connect_timeout=10&application_name=etl")).toContain(
+      "  - warehouse.url: pslink reads only sslmode and sslrootcert after the ?, and would pass over connect_timeout, application_name: remove them",
+    );
+    expect(pgUrl("sslmode=verify-full&sslcert=client.crt&sslkey=client.key")).toContain(
+      "  - warehouse.url: sslcert, sslkey: pslink does not sign in with a client certificate",
+    );
     expect(problems(warehouse("  ssl_root_cert: ca.pem\n"), env)).toContain(
       "  - warehouse.ssl_root_cert: is given but the connection is not encrypted: set ssl: verify-full",
     );
