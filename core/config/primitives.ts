@@ -92,8 +92,9 @@ const URL_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)(?:([^/?#@]*)@)?(.*)$/s;
  * written out with its password as a reference (`user:${PG_PASSWORD}@` after the scheme), as
  * dbt profiles and compose files write it. The user and password references are filled in
  * percent-encoded, so a password holding `@`, `/` or `%` still parses; references elsewhere are
- * filled in as they are. A password written out in the file, or given as `?password=`, is
- * refused; a URL without one (trust or peer authentication) needs none.
+ * filled in as they are. A password written out in the file is refused (one after the `?` is
+ * refused with the other parameters pslink does not read, `postgresTargetProblem`); a URL
+ * without one (trust or peer authentication) needs none.
  */
 export const secretUrl = () => {
   const schema = z.string().transform((value, ctx) => {
@@ -116,14 +117,6 @@ export const secretUrl = () => {
         code: "custom",
         message:
           "the password is written out in the url: put it in an environment variable (or the .env file beside pslink.yml) and write user:${PG_PASSWORD}@ in its place, or make the whole url one reference such as ${PSLINK_PG_URL}",
-      });
-      return z.NEVER;
-    }
-    if (/[?&]password=/i.test(rest)) {
-      ctx.addIssue({
-        code: "custom",
-        message:
-          "pslink reads the password from user:password@ in the url, not from a password parameter after ?: remove that parameter and write user:${PG_PASSWORD}@ after the scheme",
       });
       return z.NEVER;
     }

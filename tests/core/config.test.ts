@@ -185,7 +185,9 @@ describe("config", () => {
       problems(yaml("postgres://pslink@db.internal/pslink?password=${PG_PASSWORD}"), {
         PG_PASSWORD: password,
       }),
-    ).toContain("not from a password parameter after ?");
+    ).toContain(
+      "  - warehouse.url: pslink reads only sslmode and sslrootcert after the ?, and would pass over password: remove it",
+    );
     expect(problems(yaml("postgres://pslink:${PG_PASSWORD}@db.internal/pslink"))).toContain(
       "  - warehouse.url: environment variable PG_PASSWORD is not set",
     );
