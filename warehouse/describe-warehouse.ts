@@ -1,12 +1,21 @@
 import { resolve } from "node:path";
 import type { WarehouseConfig } from "../core/config/index.js";
+import { type PostgresSsl, postgresSsl } from "../core/config/postgres-ssl.js";
 import { postgresTarget } from "./postgres-connect.js";
 
 /**
  * The configured warehouse in a few words, never its password: `duckdb /abs/warehouse.duckdb`,
- * `postgres pslink@db.internal:5432/pslink`.
+ * `postgres pslink@db.internal:5432/pslink`, with the TLS mode when the connection is encrypted
+ * (`…/pslink, TLS verify-full against /abs/ca.pem`).
  */
 export function describeWarehouse(config: WarehouseConfig, baseDir: string): string {
-  if (config.kind === "postgres") return `postgres ${postgresTarget(config).label}`;
+  if (config.kind === "postgres") {
+    const { mode, rootCert } = postgresSsl(config) as PostgresSsl;
+    const tls =
+      mode === "disable"
+        ? ""
+        : `, TLS ${mode}${rootCert ? ` against ${resolve(baseDir, rootCert)}` : ""}`;
+    return `postgres ${postgresTarget(config).label}${tls}`;
+  }
   return `duckdb ${config.path === ":memory:" ? ":memory:" : resolve(baseDir, config.path)}`;
 }
