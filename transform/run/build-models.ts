@@ -39,7 +39,7 @@ export async function buildModels(options: BuildOptions): Promise<BuildResult> {
     fullRefresh: options.fullRefresh === true,
   };
   await runProjectHooks(context, options.warehouse, "on-run-start");
-  const adapter = new RelationAdapter(options.warehouse);
+  const adapter = new RelationAdapter(options.warehouse, options.lockWait);
   const failed = new Set<string>();
   const schemas = new Set<string>();
   const results: NodeResult[] = [];

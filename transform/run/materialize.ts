@@ -1,4 +1,4 @@
-import { assertNever, fatalError } from "../../core/errors.js";
+import { assertNever, fatalError, PslinkError } from "../../core/errors.js";
 import type { SqlExecutor, Warehouse } from "../../warehouse/warehouse.js";
 import type { ModelConfig } from "../project/node-config.js";
 import type { RelationAdapter, RelationKind } from "./relation-adapter.js";
@@ -52,19 +52,24 @@ async function buildView({
     `create ${replace ? "or replace " : ""}view ${target} as (\n${sql}\n)`;
   if (existing === "view") {
     try {
-      await warehouse.execute(create(true));
+      await adapter.exclusively(schema, name, (tx) => tx.execute(create(true)));
       return;
-    } catch {
-      // columns changed on PostgreSQL: fall through to drop and create
+    } catch (error) {
+      // Columns changed on PostgreSQL: fall through to drop and create. A view still in use
+      // after the lock wait is not.
+      if (error instanceof PslinkError && error.kind === "transient") throw error;
     }
   }
-  await warehouse.transaction(async (tx) => {
+  await adapter.exclusively(schema, name, async (tx) => {
     if (existing) await adapter.drop(tx, existing, schema, name);
     await tx.execute(create(false));
   });
 }
 
-/** Builds under a temporary name, then swaps it in within one transaction. */
+/**
+ * Builds under a temporary name, then swaps it in within one transaction that waits for the old
+ * table's readers only briefly at a time (`RelationAdapter.exclusively`).
+ */
 async function buildTable({
   warehouse,
   adapter,
@@ -75,12 +80,19 @@ async function buildTable({
 }: MaterializeInput): Promise<number> {
   const temporary = `${name}__pslink_tmp`;
   await adapter.drop(warehouse, "table", schema, temporary);
-  return warehouse.transaction(async (tx) => {
-    await tx.execute(`create table ${adapter.qualified(schema, temporary)} as (\n${sql}\n)`);
-    if (existing) await adapter.drop(tx, existing, schema, name);
-    await adapter.rename(tx, schema, temporary, name);
-    return adapter.count(tx, schema, name);
-  });
+  // Built first, in its own transaction: a swap that waits for the old table's readers and tries
+  // again does not compute the model again.
+  await warehouse.execute(`create table ${adapter.qualified(schema, temporary)} as (\n${sql}\n)`);
+  try {
+    return await adapter.exclusively(schema, name, async (tx) => {
+      if (existing) await adapter.drop(tx, existing, schema, name);
+      await adapter.rename(tx, schema, temporary, name);
+      return adapter.count(tx, schema, name);
+    });
+  } catch (error) {
+    await adapter.drop(warehouse, "table", schema, temporary).catch(() => undefined);
+    throw error;
+  }
 }
 
 /** delete+insert on `unique_key` (append without one), all in one transaction. */

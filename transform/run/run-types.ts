@@ -1,5 +1,6 @@
 import type { Row, Warehouse } from "../../warehouse/warehouse.js";
 import type { BuiltAs } from "../graph/manifest-types.js";
+import type { LockWait } from "./relation-adapter.js";
 
 /** How one model fared: `skipped` when something it depends on failed. */
 export type NodeStatus = "success" | "error" | "skipped";
@@ -82,4 +83,6 @@ export interface TransformOptions {
 export interface BuildOptions extends TransformOptions {
   /** Rebuild incremental models from scratch. */
   fullRefresh?: boolean;
+  /** How long a model's swap waits for its readers on PostgreSQL (`DEFAULT_LOCK_WAIT`). */
+  lockWait?: LockWait;
 }
