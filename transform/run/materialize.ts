@@ -40,7 +40,6 @@ export async function materialize(input: MaterializeInput): Promise<number | und
  * `create or replace` when columns change, and then the old view is dropped first.
  */
 async function buildView({
-  warehouse,
   adapter,
   schema,
   name,
