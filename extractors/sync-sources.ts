@@ -7,6 +7,7 @@ import { closeInterruptedRuns, RunRecorder } from "../loaders/run-recorder.js";
 import { migrate } from "../warehouse/migrate.js";
 import { openWarehouse } from "../warehouse/open-warehouse.js";
 import { RUN_LOCK_NAME } from "../warehouse/run-lock-name.js";
+import type { LockWait } from "../warehouse/short-lock-waits.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { notRunStream, runStream, stopReason } from "./engine/stream-runner.js";
 import type { StreamRunResult, SyncEventHandler } from "./engine/sync-events.js";
@@ -53,6 +54,8 @@ export interface SyncOptions {
    * it was filling is read again by the next run); streams not started yet do not start.
    */
   signal?: AbortSignal;
+  /** How long adding a column to current state waits for its readers (PostgreSQL). */
+  lockWait?: LockWait;
 }
 
 export interface RunSummary {
@@ -140,6 +143,7 @@ export async function syncSources(
       ...batchBounds(options),
       onEvent: options.onEvent ?? (() => undefined),
       signal,
+      ...(options.lockWait ? { lockWait: options.lockWait } : {}),
     };
     const results = await wh.bulkLoad(() =>
       Promise.all(

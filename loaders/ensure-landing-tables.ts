@@ -1,4 +1,5 @@
 import { lockForTransaction } from "../warehouse/advisory-locks.js";
+import { type LockWait, takeRelation } from "../warehouse/short-lock-waits.js";
 import type { TableName, Warehouse } from "../warehouse/warehouse.js";
 import {
   columnDefinitions,
@@ -25,6 +26,7 @@ export interface LandingColumns {
 export async function ensureLandingTables(
   wh: Warehouse,
   layout: LandingLayout,
+  lockWait?: LockWait,
 ): Promise<LandingColumns> {
   const tables = [layout.raw, layout.src, layout.seen];
   const rows = await wh.query<{ table_schema: string; table_name: string; column_name: string }>(
@@ -47,8 +49,15 @@ export async function ensureLandingTables(
   const added: string[] = [];
   for (const column of layout.columns) {
     if (present.has(column.name)) continue;
-    await wh.execute(
-      `alter table ${wh.qualified(layout.src)} add column ${wh.quote(column.name)} ${wh.sqlType(column.type)}`,
+    // Takes the table for itself: waits for the sessions reading it only briefly at a time.
+    await takeRelation(
+      wh,
+      layout.src,
+      (tx) =>
+        tx.execute(
+          `alter table ${wh.qualified(layout.src)} add column ${wh.quote(column.name)} ${wh.sqlType(column.type)}`,
+        ),
+      { ...(lockWait ? { lockWait } : {}), undone: `its new column ${column.name} was not added` },
     );
     added.push(column.name);
   }

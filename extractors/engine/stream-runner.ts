@@ -9,6 +9,7 @@ import {
   type StreamCursor,
   writeStreamState,
 } from "../../loaders/stream-state-store.js";
+import type { LockWait } from "../../warehouse/short-lock-waits.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { BatchCollector, splitPage } from "./batch-collector.js";
 import { CommitPipeline } from "./commit-pipeline.js";
@@ -38,6 +39,8 @@ export interface StreamRunContext {
   readonly onEvent: SyncEventHandler;
   /** Stops the stream at its next page: committed batches stay, the open one is dropped. */
   readonly signal?: AbortSignal;
+  /** How long adding a column to current state waits for its readers (PostgreSQL). */
+  readonly lockWait?: LockWait;
 }
 
 /**
@@ -56,7 +59,7 @@ export async function runStream(
   const result = emptyResult(handle);
   let stopped: PslinkError | undefined;
   try {
-    const { added, retired } = await ensureLandingTables(ctx.wh, layout);
+    const { added, retired } = await ensureLandingTables(ctx.wh, layout, ctx.lockWait);
     if (added.length > 0) await backfillColumns(ctx.wh, layout, definition, added, handle.timeZone);
     const state = await readStreamState(ctx.wh, handle.system, definition.name);
     result.cursorBefore = state.cursorMs;

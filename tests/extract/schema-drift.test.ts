@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syncSources } from "../../extractors/sync-sources.js";
 import { warehouseCases } from "../support/warehouses.js";
@@ -180,6 +181,43 @@ describe.each(warehouseCases())("schema drift on $kind", (warehouse) => {
     const others = rows.filter((row) => String(row.id) !== String(user.id));
     expect(others.length).toBe(users.size - 1);
     expect(others.every((row) => row.nickname === "from an older release")).toBe(true);
+  });
+});
+
+describe("a declared field's new column on PostgreSQL while another session reads the table", () => {
+  const postgres = warehouseCases().find((warehouse) => warehouse.kind === "postgres");
+  if (!postgres) throw new Error("no PostgreSQL warehouse case");
+
+  it("waits for the reader only briefly at a time, fails the stream naming it, and adds the column once it is gone", async () => {
+    const target = await freshTarget(postgres);
+    const config = fixture.configFor(target);
+    await syncSources(config, { streams: ["kantata.users"] });
+    const wh = await postgres.open(target);
+    await wh.execute("alter table src_kantata.users drop column headline");
+    const url = target.config.kind === "postgres" ? (target.config.url?.reveal() ?? "") : "";
+    const reader = new pg.Client({ connectionString: url, application_name: "bi-dashboard" });
+    await reader.connect();
+    try {
+      await reader.query("begin");
+      await reader.query("select count(*) from src_kantata.users");
+      const lockWait = { attemptMs: 100, budgetMs: 1_000 };
+      const held = await syncSources(config, { streams: ["kantata.users"], lockWait });
+      expect(held.status).toBe("failed");
+      const message = held.streams[0]?.error?.message ?? "";
+      expect(message).toContain(
+        "src_kantata.users stayed in use by other sessions for 1 s, so its new column headline was not added: pid ",
+      );
+      expect(message).toMatch(/"bi-dashboard", idle in transaction for \d+ s\)/);
+      await reader.query("commit");
+    } finally {
+      await reader.end();
+    }
+    const freed = await syncSources(config, { streams: ["kantata.users"] });
+    expect(freed.status).toBe("succeeded");
+    const filled = await wh.query<{ n: unknown }>(
+      "select count(*) as n from src_kantata.users where headline is not null",
+    );
+    expect(Number(filled[0]?.n)).toBeGreaterThan(0);
   });
 });
 

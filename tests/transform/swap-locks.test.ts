@@ -40,7 +40,7 @@ describe("a build on PostgreSQL while other sessions read its models", () => {
       "marts.project_summary stayed in use by other sessions for 1 s, so its new build was not put in place: pid ",
     );
     expect(summary?.error).toMatch(/"bi-dashboard", idle in transaction for \d+ s\)/);
-    expect(summary?.error).toContain("it keeps its previous build");
+    expect(summary?.error).toContain("it keeps what it held");
     // The other models of the selection, which nobody reads, were replaced meanwhile.
     expect(
       held.nodes

@@ -1,21 +1,12 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import { PslinkError, transientError } from "../../core/errors.js";
+import {
+  DEFAULT_LOCK_WAIT,
+  type LockWait,
+  takeRelation,
+} from "../../warehouse/short-lock-waits.js";
 import type { SqlExecutor, Warehouse } from "../../warehouse/warehouse.js";
 
 /** What a relation is in the warehouse right now. */
 export type RelationKind = "table" | "view";
-
-/**
- * How long putting a model's new build in place may wait for the sessions reading it
- * (PostgreSQL): each attempt at most `attemptMs`, attempts until `budgetMs` have passed.
- */
-export interface LockWait {
-  readonly attemptMs: number;
-  readonly budgetMs: number;
-}
-
-/** Readers queue behind a waiting swap for at most 2 s at a time; a build gives up after 2 min. */
-export const DEFAULT_LOCK_WAIT: LockWait = { attemptMs: 2_000, budgetMs: 120_000 };
 
 /**
  * The SQL the materialisations need beyond a model's own. DuckDB and PostgreSQL agree on all
@@ -31,67 +22,13 @@ export class RelationAdapter {
 
   /**
    * Runs a transaction that takes a model's relation for itself (dropping, renaming or replacing
-   * it) without holding up the queries that read it for long. PostgreSQL grants that lock only
-   * once every query reading the relation has ended, and queues each reader that comes after the
-   * request behind it: a dashboard's long query would otherwise stall every other reader until
-   * it ended. So each attempt waits at most `attemptMs` (`lock_timeout`), readers go on between
-   * attempts, and after `budgetMs` the error names the sessions holding the relation; the
-   * relation keeps its previous build. DuckDB has no other sessions: one attempt.
+   * it), waiting for its readers only briefly at a time (`warehouse/short-lock-waits.ts`).
    */
-  async exclusively<T>(
-    schema: string,
-    name: string,
-    work: (tx: SqlExecutor) => Promise<T>,
-  ): Promise<T> {
-    if (this.warehouse.kind !== "postgres") return this.warehouse.transaction(work);
-    const deadline = Date.now() + this.lockWait.budgetMs;
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.warehouse.transaction(async (tx) => {
-          await tx.execute(
-            `set local lock_timeout = ${Math.max(1, Math.round(this.lockWait.attemptMs))}`,
-          );
-          return work(tx);
-        });
-      } catch (error) {
-        if (!(error instanceof PslinkError && error.details?.code === "55P03")) throw error;
-        const left = deadline - Date.now();
-        if (left <= 0) throw await this.#heldError(schema, name, error);
-        await sleep(Math.min(left, 500 * 2 ** Math.min(attempt - 1, 4)));
-      }
-    }
-  }
-
-  /** The error for a relation other sessions held through the whole lock wait, naming them. */
-  async #heldError(schema: string, name: string, cause: PslinkError): Promise<PslinkError> {
-    const holders = await this.warehouse
-      .query<{
-        pid: number;
-        usename: string | null;
-        application_name: string;
-        state: string | null;
-        seconds: number | null;
-      }>(
-        `select a.pid, a.usename, a.application_name, a.state,
-                floor(extract(epoch from now() - coalesce(a.xact_start, a.query_start)))::int as seconds
-           from pg_locks l join pg_stat_activity a on a.pid = l.pid
-          where l.relation = to_regclass($1) and l.granted and a.pid <> pg_backend_pid()
-          order by a.pid`,
-        [this.qualified(schema, name)],
-      )
-      .catch(() => []);
-    const named = holders.map(
-      (h) =>
-        `pid ${h.pid} (${[h.usename && `user ${h.usename}`, h.application_name && `"${h.application_name}"`, h.state && `${h.state}${h.seconds === null ? "" : ` for ${h.seconds} s`}`].filter(Boolean).join(", ")})`,
-    );
-    return transientError(
-      `${schema}.${name} stayed in use by other sessions for ${Math.round(this.lockWait.budgetMs / 1000)} s, so its new build was not put in place${named.length > 0 ? `: ${named.join("; ")}` : ""}`,
-      {
-        cause,
-        hint: "it keeps its previous build. Queries or open transactions read it (a BI tool's, an analyst's): build again once they end, or end them (SELECT pg_cancel_backend(<pid>), or pg_terminate_backend for a session idle in a transaction)",
-        details: { holders: holders.map((h) => h.pid) },
-      },
-    );
+  exclusively<T>(schema: string, name: string, work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return takeRelation(this.warehouse, { schema, table: name }, work, {
+      lockWait: this.lockWait,
+      undone: "its new build was not put in place",
+    });
   }
 
   qualified(schema: string, name: string): string {

@@ -1,6 +1,6 @@
+import type { LockWait } from "../../warehouse/short-lock-waits.js";
 import type { Row, Warehouse } from "../../warehouse/warehouse.js";
 import type { BuiltAs } from "../graph/manifest-types.js";
-import type { LockWait } from "./relation-adapter.js";
 
 /** How one model fared: `skipped` when something it depends on failed. */
 export type NodeStatus = "success" | "error" | "skipped";
