@@ -114,6 +114,8 @@ export async function dbtBuild(
       PSLINK_PG_USER: decodeURIComponent(url.username),
       PSLINK_PG_PASSWORD: decodeURIComponent(url.password),
       PSLINK_PG_DATABASE: url.pathname.slice(1),
+      // Encrypted, as the profile's sslmode reads it (the test server takes TLS).
+      PSLINK_PG_SSLMODE: "require",
     });
   }
   const args = [
