@@ -143,7 +143,7 @@ export async function syncSources(
       ...batchBounds(options),
       onEvent: options.onEvent ?? (() => undefined),
       signal,
-      ...(options.lockWait ? { lockWait: options.lockWait } : {}),
+      lockWait: options.lockWait,
     };
     const results = await wh.bulkLoad(() =>
       Promise.all(

@@ -57,7 +57,7 @@ export async function ensureLandingTables(
         tx.execute(
           `alter table ${wh.qualified(layout.src)} add column ${wh.quote(column.name)} ${wh.sqlType(column.type)}`,
         ),
-      { ...(lockWait ? { lockWait } : {}), undone: `its new column ${column.name} was not added` },
+      { lockWait, undone: `its new column ${column.name} was not added` },
     );
     added.push(column.name);
   }

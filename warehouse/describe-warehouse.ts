@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import type { WarehouseConfig } from "../core/config/index.js";
-import { type PostgresSsl, postgresSsl } from "../core/config/postgres-ssl.js";
+import { acceptedSsl } from "../core/config/postgres-ssl.js";
 import { postgresTarget } from "./postgres-connect.js";
 
 /**
@@ -10,7 +10,7 @@ import { postgresTarget } from "./postgres-connect.js";
  */
 export function describeWarehouse(config: WarehouseConfig, baseDir: string): string {
   if (config.kind === "postgres") {
-    const { mode, rootCert } = postgresSsl(config) as PostgresSsl;
+    const { mode, rootCert } = acceptedSsl(config);
     const tls =
       mode === "disable"
         ? ""

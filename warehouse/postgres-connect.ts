@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import type { ConnectionOptions } from "node:tls";
 import type pg from "pg";
 import { type PostgresWarehouseConfig, postgresTargetProblem } from "../core/config/index.js";
-import { type PostgresSsl, postgresSsl } from "../core/config/postgres-ssl.js";
+import { acceptedSsl, type PostgresSsl } from "../core/config/postgres-ssl.js";
 import { configError, fatalError, type PslinkError, transientError } from "../core/errors.js";
 import type { Secret } from "../core/secret.js";
 import { pslinkTypes } from "./postgres-values.js";
@@ -48,7 +48,7 @@ export function postgresConnection(
       database,
       user,
       password,
-      ssl: tlsOptions(postgresSsl(config) as PostgresSsl, baseDir),
+      ssl: tlsOptions(acceptedSsl(config), baseDir),
       // UTC sessions: timestamps cast to text and dates derived from them read the same as DuckDB's.
       // No JIT: pslink's statements are many and wide (shredding a batch has hundreds of
       // expressions), and compiling them cost 4× running them (2.0 s vs 0.49 s per 10k records).

@@ -29,7 +29,7 @@ export async function takeRelation<T>(
   relation: TableName,
   work: (tx: SqlExecutor) => Promise<T>,
   options: {
-    readonly lockWait?: LockWait;
+    readonly lockWait?: LockWait | undefined;
     /** What was not done, for the error: `its new build was not put in place`. */
     readonly undone: string;
   },

@@ -1,3 +1,5 @@
+import { configError } from "../errors.js";
+
 /**
  * How a PostgreSQL warehouse's connection is encrypted, libpq's `sslmode` words: `disable`,
  * `require` (encrypted, the server not verified), `verify-ca` (its certificate chain checked),
@@ -21,6 +23,16 @@ interface SslSettings {
   readonly url?: { reveal(): string };
   readonly ssl: SslMode;
   readonly ssl_root_cert?: string;
+}
+
+/**
+ * The TLS settings of a warehouse the config accepted (`postgresTargetProblem` refuses the ones
+ * `postgresSsl` finds a problem in).
+ */
+export function acceptedSsl(warehouse: SslSettings): PostgresSsl {
+  const ssl = postgresSsl(warehouse);
+  if ("problem" in ssl) throw configError(`warehouse.${ssl.key}: ${ssl.problem}`);
+  return ssl;
 }
 
 /** The warehouse's TLS settings, or what contradicts itself in them (key and message). */

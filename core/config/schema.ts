@@ -118,21 +118,21 @@ export function postgresTargetProblem(
   warehouse: z.infer<typeof postgresWarehouse>,
 ): { path: string[]; message: string } | undefined {
   if (warehouse.url) {
-    let protocol: string;
+    let url: URL;
     try {
-      protocol = new URL(warehouse.url.reveal()).protocol;
+      url = new URL(warehouse.url.reveal());
     } catch {
       return {
         path: ["warehouse", "url"],
         message: `is not a valid URL: write ${POSTGRES_URL_FORM}`,
       };
     }
-    if (!/^postgres(ql)?:$/.test(protocol))
+    if (!/^postgres(ql)?:$/.test(url.protocol))
       return {
         path: ["warehouse", "url"],
-        message: `must start with postgres://, not ${protocol}//`,
+        message: `must start with postgres://, not ${url.protocol}//`,
       };
-    const unread = unreadUrlParameters(new URL(warehouse.url.reveal()));
+    const unread = unreadUrlParameters(url);
     if (unread) return { path: ["warehouse", "url"], message: unread };
   }
   const ssl = postgresSsl(warehouse);

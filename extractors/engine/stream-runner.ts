@@ -40,7 +40,7 @@ export interface StreamRunContext {
   /** Stops the stream at its next page: committed batches stay, the open one is dropped. */
   readonly signal?: AbortSignal;
   /** How long adding a column to current state waits for its readers (PostgreSQL). */
-  readonly lockWait?: LockWait;
+  readonly lockWait?: LockWait | undefined;
 }
 
 /**
