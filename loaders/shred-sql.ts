@@ -99,7 +99,7 @@ export function shredSql(
     return `select _pslink_page, _pslink_ord, rec, _pslink_object, _pslink_key, _pslink_hash,
         _pslink_drift, _pslink_page_set_aside as _pslink_set_aside, ${landed.join(", ")}, ${cursor} as _pslink_cursor,
         concat_ws(',', ${checks.join(", ")}) as _pslink_problem
-      from (${typed}) typed`;
+      from (${typed}${sql.once}) typed`;
   };
   // Pages JavaScript found of their declared kinds skip the JSON type tests (DuckDB).
   const { checked } = sql;
@@ -116,7 +116,7 @@ export function shredSql(
   // A record set aside in JavaScript (JSON a warehouse refuses) is bad whatever its fields hold.
   const verdict = `select *, _pslink_set_aside is not null or not _pslink_object or _pslink_key is null
       or _pslink_problem <> '' as _pslink_bad
-    from (${records}) checked`;
+    from (${records}${sql.once}) checked`;
   const columns = [
     "_pslink_page",
     "_pslink_ord",

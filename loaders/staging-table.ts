@@ -21,7 +21,7 @@ export interface StagingTable {
 /** Columns of the pages table: one row per page (`BatchPage`). */
 export const PAGE_COLUMNS: readonly ColumnSpec[] = [
   { name: "page_no", type: "integer" },
-  { name: "body", type: "text" },
+  { name: "body", type: "text", uncompressed: true },
   { name: "positions", type: "text" },
   { name: "drifts", type: "boolean" },
   { name: "checked", type: "boolean" },
@@ -62,7 +62,17 @@ function scratchTable(wh: Warehouse, name: string, columns: readonly ColumnSpec[
         sql: `pg_temp.${wh.quote(name)}`,
         reset: (tx) =>
           tx.execute(
-            `create temp table if not exists ${wh.quote(name)} (${definition}); truncate pg_temp.${wh.quote(name)}`,
+            [
+              `create temp table if not exists ${wh.quote(name)} (${definition})`,
+              `truncate pg_temp.${wh.quote(name)}`,
+              // Before PostgreSQL 16 a column's storage is set after the table is made.
+              ...columns
+                .filter((column) => column.uncompressed)
+                .map(
+                  (column) =>
+                    `alter table pg_temp.${wh.quote(name)} alter column ${wh.quote(column.name)} set storage external`,
+                ),
+            ].join("; "),
           ),
         clear: (tx) => tx.execute(`truncate pg_temp.${wh.quote(name)}`),
       };

@@ -45,6 +45,15 @@ export interface JsonSql {
     prelude(fields: readonly string[]): string[];
     field(name: string, declared: DeclaredField): JsonFieldSql;
   };
+  /**
+   * Ends a subquery whose columns the query above reads more than once (the checks read each typed
+   * value again, the verdict the problem list twice). PostgreSQL pulls a plain subquery up into
+   * the query above, each of those references becoming the whole expression again: a time bill's
+   * date-times were parsed three times and its problem list built twice. `offset 0` keeps a
+   * subquery apart, so each value is computed once per record; DuckDB computes a subquery's
+   * columns once as it is (and its plan is slower with `offset 0`).
+   */
+  readonly once: string;
   /** Whether `rec` is a JSON object. */
   readonly isObject: string;
   /** MD5 of the record's JSON text. */
@@ -162,6 +171,7 @@ const DUCKDB: JsonSql = {
       };
     },
   },
+  once: "",
   // `rec` is written by json_extract, without leading white space: its first character tells.
   isObject: "coalesce(starts_with(rec, '{'), false)",
   hash: "md5(rec)",
@@ -241,6 +251,7 @@ const POSTGRES: JsonSql = {
       json: `(${value})`,
     };
   },
+  once: " offset 0",
   isObject: "(jsonb_typeof(rec) = 'object')",
   hash: "md5(rec::text)",
   hasOtherKeys: (known) =>

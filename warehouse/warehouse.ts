@@ -35,6 +35,12 @@ export interface ColumnSpec {
    * dictionary on every row group it writes (`columnDefinitions`).
    */
   distinct?: boolean;
+  /**
+   * Long texts written once and read once (a page as received): PostgreSQL stores them
+   * uncompressed (`storage external`), since compressing every page cost more than the space
+   * saved in a scratch table emptied after each batch.
+   */
+  uncompressed?: boolean;
 }
 
 /** Statements usable inside and outside a transaction. */

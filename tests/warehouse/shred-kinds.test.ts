@@ -159,3 +159,41 @@ describe("checking a page's kinds in JavaScript", () => {
     expect(checked("text")).toBe(false);
   });
 });
+
+describe("PostgreSQL's shredding statement", () => {
+  const postgres = warehouseCases().find((warehouse) => warehouse.kind === "postgres");
+
+  it("reads each date-time once per record, however often the checks and verdict use it", async () => {
+    const wh = await (postgres as NonNullable<typeof postgres>).open();
+    await migrate(wh);
+    const layout = landingLayout("kantata", stream);
+    const pages = pagesTable(wh, layout);
+    const stage = stagingTable(wh, layout);
+    const sql = shredSql(wh, layout, stream, pages.sql, stage.sql);
+    const plan = await wh.session((session) =>
+      session.scratchTransaction(async (tx) => {
+        await pages.reset(tx);
+        await stage.reset(tx);
+        const rows = await tx.query(`explain (verbose, costs off) ${sql.shred}`);
+        return rows.map((row) => String(row["QUERY PLAN"])).join("\n");
+      }),
+    );
+    // day, ended and updated_at each reach the date-time reader on one branch of one expression.
+    expect(plan.match(/parse_timestamp\(/g)).toHaveLength(3);
+  });
+
+  it("stages pages uncompressed, batch after batch", async () => {
+    const wh = await (postgres as NonNullable<typeof postgres>).open();
+    const pages = pagesTable(wh, landingLayout("kantata", stream));
+    const [column] = await wh.session(async (session) => {
+      // The second batch's reset finds the table the first one made.
+      await session.scratchTransaction((tx) => pages.reset(tx));
+      await session.scratchTransaction((tx) => pages.reset(tx));
+      return session.scratchTransaction((tx) =>
+        tx.query(`select attstorage from pg_attribute
+          where attrelid = '${pages.sql}'::regclass and attname = 'body'`),
+      );
+    });
+    expect(column?.attstorage).toBe("e");
+  });
+});
