@@ -95,7 +95,7 @@ export function shredSql(
         cast(${key} as ${text}) as _pslink_key, ${sql.hash} as _pslink_hash,
         case when _pslink_page_drifts then ${sql.hasOtherKeys(known)} else false end as _pslink_drift,
         ${values.join(", ")}
-      from (${parsed}) parsed`;
+      from (${parsed}${sql.once}) parsed`;
     return `select _pslink_page, _pslink_ord, rec, _pslink_object, _pslink_key, _pslink_hash,
         _pslink_drift, _pslink_page_set_aside as _pslink_set_aside, ${landed.join(", ")}, ${cursor} as _pslink_cursor,
         concat_ws(',', ${checks.join(", ")}) as _pslink_problem

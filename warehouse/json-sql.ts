@@ -32,7 +32,10 @@ export interface JsonSql {
    * from the body at `positions`, or, where positions is null, every element of the body's array.
    */
   records(pages: string, at?: RecordsAt): string;
-  /** Select items computed once per record that `field` reads (DuckDB parses each record once). */
+  /**
+   * Select items computed once per record that `field` reads: DuckDB parses each record once,
+   * PostgreSQL looks each field up once (a subquery's outputs nobody reads are never computed).
+   */
   prelude(fields: readonly string[]): string[];
   /** Field `name`, the `index`th of the prelude's list. */
   field(index: number, name: string): JsonFieldSql;
@@ -237,18 +240,22 @@ const POSTGRES: JsonSql = {
      where p.positions is null`;
     return at ? `${arrays} union all ${postgresReceived(pages, at)}` : arrays;
   },
-  prelude: () => [],
-  field: (_index, name) => {
-    const value = `rec -> ${sqlLiteral(name)}`;
-    const type = `jsonb_typeof(${value})`;
+  // Each field's kind and text, read once (the value and its checks use each several times).
+  prelude: (fields) =>
+    fields.flatMap((name, index) => [
+      `jsonb_typeof(rec -> ${sqlLiteral(name)}) as _pslink_kind_${index}`,
+      `rec ->> ${sqlLiteral(name)} as _pslink_text_${index}`,
+    ]),
+  field: (index, name) => {
+    const type = `_pslink_kind_${index}`;
     return {
       isString: `coalesce(${type} = 'string', false)`,
       isNumber: `coalesce(${type} = 'number', false)`,
       isBoolean: `coalesce(${type} = 'boolean', false)`,
       isNull: `coalesce(${type} = 'null', false)`,
-      isAbsent: `(${value} is null)`,
-      text: `(rec ->> ${sqlLiteral(name)})`,
-      json: `(${value})`,
+      isAbsent: `(${type} is null)`,
+      text: `_pslink_text_${index}`,
+      json: `(rec -> ${sqlLiteral(name)})`,
     };
   },
   once: " offset 0",

@@ -163,7 +163,7 @@ describe("checking a page's kinds in JavaScript", () => {
 describe("PostgreSQL's shredding statement", () => {
   const postgres = warehouseCases().find((warehouse) => warehouse.kind === "postgres");
 
-  it("reads each date-time once per record, however often the checks and verdict use it", async () => {
+  it("reads each field and date-time once per record, however often the checks and verdict use them", async () => {
     const wh = await (postgres as NonNullable<typeof postgres>).open();
     await migrate(wh);
     const layout = landingLayout("kantata", stream);
@@ -180,6 +180,13 @@ describe("PostgreSQL's shredding statement", () => {
     );
     // day, ended and updated_at each reach the date-time reader on one branch of one expression.
     expect(plan.match(/parse_timestamp\(/g)).toHaveLength(3);
+    // Each field's kind and text are read from the record once; the JSON field's value once more.
+    const reads = new Map<string, number>();
+    for (const read of plan.match(/rec ->>? '\w+'/g) ?? [])
+      reads.set(read, (reads.get(read) ?? 0) + 1);
+    // Twelve fields' kinds, and the texts of all but the JSON field (its value is read as JSON).
+    expect(reads.size).toBe(12 + 11);
+    expect([...reads].filter(([, times]) => times > 1)).toEqual([["rec -> 'detail'", 2]]);
   });
 
   it("stages pages uncompressed, batch after batch", async () => {
