@@ -49,12 +49,13 @@ export interface JsonSql {
     field(name: string, declared: DeclaredField): JsonFieldSql;
   };
   /**
-   * Ends a subquery whose columns the query above reads more than once (the checks read each typed
-   * value again, the verdict the problem list twice). PostgreSQL pulls a plain subquery up into
-   * the query above, each of those references becoming the whole expression again: a time bill's
-   * date-times were parsed three times and its problem list built twice. `offset 0` keeps a
-   * subquery apart, so each value is computed once per record; DuckDB computes a subquery's
-   * columns once as it is (and its plan is slower with `offset 0`).
+   * Ends a subquery whose columns the query above reads more than once (a value and its checks
+   * read each field's kind and text, the checks each typed value again, the verdict the problem
+   * list twice). PostgreSQL pulls a plain subquery up into the query above, each of those
+   * references becoming the whole expression again: a time bill's date-times were parsed three
+   * times and its problem list built twice. `offset 0` keeps a subquery apart, so each value is
+   * computed once per record; DuckDB computes a subquery's columns once as it is (and its plan is
+   * slower with `offset 0`).
    */
   readonly once: string;
   /** Whether `rec` is a JSON object. */
