@@ -79,6 +79,37 @@ if [ "$(psql_admin -c "show ssl")" != "on" ]; then
     -c "alter system set ssl = on" -c "select pg_reload_conf()" >/dev/null
 fi
 
+# The client-certificate tests: a CA the server trusts for client certificates (ssl_ca_file), and
+# in $CLIENT_DIR what it issued: pslink.crt/.key to the role, stranger.crt/.key to another name;
+# untrusted.crt/.key are issued to the role by no CA the server knows. Test credentials for a
+# test server (the role's password is above), so the keys are readable by whoever runs the tests.
+CLIENT_DIR=/var/lib/postgresql/pslink-test-client
+ca_file="$(psql_admin -c "show ssl_ca_file")"
+if [ -n "$ca_file" ] && [ "$ca_file" != "$CLIENT_DIR/ca.crt" ]; then
+  log "leaving ssl_ca_file ($ca_file) as it is: the client-certificate tests will fail"
+elif [ ! -f "$CLIENT_DIR/stranger.crt" ] || [ -z "$ca_file" ]; then
+  log "issuing test client certificates in $CLIENT_DIR"
+  as_postgres mkdir -p "$CLIENT_DIR"
+  issue() { # name, common name, CA ("" for self-signed)
+    as_postgres openssl req -newkey rsa:2048 -nodes -subj "/CN=$2" \
+      -keyout "$CLIENT_DIR/$1.key" -out "$CLIENT_DIR/$1.csr" 2>/dev/null
+    if [ -n "$3" ]; then
+      as_postgres openssl x509 -req -in "$CLIENT_DIR/$1.csr" -CA "$CLIENT_DIR/$3.crt" \
+        -CAkey "$CLIENT_DIR/$3.key" -CAcreateserial -days 3650 -out "$CLIENT_DIR/$1.crt" 2>/dev/null
+    else
+      as_postgres openssl x509 -req -in "$CLIENT_DIR/$1.csr" -signkey "$CLIENT_DIR/$1.key" \
+        -days 3650 -out "$CLIENT_DIR/$1.crt" 2>/dev/null
+    fi
+    as_postgres chmod 644 "$CLIENT_DIR/$1.key"
+  }
+  as_postgres openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=pslink test client CA" \
+    -keyout "$CLIENT_DIR/ca.key" -out "$CLIENT_DIR/ca.crt" 2>/dev/null
+  issue pslink "$PG_ROLE" ca
+  issue stranger pslink_stranger ca
+  issue untrusted "$PG_ROLE" ""
+  psql_admin -c "alter system set ssl_ca_file = '$CLIENT_DIR/ca.crt'" -c "select pg_reload_conf()" >/dev/null
+fi
+
 # Two databases the connection tests are refused at: one takes only encrypted connections, the
 # other none from here (neither exists; pg_hba.conf is read before the database is looked up).
 hba="$(psql_admin -c "show hba_file")"
@@ -90,6 +121,22 @@ if ! as_postgres grep -q "pslink test rules" "$hba"; then
     echo "hostnossl pslink_tls_only    all ::1/128      reject"
     echo "host      pslink_hba_closed  all 127.0.0.1/32 reject"
     echo "host      pslink_hba_closed  all ::1/128      reject"
+    as_postgres cat "$hba"
+  } | as_postgres tee "$hba.pslink" >/dev/null
+  as_postgres cp "$hba.pslink" "$hba"
+  as_postgres rm "$hba.pslink"
+  psql_admin -c "select pg_reload_conf()" >/dev/null
+fi
+
+# A third takes a client certificate issued to the user and nothing else (it does not exist either).
+if ! as_postgres grep -q "pslink_cert_only" "$hba"; then
+  log "adding the client-certificate rule to $hba"
+  {
+    echo "# pslink test rule (scripts/ensure-postgres.sh): a client certificate only"
+    echo "hostssl   pslink_cert_only   all 127.0.0.1/32 cert"
+    echo "hostssl   pslink_cert_only   all ::1/128      cert"
+    echo "host      pslink_cert_only   all 127.0.0.1/32 reject"
+    echo "host      pslink_cert_only   all ::1/128      reject"
     as_postgres cat "$hba"
   } | as_postgres tee "$hba.pslink" >/dev/null
   as_postgres cp "$hba.pslink" "$hba"

@@ -1,4 +1,4 @@
-import { X509Certificate } from "node:crypto";
+import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { ConnectionOptions } from "node:tls";
@@ -32,7 +32,8 @@ export function postgresTarget(config: PostgresWarehouseConfig): PostgresTarget 
 
 /**
  * Client settings from the warehouse config: a URL secret, or host/port/database/user/password.
- * A relative `ssl_root_cert` is read from `baseDir` (the config file's folder).
+ * Relative `ssl_root_cert`, `ssl_cert` and `ssl_key` paths are read from `baseDir` (the config
+ * file's folder).
  */
 export function postgresConnection(
   config: PostgresWarehouseConfig,
@@ -48,7 +49,7 @@ export function postgresConnection(
       database,
       user,
       password,
-      ssl: tlsOptions(acceptedSsl(config), baseDir),
+      ssl: tlsOptions(acceptedSsl(config), baseDir, config.ssl_key_password),
       // UTC sessions: timestamps cast to text and dates derived from them read the same as DuckDB's.
       // No JIT: pslink's statements are many and wide (shredding a batch has hundreds of
       // expressions), and compiling them cost 4× running them (2.0 s vs 0.49 s per 10k records).
@@ -107,38 +108,106 @@ function fromFields(config: PostgresWarehouseConfig): Parts {
 /**
  * Node's TLS settings for a mode: `require` encrypts only (with a root certificate it checks
  * the chain, as libpq does); `verify-ca` checks the chain against the root certificate or
- * Node's CA store; `verify-full` also the host name.
+ * Node's CA store; `verify-full` also the host name. A client certificate goes with any mode.
  */
-function tlsOptions(ssl: PostgresSsl, baseDir: string): ConnectionOptions | undefined {
+function tlsOptions(
+  ssl: PostgresSsl,
+  baseDir: string,
+  keyPassword: Secret | undefined,
+): ConnectionOptions | undefined {
   if (ssl.mode === "disable") return undefined;
   const ca = ssl.rootCert === undefined ? undefined : readRootCert(resolve(baseDir, ssl.rootCert));
-  if (ssl.mode === "require" && ca === undefined) return { rejectUnauthorized: false };
+  const identity =
+    ssl.client === undefined
+      ? {}
+      : clientCertificate(
+          resolve(baseDir, ssl.client.cert),
+          resolve(baseDir, ssl.client.key),
+          keyPassword,
+        );
+  if (ssl.mode === "require" && ca === undefined) return { rejectUnauthorized: false, ...identity };
   return {
     rejectUnauthorized: true,
     ...(ca === undefined ? {} : { ca }),
     ...(ssl.mode === "verify-full" ? {} : { checkServerIdentity: () => undefined }),
+    ...identity,
   };
 }
 
 function readRootCert(path: string): string {
-  let pem: string;
-  try {
-    pem = readFileSync(path, "utf8");
-  } catch (error) {
-    throw configError(`warehouse.ssl_root_cert: cannot read ${path}`, {
-      cause: error,
-      hint: "write the path of the PEM file holding the CA certificate that signed the server's (relative paths are read from pslink.yml's folder)",
-    });
-  }
-  try {
-    new X509Certificate(pem);
-  } catch (error) {
-    throw configError(`warehouse.ssl_root_cert: ${path} holds no PEM certificate`, {
-      cause: error,
-      hint: "give the CA's certificate as PEM text (-----BEGIN CERTIFICATE-----); convert a DER file with openssl x509 -inform der -in ca.der -out ca.pem",
-    });
-  }
+  const pem = readPem("ssl_root_cert", path, "the CA certificate that signed the server's");
+  certificateIn("ssl_root_cert", path, pem);
   return pem;
+}
+
+/**
+ * The certificate pslink signs in with and its private key, checked before connecting: that
+ * both are PEM, that the key opens (with `keyPassword` when it is encrypted), and that it is
+ * the certificate's key. A server would only say that the sign-in failed.
+ */
+function clientCertificate(
+  certPath: string,
+  keyPath: string,
+  keyPassword: Secret | undefined,
+): Pick<ConnectionOptions, "cert" | "key" | "passphrase"> {
+  const cert = readPem("ssl_cert", certPath, "pslink's client certificate");
+  const certificate = certificateIn("ssl_cert", certPath, cert);
+  const key = readPem("ssl_key", keyPath, "the client certificate's private key");
+  const passphrase = keyPassword?.reveal();
+  // PKCS#8's "BEGIN ENCRYPTED PRIVATE KEY", or the older "Proc-Type: 4,ENCRYPTED" header.
+  const encrypted = /^-----BEGIN ENCRYPTED PRIVATE KEY-----|^Proc-Type: 4,ENCRYPTED/m.test(key);
+  if (encrypted && !passphrase)
+    throw configError(`warehouse.ssl_key: ${keyPath} is encrypted`, {
+      hint: "set warehouse.ssl_key_password: ${PG_KEY_PASSWORD} (an environment variable holding its passphrase)",
+    });
+  let opened: KeyObject;
+  try {
+    opened = createPrivateKey({ key, format: "pem", ...(passphrase ? { passphrase } : {}) });
+  } catch (error) {
+    if (encrypted)
+      throw configError(
+        `warehouse.ssl_key: ${keyPath} does not open with warehouse.ssl_key_password`,
+        {
+          cause: error,
+          hint: "set the environment variable that warehouse.ssl_key_password names to the key's passphrase",
+        },
+      );
+    throw configError(`warehouse.ssl_key: ${keyPath} holds no PEM private key`, {
+      cause: error,
+      hint: "give the private key as PEM text (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----); convert a DER key with openssl pkey -inform der -in client.key.der -out client.key",
+    });
+  }
+  if (!certificate.checkPrivateKey(opened))
+    throw configError(
+      `warehouse.ssl_key: ${keyPath} is not the key of the certificate in ${certPath}`,
+      {
+        hint: "give the key the certificate was issued for (openssl x509 -noout -pubkey -in the certificate shows its public key)",
+      },
+    );
+  return { cert, key, ...(passphrase ? { passphrase } : {}) };
+}
+
+/** A PEM file a TLS key names, read (relative paths were resolved from the config's folder). */
+function readPem(key: string, path: string, holding: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw configError(`warehouse.${key}: cannot read ${path}`, {
+      cause: error,
+      hint: `write the path of the PEM file holding ${holding} (relative paths are read from pslink.yml's folder)`,
+    });
+  }
+}
+
+function certificateIn(key: string, path: string, pem: string): X509Certificate {
+  try {
+    return new X509Certificate(pem);
+  } catch (error) {
+    throw configError(`warehouse.${key}: ${path} holds no PEM certificate`, {
+      cause: error,
+      hint: "give the certificate as PEM text (-----BEGIN CERTIFICATE-----); convert a DER file with openssl x509 -inform der -in cert.der -out cert.pem",
+    });
+  }
 }
 
 /** Turns a driver's connection failure into an error that says what to fix (never the password). */
@@ -155,6 +224,20 @@ export function connectionError(error: unknown, target: PostgresTarget): PslinkE
   }
   const tls = tlsProblem(code, message, where);
   if (tls) return configError(tls.message, { ...options, hint: tls.hint });
+  if (code === "28000" && /client certificate|certificate authentication failed/i.test(message)) {
+    const refused = /certificate authentication failed/i.test(message);
+    return configError(
+      refused
+        ? `PostgreSQL at ${where} did not accept pslink's client certificate for user "${target.user}": ${message}`
+        : `PostgreSQL at ${where} wants a client certificate from "${target.user}": ${message}`,
+      {
+        ...options,
+        hint: refused
+          ? "the certificate's common name (CN) must be the user's name, or map to it in the server's pg_ident.conf: have one issued for this user, or connect as the user it names"
+          : "set warehouse.ssl_cert and warehouse.ssl_key to the PEM files of a certificate issued to this user by a CA the server trusts (its ssl_ca_file)",
+      },
+    );
+  }
   if (code === "28000" && /pg_hba\.conf/.test(message)) {
     const plain = /no encryption/.test(message);
     return configError(
@@ -219,6 +302,11 @@ function tlsProblem(
     return {
       message: `PostgreSQL at ${where} sent a certificate for other names: ${message}`,
       hint: "connect by a name the certificate holds (warehouse.host, or the host in warehouse.url), or set warehouse.ssl: verify-ca to check the CA only",
+    };
+  if (code === "ERR_SSL_TLSV1_ALERT_UNKNOWN_CA" || /alert unknown ca/i.test(message))
+    return {
+      message: `PostgreSQL at ${where} does not trust pslink's client certificate: ${message}`,
+      hint: "have the certificate issued by a CA the server trusts (its ssl_ca_file), or ask the server's administrator to trust the CA that issued it",
     };
   if (code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID")
     return {

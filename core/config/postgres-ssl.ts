@@ -4,8 +4,8 @@ import { configError } from "../errors.js";
  * How a PostgreSQL warehouse's connection is encrypted, libpq's `sslmode` words: `disable`,
  * `require` (encrypted, the server not verified), `verify-ca` (its certificate chain checked),
  * `verify-full` (and the host name it was reached by). `ssl: true` is `require`, `false` is
- * `disable`; a url's `sslmode` and `sslrootcert` parameters say the same as `ssl` and
- * `ssl_root_cert`.
+ * `disable`; a url's `sslmode`, `sslrootcert`, `sslcert` and `sslkey` parameters say the same as
+ * `ssl`, `ssl_root_cert`, `ssl_cert` and `ssl_key`.
  */
 export const SSL_MODES = ["disable", "require", "verify-ca", "verify-full"] as const;
 export type SslMode = (typeof SSL_MODES)[number];
@@ -17,12 +17,17 @@ export interface PostgresSsl {
   readonly mode: SslMode;
   /** PEM file of the CA(s) the server's certificate is checked against (else Node's CA store). */
   readonly rootCert?: string;
+  /** PEM files of the certificate pslink signs in with and its private key. */
+  readonly client?: { readonly cert: string; readonly key: string };
 }
 
 interface SslSettings {
   readonly url?: { reveal(): string };
   readonly ssl: SslMode;
   readonly ssl_root_cert?: string;
+  readonly ssl_cert?: string;
+  readonly ssl_key?: string;
+  readonly ssl_key_password?: unknown;
 }
 
 /**
@@ -40,11 +45,10 @@ export function postgresSsl(
   warehouse: SslSettings,
 ): PostgresSsl | { readonly problem: string; readonly key: string } {
   let fromUrl: SslMode | undefined;
-  let urlRootCert: string | undefined;
+  let params = new URLSearchParams();
   if (warehouse.url) {
-    const params = new URL(warehouse.url.reveal()).searchParams;
+    params = new URL(warehouse.url.reveal()).searchParams;
     const written = params.get("sslmode");
-    urlRootCert = params.get("sslrootcert") ?? undefined;
     if (written !== null) {
       fromUrl = URL_ONLY_MODES[written] ?? SSL_MODES.find((mode) => mode === written);
       if (!fromUrl)
@@ -59,18 +63,52 @@ export function postgresSsl(
       key: "ssl",
       problem: `says ${warehouse.ssl} and the url's sslmode says ${fromUrl}: keep one of them`,
     };
-  if (urlRootCert && warehouse.ssl_root_cert && urlRootCert !== warehouse.ssl_root_cert)
-    return {
-      key: "ssl_root_cert",
-      problem: "the url's sslrootcert names another file: keep one of them",
-    };
+  const files: Partial<Record<FileKey, string>> = {};
+  for (const [key, parameter] of FILE_PARAMETERS) {
+    const inUrl = params.get(parameter) ?? undefined;
+    const given = warehouse[key];
+    if (inUrl && given && inUrl !== given)
+      return { key, problem: `the url's ${parameter} names another file: keep one of them` };
+    files[key] = given ?? inUrl;
+  }
   const mode = fromUrl ?? warehouse.ssl;
-  const rootCert = warehouse.ssl_root_cert ?? urlRootCert;
+  const { ssl_root_cert: rootCert, ssl_cert: cert, ssl_key: key } = files;
   if (rootCert && mode === "disable")
     return {
       key: "ssl_root_cert",
       problem:
         "is given but the connection is not encrypted: set ssl: verify-full (or verify-ca) to check the server's certificate against it",
     };
-  return rootCert ? { mode, rootCert } : { mode };
+  if (cert && !key)
+    return { key: "ssl_cert", problem: "needs its private key: set ssl_key to the key's PEM file" };
+  if (key && !cert)
+    return {
+      key: "ssl_key",
+      problem: "is given without its certificate: set ssl_cert to the certificate's PEM file",
+    };
+  if (warehouse.ssl_key_password !== undefined && !key)
+    return {
+      key: "ssl_key_password",
+      problem: "is given without a key: set ssl_cert and ssl_key, or remove it",
+    };
+  if (cert && mode === "disable")
+    return {
+      key: "ssl_cert",
+      problem:
+        "is given but the connection is not encrypted, and a certificate is sent only over TLS: set ssl: verify-full (or true)",
+    };
+  return {
+    mode,
+    ...(rootCert ? { rootCert } : {}),
+    ...(cert && key ? { client: { cert, key } } : {}),
+  };
 }
+
+type FileKey = "ssl_root_cert" | "ssl_cert" | "ssl_key";
+
+/** The keys naming PEM files, and the url parameters (libpq's) that may name them instead. */
+const FILE_PARAMETERS: readonly (readonly [FileKey, string])[] = [
+  ["ssl_root_cert", "sslrootcert"],
+  ["ssl_cert", "sslcert"],
+  ["ssl_key", "sslkey"],
+];

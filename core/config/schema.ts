@@ -54,6 +54,11 @@ const postgresWarehouse = z.strictObject({
     }),
   /** PEM file of the CA that signed the server's certificate; relative to the config's folder. */
   ssl_root_cert: text().optional(),
+  /** PEM files of pslink's client certificate and its private key (certificate sign-in). */
+  ssl_cert: text().optional(),
+  ssl_key: text().optional(),
+  /** Passphrase of an encrypted `ssl_key`. */
+  ssl_key_password: secret().optional(),
   pool_size: z.number().int().positive().default(4),
 });
 
@@ -148,17 +153,16 @@ export function postgresTargetProblem(
 }
 
 /** The url parameters pslink reads (`postgres-ssl.ts`); the driver would pass over any other. */
-const URL_PARAMETERS = new Set(["sslmode", "sslrootcert"]);
-const CLIENT_CERTIFICATE = new Set(["sslcert", "sslkey", "sslpassword"]);
+const URL_PARAMETERS = new Set(["sslmode", "sslrootcert", "sslcert", "sslkey"]);
 
 /** What to do about url parameters pslink would not read (named, their values never shown). */
 function unreadUrlParameters(url: URL): string | undefined {
   const unread = [...new Set(url.searchParams.keys())].filter((key) => !URL_PARAMETERS.has(key));
   if (unread.length === 0) return undefined;
   const names = unread.join(", ");
-  if (unread.some((key) => CLIENT_CERTIFICATE.has(key)))
-    return `${names}: pslink does not sign in with a client certificate; give the user a password and write user:\${PG_PASSWORD}@ after the scheme (or warehouse.password)`;
-  return `pslink reads only sslmode and sslrootcert after the ?, and would pass over ${names}: remove ${unread.length === 1 ? "it" : "them"}`;
+  if (unread.includes("sslpassword"))
+    return `${names}: write the key's passphrase as warehouse.ssl_key_password: \${PG_KEY_PASSWORD} (an environment variable), not in the url`;
+  return `pslink reads only sslmode, sslrootcert, sslcert and sslkey after the ?, and would pass over ${names}: remove ${unread.length === 1 ? "it" : "them"}`;
 }
 
 export type PslinkConfig = z.infer<typeof configSchema> & {

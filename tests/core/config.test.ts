@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { configEnv, loadConfig, parseConfig } from "../../core/config/index.js";
+import { postgresSsl } from "../../core/config/postgres-ssl.js";
 import { describeError, PslinkError } from "../../core/errors.js";
 import { redact } from "../../core/secret.js";
 import { configProblems } from "../support/config-problems.js";
@@ -186,7 +187,7 @@ describe("config", () => {
         PG_PASSWORD: password,
       }),
     ).toContain(
-      "  - warehouse.url: pslink reads only sslmode and sslrootcert after the ?, and would pass over password: remove it",
+      "  - warehouse.url: pslink reads only sslmode, sslrootcert, sslcert and sslkey after the ?, and would pass over password: remove it",
     );
     expect(problems(yaml("postgres://pslink:${PG_PASSWORD}@db.internal/pslink"))).toContain(
       "  - warehouse.url: environment variable PG_PASSWORD is not set",
@@ -222,14 +223,58 @@ describe("config", () => {
     const pgUrl = (query: string) =>
       problems(warehouse("", `postgres://pslink@db.internal/pslink?${query}`), env);
     expect(pgUrl("connect_timeout=10&application_name=etl")).toContain(
-      "  - warehouse.url: pslink reads only sslmode and sslrootcert after the ?, and would pass over connect_timeout, application_name: remove them",
-    );
-    expect(pgUrl("sslmode=verify-full&sslcert=client.crt&sslkey=client.key")).toContain(
-      "  - warehouse.url: sslcert, sslkey: pslink does not sign in with a client certificate",
+      "  - warehouse.url: pslink reads only sslmode, sslrootcert, sslcert and sslkey after the ?, and would pass over connect_timeout, application_name: remove them",
     );
     expect(problems(warehouse("  ssl_root_cert: ca.pem\n"), env)).toContain(
       "  - warehouse.ssl_root_cert: is given but the connection is not encrypted: set ssl: verify-full",
     );
+  });
+
+  it("reads a client certificate from the keys or the url's sslcert and sslkey, as a pair", () => {
+    const env = { PG_URL: "postgres://pslink@db.internal/pslink", PG_KEY_PASSWORD: "k3y-pass-77" };
+    const warehouse = (keys: string, query = "") =>
+      `version: 1\nwarehouse:\n  kind: postgres\n  url: 'postgres://pslink@db.internal/pslink${query}'\n${keys}`;
+    const client = (yaml: string) => {
+      const read = parse(yaml, env).warehouse;
+      return read.kind === "postgres" ? postgresSsl(read) : undefined;
+    };
+    const pair = "  ssl: verify-full\n  ssl_cert: pslink.crt\n  ssl_key: pslink.key\n";
+    expect(client(warehouse(pair))).toEqual({
+      mode: "verify-full",
+      client: { cert: "pslink.crt", key: "pslink.key" },
+    });
+    expect(client(warehouse("", "?sslmode=require&sslcert=c.pem&sslkey=k.pem"))).toEqual({
+      mode: "require",
+      client: { cert: "c.pem", key: "k.pem" },
+    });
+    const read = parse(warehouse(`${pair}  ssl_key_password: \${PG_KEY_PASSWORD}\n`), env);
+    expect(read.warehouse.kind === "postgres" && read.warehouse.ssl_key_password?.reveal()).toBe(
+      "k3y-pass-77",
+    );
+
+    const problem = (yaml: string) => problems(yaml, env);
+    expect(problem(warehouse("  ssl: true\n  ssl_cert: pslink.crt\n"))).toContain(
+      "  - warehouse.ssl_cert: needs its private key: set ssl_key",
+    );
+    expect(problem(warehouse("  ssl: true\n  ssl_key: pslink.key\n"))).toContain(
+      "  - warehouse.ssl_key: is given without its certificate: set ssl_cert",
+    );
+    expect(problem(warehouse("  ssl: true\n  ssl_key_password: ${PG_KEY_PASSWORD}\n"))).toContain(
+      "  - warehouse.ssl_key_password: is given without a key",
+    );
+    expect(problem(warehouse("  ssl_cert: pslink.crt\n  ssl_key: pslink.key\n"))).toContain(
+      "  - warehouse.ssl_cert: is given but the connection is not encrypted, and a certificate is sent only over TLS",
+    );
+    expect(problem(warehouse(pair, "?sslcert=other.crt&sslkey=pslink.key"))).toContain(
+      "  - warehouse.ssl_cert: the url's sslcert names another file: keep one of them",
+    );
+    // The key's passphrase is a secret: never in the url, never written out.
+    expect(problem(warehouse(pair, "?sslpassword=x"))).toContain(
+      "  - warehouse.url: sslpassword: write the key's passphrase as warehouse.ssl_key_password: ${PG_KEY_PASSWORD}",
+    );
+    const literal = problem(warehouse(`${pair}  ssl_key_password: Open-Sesame-12\n`));
+    expect(literal).toContain("warehouse.ssl_key_password");
+    expect(literal).not.toContain("Open-Sesame-12");
   });
 
   it("lists the allowed keys when no allowed key is near an unknown one", () => {

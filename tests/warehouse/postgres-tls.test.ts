@@ -1,5 +1,5 @@
-import { X509Certificate } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { createPrivateKey, X509Certificate } from "node:crypto";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { connect as netConnect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -86,7 +86,11 @@ async function openError(
   query?: string,
   database?: string,
 ): Promise<PslinkError> {
-  const failure = await open(keys, host, query, database).catch((error: unknown) => error);
+  return failureOf(open(keys, host, query, database));
+}
+
+async function failureOf(opening: Promise<Warehouse>): Promise<PslinkError> {
+  const failure = await opening.catch((error: unknown) => error);
   expect(failure).toBeInstanceOf(PslinkError);
   return failure as PslinkError;
 }
@@ -177,5 +181,107 @@ describe("PostgreSQL over TLS (the test server's own certificate)", () => {
     );
     expect(closed.hint).toMatch(/^ask the server's administrator for a pg_hba\.conf line/);
     expect(closed.hint).not.toContain("ssl");
+  });
+});
+
+/**
+ * scripts/ensure-postgres.sh has the test server trust a CA for client certificates and issue
+ * pslink.crt to the test role (stranger.crt to another name; untrusted.crt is self-signed), and
+ * lets database pslink_cert_only take a client certificate and nothing else (the database does
+ * not exist: "does not exist" means the sign-in passed).
+ */
+const clients = process.env.PSLINK_TEST_PG_CLIENT_CERTS ?? "/var/lib/postgresql/pslink-test-client";
+
+describe("PostgreSQL sign-in with a client certificate", () => {
+  const certOnly = "/pslink_cert_only";
+  const identity = (name: string, key = name) =>
+    `  ssl: true\n  ssl_cert: ${join(clients, `${name}.crt`)}\n  ssl_key: ${join(clients, `${key}.key`)}\n`;
+
+  it("signs in with a certificate issued to the user, and no password", async () => {
+    const signedIn = await openError(identity("pslink"), undefined, undefined, certOnly);
+    expect(signedIn.message).toContain('database "pslink_cert_only" does not exist');
+    // No password in the url at all.
+    const url = `postgres://${server.username}@${server.hostname}:${server.port || 5432}${certOnly}`;
+    const config = parseConfig(
+      `version: 1\nwarehouse:\n  kind: postgres\n  url: '${url}?sslcert=${join(clients, "pslink.crt")}&sslkey=${join(clients, "pslink.key")}'\n  ssl: true\n`,
+      { file: join(dir, "pslink.yml"), baseDir: dir, env: {} },
+    ).warehouse;
+    const noPassword = await failureOf(openWarehouse(config, dir));
+    expect(noPassword.message).toContain('database "pslink_cert_only" does not exist');
+    expect(describeWarehouse(config, dir)).toContain(
+      `, TLS require, client certificate ${join(clients, "pslink.crt")}`,
+    );
+    // A session of the test database shows the certificate it signed in with.
+    const warehouse = await open(identity("pslink"));
+    const [row] = await warehouse.query<{ client_dn: string }>(
+      "select client_dn from pg_stat_ssl where pid = pg_backend_pid()",
+    );
+    expect(row?.client_dn).toBe(`/CN=${server.username}`);
+  });
+
+  it("says what the server wanted when it refuses", async () => {
+    const none = await openError("  ssl: true\n", undefined, undefined, certOnly);
+    expect(none.kind).toBe("config");
+    expect(none.message).toContain(`wants a client certificate from "${server.username}"`);
+    expect(none.hint).toMatch(/^set warehouse\.ssl_cert and warehouse\.ssl_key/);
+
+    const stranger = await openError(identity("stranger"), undefined, undefined, certOnly);
+    expect(stranger.message).toContain(
+      `did not accept pslink's client certificate for user "${server.username}"`,
+    );
+    expect(stranger.hint).toContain("common name (CN) must be the user's name");
+
+    const untrusted = await openError(identity("untrusted"), undefined, undefined, certOnly);
+    expect(untrusted.kind).toBe("config");
+    expect(untrusted.message).toContain("does not trust pslink's client certificate");
+    expect(untrusted.hint).toContain("ssl_ca_file");
+    for (const error of [none, stranger, untrusted])
+      expect(describeError(error)).not.toContain(decodeURIComponent(server.password));
+  });
+
+  it("checks the certificate and key before connecting: files, pairing, passphrase", async () => {
+    const missing = await openError(identity("no-such"));
+    expect(missing.message).toBe(`warehouse.ssl_cert: cannot read ${join(clients, "no-such.crt")}`);
+    const mismatched = await openError(identity("pslink", "stranger"));
+    expect(mismatched.message).toBe(
+      `warehouse.ssl_key: ${join(clients, "stranger.key")} is not the key of the certificate in ${join(clients, "pslink.crt")}`,
+    );
+    writeFileSync(join(dir, "not-a-key.pem"), "just some text\n");
+    const notKey = await openError(
+      `  ssl: true\n  ssl_cert: ${join(clients, "pslink.crt")}\n  ssl_key: not-a-key.pem\n`,
+    );
+    expect(notKey.message).toContain("holds no PEM private key");
+
+    // The same key, encrypted: it opens with its passphrase from the environment only.
+    const passphrase = "key-passphrase-9d2f";
+    const encryptedKey = createPrivateKey(readFileSync(join(clients, "pslink.key"))).export({
+      format: "pem",
+      type: "pkcs8",
+      cipher: "aes-256-cbc",
+      passphrase,
+    });
+    writeFileSync(join(dir, "pslink-encrypted.key"), encryptedKey);
+    const keys = `  ssl: true\n  ssl_cert: ${join(clients, "pslink.crt")}\n  ssl_key: pslink-encrypted.key\n`;
+    const locked = await openError(keys);
+    expect(locked.message).toBe(
+      `warehouse.ssl_key: ${join(dir, "pslink-encrypted.key")} is encrypted`,
+    );
+    expect(locked.hint).toContain("ssl_key_password: ${PG_KEY_PASSWORD}");
+    const withPassword = (value: string) =>
+      failureOf(
+        openWarehouse(
+          parseConfig(
+            `version: 1\nwarehouse:\n  kind: postgres\n  url: 'postgres://${server.username}@${server.hostname}:${server.port || 5432}${certOnly}'\n${keys}  ssl_key_password: \${PG_KEY_PASSWORD}\n`,
+            { file: join(dir, "pslink.yml"), baseDir: dir, env: { PG_KEY_PASSWORD: value } },
+          ).warehouse,
+          dir,
+        ),
+      );
+    const wrong = await withPassword("not-the-passphrase");
+    expect(wrong.message).toContain("does not open with warehouse.ssl_key_password");
+    expect(describeError(wrong)).not.toContain("not-the-passphrase");
+    const unlocked = await withPassword(passphrase);
+    expect(unlocked.message).toContain('database "pslink_cert_only" does not exist');
+    expect(describeError(unlocked)).not.toContain(passphrase);
   });
 });
