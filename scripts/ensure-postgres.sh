@@ -110,38 +110,36 @@ elif [ ! -f "$CLIENT_DIR/stranger.crt" ] || [ -z "$ca_file" ]; then
   psql_admin -c "alter system set ssl_ca_file = '$CLIENT_DIR/ca.crt'" -c "select pg_reload_conf()" >/dev/null
 fi
 
-# Two databases the connection tests are refused at: one takes only encrypted connections, the
-# other none from here (neither exists; pg_hba.conf is read before the database is looked up).
+# Puts rules at the top of pg_hba.conf (the first rule that matches decides) unless a line holds
+# $1 already, and reloads: $1 the marker, $2 what they are for, then the rules.
 hba="$(psql_admin -c "show hba_file")"
-if ! as_postgres grep -q "pslink test rules" "$hba"; then
-  log "adding the connection tests' rules to $hba"
+prepend_hba_rules() {
+  local marker="$1" purpose="$2"
+  shift 2
+  as_postgres grep -q "$marker" "$hba" && return 0
+  log "adding the $purpose to $hba"
   {
-    echo "# pslink test rules (scripts/ensure-postgres.sh)"
-    echo "hostnossl pslink_tls_only    all 127.0.0.1/32 reject"
-    echo "hostnossl pslink_tls_only    all ::1/128      reject"
-    echo "host      pslink_hba_closed  all 127.0.0.1/32 reject"
-    echo "host      pslink_hba_closed  all ::1/128      reject"
+    echo "# $marker (scripts/ensure-postgres.sh): $purpose"
+    printf '%s\n' "$@"
     as_postgres cat "$hba"
   } | as_postgres tee "$hba.pslink" >/dev/null
   as_postgres cp "$hba.pslink" "$hba"
   as_postgres rm "$hba.pslink"
   psql_admin -c "select pg_reload_conf()" >/dev/null
-fi
+}
 
-# A third takes a client certificate issued to the user and nothing else (it does not exist either).
-if ! as_postgres grep -q "pslink_cert_only" "$hba"; then
-  log "adding the client-certificate rule to $hba"
-  {
-    echo "# pslink test rule (scripts/ensure-postgres.sh): a client certificate only"
-    echo "hostssl   pslink_cert_only   all 127.0.0.1/32 cert"
-    echo "hostssl   pslink_cert_only   all ::1/128      cert"
-    echo "host      pslink_cert_only   all 127.0.0.1/32 reject"
-    echo "host      pslink_cert_only   all ::1/128      reject"
-    as_postgres cat "$hba"
-  } | as_postgres tee "$hba.pslink" >/dev/null
-  as_postgres cp "$hba.pslink" "$hba"
-  as_postgres rm "$hba.pslink"
-  psql_admin -c "select pg_reload_conf()" >/dev/null
-fi
+# Three databases the connection tests are refused at (none exists; pg_hba.conf is read before
+# the database is looked up): one takes only encrypted connections, one none from here, one only
+# a client certificate issued to the user.
+prepend_hba_rules "pslink test rules" "connection tests' rules" \
+  "hostnossl pslink_tls_only    all 127.0.0.1/32 reject" \
+  "hostnossl pslink_tls_only    all ::1/128      reject" \
+  "host      pslink_hba_closed  all 127.0.0.1/32 reject" \
+  "host      pslink_hba_closed  all ::1/128      reject"
+prepend_hba_rules "pslink_cert_only" "client-certificate rule" \
+  "hostssl   pslink_cert_only   all 127.0.0.1/32 cert" \
+  "hostssl   pslink_cert_only   all ::1/128      cert" \
+  "host      pslink_cert_only   all 127.0.0.1/32 reject" \
+  "host      pslink_cert_only   all ::1/128      reject"
 
 echo "postgres://$PG_ROLE:$PG_PASSWORD@$PG_HOST:$PG_PORT/$PG_DATABASE"
