@@ -29,7 +29,9 @@ export async function backfillColumns(
   const keys = layout.keys.map((key) => q(key.name));
   const record = wh.kind === "postgres" ? "r._pslink_record::jsonb" : "r._pslink_record";
   // Levels: the held versions → the prelude → typed values → checked values.
+  // Raw versions were checked when they landed, not for castable date-times: they take the tests.
   const versions = `select ${keys.map((key) => `r.${key}`).join(", ")}, r._pslink_hash, ${record} as rec,
+      false as _pslink_page_castable,
       row_number() over (partition by ${keys.map((key) => `r.${key}`).join(", ")}, r._pslink_hash
         order by r._pslink_extracted_at desc) as _pslink_version
     from ${wh.qualified(layout.raw)} r`;

@@ -37,6 +37,12 @@ export interface BatchPage {
    */
   readonly checked: boolean;
   /**
+   * Every date-time of the page's records is in a form the warehouse casts without testing it
+   * first (`castsAsIs`). Asked only by PostgreSQL, which has no `try_cast`; false where
+   * not asked.
+   */
+  readonly castable: boolean;
+  /**
    * Why the page's one record is set aside: JSON a warehouse refuses, staged in a form it stores
    * (`extractors/engine/storable-json.ts`) and quarantined. Null for every other page.
    */
@@ -167,6 +173,7 @@ export class BatchWriter {
         page.drifts,
         page.checked,
         page.setAside,
+        page.castable,
       ]),
     );
     if (firstPage === 0) await this.#stage.reset(tx);

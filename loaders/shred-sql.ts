@@ -88,7 +88,7 @@ export function shredSql(
       return `case when (${field.isString} and ${field.text} <> '') or ${field.isNumber} then ${field.text} end`;
     });
     const key = keyParts.length === 1 ? keyParts[0] : keyParts.join(" || '|' || ");
-    const parsed = `select _pslink_page, _pslink_ord, _pslink_page_drifts, _pslink_page_set_aside, rec${prelude
+    const parsed = `select _pslink_page, _pslink_ord, _pslink_page_drifts, _pslink_page_set_aside, rec, _pslink_page_castable${prelude
       .map((item) => `, ${item}`)
       .join("")} from (${sql.records(from, options.recordsAt)}) records`;
     const typed = `select parsed.*, ${sql.isObject} as _pslink_object,

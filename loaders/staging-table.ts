@@ -26,6 +26,7 @@ export const PAGE_COLUMNS: readonly ColumnSpec[] = [
   { name: "drifts", type: "boolean" },
   { name: "checked", type: "boolean" },
   { name: "set_aside", type: "text" },
+  { name: "castable", type: "boolean" },
 ];
 
 /** The batch's pages as the source sent them. */

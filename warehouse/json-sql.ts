@@ -18,18 +18,25 @@ export interface JsonFieldSql {
   readonly text: string;
   /** The value as JSON text. */
   readonly json: string;
+  /**
+   * Whether JavaScript found every date-time of the record's page in a form the warehouse casts
+   * without testing it first (`BatchPage.castable`); absent where the warehouse does not ask.
+   */
+  readonly castable?: string;
 }
 
 /**
  * What the warehouse needs to read vendor records as JSON: records are shredded into typed
  * columns by the database (vectorised, off the Node main thread) instead of value by value in
- * JavaScript. The record being read is the column `rec`.
+ * JavaScript. The record being read is the column `rec`; `_pslink_page_castable` says whether
+ * its date-times are known to cast as they are (`BatchPage.castable`; false where not known).
  */
 export interface JsonSql {
   /**
-   * `_pslink_page, _pslink_ord, _pslink_page_drifts, _pslink_page_set_aside, rec` for every record
-   * of `pages(page_no, body, positions, drifts, set_aside)` (`BatchPage`): the records `at` reads
-   * from the body at `positions`, or, where positions is null, every element of the body's array.
+   * `_pslink_page, _pslink_ord, _pslink_page_drifts, _pslink_page_set_aside, rec,
+   * _pslink_page_castable` for every record of `pages(page_no, body, positions, drifts, set_aside,
+   * castable)` (`BatchPage`): the records `at` reads from the body at `positions`, or, where
+   * positions is null, every element of the body's array.
    */
   records(pages: string, at?: RecordsAt): string;
   /**
@@ -75,10 +82,13 @@ export interface JsonSql {
   isSafeInteger(text: string): string;
   /** Whether `text` matches the whole regular expression (RE2 / POSIX syntax common to both). */
   matches(text: string, pattern: string): string;
-  /** A vendor date-time (see `extractors/engine/timestamps.ts`) as timestamptz; null when unreadable. */
-  timestamp(text: string, timeZone: string): string;
+  /**
+   * A vendor date-time (see `extractors/engine/timestamps.ts`) as timestamptz; null when
+   * unreadable. `castable`: SQL true when the value is known to have a form that casts.
+   */
+  timestamp(text: string, timeZone: string, castable?: string): string;
   /** A vendor date or date-time as the UTC calendar date of its instant (zone-less forms read in UTC); null when unreadable. */
-  date(text: string): string;
+  date(text: string, castable?: string): string;
   /** Milliseconds since the epoch of a timestamptz. */
   epochMs(timestamp: string): string;
 }
@@ -136,7 +146,7 @@ const DUCKDB: JsonSql = {
     ];
     if (at) rows.push(duckdbReceived(pages, at));
     return `select page_no as _pslink_page, cast(page_no as bigint) * 1000000 + i as _pslink_ord, drifts as _pslink_page_drifts,
-       set_aside as _pslink_page_set_aside, rec
+       set_aside as _pslink_page_set_aside, rec, false as _pslink_page_castable
      from (${rows.join(" union all ")}) records`;
   },
   // One pass reads every field's kind, another its text.
@@ -236,7 +246,8 @@ function duckdbReceived(pages: string, at: RecordsAt): string {
 const POSTGRES: JsonSql = {
   records: (pages, at) => {
     const arrays = `select p.page_no as _pslink_page, p.page_no::bigint * 1000000 + r.i as _pslink_ord,
-       p.drifts as _pslink_page_drifts, p.set_aside as _pslink_page_set_aside, r.rec
+       p.drifts as _pslink_page_drifts, p.set_aside as _pslink_page_set_aside, r.rec,
+       p.castable as _pslink_page_castable
      from ${pages} p cross join lateral jsonb_array_elements(p.body::jsonb) with ordinality as r(rec, i)
      where p.positions is null`;
     return at ? `${arrays} union all ${postgresReceived(pages, at)}` : arrays;
@@ -257,6 +268,7 @@ const POSTGRES: JsonSql = {
       isAbsent: `(${type} is null)`,
       text: `_pslink_text_${index}`,
       json: `(rec -> ${sqlLiteral(name)})`,
+      castable: "_pslink_page_castable",
     };
   },
   once: " offset 0",
@@ -276,7 +288,8 @@ const POSTGRES: JsonSql = {
     `(cast(${text} as numeric) = trunc(cast(${text} as numeric)) and abs(cast(${text} as numeric)) <= 9007199254740991)`,
   matches: (text, pattern) => `coalesce(${text} ~ ${sqlLiteral(`^(${pattern})$`)}, false)`,
   timestamp: postgresTimestamp,
-  date: (text) => `cast(${postgresTimestamp(text, "UTC")} at time zone 'UTC' as date)`,
+  date: (text, castable) =>
+    `cast(${postgresTimestamp(text, "UTC", castable)} at time zone 'UTC' as date)`,
   epochMs: (timestamp) => `(extract(epoch from ${timestamp}) * 1000)::bigint`,
 };
 
@@ -288,7 +301,7 @@ const POSTGRES: JsonSql = {
 function postgresReceived(pages: string, at: RecordsAt): string {
   const container = "array" in at ? at.array : at.map;
   const record = `b.body #> array[${sqlLiteral(container)}, k.pos]`;
-  return `select p.page_no, p.page_no::bigint * 1000000 + k.i, p.drifts, null, ${record}
+  return `select p.page_no, p.page_no::bigint * 1000000 + k.i, p.drifts, null, ${record}, p.castable
      from ${pages} p cross join lateral (select p.body::jsonb as body offset 0) b
      cross join lateral jsonb_array_elements_text(p.positions::jsonb) with ordinality as k(pos, i)
      where p.positions is not null`;
@@ -315,16 +328,40 @@ function duckdbTimestamp(text: string, timeZone: string): string {
  * take the inline path; the rest go through migration 0005's function, which reads a failed cast
  * (e.g. 31 February) as null.
  */
-function postgresTimestamp(text: string, timeZone: string): string {
+function postgresTimestamp(text: string, timeZone: string, castable?: string): string {
   // A regular expression costs ~1 µs a call: a value with no zone after its date (no "Z" at the
-  // end, no sign past the first ten characters) is not tested for a zoned form.
+  // end, no sign past the first ten characters) is not tested for a zoned form, and one
+  // JavaScript found in a safe form (`castable`) is not tested at all.
   const mayBeZoned = `(right(${text}, 1) = 'Z' or strpos(${text}, '+') > 0 or strpos(substr(${text}, 11), '-') > 0)`;
-  return `case
-    when ${mayBeZoned} and ${text} ~ '^(${SAFE_DATE_TIME})${ZONE}$' then cast(${text} as timestamptz)
-    when ${text} ~ '^(${SAFE_DATE_TIME})$' then cast(${text} as timestamp) at time zone ${sqlLiteral(timeZone)}
+  const zoned = `cast(${text} as timestamptz)`;
+  const local = `cast(${text} as timestamp) at time zone ${sqlLiteral(timeZone)}`;
+  const known = castable
+    ? `when ${castable} then case when ${mayBeZoned} then ${zoned} else ${local} end`
+    : "";
+  return `case ${known}
+    when ${mayBeZoned} and ${text} ~ '^(${SAFE_DATE_TIME})${ZONE}$' then ${zoned}
+    when ${text} ~ '^(${SAFE_DATE_TIME})$' then ${local}
     else pslink.parse_timestamp(${text}, ${sqlLiteral(timeZone)})
   end`;
 }
+
+/**
+ * Whether PostgreSQL casts the date-time `text` without fail: the forms of `postgresTimestamp`'s
+ * tested branches, with any day the month has (the 29th to the 31st are what its regular
+ * expressions cannot tell). JavaScript's `\d` is ASCII digits only, so it accepts no more than
+ * the server's.
+ */
+export function castsAsIs(text: string): boolean {
+  if (!CASTABLE_DATE_TIME.test(text)) return false;
+  // Every month has the days up to the 28th; past it, the month's length decides.
+  const day = Number(text.slice(8, 10));
+  if (day <= 28) return true;
+  const [year, month] = [Number(text.slice(0, 4)), Number(text.slice(5, 7))];
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+const CASTABLE_DATE_TIME =
+  /^[1-9]\d{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?)?(?:Z|[+-](?:0\d|1[0-3])(?::?[0-5]\d)?)?$/;
 
 /** The largest double; past it JavaScript reads a number as Infinity. */
 const MAX_DOUBLE = "1.7976931348623157e308";

@@ -1,4 +1,5 @@
 import type { BatchPage, PageGroup } from "../../loaders/batch-writer.js";
+import { castsAsIs } from "../../warehouse/json-sql.js";
 import type { DeclaredKind } from "./define-stream.js";
 import { memberSpans, recordSpans, type Span } from "./response-spans.js";
 import type { Page, PageText, RecordsAt } from "./source.js";
@@ -28,6 +29,11 @@ export interface BatchCollectorOptions {
   readonly cutAbove?: number;
   /** What the warehouse refuses of JSON that JavaScript reads (`JSON_REFUSALS`). */
   readonly refuses: JsonRefusals;
+  /**
+   * Whether the warehouse wants to know which pages hold only date-times it casts without a
+   * test (`BatchPage.castable`): PostgreSQL, which has no `try_cast`.
+   */
+  readonly castsDateTimes?: boolean;
 }
 
 /**
@@ -47,6 +53,8 @@ export class BatchCollector {
   readonly #at: RecordsAt | undefined;
   readonly #cutAbove: number;
   readonly #refuses: JsonRefusals;
+  /** The date-time fields whose texts `castable` reads; undefined when not asked. */
+  readonly #dateTimes: readonly string[] | undefined;
   readonly #texts = new WeakMap<PageText, ReadText>();
   #pages: BatchPage[] = [];
   #records = 0;
@@ -58,6 +66,9 @@ export class BatchCollector {
     this.#at = options.at;
     this.#cutAbove = options.cutAbove ?? Number.POSITIVE_INFINITY;
     this.#refuses = options.refuses;
+    this.#dateTimes = options.castsDateTimes
+      ? options.kinds.filter((field) => field.dateTime).map((field) => field.name)
+      : undefined;
   }
 
   /** Records held. */
@@ -153,6 +164,10 @@ export class BatchCollector {
       drifts: carriesUnknownKey(records, this.#known),
       checked: setAside === null && holdDeclaredKinds(records, this.#kinds),
       setAside,
+      castable:
+        this.#dateTimes !== undefined &&
+        setAside === null &&
+        holdCastableDateTimes(records, this.#dateTimes),
     });
     this.#records += records.length;
     this.#bytes += body.length;
@@ -188,6 +203,22 @@ function holdDeclaredKinds(records: readonly unknown[], kinds: readonly Declared
       } else if (value === null) {
         if (!field.acceptsNull) return false;
       } else if (field.kind !== "any" && typeof value !== field.kind) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Whether every text the records hold in the `dateTimes` fields has a form the warehouse casts
+ * as it is (`castsAsIs`). Values of other kinds are the warehouse's to refuse: its
+ * date-time reading takes only strings.
+ */
+function holdCastableDateTimes(records: readonly unknown[], dateTimes: readonly string[]): boolean {
+  for (const record of records) {
+    if (record === null || typeof record !== "object") continue;
+    for (const field of dateTimes) {
+      const value = (record as Record<string, unknown>)[field];
+      if (typeof value === "string" && !castsAsIs(value)) return false;
     }
   }
   return true;

@@ -138,13 +138,16 @@ export interface DeclaredKind {
   readonly kind: FieldMeta["kind"];
   readonly acceptsNull: boolean;
   readonly acceptsAbsent: boolean;
+  /** It lands as a timestamp or a date, read from the vendor's date-time text. */
+  readonly dateTime: boolean;
 }
 
 /** The declared fields' kinds, in declaration order. */
 export function declaredKinds(stream: StreamDefinition): DeclaredKind[] {
   return declaredFields(stream).map((name) => {
     const { meta, acceptsNull, acceptsAbsent } = declaredField(stream, name);
-    return { name, kind: meta.kind, acceptsNull, acceptsAbsent };
+    const dateTime = meta.column === "timestamp" || meta.column === "date";
+    return { name, kind: meta.kind, acceptsNull, acceptsAbsent, dateTime };
   });
 }
 

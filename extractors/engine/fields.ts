@@ -36,7 +36,7 @@ const NUMERIC_TEXT = String.raw`-?\d+(\.\d+)?`;
 
 /** A date in any vendor date-time form: the UTC date of the instant, as JavaScript's Date reads it. */
 const dateValue: FieldMeta["value"] = (field, sql) =>
-  `case when ${field.isString} then ${sql.date(field.text)} end`;
+  `case when ${field.isString} then ${sql.date(field.text, field.castable)} end`;
 
 /** A string (ids, names, codes). */
 export const text = () =>
@@ -106,7 +106,7 @@ export const timestamp = () =>
     column: "timestamp",
     kind: "string",
     value: (f, sql, timeZone) =>
-      `case when ${f.isString} then ${sql.timestamp(f.text, timeZone)} end`,
+      `case when ${f.isString} then ${sql.timestamp(f.text, timeZone, f.castable)} end`,
     valid: (_f, _sql, value) => `(${value} is not null)`,
   });
 

@@ -102,6 +102,8 @@ export async function runStream(
       // A response of up to four batches' records is staged whole for each piece a boundary cuts.
       cutAbove: 4 * ctx.batchRows,
       refuses: JSON_REFUSALS[ctx.wh.kind],
+      // PostgreSQL has no try_cast: it tests each date-time's form unless this found them castable.
+      castsDateTimes: ctx.wh.kind === "postgres",
     });
     let committed: StreamCursor = state;
     const progress = (rows: number, totalRows: number): StreamProgress => ({

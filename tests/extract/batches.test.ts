@@ -407,6 +407,7 @@ describe("staging a page", () => {
         drifts: true,
         checked: true,
         setAside: null,
+        castable: false,
       },
       {
         body: '[{"id":5}]',
@@ -415,6 +416,7 @@ describe("staging a page", () => {
         drifts: false,
         checked: true,
         setAside: null,
+        castable: false,
       },
     ]);
   });

@@ -65,7 +65,7 @@ describe.each(warehouseCases())("record shredding SQL on $kind", (warehouse) => 
     const sql = jsonSql(wh);
     const text = wh.sqlType("text");
     await wh.execute(
-      `create table received_pages (page_no integer, body ${text}, positions ${text}, drifts boolean, set_aside ${text})`,
+      `create table received_pages (page_no integer, body ${text}, positions ${text}, drifts boolean, set_aside ${text}, castable boolean)`,
     );
     const kantata = {
       meta: { count: 3 },
@@ -84,7 +84,7 @@ describe.each(warehouseCases())("record shredding SQL on $kind", (warehouse) => 
       [2, [{ id: "a" }, { id: "b" }], null],
     ];
     for (const [page, body, positions] of pages) {
-      await wh.execute("insert into received_pages values ($1, $2, $3, false, null)", [
+      await wh.execute("insert into received_pages values ($1, $2, $3, false, null, false)", [
         page,
         JSON.stringify(body),
         positions && JSON.stringify(positions),

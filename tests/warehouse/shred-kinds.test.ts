@@ -105,7 +105,7 @@ describe.each(warehouseCases())("shredding records JavaScript checked on $kind",
         session.scratchTransaction(async (tx) => {
           await pages.reset(tx);
           await tx.append(pages.target, PAGE_COLUMNS, [
-            [0, page.body, page.positions, page.drifts, checked, page.setAside],
+            [0, page.body, page.positions, page.drifts, checked, page.setAside, page.castable],
           ]);
           await stage.reset(tx);
           await tx.execute(sql.shred);
@@ -128,6 +128,113 @@ describe.each(warehouseCases())("shredding records JavaScript checked on $kind",
       ["9", null],
     ]);
     expect(tested.filter((row) => row._pslink_bad).length).toBe(5);
+  });
+});
+
+/** Date-times in every form PostgreSQL casts without a test (`castsAsIs`). */
+const CASTABLE: Record<string, unknown>[] = [
+  { updated_at: "2026-05-07T22:07:19Z", day: "2026-02-28", ended: "2026-05-07" },
+  { updated_at: "2026-05-07 22:07:19", day: "2026-05-07T23:30:00+05:30", ended: "2026-05-07" },
+  { updated_at: "2026-05-07T22:07:19.123456-0700", day: null, ended: "2026-05-07 00:30" },
+  { updated_at: "2026-05-07T22:07", day: "2026-05-07", ended: "2026-05-07T01:00:00-13:00" },
+  { updated_at: "1999-12-28", day: "2026-05-07T23:59:59.5Z", ended: "2026-05-07" },
+  // The days its regular expressions leave to the slow path: a month's last, a leap day.
+  { updated_at: "2026-05-31T23:00:00Z", day: "2024-02-29", ended: "2026-01-30 12:00" },
+].map((dates, index) => ({ ...GOOD, id: `c${index + 1}`, ...dates }));
+
+describe.each(warehouseCases())(
+  "shredding date-times JavaScript found castable on $kind",
+  (warehouse) => {
+    it("lands the same instants and dates as the tested forms do", async () => {
+      const wh = await warehouse.open();
+      await migrate(wh);
+      const layout = landingLayout("kantata", stream);
+      const pages = pagesTable(wh, layout);
+      const stage = stagingTable(wh, layout);
+      // A zone of its own for zone-less date-times: the two paths must read them alike.
+      const sql = shredSql(wh, layout, stream, pages.sql, stage.sql, { timeZone: "Asia/Kolkata" });
+      const collector = new BatchCollector({
+        known: knownFields(stream),
+        kinds: declaredKinds(stream),
+        refuses: JSON_REFUSALS[wh.kind],
+        castsDateTimes: true,
+      });
+      collector.add({ records: CASTABLE });
+      const [page] = collector.take().pages as BatchPage[];
+      expect(page.castable).toBe(true);
+      const staged = (castable: boolean) =>
+        wh.session((session) =>
+          session.scratchTransaction(async (tx) => {
+            await pages.reset(tx);
+            await tx.append(pages.target, PAGE_COLUMNS, [
+              [0, page.body, page.positions, page.drifts, page.checked, page.setAside, castable],
+            ]);
+            await stage.reset(tx);
+            await tx.execute(sql.shred);
+            return tx.query(
+              `select _pslink_key, updated_at, day, ended, _pslink_problem from ${stage.sql} order by _pslink_ord`,
+            );
+          }),
+        );
+      const tested = await staged(false);
+      expect(await staged(true)).toEqual(tested);
+      expect(tested.map((row) => row._pslink_problem)).toEqual(CASTABLE.map(() => null));
+      expect(tested.map((row) => (row.updated_at as Date).toISOString())).toEqual([
+        "2026-05-07T22:07:19.000Z",
+        "2026-05-07T16:37:19.000Z",
+        "2026-05-08T05:07:19.123Z",
+        "2026-05-07T16:37:00.000Z",
+        "1999-12-27T18:30:00.000Z",
+        "2026-05-31T23:00:00.000Z",
+      ]);
+    });
+  },
+);
+
+describe("finding a page's date-times castable in JavaScript", () => {
+  const castable = (...records: unknown[]) => {
+    const collector = new BatchCollector({
+      known: knownFields(stream),
+      kinds: declaredKinds(stream),
+      refuses: JSON_REFUSALS.postgres,
+      castsDateTimes: true,
+    });
+    collector.add({ records });
+    return collector.take().pages[0]?.castable;
+  };
+
+  it("passes the forms PostgreSQL casts as they are, and values that are no text", () => {
+    expect(castable(...CASTABLE)).toBe(true);
+    expect(castable({ ...GOOD, ended: "2026-05-07", updated_at: 20260507, day: undefined })).toBe(
+      true,
+    );
+  });
+
+  it("leaves a page to the warehouse's tests when one date-time is in another form", () => {
+    const page = (values: Record<string, unknown>) =>
+      castable(CASTABLE[0], { ...CASTABLE[0], ...values });
+    // US dates, days a month does not have, hour 24, a lower-case zone, blanks, spaces.
+    expect(page({ ended: "5/7/2026" })).toBe(false);
+    expect(page({ day: "2026-02-29" })).toBe(false);
+    expect(page({ day: "2026-04-31" })).toBe(false);
+    expect(page({ day: "2100-02-29" })).toBe(false);
+    expect(page({ updated_at: "2026-05-07T24:00:00Z" })).toBe(false);
+    expect(page({ updated_at: "2026-05-07t22:07:19z" })).toBe(false);
+    expect(page({ ended: "" })).toBe(false);
+    expect(page({ updated_at: " 2026-05-07T22:07:19Z" })).toBe(false);
+    expect(page({ updated_at: "2026-05-07T22:07:19+14:00" })).toBe(false);
+    expect(page({ updated_at: "0999-05-07" })).toBe(false);
+    expect(page({ updated_at: "2026-05-07T22:07:19.1234567Z" })).toBe(false);
+  });
+
+  it("is not asked where the warehouse tries its casts (DuckDB)", () => {
+    const collector = new BatchCollector({
+      known: knownFields(stream),
+      kinds: declaredKinds(stream),
+      refuses: JSON_REFUSALS.duckdb,
+    });
+    collector.add({ records: CASTABLE });
+    expect(collector.take().pages[0]?.castable).toBe(false);
   });
 });
 
@@ -178,8 +285,10 @@ describe("PostgreSQL's shredding statement", () => {
         return rows.map((row) => String(row["QUERY PLAN"])).join("\n");
       }),
     );
-    // day, ended and updated_at each reach the date-time reader on one branch of one expression.
+    // day, ended and updated_at each reach the date-time reader on one branch of one expression,
+    // after a branch that casts without a test on pages JavaScript found castable.
     expect(plan.match(/parse_timestamp\(/g)).toHaveLength(3);
+    expect(plan.match(/WHEN \w+\._pslink_page_castable THEN/g)).toHaveLength(3);
     // Each field's kind and text are read from the record once; the JSON field's value once more.
     const reads = new Map<string, number>();
     for (const read of plan.match(/rec ->>? '\w+'/g) ?? [])
