@@ -21,6 +21,7 @@ import { landingLayout } from "../../loaders/landing-layout.js";
 import { shredSql } from "../../loaders/shred-sql.js";
 import { PAGE_COLUMNS, pagesTable, stagingTable } from "../../loaders/staging-table.js";
 import { migrate } from "../../warehouse/migrate.js";
+import type { Warehouse } from "../../warehouse/warehouse.js";
 import { warehouseCases } from "../support/warehouses.js";
 
 /** One field of every helper, nullable and optional ones among them. */
@@ -82,36 +83,53 @@ const OF_THEIR_KINDS: Record<string, unknown>[] = [
   { ...GOOD, id: "9", extra: { nested: true } },
 ].map((record) => JSON.parse(JSON.stringify(record)));
 
+/**
+ * `records` collected into one page as a sync into `wh` collects them, and a function that stages
+ * that page with some of its flags set otherwise, shreds it, and reads staging back.
+ */
+async function shredder(
+  wh: Warehouse,
+  records: readonly unknown[],
+  options: { timeZone?: string; castsDateTimes?: boolean } = {},
+) {
+  // PostgreSQL's shredding calls migration 0005's date-time reader.
+  await migrate(wh);
+  const layout = landingLayout("kantata", stream);
+  const pages = pagesTable(wh, layout);
+  const stage = stagingTable(wh, layout);
+  const { timeZone, castsDateTimes } = options;
+  const sql = shredSql(wh, layout, stream, pages.sql, stage.sql, timeZone ? { timeZone } : {});
+  const collector = new BatchCollector({
+    known: knownFields(stream),
+    kinds: declaredKinds(stream),
+    refuses: JSON_REFUSALS[wh.kind],
+    ...(castsDateTimes ? { castsDateTimes } : {}),
+  });
+  collector.add({ records });
+  const [page] = collector.take().pages as [BatchPage];
+  const shred = (flags: { checked?: boolean; castable?: boolean }) =>
+    wh.session((session) =>
+      session.scratchTransaction(async (tx) => {
+        await pages.reset(tx);
+        const { body, positions, drifts, setAside } = page;
+        const checked = flags.checked ?? page.checked;
+        const castable = flags.castable ?? page.castable;
+        await tx.append(pages.target, PAGE_COLUMNS, [
+          [0, body, positions, drifts, checked, setAside, castable],
+        ]);
+        await stage.reset(tx);
+        await tx.execute(sql.shred);
+        return tx.query(`select * from ${stage.sql} order by _pslink_ord`);
+      }),
+    );
+  return { page, shred };
+}
+
 describe.each(warehouseCases())("shredding records JavaScript checked on $kind", (warehouse) => {
   it("lands the same rows and problems as the records' JSON type tests do", async () => {
-    const wh = await warehouse.open();
-    // PostgreSQL's shredding calls migration 0005's date-time reader.
-    await migrate(wh);
-    const layout = landingLayout("kantata", stream);
-    const pages = pagesTable(wh, layout);
-    const stage = stagingTable(wh, layout);
-    const sql = shredSql(wh, layout, stream, pages.sql, stage.sql);
-    const collector = new BatchCollector({
-      known: knownFields(stream),
-      kinds: declaredKinds(stream),
-      refuses: JSON_REFUSALS[wh.kind],
-    });
-    collector.add({ records: OF_THEIR_KINDS });
-    const [page] = collector.take().pages as BatchPage[];
+    const { page, shred } = await shredder(await warehouse.open(), OF_THEIR_KINDS);
     expect(page.checked).toBe(true);
-
-    const staged = (checked: boolean) =>
-      wh.session((session) =>
-        session.scratchTransaction(async (tx) => {
-          await pages.reset(tx);
-          await tx.append(pages.target, PAGE_COLUMNS, [
-            [0, page.body, page.positions, page.drifts, checked, page.setAside, page.castable],
-          ]);
-          await stage.reset(tx);
-          await tx.execute(sql.shred);
-          return tx.query(`select * from ${stage.sql} order by _pslink_ord`);
-        }),
-      );
+    const staged = (checked: boolean) => shred({ checked });
     const tested = await staged(false);
     expect(await staged(true)).toEqual(tested);
 
@@ -146,36 +164,13 @@ describe.each(warehouseCases())(
   "shredding date-times JavaScript found castable on $kind",
   (warehouse) => {
     it("lands the same instants and dates as the tested forms do", async () => {
-      const wh = await warehouse.open();
-      await migrate(wh);
-      const layout = landingLayout("kantata", stream);
-      const pages = pagesTable(wh, layout);
-      const stage = stagingTable(wh, layout);
       // A zone of its own for zone-less date-times: the two paths must read them alike.
-      const sql = shredSql(wh, layout, stream, pages.sql, stage.sql, { timeZone: "Asia/Kolkata" });
-      const collector = new BatchCollector({
-        known: knownFields(stream),
-        kinds: declaredKinds(stream),
-        refuses: JSON_REFUSALS[wh.kind],
+      const { page, shred } = await shredder(await warehouse.open(), CASTABLE, {
+        timeZone: "Asia/Kolkata",
         castsDateTimes: true,
       });
-      collector.add({ records: CASTABLE });
-      const [page] = collector.take().pages as BatchPage[];
       expect(page.castable).toBe(true);
-      const staged = (castable: boolean) =>
-        wh.session((session) =>
-          session.scratchTransaction(async (tx) => {
-            await pages.reset(tx);
-            await tx.append(pages.target, PAGE_COLUMNS, [
-              [0, page.body, page.positions, page.drifts, page.checked, page.setAside, castable],
-            ]);
-            await stage.reset(tx);
-            await tx.execute(sql.shred);
-            return tx.query(
-              `select _pslink_key, updated_at, day, ended, _pslink_problem from ${stage.sql} order by _pslink_ord`,
-            );
-          }),
-        );
+      const staged = (castable: boolean) => shred({ castable });
       const tested = await staged(false);
       expect(await staged(true)).toEqual(tested);
       expect(tested.map((row) => row._pslink_problem)).toEqual(CASTABLE.map(() => null));
