@@ -47,13 +47,7 @@ export async function takeRelation<T>(
     } catch (error) {
       if (!(error instanceof PslinkError && error.details?.code === "55P03")) throw error;
       const left = deadline - Date.now();
-      if (left <= 0)
-        throw await heldError(
-          warehouse,
-          relation,
-          `${Math.round(lockWait.budgetMs / 1000)} s, so ${undone}`,
-          error,
-        );
+      if (left <= 0) throw await heldError(warehouse, relation, lockWait, undone, error);
       await sleep(Math.min(left, 500 * 2 ** Math.min(attempt - 1, 4)));
     }
   }
@@ -71,7 +65,8 @@ type Holder = {
 async function heldError(
   warehouse: Warehouse,
   relation: TableName,
-  waitedSo: string,
+  lockWait: LockWait,
+  undone: string,
   cause: PslinkError,
 ): Promise<PslinkError> {
   const holders = await warehouse
@@ -86,7 +81,7 @@ async function heldError(
     .catch(() => [] as Holder[]);
   const named = holders.map((holder) => `pid ${holder.pid} (${describe(holder)})`);
   return transientError(
-    `${relation.schema}.${relation.table} stayed in use by other sessions for ${waitedSo}${named.length > 0 ? `: ${named.join("; ")}` : ""}`,
+    `${relation.schema}.${relation.table} stayed in use by other sessions for ${Math.round(lockWait.budgetMs / 1000)} s, so ${undone}${named.length > 0 ? `: ${named.join("; ")}` : ""}`,
     {
       cause,
       hint: "it keeps what it held. Queries or open transactions read it (a BI tool's, an analyst's): run again once they end, or end them (SELECT pg_cancel_backend(<pid>), or pg_terminate_backend for a session idle in a transaction)",

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syncSources } from "../../extractors/sync-sources.js";
-import { warehouseCases } from "../support/warehouses.js";
+import { type WarehouseCase, warehouseCases } from "../support/warehouses.js";
 import { freshTargets } from "./support/fresh-target.js";
 import { type SandboxSync, startSandboxSync } from "./support/sandbox-sync.js";
 
@@ -30,6 +30,14 @@ async function editUserAndSync(
   expect(summary.status).toBe("succeeded");
   expect(summary.streams[0]?.changedRows).toBe(1);
   return { users, user };
+}
+
+/** A fresh warehouse of `warehouse`'s kind with the Kantata users synced into it once. */
+async function syncedUsers(warehouse: WarehouseCase) {
+  const target = await freshTarget(warehouse);
+  const config = fixture.configFor(target);
+  await syncSources(config, { streams: ["kantata.users"] });
+  return { target, config, wh: await warehouse.open(target) };
 }
 
 describe.each(warehouseCases())("schema drift on $kind", (warehouse) => {
@@ -138,11 +146,8 @@ describe.each(warehouseCases())("schema drift on $kind", (warehouse) => {
   });
 
   it("gives a field declared after the stream's first sync its column in current state, filled for every row", async () => {
-    const target = await freshTarget(warehouse);
-    const config = fixture.configFor(target);
-    await syncSources(config, { streams: ["kantata.users"] });
+    const { config, wh } = await syncedUsers(warehouse);
     // As if the tables came from a release that did not declare `headline` yet.
-    const wh = await warehouse.open(target);
     await wh.execute("alter table src_kantata.users drop column headline");
 
     const { users, user } = await editUserAndSync(config, 0, "Principal consultant");
@@ -164,11 +169,8 @@ describe.each(warehouseCases())("schema drift on $kind", (warehouse) => {
   });
 
   it("keeps the column of a field no longer declared, and nulls it in a row that changes", async () => {
-    const target = await freshTarget(warehouse);
-    const config = fixture.configFor(target);
-    await syncSources(config, { streams: ["kantata.users"] });
+    const { config, wh } = await syncedUsers(warehouse);
     // As if the tables came from a release that declared a field this one does not read.
-    const wh = await warehouse.open(target);
     await wh.execute(`alter table src_kantata.users add column nickname ${wh.sqlType("text")}`);
     await wh.execute("update src_kantata.users set nickname = 'from an older release'");
 
@@ -189,10 +191,7 @@ describe("a declared field's new column on PostgreSQL while another session read
   if (!postgres) throw new Error("no PostgreSQL warehouse case");
 
   it("waits for the reader only briefly at a time, fails the stream naming it, and adds the column once it is gone", async () => {
-    const target = await freshTarget(postgres);
-    const config = fixture.configFor(target);
-    await syncSources(config, { streams: ["kantata.users"] });
-    const wh = await postgres.open(target);
+    const { target, config, wh } = await syncedUsers(postgres);
     await wh.execute("alter table src_kantata.users drop column headline");
     const url = target.config.kind === "postgres" ? (target.config.url?.reveal() ?? "") : "";
     const reader = new pg.Client({ connectionString: url, application_name: "bi-dashboard" });
@@ -226,10 +225,7 @@ describe("current state's key on DuckDB", () => {
   if (!duckdb) throw new Error("no DuckDB warehouse case");
 
   it("has no primary key; a table an earlier release created with one is rebuilt without it, rows and not-null columns kept", async () => {
-    const target = await freshTarget(duckdb);
-    const config = fixture.configFor(target);
-    await syncSources(config, { streams: ["kantata.users"] });
-    const wh = await duckdb.open(target);
+    const { config, wh } = await syncedUsers(duckdb);
     const constraints = async () =>
       (
         await wh.query<{ constraint_type: string; columns: string }>(
