@@ -109,14 +109,25 @@ export function sqlLiteral(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
-const ISO_ZONED = String.raw`\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}:?\d{2})`;
-const ISO_LOCAL = String.raw`\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?`;
-const US = String.raw`\d{1,2}/\d{1,2}/\d{4}(\s+\d{1,2}:\d{2}(:\d{2})?\s*([AP]M)?)?`;
+/**
+ * The vendor date-time grammar, read alike by JavaScript (`parseTimestamp`), DuckDB and PostgreSQL:
+ * year 0001–9999 (there was no year 0), clock times 00:00–23:59:59 (no hour 24, no leap second),
+ * 1–12 with AM/PM, and zone offsets of hours and minutes up to ±15:59, PostgreSQL's limit (the
+ * world's zones span −12:00 to +14:00), only after a time (ISO 8601 gives a date no offset).
+ * Months and days the casts check.
+ */
+const YEAR = String.raw`(000[1-9]|00[1-9]\d|0[1-9]\d{2}|[1-9]\d{3})`;
+const CLOCK = String.raw`([01]\d|2[0-3]):[0-5]\d`;
+const SECONDS = String.raw`:[0-5]\d(\.\d{1,9})?`;
+const OFFSET = String.raw`(Z|[+-](0\d|1[0-5]):?[0-5]\d)`;
+const ISO_ZONED = String.raw`${YEAR}-\d{2}-\d{2}[T ]${CLOCK}(${SECONDS})?\s*${OFFSET}`;
+const ISO_LOCAL = String.raw`${YEAR}-\d{2}-\d{2}([T ]${CLOCK}(${SECONDS})?)?`;
+const US = String.raw`\d{1,2}/\d{1,2}/${YEAR}(\s+(([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d)?|(0?[1-9]|1[0-2]):[0-5]\d(:[0-5]\d)?\s*[AP]M))?`;
 /** The forms the vendors send nearly always, read without the general path's clean-up (DuckDB). */
-const FAST_ZONED = String.raw`\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})`;
-const FAST_LOCAL = String.raw`\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?`;
-const ISO_DATE = String.raw`\d{4}-\d{2}-\d{2}`;
-const US_DATE = String.raw`\d{1,2}/\d{1,2}/\d{4}`;
+const FAST_ZONED = String.raw`${YEAR}-\d{2}-\d{2}[T ]${CLOCK}${SECONDS}${OFFSET}`;
+const FAST_LOCAL = String.raw`${YEAR}-\d{2}-\d{2}[T ]${CLOCK}${SECONDS}`;
+const ISO_DATE = String.raw`${YEAR}-\d{2}-\d{2}`;
+const US_DATE = String.raw`\d{1,2}/\d{1,2}/${YEAR}`;
 const US_FORMATS = [
   "%m/%d/%Y %I:%M %p",
   "%m/%d/%Y %I:%M:%S %p",
@@ -131,8 +142,9 @@ const US_FORMATS = [
  * ISO date-times PostgreSQL always casts: year 1000–9999, day 01–28 of any month, valid clock
  * times. (Days 29–31 depend on the month and take the guarded path.)
  */
-const SAFE_DATE_TIME = String.raw`[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?)?`;
-const ZONE = String.raw`(Z|[+-](0\d|1[0-3])(:?[0-5]\d)?)`;
+const SAFE_DATE = String.raw`[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])`;
+const SAFE_TIME = String.raw`[T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?`;
+const ZONE = String.raw`(Z|[+-](0\d|1[0-3]):?[0-5]\d)`;
 
 const listOf = (values: readonly string[]) => `[${values.map(sqlLiteral).join(", ")}]`;
 const jsonPath = (field: string) => `$."${field.replaceAll('"', '\\"')}"`;
@@ -339,8 +351,8 @@ function postgresTimestamp(text: string, timeZone: string, castable?: string): s
     ? `when ${castable} then case when ${mayBeZoned} then ${zoned} else ${local} end`
     : "";
   return `case ${known}
-    when ${mayBeZoned} and ${text} ~ '^(${SAFE_DATE_TIME})${ZONE}$' then ${zoned}
-    when ${text} ~ '^(${SAFE_DATE_TIME})$' then ${local}
+    when ${mayBeZoned} and ${text} ~ '^${SAFE_DATE}${SAFE_TIME}${ZONE}$' then ${zoned}
+    when ${text} ~ '^${SAFE_DATE}(${SAFE_TIME})?$' then ${local}
     else pslink.parse_timestamp(${text}, ${sqlLiteral(timeZone)})
   end`;
 }
@@ -361,7 +373,7 @@ export function castsAsIs(text: string): boolean {
 }
 
 const CASTABLE_DATE_TIME =
-  /^[1-9]\d{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?)?(?:Z|[+-](?:0\d|1[0-3])(?::?[0-5]\d)?)?$/;
+  /^[1-9]\d{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?(?:Z|[+-](?:0\d|1[0-3]):?[0-5]\d)?)?$/;
 
 /** The largest double; past it JavaScript reads a number as Infinity. */
 const MAX_DOUBLE = "1.7976931348623157e308";
@@ -407,7 +419,8 @@ function postgresCastType(type: ColumnType): string {
 export const POSTGRES_PARSE_TIMESTAMP = `create or replace function pslink.parse_timestamp(value text, time_zone text)
 returns timestamptz language plpgsql stable set datestyle to 'ISO, MDY' as $fn$
 declare
-  s text := upper(btrim(value));
+  -- Past microseconds a fraction is cut, as DuckDB and JavaScript do, not rounded up.
+  s text := regexp_replace(upper(btrim(value)), '(\\.\\d{6})\\d+', '\\1');
 begin
   if s ~ '^(${ISO_ZONED})$' then
     return regexp_replace(s, '\\s+(Z|[+-]\\d{2}:?\\d{2})$', '\\1')::timestamptz;

@@ -1,4 +1,5 @@
 import { fatalError } from "../core/errors.js";
+import { utcMillis } from "../core/utc-millis.js";
 
 /**
  * Value rules shared by both dialects, so that a row reads the same from DuckDB and PostgreSQL
@@ -72,7 +73,7 @@ export function parseTimestampMicros(text: string): bigint {
     });
   }
   const [, y, mo, d, h = "0", mi = "0", s = "0", fraction = "", zone] = match;
-  const millis = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+  const millis = utcMillis(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s));
   const micros = BigInt(millis) * 1000n + BigInt(fraction.padEnd(6, "0").slice(0, 6) || "0");
   return micros - BigInt(zoneOffsetMinutes(zone)) * 60_000_000n;
 }

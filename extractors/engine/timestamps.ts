@@ -1,11 +1,16 @@
 /**
  * Vendor timestamps → epoch milliseconds, and back into the literals each API filters with.
  * Salesforce sends `2026-05-07T22:07:19.000+0000`, Kantata ISO 8601, NetSuite and Workday
- * whatever the account or report is set to, so parsing is tolerant and zone-aware.
+ * whatever the account or report is set to, so parsing is tolerant and zone-aware. The grammar is
+ * the one the warehouses shred records by (`warehouse/json-sql.ts`): a cursor is read here as its
+ * column is read there, and a test holds the three readers to each other.
  */
 
+import { utcMillis } from "../../core/utc-millis.js";
+
+/** A zone only after a time: ISO 8601 gives a date no offset. */
 const ISO =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:\s*(Z|[+-]\d{2}:?\d{2}))?)?$/i;
 const US = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm)?)?$/i;
 
 /** Parses a vendor timestamp; local times are read in `timeZone`. Undefined when unparseable. */
@@ -52,22 +57,22 @@ function wallClockMs(
   second: number,
   ms: number,
 ): number | undefined {
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) {
+  if (year < 1 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) {
     return undefined;
   }
-  const local = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  const local = utcMillis(year, month, day, hour, minute, second, ms);
   // A day past the month's end (31 April, 29 February of a common year) rolls into the next month.
   return new Date(local).getUTCDate() === day ? local : undefined;
 }
 
-/** Minutes east of UTC of `Z` or `±hh[:]mm`; undefined past ±23:59. */
+/** Minutes east of UTC of `Z` or `±hh[:]mm`; undefined past ±15:59, as PostgreSQL refuses. */
 function zoneOffsetMinutes(zone: string): number | undefined {
   if (zone.toUpperCase() === "Z") return 0;
   const sign = zone.startsWith("-") ? -1 : 1;
   const digits = zone.slice(1).replace(":", "");
   const hours = Number(digits.slice(0, 2));
   const minutes = Number(digits.slice(2, 4));
-  return hours > 23 || minutes > 59 ? undefined : sign * (hours * 60 + minutes);
+  return hours > 15 || minutes > 59 ? undefined : sign * (hours * 60 + minutes);
 }
 
 /** Offset of `timeZone` from UTC at the given (approximately local) instant, in ms. */
@@ -84,9 +89,9 @@ export function tzOffsetMs(atMs: number, timeZone: string): number {
     second: "2-digit",
   }).formatToParts(new Date(atMs));
   const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
-  const asUtc = Date.UTC(
+  const asUtc = utcMillis(
     get("year"),
-    get("month") - 1,
+    get("month"),
     get("day"),
     get("hour"),
     get("minute"),

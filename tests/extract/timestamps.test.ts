@@ -37,10 +37,22 @@ describe("vendor timestamps", () => {
     ["minute 60", "5/7/2026 10:60"],
     ["second 60", "2026-05-07 10:00:60"],
     ["13 pm", "5/7/2026 13:07 pm"],
-    ["an offset past 23:59", "2026-05-07T10:00:00+25:00"],
+    ["an offset past 15:59, PostgreSQL's limit", "2026-05-07T10:00:00+16:00"],
+    ["an offset of hours alone", "2026-05-07T10:00:00-13"],
+    ["an offset after a date alone", "2026-05-07+05:30"],
+    ["0 am", "5/7/2026 0:07 am"],
+    ["year 0", "0000-05-07"],
   ])("refuses an impossible date or time instead of rolling it over: %s", (_case, text) => {
     expect(parseTimestamp(text)).toBeUndefined();
     expect(parseTimestamp(text, "America/Los_Angeles")).toBeUndefined();
+  });
+
+  it("reads years before 100 as themselves, not as 1900-something", () => {
+    expect(parseTimestamp("0026-05-07T10:00:00Z")).toBe(Date.parse("0026-05-07T10:00:00Z"));
+    // Local mean time: Los Angeles had no standard zone before 1883.
+    expect(new Date(parseTimestamp("0026-05-07", "America/Los_Angeles") ?? 0).toISOString()).toBe(
+      "0026-05-07T07:52:58.000Z",
+    );
   });
 
   it("still reads the last day of each month and 29 February of a leap year", () => {

@@ -102,3 +102,22 @@ describe.each(warehouseCases().filter((wc) => wc.kind === "postgres"))("$kind: a
     expect(await warehouse.query("select actor from pslink.audit_log")).toEqual([{ actor: "ana" }]);
   });
 });
+
+describe.each(warehouseCases().filter((wc) => wc.kind === "postgres"))(
+  "$kind: the date-time reader",
+  (wc) => {
+    it("is brought to the current grammar in a warehouse an earlier release migrated", async () => {
+      const warehouse = await wc.open();
+      const before = bookkeepingMigrations.findIndex((m) => m.name.startsWith("0007_"));
+      await migrate(warehouse, bookkeepingMigrations.slice(0, before));
+      // What 0005 left behind read hour 24 as the next day, as a plain cast does.
+      await warehouse.execute(`create or replace function pslink.parse_timestamp(value text, time_zone text)
+        returns timestamptz language sql as $$ select value::timestamptz $$`);
+      const read = () =>
+        warehouse.query("select pslink.parse_timestamp('2026-05-07T24:00:00Z', 'UTC') as at");
+      expect(await read()).toEqual([{ at: new Date("2026-05-08T00:00:00Z") }]);
+      expect(await migrate(warehouse)).toEqual(["0007_parse_timestamp_grammar"]);
+      expect(await read()).toEqual([{ at: null }]);
+    });
+  },
+);

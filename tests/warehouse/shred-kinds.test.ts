@@ -16,10 +16,12 @@ import {
   timestamp,
 } from "../../extractors/engine/fields.js";
 import { JSON_REFUSALS } from "../../extractors/engine/storable-json.js";
+import { parseTimestamp } from "../../extractors/engine/timestamps.js";
 import type { BatchPage } from "../../loaders/batch-writer.js";
 import { landingLayout } from "../../loaders/landing-layout.js";
 import { shredSql } from "../../loaders/shred-sql.js";
 import { PAGE_COLUMNS, pagesTable, stagingTable } from "../../loaders/staging-table.js";
+import { castsAsIs } from "../../warehouse/json-sql.js";
 import { migrate } from "../../warehouse/migrate.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { warehouseCases } from "../support/warehouses.js";
@@ -308,3 +310,98 @@ describe("PostgreSQL's shredding statement", () => {
     expect(column?.attstorage).toBe("e");
   });
 });
+
+/**
+ * Date-times at the edges of the vendor grammar (`warehouse/json-sql.ts`), read and refused: a
+ * cursor JavaScript reads (seek paging) must be the instant its column lands as, and a record one
+ * warehouse lands the other must not quarantine.
+ */
+const EDGES = [
+  "2026-05-07T22:07:19Z",
+  "2026-05-07T22:07:19.000+0000",
+  "2026-05-07T22:07:19-07:00",
+  "2026-05-07T22:07:19 +05:30",
+  "2026-05-07t22:07:19z",
+  " 2026-05-07 22:07:19 ",
+  "2026-05-07T22:07",
+  "2026-05-07",
+  "2026-05-07Z",
+  "2026-05-07+05:30",
+  "2026-05-07T22:07:19.123456789Z",
+  "2026-05-07T22:07:19.9999996Z",
+  "2026-05-07T22:07:19+15:59",
+  "2026-05-07T22:07:19-1200",
+  "2024-02-29T10:00:00Z",
+  "0026-05-07",
+  "0001-01-01T00:00:00Z",
+  "9999-12-31T23:59:59Z",
+  "5/7/2026",
+  "5/7/2026 3:07 pm",
+  "05/07/2026 3:07:19PM",
+  "5/7/2026 15:07",
+  "12/31/2026 12:00 am",
+  // Refused by all three.
+  "2026-05-07T22:07:19-13",
+  "2026-05-07T22:07:19+05",
+  "2026-05-07T22:07:19+16:00",
+  "2026-05-07T22:07:19+24:00",
+  "2026-05-07T24:00:00Z",
+  "2026-05-07T23:59:60Z",
+  "2026-05-07T22:60:00",
+  "5/7/2026 0:07 am",
+  "5/7/2026 13:07 pm",
+  "5/7/2026 24:00",
+  "0000-05-07",
+  "5/7/0000",
+  "2026-02-29",
+  "2026-04-31",
+  "4/31/2026",
+  "2026-13-01",
+  "20260507T220719Z",
+  "2026-5-7",
+  "2026-05-07T22:07:19.Z",
+  "someday",
+  "",
+];
+
+describe.each(warehouseCases())("reading vendor date-times on $kind", (warehouse) => {
+  const timeZone = "America/Los_Angeles";
+  /** The instant and the UTC date JavaScript reads `text` as; null where it refuses it. */
+  const javascript = (text: string) => ({
+    text,
+    updated_at: isoOf(parseTimestamp(text, timeZone)),
+    day: isoOf(parseTimestamp(text, "UTC"))?.slice(0, 10) ?? null,
+  });
+  const landed = (text: string, row: Record<string, unknown>) => ({
+    text,
+    updated_at: isoOf(row.updated_at as Date | null),
+    day: isoOf(row.day as Date | null)?.slice(0, 10) ?? null,
+  });
+
+  it("reads or refuses every one as JavaScript does, whichever path it takes", async () => {
+    const wh = await warehouse.open();
+    // PostgreSQL casts a page JavaScript found castable without its tests: that path too.
+    const castable = EDGES.filter(castsAsIs);
+    for (const texts of [EDGES, castable]) {
+      const records = texts.map((text, i) => ({
+        ...GOOD,
+        id: `d${i}`,
+        updated_at: text,
+        day: text,
+        ended: "2026-05-07",
+      }));
+      const castsDateTimes = wh.kind === "postgres";
+      const { page, shred } = await shredder(wh, records, { timeZone, castsDateTimes });
+      expect(page.castable).toBe(castsDateTimes && texts === castable);
+      const rows = await shred({});
+      expect(texts.map((text, i) => landed(text, rows[i] as Record<string, unknown>))).toEqual(
+        texts.map(javascript),
+      );
+    }
+    expect(castable.length).toBeGreaterThan(5);
+  });
+});
+
+function isoOf(value: number | Date | null | undefined): string | null {
+  return value === null || value === undefined ? null : new Date(value).toISOString();
+}

@@ -112,6 +112,26 @@ describe.each(cases)("$kind: value normalisation", (wc) => {
     expect(await warehouse.query(`select * from ${table} order by id`)).toStrictEqual(expected);
   });
 
+  it("keeps a timestamp of a year before 100 however it arrives and leaves", async () => {
+    const warehouse = await wc.open();
+    const table = uniqueName("early");
+    const schema = await currentSchema(warehouse);
+    await warehouse.execute(
+      `create table ${table} (id integer, ts ${warehouse.sqlType("timestamp")})`,
+    );
+    await warehouse.execute(`insert into ${table} values (1, '0026-05-07 10:00:00+00')`);
+    await warehouse.execute(`insert into ${table} values ($1, $2)`, [2, "0026-05-07T10:00:00Z"]);
+    await warehouse.append(
+      { schema, table },
+      [columns[0]!, columns[6]!],
+      [[3, "0026-05-07T10:00:00Z"]],
+    );
+    const at = new Date("0026-05-07T10:00:00Z");
+    expect(await warehouse.query(`select * from ${table} order by id`)).toStrictEqual(
+      [1, 2, 3].map((id) => ({ id, ts: at })),
+    );
+  });
+
   it("normalises aggregates and expressions the same way", async () => {
     const warehouse = await wc.open();
     const table = await loadSample(warehouse);

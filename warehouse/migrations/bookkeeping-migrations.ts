@@ -183,6 +183,13 @@ $$`,
         t.text("mode");
       }),
   },
+  {
+    name: "0007_parse_timestamp_grammar",
+    // 0005's reader took hour 24, leap seconds and "0:07 am", which DuckDB and JavaScript refuse,
+    // and rounded fractions past microseconds up: it now reads the grammar they read.
+    schema: (s) => s,
+    postgresOnly: [POSTGRES_PARSE_TIMESTAMP],
+  },
 ];
 
 function updatedAt(t: Knex.CreateTableBuilder, k: Knex): void {
