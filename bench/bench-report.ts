@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, freemem, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
@@ -32,6 +33,11 @@ export interface BenchResults {
     freeGiB: number;
     node: string;
     loadAverage: { before: number[]; after?: number[] };
+    /**
+     * The machine's speed at the start and the end (`calibrationMs`): what to set the CPU per
+     * record against when two runs, or two sessions' machines, are compared.
+     */
+    calibrationMs?: { before: number; after?: number };
   };
   rows: BenchRow[];
   ratios: Record<string, number>;
@@ -48,7 +54,37 @@ export function machineFacts(): BenchResults["machine"] {
     freeGiB: round(freemem() / 2 ** 30, 1),
     node: process.version,
     loadAverage: { before: loadavg().map((value) => round(value, 2)) },
+    calibrationMs: { before: calibrationMs() },
   };
+}
+
+/**
+ * A fixed piece of the work a sync does on Node's thread, timed: 20,000 time-entry-like records
+ * parsed from one JSON text, each written out again and hashed (md5). The median of 15 rounds, in
+ * ms; lower is faster. Only the machine moves it, so a slower figure tells a slower machine.
+ */
+export function calibrationMs(): number {
+  const records = Array.from({ length: 20_000 }, (_, i) => ({
+    id: 100_000 + i,
+    story_id: String(7_000 + (i % 977)),
+    user_id: String(300 + (i % 211)),
+    date_performed: `2026-${String(1 + (i % 12)).padStart(2, "0")}-${String(1 + (i % 28)).padStart(2, "0")}`,
+    time_in_minutes: (i * 37) % 600,
+    billable: i % 3 !== 0,
+    notes: `entry ${i} for sprint ${i % 40}`,
+    updated_at: new Date(Date.UTC(2026, 0, 1) + i * 61_000).toISOString(),
+  }));
+  const text = JSON.stringify(records);
+  const rounds: number[] = [];
+  for (let round = 0; round < 15; round++) {
+    const start = process.hrtime.bigint();
+    const hash = createHash("md5");
+    for (const record of JSON.parse(text) as unknown[]) hash.update(JSON.stringify(record));
+    hash.digest();
+    rounds.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  rounds.sort((a, b) => a - b);
+  return round(rounds[7] as number, 1);
 }
 
 /** The results table as text lines. */

@@ -9,6 +9,7 @@ import { type BenchWarehouse, kantataAccess, writeBenchConfig } from "./bench-co
 import {
   type BenchResults,
   type BenchRow,
+  calibrationMs,
   formatTable,
   machineFacts,
   round,
@@ -218,8 +219,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       rows.push(row("build models/", "duckdb", null, build));
     }
     machine.loadAverage.after = loadavg().map((value) => round(value, 2));
+    if (machine.calibrationMs) machine.calibrationMs.after = calibrationMs();
     for (const line of formatTable(rows)) options.log(line);
     for (const [name, value] of Object.entries(ratios)) options.log(`${name}: ${value}`);
+    const { before, after } = machine.calibrationMs ?? {};
+    options.log(
+      `machine calibration (ms, lower is faster): ${before} at the start, ${after} at the end`,
+    );
     for (const failure of failures) options.log(`failed: ${failure.split("\n")[0]}`);
     options.log(`results: ${save()}`);
     return results();
