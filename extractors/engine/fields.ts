@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { JsonFieldSql, JsonSql } from "../../warehouse/json-sql.js";
 import { sqlLiteral } from "../../warehouse/json-sql.js";
 import type { ColumnType } from "../../warehouse/warehouse.js";
+import { parseTimestamp } from "./timestamps.js";
 
 /**
  * The field vocabulary streams declare their schemas with. Each helper is a plain zod check of
@@ -29,9 +30,19 @@ function typed<T extends z.ZodType>(schema: T, meta: FieldMeta): T {
   return schema;
 }
 
-/** Date-times as the four vendors write them (ISO 8601 with or without zone, or `M/D/YYYY h:mm am`). */
-const DATE_TIME =
-  /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$|^\d{1,2}\/\d{1,2}\/\d{4}(\s+\d{1,2}:\d{2}(:\d{2})?\s*([ap]m)?)?$/i;
+/**
+ * A date-time as the four vendors write them (ISO 8601 with or without zone, or `M/D/YYYY h:mm
+ * am`), checked by the grammar the warehouses read it by: zod names the field and its value in
+ * the reason of a record they refuse (an hour 24, a 31 April, `13/05/2026`).
+ */
+function readable(what: string, blankAllowed = false) {
+  return z
+    .string()
+    .refine((text) => (blankAllowed && text === "") || parseTimestamp(text) !== undefined, {
+      error: (issue) => `expected ${what}, got ${JSON.stringify(issue.input)}`,
+    });
+}
+
 const NUMERIC_TEXT = String.raw`-?\d+(\.\d+)?`;
 
 /** A date in any vendor date-time form: the UTC date of the instant, as JavaScript's Date reads it. */
@@ -102,7 +113,7 @@ export const numericText = () =>
 
 /** A date-time in any vendor format; lands as a UTC timestamp (zone-less times read in the system's zone). */
 export const timestamp = () =>
-  typed(z.string().regex(DATE_TIME, "expected a date-time"), {
+  typed(readable("a date-time"), {
     column: "timestamp",
     kind: "string",
     value: (f, sql, timeZone) =>
@@ -112,7 +123,7 @@ export const timestamp = () =>
 
 /** A calendar date `YYYY-MM-DD` (or NetSuite's `M/D/YYYY`); lands as a date. */
 export const date = () =>
-  typed(z.string().regex(DATE_TIME, "expected a date"), {
+  typed(readable("a date"), {
     column: "date",
     kind: "string",
     value: dateValue,
@@ -121,7 +132,7 @@ export const date = () =>
 
 /** A date that may be blank (Workday sends "" for an empty date cell); blank lands as null. */
 export const blankableDate = () =>
-  typed(z.string().regex(new RegExp(`^$|${DATE_TIME.source}`, "i"), "expected a date or nothing"), {
+  typed(readable("a date or nothing", true), {
     column: "date",
     kind: "string",
     value: dateValue,

@@ -366,6 +366,7 @@ const EDGES = [
 
 describe.each(warehouseCases())("reading vendor date-times on $kind", (warehouse) => {
   const timeZone = "America/Los_Angeles";
+  const updatedAt = stream.schema.shape.updated_at;
   /** The instant and the UTC date JavaScript reads `text` as; null where it refuses it. */
   const javascript = (text: string) => ({
     text,
@@ -396,6 +397,10 @@ describe.each(warehouseCases())("reading vendor date-times on $kind", (warehouse
       const rows = await shred({});
       expect(texts.map((text, i) => landed(text, rows[i] as Record<string, unknown>))).toEqual(
         texts.map(javascript),
+      );
+      // The schema explains a quarantined record: it refuses what the warehouse refused.
+      expect(texts.map((text) => ({ text, valid: updatedAt.safeParse(text).success }))).toEqual(
+        rows.map((row, i) => ({ text: texts[i], valid: row.updated_at !== null })),
       );
     }
     expect(castable.length).toBeGreaterThan(5);
