@@ -71,7 +71,10 @@ export async function* seekPages(paging: SeekPaging): AsyncIterable<Page> {
   const secondOf = (record: unknown): number | undefined => {
     const value = isObject(record) ? record[paging.cursor] : undefined;
     if (value === lastValue && value !== undefined) return lastSecond;
-    const ms = parseTimestamp(value, paging.timeZone);
+    // A local time a fall-back change repeats is taken at its first instant: the next query
+    // then starts no later than any record not read yet (those read again are dropped by key
+    // or land unchanged).
+    const ms = parseTimestamp(value, paging.timeZone, "earlier");
     lastValue = value;
     lastSecond = ms === undefined ? undefined : Math.floor(ms / 1000) * 1000;
     return lastSecond;

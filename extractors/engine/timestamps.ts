@@ -13,8 +13,16 @@ const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:\s*(Z|[+-]\d{2}:?\d{2}))?)?$/i;
 const US = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm)?)?$/i;
 
-/** Parses a vendor timestamp; local times are read in `timeZone`. Undefined when unparseable. */
-export function parseTimestamp(value: unknown, timeZone = "UTC"): number | undefined {
+/**
+ * Parses a vendor timestamp; local times are read in `timeZone`. Undefined when unparseable. A
+ * local time a fall-back change of offset repeats names two instants: the later one by default,
+ * as the warehouses read it; `earlier` for a reader that must not pass over the first.
+ */
+export function parseTimestamp(
+  value: unknown,
+  timeZone = "UTC",
+  repeated: "later" | "earlier" = "later",
+): number | undefined {
   if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
   if (typeof value !== "string" || value.length === 0) return undefined;
   const iso = ISO.exec(value.trim());
@@ -27,7 +35,7 @@ export function parseTimestamp(value: unknown, timeZone = "UTC"): number | undef
       const offset = zoneOffsetMinutes(zone);
       return offset === undefined ? undefined : local - offset * 60_000;
     }
-    return local - tzOffsetMs(local, timeZone);
+    return instantOf(local, timeZone, repeated);
   }
   const us = US.exec(value.trim());
   if (us) {
@@ -38,7 +46,7 @@ export function parseTimestamp(value: unknown, timeZone = "UTC"): number | undef
       hour = (hour % 12) + (meridiem.toLowerCase() === "pm" ? 12 : 0);
     }
     const local = wallClockMs(+y!, +mo!, +d!, hour, +mi, +s, 0);
-    return local === undefined ? undefined : local - tzOffsetMs(local, timeZone);
+    return local === undefined ? undefined : instantOf(local, timeZone, repeated);
   }
   return undefined;
 }
@@ -75,19 +83,45 @@ function zoneOffsetMinutes(zone: string): number | undefined {
   return hours > 15 || minutes > 59 ? undefined : sign * (hours * 60 + minutes);
 }
 
-/** Offset of `timeZone` from UTC at the given (approximately local) instant, in ms. */
+const DAY_MS = 86_400_000;
+
+/**
+ * The instant a wall-clock time names in `timeZone` (`local`: the wall clock read as if UTC). A
+ * time a change of offset skips (spring forward) is read as the later of its two readings, as
+ * PostgreSQL reads it (`DetermineTimeZoneOffset`) and DuckDB's ICU with it; one it repeats (fall
+ * back) as the later instant too, or the earlier when asked. Like PostgreSQL, this takes a zone's
+ * offset changes to be more than two days apart.
+ */
+function instantOf(local: number, timeZone: string, repeated: "later" | "earlier"): number {
+  const before = local - tzOffsetMs(local - DAY_MS, timeZone);
+  const after = local - tzOffsetMs(local + DAY_MS, timeZone);
+  if (before === after) return before;
+  const named = [before, after].filter((at) => at + tzOffsetMs(at, timeZone) === local);
+  if (named.length === 0) return Math.max(before, after);
+  return repeated === "earlier" ? Math.min(...named) : Math.max(...named);
+}
+
+/** One formatter per zone: making one costs far more than formatting with it. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Offset of `timeZone` from UTC at the instant `atMs`, in ms (whole seconds). */
 export function tzOffsetMs(atMs: number, timeZone: string): number {
   if (timeZone === "UTC" || timeZone === "Etc/UTC") return 0;
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(new Date(atMs));
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    formatters.set(timeZone, formatter);
+  }
+  const parts = formatter.formatToParts(new Date(atMs));
   const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
   const asUtc = utcMillis(
     get("year"),

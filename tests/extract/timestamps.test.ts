@@ -47,6 +47,41 @@ describe("vendor timestamps", () => {
     expect(parseTimestamp(text, "America/Los_Angeles")).toBeUndefined();
   });
 
+  // What PostgreSQL reads each as (`t::timestamp at time zone z`), and DuckDB with it: a time the
+  // change of offset skips or repeats is the later of its instants.
+  it.each([
+    ["America/Los_Angeles", "2026-03-08 01:30:00", "2026-03-08T09:30:00Z"],
+    ["America/Los_Angeles", "2026-03-08 02:30:00", "2026-03-08T10:30:00Z"],
+    ["America/Los_Angeles", "2026-03-08 03:30:00", "2026-03-08T10:30:00Z"],
+    ["America/Los_Angeles", "2026-03-08 09:00:00", "2026-03-08T16:00:00Z"],
+    ["America/Los_Angeles", "2026-11-01 00:30:00", "2026-11-01T07:30:00Z"],
+    ["America/Los_Angeles", "2026-11-01 01:30:00", "2026-11-01T09:30:00Z"],
+    ["America/Los_Angeles", "11/1/2026 5:00 am", "2026-11-01T13:00:00Z"],
+    ["Australia/Sydney", "2026-10-04 02:30:00", "2026-10-03T16:30:00Z"],
+    ["Australia/Sydney", "2026-10-04 05:00:00", "2026-10-03T18:00:00Z"],
+    ["Australia/Sydney", "2026-04-05 02:30:00", "2026-04-04T16:30:00Z"],
+    ["Europe/Moscow", "2014-10-26 01:30:00", "2014-10-25T22:30:00Z"],
+  ])(
+    "reads a local time around a change of offset in %s as the warehouses do: %s",
+    (zone, text, at) => {
+      expect(new Date(parseTimestamp(text, zone) ?? 0).toISOString()).toBe(
+        new Date(at).toISOString(),
+      );
+    },
+  );
+
+  it("reads a repeated local time at its first instant when asked (seek paging)", () => {
+    const text = "2026-11-01 01:30:00";
+    expect(parseTimestamp(text, "America/Los_Angeles", "earlier")).toBe(
+      Date.parse("2026-11-01T08:30:00Z"),
+    );
+    expect(parseTimestamp(text, "America/Los_Angeles")).toBe(Date.parse("2026-11-01T09:30:00Z"));
+    // A time no change repeats has one instant either way.
+    expect(parseTimestamp("2026-11-01 05:00:00", "America/Los_Angeles", "earlier")).toBe(
+      Date.parse("2026-11-01T13:00:00Z"),
+    );
+  });
+
   it("reads years before 100 as themselves, not as 1900-something", () => {
     expect(parseTimestamp("0026-05-07T10:00:00Z")).toBe(Date.parse("0026-05-07T10:00:00Z"));
     // Local mean time: Los Angeles had no standard zone before 1883.

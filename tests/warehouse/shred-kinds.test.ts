@@ -340,6 +340,11 @@ const EDGES = [
   "05/07/2026 3:07:19PM",
   "5/7/2026 15:07",
   "12/31/2026 12:00 am",
+  // Zone-less, read in Los Angeles around its changes of offset: skipped, after, repeated, after.
+  "2026-03-08 02:30:00",
+  "2026-03-08 09:00:00",
+  "2026-11-01 01:30:00",
+  "11/1/2026 5:00 am",
   // Refused by all three.
   "2026-05-07T22:07:19-13",
   "2026-05-07T22:07:19+05",
