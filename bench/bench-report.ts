@@ -37,7 +37,7 @@ export interface BenchResults {
      * The machine's speed at the start and the end (`calibrationMs`): what to set the CPU per
      * record against when two runs, or two sessions' machines, are compared.
      */
-    calibrationMs?: { before: number; after?: number };
+    calibrationMs: { before: number; after?: number };
   };
   rows: BenchRow[];
   ratios: Record<string, number>;

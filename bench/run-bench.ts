@@ -219,10 +219,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       rows.push(row("build models/", "duckdb", null, build));
     }
     machine.loadAverage.after = loadavg().map((value) => round(value, 2));
-    if (machine.calibrationMs) machine.calibrationMs.after = calibrationMs();
+    machine.calibrationMs.after = calibrationMs();
     for (const line of formatTable(rows)) options.log(line);
     for (const [name, value] of Object.entries(ratios)) options.log(`${name}: ${value}`);
-    const { before, after } = machine.calibrationMs ?? {};
+    const { before, after } = machine.calibrationMs;
     options.log(
       `machine calibration (ms, lower is faster): ${before} at the start, ${after} at the end`,
     );

@@ -372,8 +372,10 @@ export function castsAsIs(text: string): boolean {
   return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
-const CASTABLE_DATE_TIME =
-  /^[1-9]\d{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?(?:Z|[+-](?:0\d|1[0-3]):?[0-5]\d)?)?$/;
+/** `postgresTimestamp`'s tested forms (the same time and zone), with days up to the 31st. */
+const CASTABLE_DATE_TIME = new RegExp(
+  String.raw`^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(${SAFE_TIME}${ZONE}?)?$`,
+);
 
 /** The largest double; past it JavaScript reads a number as Infinity. */
 const MAX_DOUBLE = "1.7976931348623157e308";

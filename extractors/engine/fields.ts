@@ -35,7 +35,7 @@ function typed<T extends z.ZodType>(schema: T, meta: FieldMeta): T {
  * am`), checked by the grammar the warehouses read it by: zod names the field and its value in
  * the reason of a record they refuse (an hour 24, a 31 April, `13/05/2026`).
  */
-function readable(what: string, blankAllowed = false) {
+function dateTimeText(what: string, blankAllowed = false) {
   return z
     .string()
     .refine((text) => (blankAllowed && text === "") || parseTimestamp(text) !== undefined, {
@@ -113,7 +113,7 @@ export const numericText = () =>
 
 /** A date-time in any vendor format; lands as a UTC timestamp (zone-less times read in the system's zone). */
 export const timestamp = () =>
-  typed(readable("a date-time"), {
+  typed(dateTimeText("a date-time"), {
     column: "timestamp",
     kind: "string",
     value: (f, sql, timeZone) =>
@@ -123,7 +123,7 @@ export const timestamp = () =>
 
 /** A calendar date `YYYY-MM-DD` (or NetSuite's `M/D/YYYY`); lands as a date. */
 export const date = () =>
-  typed(readable("a date"), {
+  typed(dateTimeText("a date"), {
     column: "date",
     kind: "string",
     value: dateValue,
@@ -132,7 +132,7 @@ export const date = () =>
 
 /** A date that may be blank (Workday sends "" for an empty date cell); blank lands as null. */
 export const blankableDate = () =>
-  typed(readable("a date or nothing", true), {
+  typed(dateTimeText("a date or nothing", true), {
     column: "date",
     kind: "string",
     value: dateValue,
