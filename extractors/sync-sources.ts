@@ -40,6 +40,12 @@ export interface SyncOptions {
   groupBytes?: number;
   /** Window end = run start minus this lag, so records still being written are left for next time. */
   safetyLagMs?: number;
+  /**
+   * The clock windows end by (default `Date.now`): a run's windows end `safetyLagMs` before its
+   * start by this clock. A host whose sources keep another clock (a replayed or simulated
+   * tenant) passes theirs.
+   */
+  now?: () => number;
   /** An open warehouse to use (long-running hosts); otherwise one is opened and closed here. */
   warehouse?: Warehouse;
   /** Streams of one system that run at once (default `STREAMS_PER_SYSTEM`). */
@@ -138,7 +144,9 @@ export async function syncSources(
       wh,
       runId,
       windowEndMs:
-        Math.floor((started - (options.safetyLagMs ?? DEFAULT_SAFETY_LAG_MS)) / 1000) * 1000,
+        Math.floor(
+          ((options.now?.() ?? started) - (options.safetyLagMs ?? DEFAULT_SAFETY_LAG_MS)) / 1000,
+        ) * 1000,
       fullRefresh: options.fullRefresh ?? false,
       ...batchBounds(options),
       onEvent: options.onEvent ?? (() => undefined),

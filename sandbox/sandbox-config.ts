@@ -59,7 +59,7 @@ export function writeSandboxConfig(handle: SandboxHandle, dir: string): WrittenS
       netsuite: {
         base_url: urls.netsuite,
         account_id: netsuite.accountId,
-        account_timezone: "UTC",
+        account_timezone: netsuite.accountTimeZone,
         auth: {
           kind: "oauth2_jwt",
           token_url: `${urls.netsuite}/services/rest/auth/oauth2/v1/token`,

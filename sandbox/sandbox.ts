@@ -3,6 +3,7 @@ import { createAdminApi } from "./servers/admin-api.js";
 import { FaultInjector } from "./servers/fault-injector.js";
 import { JsonCache } from "./servers/json-cache.js";
 import { createKantataApi, type KantataCredentials } from "./servers/kantata/kantata-api.js";
+import { accountZone, UTC_ZONE } from "./servers/netsuite/account-zone.js";
 import { createNetsuiteApi, type NetsuiteCredentials } from "./servers/netsuite/netsuite-api.js";
 import { RequestLog, WriteJournal } from "./servers/request-log.js";
 import {
@@ -39,6 +40,12 @@ export interface SandboxOptions {
   limits?: Partial<SandboxLimits>;
   /** The sandbox clock (modified times of writes and mutations); default now, to the second. */
   now?: () => number;
+  /**
+   * The NetSuite integration user's time zone (default UTC): SuiteQL shows date-times and reads
+   * `TO_TIMESTAMP` literals in it. `repeated`: the instant a literal in the hour a fall-back night
+   * repeats is read as (default the later; NetSuite does not document it).
+   */
+  netsuiteZone?: { name: string; repeated?: "earlier" | "later" };
 }
 
 /** Everything pslink needs to connect to each imitated system. */
@@ -87,7 +94,12 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     ids: new CreatedIds(),
   };
   const salesforce = createSalesforceApi(deps);
-  const netsuite = await createNetsuiteApi(deps);
+  const netsuite = await createNetsuiteApi(
+    deps,
+    options.netsuiteZone === undefined
+      ? UTC_ZONE
+      : accountZone(options.netsuiteZone.name, options.netsuiteZone.repeated ?? "later"),
+  );
   const kantata = createKantataApi(deps);
   const workday = createWorkdayApi(deps);
   const apis: Record<SystemName, SystemApi> = {

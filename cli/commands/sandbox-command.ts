@@ -2,6 +2,7 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import { logger } from "../../core/logger.js";
 import { startSandbox } from "../../sandbox/sandbox.js";
 import { checkSandboxConfigFolder, writeSandboxConfig } from "../../sandbox/sandbox-config.js";
+import { accountZone } from "../../sandbox/servers/netsuite/account-zone.js";
 import type { SandboxSize } from "../../sandbox/world/types.js";
 import { print } from "../program.js";
 
@@ -11,6 +12,7 @@ interface StartOptions {
   asOf?: string;
   writeConfig?: string;
   host: string;
+  netsuiteTimeZone?: string;
 }
 
 /** `pslink sandbox start`: serves imitation vendor APIs over a seeded consulting firm. */
@@ -32,6 +34,11 @@ export function registerSandboxCommand(program: Command): void {
     .option("--as-of <date>", "business date the data is anchored to (YYYY-MM-DD)", parseDate)
     .option("--write-config <dir>", "write pslink.yml, .env and ground-truth.json into DIR")
     .option("--host <host>", "interface to listen on", "127.0.0.1")
+    .option(
+      "--netsuite-time-zone <zone>",
+      "NetSuite's account time zone, an IANA name (default UTC): SuiteQL shows and reads date-times in it",
+      parseZone,
+    )
     .action(async (options: StartOptions) => {
       // Before the world is generated: a folder holding a project's own config fails at once.
       if (options.writeConfig !== undefined) checkSandboxConfigFolder(options.writeConfig);
@@ -40,6 +47,9 @@ export function registerSandboxCommand(program: Command): void {
         seed: options.seed,
         host: options.host,
         ...(options.asOf === undefined ? {} : { asOf: options.asOf }),
+        ...(options.netsuiteTimeZone === undefined
+          ? {}
+          : { netsuiteZone: { name: options.netsuiteTimeZone } }),
       });
       // The config is written before the URL lines, so a reader of those lines finds it ready.
       if (options.writeConfig !== undefined) {
@@ -61,6 +71,14 @@ export function registerSandboxCommand(program: Command): void {
 function parseSeed(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError("write the seed as a whole number");
   return Number(value);
+}
+
+function parseZone(value: string): string {
+  try {
+    return accountZone(value, "later").name;
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
 }
 
 function parseDate(value: string): string {

@@ -1,6 +1,6 @@
 import type { ColumnType } from "../../warehouse/warehouse.js";
 import { declaredFields, fieldMetaOf, type StreamDefinition } from "../engine/define-stream.js";
-import { localSeconds } from "../engine/timestamps.js";
+import { localSeconds, parseTimestamp } from "../engine/timestamps.js";
 import type { NetsuiteRequest } from "./netsuite-request.js";
 
 /**
@@ -22,9 +22,31 @@ function selectColumn(stream: StreamDefinition<NetsuiteRequest>, field: string):
 }
 
 /**
+ * The local time a window's bound is written as, in the account's zone. A local time the clocks
+ * repeat (the hour a fall-back night shows twice) names two instants, and NetSuite does not say
+ * which it reads: a `from` bound there is moved back and a `to` bound forward by the change of
+ * offset, so that either reading holds the whole window. It then reads a little more, never less.
+ */
+export function boundLiteral(ms: number, timeZone: string, side: "from" | "to"): string {
+  const second = Math.floor(ms / 1000) * 1000;
+  let at = second;
+  // Two steps cover any real zone (a step leaves the repeated span).
+  for (let step = 0; step < 3; step++) {
+    const text = localSeconds(at, timeZone);
+    const earlier = parseTimestamp(text, timeZone, "earlier") ?? at;
+    const later = parseTimestamp(text, timeZone, "later") ?? at;
+    if (side === "from" ? later <= second : earlier >= second) return text;
+    at += (side === "from" ? -1 : 1) * (later - earlier);
+  }
+  return localSeconds(at, timeZone);
+}
+
+/**
  * The window's query: declared columns, `[from, to)` on the cursor, stable unique order. The
  * order names the cursor, which Oracle resolves to its `TO_CHAR` alias: the format sorts as the
- * time does, to the second, and the key breaks ties within a second.
+ * time does, to the second, and the key breaks ties within a second, except in the hour a
+ * fall-back night repeats, where the two passes' records interleave (seek paging reads a repeated
+ * time at its first instant, so it reads them all; `seek-pages.ts`).
  */
 export function suiteql(
   stream: StreamDefinition<NetsuiteRequest>,
@@ -33,9 +55,12 @@ export function suiteql(
   timeZone: string,
 ): string {
   const cursor = stream.cursor ?? "lastmodifieddate";
-  const literal = (ms: number) =>
-    `TO_TIMESTAMP('${localSeconds(ms, timeZone)}', 'YYYY-MM-DD HH24:MI:SS')`;
-  const conditions = [`${cursor} >= ${literal(fromMs)}`, `${cursor} < ${literal(toMs)}`];
+  const literal = (ms: number, side: "from" | "to") =>
+    `TO_TIMESTAMP('${boundLiteral(ms, timeZone, side)}', 'YYYY-MM-DD HH24:MI:SS')`;
+  const conditions = [
+    `${cursor} >= ${literal(fromMs, "from")}`,
+    `${cursor} < ${literal(toMs, "to")}`,
+  ];
   if (stream.request.where) conditions.push(stream.request.where);
   const columns = declaredFields(stream).map((field) => selectColumn(stream, field));
   return [

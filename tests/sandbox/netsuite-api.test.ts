@@ -8,7 +8,7 @@ import {
   netsuiteAssertion,
   netsuiteToken,
   startTestSandbox,
-  type TestClock,
+  TestClock,
 } from "./sandbox-api-helpers.js";
 
 interface SuiteqlPage {
@@ -629,5 +629,105 @@ describe("netsuite sandbox: concurrency limit", () => {
     } finally {
       await narrow.close();
     }
+  });
+});
+
+describe("netsuite sandbox: an account time zone", () => {
+  const ZONE = "America/Los_Angeles";
+  /** Stamps time bills every ten minutes across the night Los Angeles falls back (09:00Z). */
+  async function fallBackNight(repeated: "earlier" | "later") {
+    // The world is built as of the day before.
+    const clock = new TestClock();
+    clock.ms = Date.parse("2026-10-31T12:00:00Z");
+    const started = await startTestSandbox({
+      now: clock.now,
+      netsuiteZone: { name: ZONE, repeated },
+    });
+    const { world } = started.sandbox;
+    const stamped: number[] = [];
+    for (
+      let ms = Date.parse("2026-11-01T06:30:00Z");
+      ms <= Date.parse("2026-11-01T10:30:00Z");
+      ms += 600_000
+    ) {
+      clock.ms = ms;
+      // An update approves a time entry: its time bill is posted now.
+      world.advance({ updates: 1 });
+      stamped.push(ms);
+    }
+    const bearer = ((await netsuiteToken(started.sandbox)).body as { access_token: string })
+      .access_token;
+    const query = async (q: string) => {
+      const page = await suiteql(started.sandbox, q, 1000, 0, bearer);
+      expect(page.status, q).toBe(200);
+      return page.body.items;
+    };
+    const billAt = (ms: number) =>
+      [...world.collection("netsuite", "timebill").scanByKey()].find(
+        (bill) => bill.lastmodifieddate === stamp(ms),
+      ) as Record<string, unknown>;
+    return { ...started, stamped, query, billAt };
+  }
+
+  it("shows date-times in the zone, bare and through TO_CHAR, and orders them as that text", async () => {
+    const night = await fallBackNight("later");
+    try {
+      expect(night.sandbox.credentials.netsuite.accountTimeZone).toBe(ZONE);
+      const first = night.billAt(Date.parse("2026-11-01T08:30:00Z"));
+      const second = night.billAt(Date.parse("2026-11-01T09:30:00Z"));
+      const evening = night.billAt(Date.parse("2026-11-01T06:30:00Z"));
+      const shown = await night.query(
+        `SELECT id, TO_CHAR(lastmodifieddate, 'YYYY-MM-DD HH24:MI:SS') AS lastmodifieddate FROM timebill WHERE lastmodifieddate >= TO_TIMESTAMP('2026-10-31 23:00:00', 'YYYY-MM-DD HH24:MI:SS') ORDER BY lastmodifieddate, id`,
+      );
+      const text = (id: unknown) => shown.find((item) => item.id === id)?.lastmodifieddate;
+      // 01:30 PDT and 01:30 PST: one local text for two instants an hour apart.
+      expect([text(first.id), text(second.id)]).toEqual([
+        "2026-11-01 01:30:00",
+        "2026-11-01 01:30:00",
+      ]);
+      expect(text(evening.id)).toBe("2026-10-31 23:30:00");
+      // Ordered by the alias's text, as Oracle resolves ORDER BY: the two passes interleave.
+      const texts = shown.map((item) => String(item.lastmodifieddate));
+      expect(texts).toEqual([...texts].sort());
+      const ids = shown.map((item) => item.id);
+      expect(Math.abs(ids.indexOf(first.id) - ids.indexOf(second.id))).toBeLessThanOrEqual(
+        shown.filter((item) => item.lastmodifieddate === "2026-11-01 01:30:00").length - 1,
+      );
+      const bare = await night.query(
+        `SELECT id, lastmodifieddate FROM timebill WHERE id = '${evening.id}' ORDER BY id`,
+      );
+      expect(bare[0]?.lastmodifieddate).toBe("10/31/2026");
+    } finally {
+      await night.sandbox.close();
+    }
+  });
+
+  it.each([
+    ["later", false],
+    ["earlier", true],
+  ] as const)(
+    "reads a literal in the repeated hour as its %s instant",
+    async (repeated, includesFirst) => {
+      const night = await fallBackNight(repeated);
+      try {
+        const first = night.billAt(Date.parse("2026-11-01T08:30:00Z"));
+        const second = night.billAt(Date.parse("2026-11-01T09:30:00Z"));
+        const ids = (
+          await night.query(
+            "SELECT id FROM timebill WHERE lastmodifieddate >= TO_TIMESTAMP('2026-11-01 01:30:00', 'YYYY-MM-DD HH24:MI:SS') ORDER BY id",
+          )
+        ).map((item) => item.id);
+        expect(ids).toContain(second.id);
+        expect(ids.includes(first.id)).toBe(includesFirst);
+      } finally {
+        await night.sandbox.close();
+      }
+    },
+  );
+
+  it("refuses a zone Intl does not know", async () => {
+    await expect(startTestSandbox({ netsuiteZone: { name: "Mars/Olympus" } })).rejects.toThrow(
+      'unknown time zone "Mars/Olympus": give an IANA name such as America/Chicago',
+    );
   });
 });

@@ -3,6 +3,7 @@ import { decodeProtectedHeader, exportPKCS8, generateKeyPair, jwtVerify } from "
 import { bearerToken, bodyForm, json } from "../reply.js";
 import type { ApiDeps, Reply, Route, SandboxRequest, SystemApi } from "../server-types.js";
 import { TokenStore } from "../token-store.js";
+import type { AccountZone } from "./account-zone.js";
 import { netsuiteErrors } from "./netsuite-errors.js";
 import { SuiteqlQueries } from "./netsuite-query.js";
 import { NetsuiteRecords } from "./netsuite-records.js";
@@ -15,6 +16,8 @@ export interface NetsuiteCredentials {
   privateKeyPem: string;
   algorithm: "PS256";
   scope: string;
+  /** The integration user's time-zone preference (pslink's `account_timezone`). */
+  accountTimeZone: string;
 }
 
 const TOKEN_PATH = "/services/rest/auth/oauth2/v1/token";
@@ -31,6 +34,7 @@ const MAX_ASSERTION_LIFETIME_S = 3600;
  */
 export async function createNetsuiteApi(
   deps: ApiDeps,
+  zone: AccountZone,
 ): Promise<{ api: SystemApi; credentials: NetsuiteCredentials }> {
   const { publicKey, privateKey } = await generateKeyPair("PS256", { extractable: true });
   const credentials: NetsuiteCredentials = {
@@ -40,9 +44,10 @@ export async function createNetsuiteApi(
     privateKeyPem: await exportPKCS8(privateKey),
     algorithm: "PS256",
     scope: "rest_webservices",
+    accountTimeZone: zone.name,
   };
   const tokens = new TokenStore(deps.tokenTtlSeconds, deps.now);
-  const queries = new SuiteqlQueries(deps);
+  const queries = new SuiteqlQueries(deps, zone);
   const records = new NetsuiteRecords(deps);
 
   const issueToken = async (request: SandboxRequest): Promise<Reply> => {

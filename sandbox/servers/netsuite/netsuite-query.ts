@@ -1,12 +1,23 @@
 import type { Collection, SandboxRecord } from "../../world/types.js";
 import { LiveResults, type RowRange } from "../query/live-results.js";
 import { QuerySyntaxError } from "../query/query-lexer.js";
-import { type Condition, fieldResolver, type SortKey } from "../query/query-model.js";
+import {
+  type Condition,
+  compareValues,
+  fieldResolver,
+  type SortKey,
+} from "../query/query-model.js";
 import { runQuery } from "../query/query-plan.js";
 import { parseSuiteql, type SelectColumn, type SuiteqlQuery } from "../query/suiteql-parser.js";
 import { bodyJson, intParam, isObject, jsonText } from "../reply.js";
 import type { ApiDeps, Reply, SandboxRequest } from "../server-types.js";
 import { sampleRecord } from "../write-validation.js";
+import {
+  type AccountZone,
+  inAccountZone,
+  literalInstant,
+  repeatedLocalTimes,
+} from "./account-zone.js";
 import { nsError } from "./netsuite-errors.js";
 import { bareValue, isCharFormat, toChar } from "./suiteql-values.js";
 
@@ -14,7 +25,9 @@ const MAX_LIMIT = 1000;
 const PATH = "/services/rest/query/v1/suiteql";
 
 interface Result {
-  rows: RowRange;
+  /** Row `i` of the query's `total`, in its order. */
+  at: (i: number) => SandboxRecord;
+  total: number;
   columns: SelectColumn[] | "*";
   table: string;
   stampField: string;
@@ -31,12 +44,16 @@ interface Bound {
 /**
  * `POST /services/rest/query/v1/suiteql?limit=&offset=`. Every page runs the query on the live
  * tables, as NetSuite does: rows changed while a client pages by offset move and shift the rest.
+ * Date-times are shown, compared and ordered in the account's zone (`AccountZone`).
  * @see https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_157909186990.html
  */
 export class SuiteqlQueries {
   readonly #results: LiveResults;
 
-  constructor(private readonly deps: ApiDeps) {
+  constructor(
+    private readonly deps: ApiDeps,
+    private readonly zone: AccountZone,
+  ) {
     this.#results = new LiveResults(() => deps.cache.generation);
   }
 
@@ -85,7 +102,11 @@ export class SuiteqlQueries {
       );
     }
     const rows = this.#results.run({ collection, where, orderBy, precisionMs: 1000 });
-    return { rows, columns, table: collection.name, stampField: collection.modifiedField };
+    const total = rows.end - rows.start;
+    const at = sortsAsLocalText(collection, columns, orderBy)
+      ? localOrder(collection, rows, this.zone)
+      : (i: number) => rows.rows[rows.start + i] as SandboxRecord;
+    return { at, total, columns, table: collection.name, stampField: collection.modifiedField };
   }
 
   /**
@@ -109,10 +130,18 @@ export class SuiteqlQueries {
     const formats = query.columns === "*" ? [] : query.columns.map((column) => column.format);
     const badFormat = formats.find((format) => format !== undefined && !isCharFormat(format));
     if (badFormat !== undefined) return searchError(`TO_CHAR format '${badFormat}' is not valid.`);
+    const sample = sampleRecord(collection);
     const where: Condition[] = [];
     for (const condition of query.where) {
       if (!("query" in condition)) {
-        where.push({ ...condition, field: field(condition.field) });
+        const name = field(condition.field);
+        const { value } = condition;
+        // A literal compared with a date-time names a local time of the account's zone.
+        const instant =
+          value.kind === "time" && isDateTime(sample?.[name])
+            ? { kind: "time" as const, ms: literalInstant(value.ms, this.zone) }
+            : value;
+        where.push({ ...condition, field: name, value: instant });
         continue;
       }
       const inner = this.bind(condition.query);
@@ -134,20 +163,13 @@ export class SuiteqlQueries {
   }
 
   private page(request: SandboxRequest, result: Result, limit: number, offset: number): Reply {
-    const { columns, table, stampField } = result;
-    const { rows, start } = result.rows;
-    const total = result.rows.end - start;
+    const { columns, table, stampField, total } = result;
     const end = Math.min(total, offset + limit);
     const shape = `ns|${table}|${columns === "*" ? "*" : columns.map(columnShape).join(",")}`;
-    const render = (record: SandboxRecord) => renderItem(record, columns);
+    const render = (record: SandboxRecord) => renderItem(record, columns, this.zone);
     let items = "";
     for (let i = offset; i < end; i += 1) {
-      const text = this.deps.cache.text(
-        shape,
-        rows[start + i] as SandboxRecord,
-        stampField,
-        render,
-      );
+      const text = this.deps.cache.text(shape, result.at(i), stampField, render);
       items += i === offset ? text : `,${text}`;
     }
     const hasMore = end < total;
@@ -174,18 +196,99 @@ export class SuiteqlQueries {
  * SuiteQL leaves null columns out of an item, as NetSuite does, and writes dates in the user's
  * format unless the query formats them.
  */
-function renderItem(record: SandboxRecord, columns: SelectColumn[] | "*"): string {
+function renderItem(
+  record: SandboxRecord,
+  columns: SelectColumn[] | "*",
+  zone: AccountZone,
+): string {
   const item: Record<string, unknown> = { links: [] };
   if (columns === "*") {
-    for (const name in record) if (record[name] != null) item[name] = bareValue(record[name]);
+    for (const name in record) if (record[name] != null) item[name] = bareValue(record[name], zone);
   } else {
     for (const { field, name, format } of columns) {
       const value = record[field];
       if (value != null)
-        item[name] = format === undefined ? bareValue(value) : toChar(value, format);
+        item[name] = format === undefined ? bareValue(value, zone) : toChar(value, format, zone);
     }
   }
   return JSON.stringify(item);
+}
+
+const DATE_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+
+/** Whether a world value is a date-time (a date alone names no instant). */
+function isDateTime(value: unknown): boolean {
+  return typeof value === "string" && DATE_TIME.test(value);
+}
+
+/**
+ * Whether the rows sort by the text of their modified time in the account's zone: Oracle resolves
+ * `ORDER BY name` to the select list's column of that name first, so a date-time selected as
+ * `TO_CHAR(lastmodifieddate, …) AS lastmodifieddate` sorts as that text.
+ */
+function sortsAsLocalText(
+  collection: Collection,
+  columns: SelectColumn[] | "*",
+  orderBy: readonly SortKey[],
+): boolean {
+  const first = orderBy[0];
+  if (first?.field !== collection.modifiedField || first.descending || columns === "*")
+    return false;
+  return columns.some(
+    (column) =>
+      column.field === collection.modifiedField &&
+      column.format !== undefined &&
+      column.name === collection.modifiedField.toLowerCase(),
+  );
+}
+
+/**
+ * The rows (in instant order) as their local text orders them: the same except in the hours a
+ * fall-back night repeats, whose rows from both passes interleave, each span sorted by
+ * (local text, key).
+ */
+function localOrder(
+  collection: Collection,
+  range: RowRange,
+  zone: AccountZone,
+): (i: number) => SandboxRecord {
+  const { rows, start } = range;
+  const total = range.end - start;
+  const row = (i: number) => rows[start + i] as SandboxRecord;
+  if (total === 0) return row;
+  const ms = (i: number) => collection.modifiedMs(String(row(i)[collection.primaryKey])) ?? 0;
+  const spans = repeatedLocalTimes(zone, ms(0), ms(total - 1) + 1);
+  if (spans.length === 0) return row;
+  /** First row at or after `instant`. */
+  const firstFrom = (instant: number) => {
+    let low = 0;
+    let high = total;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (ms(middle) < instant) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+  const text = (record: SandboxRecord) =>
+    String(inAccountZone(record[collection.modifiedField], zone));
+  const sorted = spans.map((span) => {
+    const from = firstFrom(span.from);
+    const to = firstFrom(span.to);
+    const part = rows.slice(start + from, start + to) as SandboxRecord[];
+    part.sort((a, b) => {
+      const left = text(a);
+      const right = text(b);
+      if (left !== right) return left < right ? -1 : 1;
+      return compareValues(a[collection.primaryKey], b[collection.primaryKey]);
+    });
+    return { from, to, part };
+  });
+  return (i) => {
+    for (const span of sorted)
+      if (i >= span.from && i < span.to) return span.part[i - span.from] as SandboxRecord;
+    return row(i);
+  };
 }
 
 function columnShape(column: SelectColumn): string {

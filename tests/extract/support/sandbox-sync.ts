@@ -3,7 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { loadConfig, type PslinkConfig } from "../../../core/config/index.js";
-import { type SandboxHandle, type SandboxLimits, startSandbox } from "../../../sandbox/sandbox.js";
+import {
+  type SandboxHandle,
+  type SandboxLimits,
+  type SandboxOptions,
+  startSandbox,
+} from "../../../sandbox/sandbox.js";
 import { writeSandboxConfig } from "../../../sandbox/sandbox-config.js";
 import type { WarehouseTarget } from "../../support/warehouses.js";
 import { seedCustomFieldValues } from "./sandbox-collections.js";
@@ -40,9 +45,19 @@ export async function startSandboxSync(
     sources?: Record<string, Record<string, unknown>>;
     /** The interface the sandbox listens on (default loopback). */
     host?: string;
+    /** The sandbox's clock (default now); the world is built as of it. */
+    now?: () => number;
+    netsuiteZone?: SandboxOptions["netsuiteZone"];
   } = {},
 ): Promise<SandboxSync> {
-  const sandbox = await startSandbox({ size: "small", seed, limits: tune.limits, host: tune.host });
+  const sandbox = await startSandbox({
+    size: "small",
+    seed,
+    limits: tune.limits,
+    host: tune.host,
+    ...(tune.now === undefined ? {} : { now: tune.now }),
+    ...(tune.netsuiteZone === undefined ? {} : { netsuiteZone: tune.netsuiteZone }),
+  });
   seedCustomFieldValues(sandbox.world);
   const dir = await mkdtemp(join(tmpdir(), "pslink-extract-"));
   const written = writeSandboxConfig(sandbox, dir);
@@ -50,7 +65,7 @@ export async function startSandboxSync(
     sources: Record<string, Record<string, unknown>>;
   };
   // World timestamps lie within the year before now: start there rather than in 2000.
-  const start = new Date(Date.now() - 380 * 86_400_000).toISOString().slice(0, 10);
+  const start = new Date((tune.now ?? Date.now)() - 380 * 86_400_000).toISOString().slice(0, 10);
   for (const source of Object.values(doc.sources)) {
     source.start_date = start;
     source.http = TEST_HTTP;

@@ -20,10 +20,11 @@ function contentOf(
   stream: StreamDefinition,
   record: Record<string, unknown>,
   blankIsAbsent = false,
+  shown: (value: unknown) => unknown = (value) => value,
 ): string {
   return canonicalJson(
     declaredFields(stream).map((field) =>
-      blankIsAbsent && record[field] === "" ? null : (record[field] ?? null),
+      blankIsAbsent && record[field] === "" ? null : (shown(record[field]) ?? null),
     ),
   );
 }
@@ -41,17 +42,21 @@ function keyOf(stream: StreamDefinition, record: Record<string, unknown>): strin
   return stream.primaryKey.map((field) => String(record[field])).join("|");
 }
 
-/** The world's live records of a stream. */
+/**
+ * The world's live records of a stream, each value as `shown` gives it (the vendor's rendering,
+ * when it is not the world's own: NetSuite's date-times in an account zone).
+ */
 export function worldContent(
   world: World,
   system: SystemName,
   stream: StreamDefinition,
+  shown?: (value: unknown) => unknown,
 ): StreamContent {
   // Workday's JSON report leaves empty cells out: the world's "" lands as nothing.
   const blankIsAbsent = system === "workday";
   const content: StreamContent = new Map();
   for (const record of sandboxCollection(world, system, stream.name).scan()) {
-    content.set(keyOf(stream, record), contentOf(stream, record, blankIsAbsent));
+    content.set(keyOf(stream, record), contentOf(stream, record, blankIsAbsent, shown));
   }
   return content;
 }

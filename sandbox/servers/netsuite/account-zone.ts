@@ -1,0 +1,132 @@
+import { configError } from "../../../core/errors.js";
+
+/**
+ * The integration user's time zone. SuiteQL writes date-times in it and reads `TO_TIMESTAMP`
+ * literals in it; the world keeps them in UTC (`YYYY-MM-DD hh:mm:ss`). Independent of pslink's
+ * own reader on purpose: the sandbox is what that reader is tested against.
+ * @see https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_157909186990.html
+ */
+export interface AccountZone {
+  /** IANA name, e.g. `America/Los_Angeles`. */
+  readonly name: string;
+  /**
+   * The instant a literal naming a local time the clocks repeat (a fall-back night) is read as.
+   * NetSuite does not document it; a client must be right either way.
+   */
+  readonly repeated: "earlier" | "later";
+}
+
+export const UTC_ZONE: AccountZone = { name: "UTC", repeated: "later" };
+
+const DAY_MS = 86_400_000;
+const WORLD_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
+
+/** Checks an IANA zone name; throws naming it when Intl does not know it. */
+export function accountZone(name: string, repeated: AccountZone["repeated"]): AccountZone {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: name });
+  } catch {
+    throw configError(`unknown time zone "${name}": give an IANA name such as America/Chicago`);
+  }
+  return { name, repeated };
+}
+
+const clocks = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall clock of `zone` at the instant `ms`, as epoch ms of the same digits in UTC. */
+function wallClock(ms: number, zone: string): number {
+  let clock = clocks.get(zone);
+  if (clock === undefined) {
+    clock = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    });
+    clocks.set(zone, clock);
+  }
+  const part: Record<string, number> = {};
+  for (const { type, value } of clock.formatToParts(ms)) part[type] = Number(value);
+  const { year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = part;
+  return Date.UTC(year, month - 1, day, hour, minute, second);
+}
+
+/** A world date-time (UTC) as the account's user sees it; any other value as it is. */
+export function inAccountZone(value: unknown, zone: AccountZone): unknown {
+  if (zone.name === "UTC" || typeof value !== "string") return value;
+  const match = WORLD_TIME.exec(value);
+  if (!match) return value;
+  const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
+  const local = wallClock(Date.UTC(y as number, (mo as number) - 1, d, h, mi, s), zone.name);
+  return new Date(local).toISOString().slice(0, 19).replace("T", " ");
+}
+
+/**
+ * The instant a literal's local time names (`local`: its digits read as UTC). A repeated time is
+ * read as `zone.repeated` says; a skipped one (spring forward) with the offset before the change.
+ */
+export function literalInstant(local: number, zone: AccountZone): number {
+  if (zone.name === "UTC") return local;
+  const candidates = [local - DAY_MS, local + DAY_MS].map(
+    (probe) => local - (wallClock(probe, zone.name) - probe),
+  );
+  const named = candidates.filter((at) => wallClock(at, zone.name) === local);
+  if (named.length === 0) return candidates[0] as number;
+  return zone.repeated === "earlier" ? Math.min(...named) : Math.max(...named);
+}
+
+/** Instants `[from, to)` whose local times the clocks show twice, by zone and year. */
+const repeatedSpans = new Map<string, readonly { from: number; to: number }[]>();
+
+/**
+ * The spans of instants between `fromMs` and `toMs` whose local times a fall-back night repeats:
+ * an hour before and an hour after each change (for a one-hour change). Ordered by local time,
+ * the rows of such a span interleave; everywhere else local order is instant order.
+ */
+export function repeatedLocalTimes(
+  zone: AccountZone,
+  fromMs: number,
+  toMs: number,
+): { from: number; to: number }[] {
+  if (zone.name === "UTC" || !(fromMs < toMs)) return [];
+  const spans: { from: number; to: number }[] = [];
+  const first = new Date(fromMs - DAY_MS).getUTCFullYear();
+  const last = new Date(toMs + DAY_MS).getUTCFullYear();
+  for (let year = first; year <= last; year++) {
+    for (const span of spansOfYear(zone.name, year)) {
+      if (span.to > fromMs && span.from < toMs) spans.push(span);
+    }
+  }
+  return spans;
+}
+
+function spansOfYear(zone: string, year: number): readonly { from: number; to: number }[] {
+  const key = `${zone}|${year}`;
+  let spans = repeatedSpans.get(key);
+  if (spans !== undefined) return spans;
+  const found: { from: number; to: number }[] = [];
+  const offset = (ms: number) => wallClock(ms, zone) - ms;
+  const end = Date.UTC(year + 1, 0, 1);
+  for (let day = Date.UTC(year, 0, 1); day < end; day += DAY_MS) {
+    const before = offset(day);
+    const after = offset(day + DAY_MS);
+    if (after >= before) continue;
+    // The change lies within this day: find its instant to the minute.
+    let low = day;
+    let high = day + DAY_MS;
+    while (high - low > 60_000) {
+      const middle = low + Math.max(60_000, Math.floor((high - low) / 120_000) * 60_000);
+      if (offset(middle) === before) low = middle;
+      else high = middle;
+    }
+    const shift = before - after;
+    found.push({ from: high - shift, to: high + shift });
+  }
+  spans = found;
+  repeatedSpans.set(key, spans);
+  return spans;
+}
