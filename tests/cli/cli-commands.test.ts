@@ -95,6 +95,14 @@ describe("pslink config check and sync refuse what would sync nothing or the wro
     expect(result.stderr).toContain("2026-02-30 is not a day of the calendar");
   });
 
+  it("refuses a sandbox NetSuite time zone that is not an IANA name", async () => {
+    const result = await pslink(["sandbox", "start", "--netsuite-time-zone", "PST8"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'unknown time zone "PST8": give an IANA name such as America/Chicago',
+    );
+  });
+
   it("rejects unknown and mis-cased stream names under sources.<system>.streams", async () => {
     const path = await configFile({
       sources: { salesforce: { ...SALESFORCE, streams: { Opportunty: {}, account: {} } } },
