@@ -7,6 +7,7 @@
  */
 
 import { utcMillis } from "../../core/utc-millis.js";
+import { zoneOffsetMs } from "../../core/zone-clock.js";
 
 /** A zone only after a time: ISO 8601 gives a date no offset. */
 const ISO =
@@ -93,45 +94,12 @@ const DAY_MS = 86_400_000;
  * offset changes to be more than two days apart.
  */
 function instantOf(local: number, timeZone: string, repeated: "later" | "earlier"): number {
-  const before = local - tzOffsetMs(local - DAY_MS, timeZone);
-  const after = local - tzOffsetMs(local + DAY_MS, timeZone);
+  const before = local - zoneOffsetMs(local - DAY_MS, timeZone);
+  const after = local - zoneOffsetMs(local + DAY_MS, timeZone);
   if (before === after) return before;
-  const named = [before, after].filter((at) => at + tzOffsetMs(at, timeZone) === local);
+  const named = [before, after].filter((at) => at + zoneOffsetMs(at, timeZone) === local);
   if (named.length === 0) return Math.max(before, after);
   return repeated === "earlier" ? Math.min(...named) : Math.max(...named);
-}
-
-/** One formatter per zone: making one costs far more than formatting with it. */
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Offset of `timeZone` from UTC at the instant `atMs`, in ms (whole seconds). */
-export function tzOffsetMs(atMs: number, timeZone: string): number {
-  if (timeZone === "UTC" || timeZone === "Etc/UTC") return 0;
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(timeZone, formatter);
-  }
-  const parts = formatter.formatToParts(new Date(atMs));
-  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
-  const asUtc = utcMillis(
-    get("year"),
-    get("month"),
-    get("day"),
-    get("hour"),
-    get("minute"),
-    get("second"),
-  );
-  return asUtc - Math.floor(atMs / 1000) * 1000;
 }
 
 /** `2026-01-01T00:00:00Z`: Salesforce SOQL and Workday prompt literals (UTC, whole seconds). */
@@ -141,7 +109,7 @@ export function isoSeconds(ms: number): string {
 
 /** `2026-01-01 00:00:00` in `timeZone`: NetSuite TO_TIMESTAMP literals. */
 export function localSeconds(ms: number, timeZone: string): string {
-  const shifted = ms + tzOffsetMs(ms, timeZone);
+  const shifted = ms + zoneOffsetMs(ms, timeZone);
   return new Date(Math.floor(shifted / 1000) * 1000).toISOString().slice(0, 19).replace("T", " ");
 }
 

@@ -1,4 +1,5 @@
 import { CronExpressionParser } from "cron-parser";
+import { offsetChanges } from "../../core/zone-clock.js";
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
@@ -77,49 +78,9 @@ function springForwards(
   from: number,
   days: number,
 ): Array<{ from: number; to: number }> {
-  const gaps: Array<{ from: number; to: number }> = [];
-  const offset = offsetIn(timeZone);
-  // A zone changes its offset at most once a day: step by days, then find the minute.
-  for (let at = from; at < from + days * DAY_MS; at += DAY_MS) {
-    const before = offset(at);
-    const after = offset(at + DAY_MS);
-    if (after <= before) continue;
-    let low = at;
-    let high = at + DAY_MS;
-    while (high - low > MINUTE_MS) {
-      const middle = low + Math.floor((high - low) / 2 / MINUTE_MS) * MINUTE_MS;
-      if (offset(middle) === before) low = middle;
-      else high = middle;
-    }
-    gaps.push({ from: high + before, to: high + after });
-  }
-  return gaps;
-}
-
-/** The zone's offset from UTC at an instant, in ms (east positive). */
-function offsetIn(timeZone: string): (at: number) => number {
-  const format = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-  });
-  return (at) => {
-    const parts = Object.fromEntries(
-      format.formatToParts(at).map((part) => [part.type, Number(part.value)]),
-    ) as Record<string, number>;
-    const wall = Date.UTC(
-      parts.year as number,
-      (parts.month as number) - 1,
-      parts.day,
-      parts.hour,
-      parts.minute,
-    );
-    return wall - Math.floor(at / MINUTE_MS) * MINUTE_MS;
-  };
+  return offsetChanges(timeZone, from, days)
+    .filter((change) => change.after > change.before)
+    .map((change) => ({ from: change.at + change.before, to: change.at + change.after }));
 }
 
 function clock(wall: number): string {

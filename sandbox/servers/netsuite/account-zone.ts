@@ -1,9 +1,11 @@
 import { configError } from "../../../core/errors.js";
+import { offsetChanges, zoneOffsetMs } from "../../../core/zone-clock.js";
 
 /**
  * The integration user's time zone. SuiteQL writes date-times in it and reads `TO_TIMESTAMP`
- * literals in it; the world keeps them in UTC (`YYYY-MM-DD hh:mm:ss`). Independent of pslink's
- * own reader on purpose: the sandbox is what that reader is tested against.
+ * literals in it; the world keeps them in UTC (`YYYY-MM-DD hh:mm:ss`). How it reads a literal is
+ * its own, not pslink's parser, which is tested against it; only the zone's offsets come from
+ * `core/zone-clock.ts` (Intl).
  * @see https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_157909186990.html
  */
 export interface AccountZone {
@@ -31,28 +33,9 @@ export function accountZone(name: string, repeated: AccountZone["repeated"]): Ac
   return { name, repeated };
 }
 
-const clocks = new Map<string, Intl.DateTimeFormat>();
-
-/** The wall clock of `zone` at the instant `ms`, as epoch ms of the same digits in UTC. */
+/** The wall clock of `zone` at the instant `ms` (whole seconds), as epoch ms of the same digits in UTC. */
 function wallClock(ms: number, zone: string): number {
-  let clock = clocks.get(zone);
-  if (clock === undefined) {
-    clock = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    clocks.set(zone, clock);
-  }
-  const part: Record<string, number> = {};
-  for (const { type, value } of clock.formatToParts(ms)) part[type] = Number(value);
-  const { year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = part;
-  return Date.UTC(year, month - 1, day, hour, minute, second);
+  return ms + zoneOffsetMs(ms, zone);
 }
 
 /** A world date-time (UTC) as the account's user sees it; any other value as it is. */
@@ -72,7 +55,7 @@ export function inAccountZone(value: unknown, zone: AccountZone): unknown {
 export function literalInstant(local: number, zone: AccountZone): number {
   if (zone.name === "UTC") return local;
   const candidates = [local - DAY_MS, local + DAY_MS].map(
-    (probe) => local - (wallClock(probe, zone.name) - probe),
+    (probe) => local - zoneOffsetMs(probe, zone.name),
   );
   const named = candidates.filter((at) => wallClock(at, zone.name) === local);
   if (named.length === 0) return candidates[0] as number;
@@ -107,26 +90,15 @@ export function repeatedLocalTimes(
 function spansOfYear(zone: string, year: number): readonly { from: number; to: number }[] {
   const key = `${zone}|${year}`;
   let spans = repeatedSpans.get(key);
-  if (spans !== undefined) return spans;
-  const found: { from: number; to: number }[] = [];
-  const offset = (ms: number) => wallClock(ms, zone) - ms;
-  const end = Date.UTC(year + 1, 0, 1);
-  for (let day = Date.UTC(year, 0, 1); day < end; day += DAY_MS) {
-    const before = offset(day);
-    const after = offset(day + DAY_MS);
-    if (after >= before) continue;
-    // The change lies within this day: find its instant to the minute.
-    let low = day;
-    let high = day + DAY_MS;
-    while (high - low > 60_000) {
-      const middle = low + Math.max(60_000, Math.floor((high - low) / 120_000) * 60_000);
-      if (offset(middle) === before) low = middle;
-      else high = middle;
-    }
-    const shift = before - after;
-    found.push({ from: high - shift, to: high + shift });
+  if (spans === undefined) {
+    const from = Date.UTC(year, 0, 1);
+    spans = offsetChanges(zone, from, (Date.UTC(year + 1, 0, 1) - from) / DAY_MS)
+      .filter((change) => change.after < change.before)
+      .map((change) => {
+        const shift = change.before - change.after;
+        return { from: change.at - shift, to: change.at + shift };
+      });
+    repeatedSpans.set(key, spans);
   }
-  spans = found;
-  repeatedSpans.set(key, spans);
   return spans;
 }

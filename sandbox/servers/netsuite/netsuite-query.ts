@@ -103,9 +103,10 @@ export class SuiteqlQueries {
     }
     const rows = this.#results.run({ collection, where, orderBy, precisionMs: 1000 });
     const total = rows.end - rows.start;
-    const at = sortsAsLocalText(collection, columns, orderBy)
-      ? localOrder(collection, rows, this.zone)
-      : (i: number) => rows.rows[rows.start + i] as SandboxRecord;
+    const at =
+      this.zone.name !== "UTC" && sortsAsLocalText(collection, columns, orderBy)
+        ? localOrder(collection, rows, this.zone)
+        : (i: number) => rows.rows[rows.start + i] as SandboxRecord;
     return { at, total, columns, table: collection.name, stampField: collection.modifiedField };
   }
 
@@ -138,7 +139,7 @@ export class SuiteqlQueries {
         const { value } = condition;
         // A literal compared with a date-time names a local time of the account's zone.
         const instant =
-          value.kind === "time" && isDateTime(sample?.[name])
+          value.kind === "time" && (name === collection.modifiedField || isDateTime(sample?.[name]))
             ? { kind: "time" as const, ms: literalInstant(value.ms, this.zone) }
             : value;
         where.push({ ...condition, field: name, value: instant });
