@@ -11,6 +11,16 @@ const DAY_MS = 24 * 60 * MINUTE_MS;
 
 const clocks = new Map<string, Intl.DateTimeFormat>();
 
+/** Whether Intl knows `name` as a time zone (an IANA name such as `America/Chicago`, or UTC). */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function clockOf(timeZone: string): Intl.DateTimeFormat {
   let clock = clocks.get(timeZone);
   if (clock === undefined) {
@@ -36,6 +46,26 @@ export function zoneOffsetMs(atMs: number, timeZone: string): number {
   for (const { type, value } of clockOf(timeZone).formatToParts(atMs)) part[type] = Number(value);
   const { year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = part;
   return utcMillis(year, month, day, hour, minute, second) - Math.floor(atMs / 1000) * 1000;
+}
+
+/**
+ * The instant a wall-clock time names in `timeZone` (`local`: the wall clock read as if UTC). A
+ * time a change of offset skips (spring forward) is read as the later of its two readings, as
+ * PostgreSQL reads it (`DetermineTimeZoneOffset`) and DuckDB's ICU with it; one it repeats (fall
+ * back) as the later instant too, or the earlier when asked. Like PostgreSQL, this takes a zone's
+ * offset changes to be more than two days apart.
+ */
+export function localInstant(
+  local: number,
+  timeZone: string,
+  repeated: "later" | "earlier" = "later",
+): number {
+  const before = local - zoneOffsetMs(local - DAY_MS, timeZone);
+  const after = local - zoneOffsetMs(local + DAY_MS, timeZone);
+  if (before === after) return before;
+  const named = [before, after].filter((at) => at + zoneOffsetMs(at, timeZone) === local);
+  if (named.length === 0) return Math.max(before, after);
+  return repeated === "earlier" ? Math.min(...named) : Math.max(...named);
 }
 
 /** A change of a zone's offset: at the instant `at`, from `before` to `after` (ms east of UTC). */

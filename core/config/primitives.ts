@@ -2,6 +2,7 @@ import { CronExpressionParser } from "cron-parser";
 import { validateDetailed } from "node-cron";
 import { z } from "zod";
 import { registerSecret, Secret } from "../secret.js";
+import { isTimeZone } from "../zone-clock.js";
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 const WHOLE_ENV_REF = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
@@ -209,14 +210,6 @@ export const cronExpression = () =>
 
 /** An IANA time zone name. */
 export const timeZone = () =>
-  z.string().refine(
-    (zone) => {
-      try {
-        new Intl.DateTimeFormat("en", { timeZone: zone });
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: "write an IANA time zone such as UTC, Europe/London or America/New_York" },
-  );
+  z.string().refine(isTimeZone, {
+    message: "write an IANA time zone such as UTC, Europe/London or America/New_York",
+  });

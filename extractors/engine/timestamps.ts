@@ -7,7 +7,7 @@
  */
 
 import { utcMillis } from "../../core/utc-millis.js";
-import { zoneOffsetMs } from "../../core/zone-clock.js";
+import { localInstant, zoneOffsetMs } from "../../core/zone-clock.js";
 
 /** A zone only after a time: ISO 8601 gives a date no offset. */
 const ISO =
@@ -36,7 +36,7 @@ export function parseTimestamp(
       const offset = zoneOffsetMinutes(zone);
       return offset === undefined ? undefined : local - offset * 60_000;
     }
-    return instantOf(local, timeZone, repeated);
+    return localInstant(local, timeZone, repeated);
   }
   const us = US.exec(value.trim());
   if (us) {
@@ -47,7 +47,7 @@ export function parseTimestamp(
       hour = (hour % 12) + (meridiem.toLowerCase() === "pm" ? 12 : 0);
     }
     const local = wallClockMs(+y!, +mo!, +d!, hour, +mi, +s, 0);
-    return local === undefined ? undefined : instantOf(local, timeZone, repeated);
+    return local === undefined ? undefined : localInstant(local, timeZone, repeated);
   }
   return undefined;
 }
@@ -82,24 +82,6 @@ function zoneOffsetMinutes(zone: string): number | undefined {
   const hours = Number(digits.slice(0, 2));
   const minutes = Number(digits.slice(2, 4));
   return hours > 15 || minutes > 59 ? undefined : sign * (hours * 60 + minutes);
-}
-
-const DAY_MS = 86_400_000;
-
-/**
- * The instant a wall-clock time names in `timeZone` (`local`: the wall clock read as if UTC). A
- * time a change of offset skips (spring forward) is read as the later of its two readings, as
- * PostgreSQL reads it (`DetermineTimeZoneOffset`) and DuckDB's ICU with it; one it repeats (fall
- * back) as the later instant too, or the earlier when asked. Like PostgreSQL, this takes a zone's
- * offset changes to be more than two days apart.
- */
-function instantOf(local: number, timeZone: string, repeated: "later" | "earlier"): number {
-  const before = local - zoneOffsetMs(local - DAY_MS, timeZone);
-  const after = local - zoneOffsetMs(local + DAY_MS, timeZone);
-  if (before === after) return before;
-  const named = [before, after].filter((at) => at + zoneOffsetMs(at, timeZone) === local);
-  if (named.length === 0) return Math.max(before, after);
-  return repeated === "earlier" ? Math.min(...named) : Math.max(...named);
 }
 
 /** `2026-01-01T00:00:00Z`: Salesforce SOQL and Workday prompt literals (UTC, whole seconds). */

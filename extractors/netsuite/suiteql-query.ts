@@ -30,7 +30,7 @@ function selectColumn(stream: StreamDefinition<NetsuiteRequest>, field: string):
 export function boundLiteral(ms: number, timeZone: string, side: "from" | "to"): string {
   const second = Math.floor(ms / 1000) * 1000;
   let at = second;
-  // Two steps cover any real zone (a step leaves the repeated span).
+  // A step the size of the change leaves the repeated span; the bound is checked again after it.
   for (let step = 0; step < 3; step++) {
     const text = localSeconds(at, timeZone);
     const earlier = parseTimestamp(text, timeZone, "earlier") ?? at;

@@ -1,11 +1,10 @@
 import { configError } from "../../../core/errors.js";
-import { offsetChanges, zoneOffsetMs } from "../../../core/zone-clock.js";
+import { isTimeZone, offsetChanges, zoneOffsetMs } from "../../../core/zone-clock.js";
 
 /**
  * The integration user's time zone. SuiteQL writes date-times in it and reads `TO_TIMESTAMP`
- * literals in it; the world keeps them in UTC (`YYYY-MM-DD hh:mm:ss`). How it reads a literal is
- * its own, not pslink's parser, which is tested against it; only the zone's offsets come from
- * `core/zone-clock.ts` (Intl).
+ * literals in it (`localInstant`, `core/zone-clock.ts`); the world keeps them in UTC
+ * (`YYYY-MM-DD hh:mm:ss`).
  * @see https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_157909186990.html
  */
 export interface AccountZone {
@@ -25,17 +24,9 @@ const WORLD_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
 /** Checks an IANA zone name; throws naming it when Intl does not know it. */
 export function accountZone(name: string, repeated: AccountZone["repeated"]): AccountZone {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: name });
-  } catch {
+  if (!isTimeZone(name))
     throw configError(`unknown time zone "${name}": give an IANA name such as America/Chicago`);
-  }
   return { name, repeated };
-}
-
-/** The wall clock of `zone` at the instant `ms` (whole seconds), as epoch ms of the same digits in UTC. */
-function wallClock(ms: number, zone: string): number {
-  return ms + zoneOffsetMs(ms, zone);
 }
 
 /** A world date-time (UTC) as the account's user sees it; any other value as it is. */
@@ -44,22 +35,8 @@ export function inAccountZone(value: unknown, zone: AccountZone): unknown {
   const match = WORLD_TIME.exec(value);
   if (!match) return value;
   const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
-  const local = wallClock(Date.UTC(y as number, (mo as number) - 1, d, h, mi, s), zone.name);
-  return new Date(local).toISOString().slice(0, 19).replace("T", " ");
-}
-
-/**
- * The instant a literal's local time names (`local`: its digits read as UTC). A repeated time is
- * read as `zone.repeated` says; a skipped one (spring forward) with the offset before the change.
- */
-export function literalInstant(local: number, zone: AccountZone): number {
-  if (zone.name === "UTC") return local;
-  const candidates = [local - DAY_MS, local + DAY_MS].map(
-    (probe) => local - zoneOffsetMs(probe, zone.name),
-  );
-  const named = candidates.filter((at) => wallClock(at, zone.name) === local);
-  if (named.length === 0) return candidates[0] as number;
-  return zone.repeated === "earlier" ? Math.min(...named) : Math.max(...named);
+  const utc = Date.UTC(y as number, (mo as number) - 1, d, h, mi, s);
+  return new Date(utc + zoneOffsetMs(utc, zone.name)).toISOString().slice(0, 19).replace("T", " ");
 }
 
 /** Instants `[from, to)` whose local times the clocks show twice, by zone and year. */

@@ -1,3 +1,4 @@
+import { localInstant } from "../../../core/zone-clock.js";
 import type { Collection, SandboxRecord } from "../../world/types.js";
 import { LiveResults, type RowRange } from "../query/live-results.js";
 import { QuerySyntaxError } from "../query/query-lexer.js";
@@ -12,12 +13,7 @@ import { parseSuiteql, type SelectColumn, type SuiteqlQuery } from "../query/sui
 import { bodyJson, intParam, isObject, jsonText } from "../reply.js";
 import type { ApiDeps, Reply, SandboxRequest } from "../server-types.js";
 import { sampleRecord } from "../write-validation.js";
-import {
-  type AccountZone,
-  inAccountZone,
-  literalInstant,
-  repeatedLocalTimes,
-} from "./account-zone.js";
+import { type AccountZone, inAccountZone, repeatedLocalTimes } from "./account-zone.js";
 import { nsError } from "./netsuite-errors.js";
 import { bareValue, isCharFormat, toChar } from "./suiteql-values.js";
 
@@ -140,7 +136,10 @@ export class SuiteqlQueries {
         // A literal compared with a date-time names a local time of the account's zone.
         const instant =
           value.kind === "time" && (name === collection.modifiedField || isDateTime(sample?.[name]))
-            ? { kind: "time" as const, ms: literalInstant(value.ms, this.zone) }
+            ? {
+                kind: "time" as const,
+                ms: localInstant(value.ms, this.zone.name, this.zone.repeated),
+              }
             : value;
         where.push({ ...condition, field: name, value: instant });
         continue;
