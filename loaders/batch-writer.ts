@@ -12,7 +12,7 @@ import type { LandingLayout } from "./landing-layout.js";
 import { type MergeSql, mergeSql } from "./merge-sql.js";
 import { quarantineRecords, resolveQuarantined } from "./quarantine-store.js";
 import { type DriftField, recordDrift } from "./schema-drift-store.js";
-import { type ShredOptions, type ShredSql, shredSql } from "./shred-sql.js";
+import { type GroupForms, type ShredOptions, type ShredSql, shredSql } from "./shred-sql.js";
 import { PAGE_COLUMNS, pagesTable, type StagingTable, stagingTable } from "./staging-table.js";
 import { type StreamCursor, writeStreamState } from "./stream-state-store.js";
 
@@ -68,6 +68,16 @@ export interface BatchOutcome {
   drift: DriftField[];
   /** The cursor committed with the batch. */
   cursor: StreamCursor;
+}
+
+/** The forms of page `pages` hold, which are all its shredding statement needs to read. */
+export function groupForms(pages: readonly BatchPage[]): GroupForms {
+  return {
+    arrays: pages.some((page) => page.positions === null),
+    received: pages.some((page) => page.positions !== null),
+    checked: pages.some((page) => page.checked),
+    unchecked: pages.some((page) => !page.checked),
+  };
 }
 
 /** What staging a batch found, carried into the transaction that lands it. */
@@ -177,7 +187,7 @@ export class BatchWriter {
       ]),
     );
     if (firstPage === 0) await this.#stage.reset(tx);
-    await tx.execute(this.#shred.shred);
+    await tx.execute(this.#shred.shred(groupForms(group.pages)));
   }
 
   async #summarize(tx: SqlExecutor): Promise<StagedBatch> {

@@ -7,7 +7,13 @@ import {
   type StreamDefinition,
 } from "../extractors/engine/define-stream.js";
 import type { RecordsAt } from "../extractors/engine/source.js";
-import { type JsonFieldSql, jsonSql, sqlLiteral } from "../warehouse/json-sql.js";
+import {
+  ALL_PAGE_FORMS,
+  type JsonFieldSql,
+  jsonSql,
+  type PageForms,
+  sqlLiteral,
+} from "../warehouse/json-sql.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import type { LandingLayout } from "./landing-layout.js";
 
@@ -20,10 +26,26 @@ export interface ShredOptions {
   readonly recordsAt?: RecordsAt;
 }
 
+/**
+ * What a staged group's pages are. The shredding statement reads only the forms they hold: DuckDB
+ * plans it for every group, and a branch no page reaches costs as much to plan as one they do.
+ */
+export interface GroupForms extends PageForms {
+  /** Some page was found of its declared kinds (`BatchPage.checked`). */
+  readonly checked: boolean;
+  /** Some page was not. */
+  readonly unchecked: boolean;
+}
+
+export const ALL_GROUP_FORMS: GroupForms = { ...ALL_PAGE_FORMS, checked: true, unchecked: true };
+
 /** The statements that turn a batch's staged pages into staged, checked records. */
 export interface ShredSql {
-  /** Fills staging from the pages table: one row per record, typed, checked, hashed. */
-  readonly shred: string;
+  /**
+   * Fills staging from the pages table: one row per record, typed, checked, hashed. Reads pages
+   * of the `forms` given only (default: every form).
+   */
+  shred(forms?: GroupForms): string;
   /** One row: records, bad records, drifting records, good records whose key came before. */
   readonly summary: string;
   /** Keeps `_pslink_latest` on one version per key (run only when `summary` counts duplicates). */
@@ -66,6 +88,7 @@ export function shredSql(
    */
   const typedRecords = (
     from: string,
+    forms: PageForms,
     prelude: readonly string[],
     read: (index: number, name: string) => JsonFieldSql,
   ): string => {
@@ -90,7 +113,7 @@ export function shredSql(
     const key = keyParts.length === 1 ? keyParts[0] : keyParts.join(" || '|' || ");
     const parsed = `select _pslink_page, _pslink_ord, _pslink_page_drifts, _pslink_page_set_aside, rec, _pslink_page_castable${prelude
       .map((item) => `, ${item}`)
-      .join("")} from (${sql.records(from, options.recordsAt)}) records`;
+      .join("")} from (${sql.records(from, options.recordsAt, forms)}) records`;
     const typed = `select parsed.*, ${sql.isObject} as _pslink_object,
         cast(${key} as ${text}) as _pslink_key, ${sql.hash} as _pslink_hash,
         case when _pslink_page_drifts then ${sql.hasOtherKeys(known)} else false end as _pslink_drift,
@@ -103,20 +126,36 @@ export function shredSql(
   };
   // Pages JavaScript found of their declared kinds skip the JSON type tests (DuckDB).
   const { checked } = sql;
-  const records =
-    checked === undefined
-      ? typedRecords(pages, sql.prelude(fields), sql.field)
-      : `${typedRecords(`(select * from ${pages} where not checked)`, sql.prelude(fields), sql.field)}
-        union all
-        ${typedRecords(
+  const records = (forms: GroupForms): string => {
+    if (checked === undefined) return typedRecords(pages, forms, sql.prelude(fields), sql.field);
+    const parts: string[] = [];
+    // Forms of no page at all (no group has them) read as unchecked, so the statement reads something.
+    if (forms.unchecked || !forms.checked)
+      parts.push(
+        typedRecords(
+          `(select * from ${pages} where not checked)`,
+          forms,
+          sql.prelude(fields),
+          sql.field,
+        ),
+      );
+    if (forms.checked)
+      parts.push(
+        typedRecords(
           `(select * from ${pages} where checked)`,
+          forms,
           checked.prelude(fields),
           (index, name) => checked.field(name, declared[index] as DeclaredField),
-        )}`;
-  // A record set aside in JavaScript (JSON a warehouse refuses) is bad whatever its fields hold.
-  const verdict = `select *, _pslink_set_aside is not null or not _pslink_object or _pslink_key is null
+        ),
+      );
+    return parts.join("\n        union all\n        ");
+  };
+  const verdict = (forms: GroupForms): string => {
+    // A record set aside in JavaScript (JSON a warehouse refuses) is bad whatever its fields hold.
+    return `select *, _pslink_set_aside is not null or not _pslink_object or _pslink_key is null
       or _pslink_problem <> '' as _pslink_bad
-    from (${records}${sql.once}) checked`;
+    from (${records(forms)}${sql.once}) checked`;
+  };
   const columns = [
     "_pslink_page",
     "_pslink_ord",
@@ -131,11 +170,20 @@ export function shredSql(
     "_pslink_set_aside",
     "_pslink_latest",
   ];
-  const shred = `insert into ${stage} (${columns.join(", ")})
+  const statements = new Map<string, string>();
+  const shred = (forms: GroupForms = ALL_GROUP_FORMS): string => {
+    const key = [forms.arrays, forms.received, forms.checked, forms.unchecked].join();
+    let statement = statements.get(key);
+    if (statement === undefined) {
+      statement = `insert into ${stage} (${columns.join(", ")})
     select _pslink_page, _pslink_ord, _pslink_key, ${landed.join(", ")},
       _pslink_hash, _pslink_cursor, rec, _pslink_bad, nullif(_pslink_problem, ''), coalesce(_pslink_drift, false),
       _pslink_set_aside, not _pslink_bad
-    from (${verdict}) verdict`;
+    from (${verdict(forms)}) verdict`;
+      statements.set(key, statement);
+    }
+    return statement;
+  };
   return {
     shred,
     summary: `select count(*) as records, count(*) filter (where _pslink_bad) as bad,

@@ -31,14 +31,26 @@ export interface JsonFieldSql {
  * JavaScript. The record being read is the column `rec`; `_pslink_page_castable` says whether
  * its date-times are known to cast as they are (`BatchPage.castable`; false where not known).
  */
+/**
+ * Which forms of page a statement reads: one whose records are the body's array (`positions`
+ * null), one received whole with its records' positions. Leaving out a form no page has spares
+ * the warehouse planning it: DuckDB plans a statement each time it runs.
+ */
+export interface PageForms {
+  readonly arrays: boolean;
+  readonly received: boolean;
+}
+
+export const ALL_PAGE_FORMS: PageForms = { arrays: true, received: true };
+
 export interface JsonSql {
   /**
    * `_pslink_page, _pslink_ord, _pslink_page_drifts, _pslink_page_set_aside, rec,
    * _pslink_page_castable` for every record of `pages(page_no, body, positions, drifts, set_aside,
-   * castable)` (`BatchPage`): the records `at` reads from the body at `positions`, or, where
-   * positions is null, every element of the body's array.
+   * castable)` (`BatchPage`) in the `forms` given: the records `at` reads from the body at
+   * `positions`, or, where positions is null, every element of the body's array.
    */
-  records(pages: string, at?: RecordsAt): string;
+  records(pages: string, at?: RecordsAt, forms?: PageForms): string;
   /**
    * Select items computed once per record that `field` reads: DuckDB parses each record once,
    * PostgreSQL looks each field up once (a subquery's outputs nobody reads are never computed).
@@ -151,12 +163,14 @@ const jsonPath = (field: string) => `$."${field.replaceAll('"', '\\"')}"`;
 const pathOf = (field: string) => sqlLiteral(jsonPath(field));
 
 const DUCKDB: JsonSql = {
-  records: (pages, at) => {
-    const rows = [
-      `select page_no, drifts, set_aside, unnest(recs) as rec, generate_subscripts(recs, 1) as i
+  records: (pages, at, forms = ALL_PAGE_FORMS) => {
+    const rows: string[] = [];
+    if (at && forms.received) rows.push(duckdbReceived(pages, at));
+    if (forms.arrays || rows.length === 0)
+      rows.unshift(
+        `select page_no, drifts, set_aside, unnest(recs) as rec, generate_subscripts(recs, 1) as i
        from (select page_no, drifts, set_aside, json_extract(body, '$[*]') as recs from ${pages} where positions is null)`,
-    ];
-    if (at) rows.push(duckdbReceived(pages, at));
+      );
     return `select page_no as _pslink_page, cast(page_no as bigint) * 1000000 + i as _pslink_ord, drifts as _pslink_page_drifts,
        set_aside as _pslink_page_set_aside, rec, false as _pslink_page_castable
      from (${rows.join(" union all ")}) records`;
@@ -256,13 +270,15 @@ function duckdbReceived(pages: string, at: RecordsAt): string {
 }
 
 const POSTGRES: JsonSql = {
-  records: (pages, at) => {
+  records: (pages, at, forms = ALL_PAGE_FORMS) => {
     const arrays = `select p.page_no as _pslink_page, p.page_no::bigint * 1000000 + r.i as _pslink_ord,
        p.drifts as _pslink_page_drifts, p.set_aside as _pslink_page_set_aside, r.rec,
        p.castable as _pslink_page_castable
      from ${pages} p cross join lateral jsonb_array_elements(p.body::jsonb) with ordinality as r(rec, i)
      where p.positions is null`;
-    return at ? `${arrays} union all ${postgresReceived(pages, at)}` : arrays;
+    if (!at || !forms.received) return arrays;
+    const received = postgresReceived(pages, at);
+    return forms.arrays ? `${arrays} union all ${received}` : received;
   },
   // Each field's kind and text, read once (the value and its checks use each several times).
   prelude: (fields) =>
@@ -313,7 +329,9 @@ const POSTGRES: JsonSql = {
 function postgresReceived(pages: string, at: RecordsAt): string {
   const container = "array" in at ? at.array : at.map;
   const record = `b.body #> array[${sqlLiteral(container)}, k.pos]`;
-  return `select p.page_no, p.page_no::bigint * 1000000 + k.i, p.drifts, null, ${record}, p.castable
+  return `select p.page_no as _pslink_page, p.page_no::bigint * 1000000 + k.i as _pslink_ord,
+       p.drifts as _pslink_page_drifts, null as _pslink_page_set_aside, ${record} as rec,
+       p.castable as _pslink_page_castable
      from ${pages} p cross join lateral (select p.body::jsonb as body offset 0) b
      cross join lateral jsonb_array_elements_text(p.positions::jsonb) with ordinality as k(pos, i)
      where p.positions is not null`;

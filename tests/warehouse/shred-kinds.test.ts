@@ -120,7 +120,7 @@ async function shredder(
           [0, body, positions, drifts, checked, setAside, castable],
         ]);
         await stage.reset(tx);
-        await tx.execute(sql.shred);
+        await tx.execute(sql.shred());
         return tx.query(`select * from ${stage.sql} order by _pslink_ord`);
       }),
     );
@@ -278,7 +278,7 @@ describe("PostgreSQL's shredding statement", () => {
       session.scratchTransaction(async (tx) => {
         await pages.reset(tx);
         await stage.reset(tx);
-        const rows = await tx.query(`explain (verbose, costs off) ${sql.shred}`);
+        const rows = await tx.query(`explain (verbose, costs off) ${sql.shred()}`);
         return rows.map((row) => String(row["QUERY PLAN"])).join("\n");
       }),
     );
