@@ -13,7 +13,13 @@ import { type MergeSql, mergeSql } from "./merge-sql.js";
 import { quarantineRecords, resolveQuarantined } from "./quarantine-store.js";
 import { type DriftField, recordDrift } from "./schema-drift-store.js";
 import { type GroupForms, type ShredOptions, type ShredSql, shredSql } from "./shred-sql.js";
-import { PAGE_COLUMNS, pagesTable, type StagingTable, stagingTable } from "./staging-table.js";
+import {
+  PAGE_COLUMNS,
+  pageRows,
+  pagesTable,
+  type StagingTable,
+  stagingTable,
+} from "./staging-table.js";
 import { type StreamCursor, writeStreamState } from "./stream-state-store.js";
 
 /**
@@ -173,19 +179,7 @@ export class BatchWriter {
 
   async #stageGroup(tx: SqlExecutor, group: PageGroup, firstPage: number): Promise<void> {
     await this.#pages.reset(tx);
-    await tx.append(
-      this.#pages.target,
-      PAGE_COLUMNS,
-      group.pages.map((page, index) => [
-        firstPage + index,
-        page.body,
-        page.positions,
-        page.drifts,
-        page.checked,
-        page.setAside,
-        page.castable,
-      ]),
-    );
+    await tx.append(this.#pages.target, PAGE_COLUMNS, pageRows(group.pages, firstPage));
     if (firstPage === 0) await this.#stage.reset(tx);
     await tx.execute(this.#shred.shred(groupForms(group.pages)));
   }

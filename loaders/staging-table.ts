@@ -1,5 +1,6 @@
 import { assertNever } from "../core/errors.js";
 import type { ColumnSpec, SqlExecutor, TableName, Warehouse } from "../warehouse/warehouse.js";
+import type { BatchPage } from "./batch-writer.js";
 import { columnDefinitions, type LandingLayout } from "./landing-layout.js";
 import { CHANGE_COLUMN } from "./merge-sql.js";
 
@@ -28,6 +29,19 @@ export const PAGE_COLUMNS: readonly ColumnSpec[] = [
   { name: "set_aside", type: "text" },
   { name: "castable", type: "boolean" },
 ];
+
+/** The pages table's rows (`PAGE_COLUMNS`) of `pages`, numbered from `firstPage`. */
+export function pageRows(pages: readonly BatchPage[], firstPage = 0): unknown[][] {
+  return pages.map((page, index) => [
+    firstPage + index,
+    page.body,
+    page.positions,
+    page.drifts,
+    page.checked,
+    page.setAside,
+    page.castable,
+  ]);
+}
 
 /** The batch's pages as the source sent them. */
 export function pagesTable(wh: Warehouse, layout: LandingLayout): StagingTable {

@@ -7,7 +7,7 @@ import { JSON_REFUSALS } from "../../extractors/engine/storable-json.js";
 import { type BatchPage, groupForms } from "../../loaders/batch-writer.js";
 import { landingLayout } from "../../loaders/landing-layout.js";
 import { ALL_GROUP_FORMS, type GroupForms, shredSql } from "../../loaders/shred-sql.js";
-import { PAGE_COLUMNS, pagesTable, stagingTable } from "../../loaders/staging-table.js";
+import { PAGE_COLUMNS, pageRows, pagesTable, stagingTable } from "../../loaders/staging-table.js";
 import { migrate } from "../../warehouse/migrate.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { warehouseCases } from "../support/warehouses.js";
@@ -58,19 +58,7 @@ async function shredGroup(wh: Warehouse, pages: readonly BatchPage[], forms?: Gr
   return wh.session((session) =>
     session.scratchTransaction(async (tx) => {
       await pagesTbl.reset(tx);
-      await tx.append(
-        pagesTbl.target,
-        PAGE_COLUMNS,
-        pages.map((page, index) => [
-          index,
-          page.body,
-          page.positions,
-          page.drifts,
-          page.checked,
-          page.setAside,
-          page.castable,
-        ]),
-      );
+      await tx.append(pagesTbl.target, PAGE_COLUMNS, pageRows(pages));
       await stage.reset(tx);
       await tx.execute(sql.shred(forms));
       return tx.query<{ _pslink_key: string; _pslink_problem: string | null }>(
@@ -164,8 +152,8 @@ describe.each(warehouseCases())(
         expect(arraysNotChecked).not.toContain("where checked");
       }
       // DuckDB's statement reads records checked and not in two branches, PostgreSQL's in one.
-    const share = wh.kind === "duckdb" ? 0.5 : 1;
-    expect(receivedOfTheirKinds.length).toBeLessThan(every.length * share);
+      const share = wh.kind === "duckdb" ? 0.5 : 1;
+      expect(receivedOfTheirKinds.length).toBeLessThan(every.length * share);
       // One statement per set of forms, built once.
       expect(sql.shred({ ...ALL_GROUP_FORMS })).toBe(every);
     });
