@@ -26,12 +26,6 @@ export interface JsonFieldSql {
 }
 
 /**
- * What the warehouse needs to read vendor records as JSON: records are shredded into typed
- * columns by the database (vectorised, off the Node main thread) instead of value by value in
- * JavaScript. The record being read is the column `rec`; `_pslink_page_castable` says whether
- * its date-times are known to cast as they are (`BatchPage.castable`; false where not known).
- */
-/**
  * Which forms of page a statement reads: one whose records are the body's array (`positions`
  * null), one received whole with its records' positions. Leaving out a form no page has spares
  * the warehouse planning it: DuckDB plans a statement each time it runs.
@@ -43,6 +37,12 @@ export interface PageForms {
 
 export const ALL_PAGE_FORMS: PageForms = { arrays: true, received: true };
 
+/**
+ * What the warehouse needs to read vendor records as JSON: records are shredded into typed
+ * columns by the database (vectorised, off the Node main thread) instead of value by value in
+ * JavaScript. The record being read is the column `rec`; `_pslink_page_castable` says whether
+ * its date-times are known to cast as they are (`BatchPage.castable`; false where not known).
+ */
 export interface JsonSql {
   /**
    * `_pslink_page, _pslink_ord, _pslink_page_drifts, _pslink_page_set_aside, rec,
@@ -166,6 +166,7 @@ const DUCKDB: JsonSql = {
   records: (pages, at, forms = ALL_PAGE_FORMS) => {
     const rows: string[] = [];
     if (at && forms.received) rows.push(duckdbReceived(pages, at));
+    // Without a received form to read, the array form is read (as PostgreSQL's `records` does).
     if (forms.arrays || rows.length === 0)
       rows.unshift(
         `select page_no, drifts, set_aside, unnest(recs) as rec, generate_subscripts(recs, 1) as i
