@@ -49,6 +49,15 @@ export function zoneOffsetMs(atMs: number, timeZone: string): number {
 }
 
 /**
+ * `2026-01-01 00:00:00`: the instant `ms` on `timeZone`'s wall clock, to the second (NetSuite's
+ * `TO_TIMESTAMP` literals and SuiteQL's date-times in an account's zone).
+ */
+export function localSeconds(ms: number, timeZone: string): string {
+  const shifted = ms + zoneOffsetMs(ms, timeZone);
+  return new Date(Math.floor(shifted / 1000) * 1000).toISOString().slice(0, 19).replace("T", " ");
+}
+
+/**
  * The instant a wall-clock time names in `timeZone` (`local`: the wall clock read as if UTC). A
  * time a change of offset skips (spring forward) is read as the later of its two readings, as
  * PostgreSQL reads it (`DetermineTimeZoneOffset`) and DuckDB's ICU with it; one it repeats (fall

@@ -7,7 +7,7 @@
  */
 
 import { utcMillis } from "../../core/utc-millis.js";
-import { localInstant, zoneOffsetMs } from "../../core/zone-clock.js";
+import { localInstant } from "../../core/zone-clock.js";
 
 /** A zone only after a time: ISO 8601 gives a date no offset. */
 const ISO =
@@ -87,12 +87,6 @@ function zoneOffsetMinutes(zone: string): number | undefined {
 /** `2026-01-01T00:00:00Z`: Salesforce SOQL and Workday prompt literals (UTC, whole seconds). */
 export function isoSeconds(ms: number): string {
   return `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}Z`;
-}
-
-/** `2026-01-01 00:00:00` in `timeZone`: NetSuite TO_TIMESTAMP literals. */
-export function localSeconds(ms: number, timeZone: string): string {
-  const shifted = ms + zoneOffsetMs(ms, timeZone);
-  return new Date(Math.floor(shifted / 1000) * 1000).toISOString().slice(0, 19).replace("T", " ");
 }
 
 /**

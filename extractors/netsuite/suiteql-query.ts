@@ -1,6 +1,7 @@
+import { localSeconds } from "../../core/zone-clock.js";
 import type { ColumnType } from "../../warehouse/warehouse.js";
 import { declaredFields, fieldMetaOf, type StreamDefinition } from "../engine/define-stream.js";
-import { localSeconds, parseTimestamp } from "../engine/timestamps.js";
+import { parseTimestamp } from "../engine/timestamps.js";
 import type { NetsuiteRequest } from "./netsuite-request.js";
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { localSeconds } from "../../core/zone-clock.js";
 import { type SeekAnswer, seekPages } from "../../extractors/engine/seek-pages.js";
-import { localSeconds } from "../../extractors/engine/timestamps.js";
 
 const ZONE = "America/Los_Angeles";
 

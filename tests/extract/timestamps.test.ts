@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  isoSeconds,
-  localSeconds,
-  parseTimestamp,
-  sqlTimestamp,
-} from "../../extractors/engine/timestamps.js";
+import { localSeconds } from "../../core/zone-clock.js";
+import { isoSeconds, parseTimestamp, sqlTimestamp } from "../../extractors/engine/timestamps.js";
 
 describe("vendor timestamps", () => {
   const at = Date.UTC(2026, 4, 7, 22, 7, 19);

@@ -20,7 +20,7 @@ import { parseTimestamp } from "../../extractors/engine/timestamps.js";
 import type { BatchPage } from "../../loaders/batch-writer.js";
 import { landingLayout } from "../../loaders/landing-layout.js";
 import { shredSql } from "../../loaders/shred-sql.js";
-import { PAGE_COLUMNS, pagesTable, stagingTable } from "../../loaders/staging-table.js";
+import { PAGE_COLUMNS, pageRows, pagesTable, stagingTable } from "../../loaders/staging-table.js";
 import { castsAsIs } from "../../warehouse/json-sql.js";
 import { migrate } from "../../warehouse/migrate.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
@@ -113,12 +113,9 @@ async function shredder(
     wh.session((session) =>
       session.scratchTransaction(async (tx) => {
         await pages.reset(tx);
-        const { body, positions, drifts, setAside } = page;
         const checked = flags.checked ?? page.checked;
         const castable = flags.castable ?? page.castable;
-        await tx.append(pages.target, PAGE_COLUMNS, [
-          [0, body, positions, drifts, checked, setAside, castable],
-        ]);
+        await tx.append(pages.target, PAGE_COLUMNS, pageRows([{ ...page, checked, castable }]));
         await stage.reset(tx);
         await tx.execute(sql.shred());
         return tx.query(`select * from ${stage.sql} order by _pslink_ord`);

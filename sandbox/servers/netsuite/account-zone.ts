@@ -1,5 +1,5 @@
 import { configError } from "../../../core/errors.js";
-import { isTimeZone, offsetChanges, zoneOffsetMs } from "../../../core/zone-clock.js";
+import { isTimeZone, localSeconds, offsetChanges } from "../../../core/zone-clock.js";
 
 /**
  * The integration user's time zone. SuiteQL writes date-times in it and reads `TO_TIMESTAMP`
@@ -36,7 +36,7 @@ export function inAccountZone(value: unknown, zone: AccountZone): unknown {
   if (!match) return value;
   const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
   const utc = Date.UTC(y as number, (mo as number) - 1, d, h, mi, s);
-  return new Date(utc + zoneOffsetMs(utc, zone.name)).toISOString().slice(0, 19).replace("T", " ");
+  return localSeconds(utc, zone.name);
 }
 
 /** Instants `[from, to)` whose local times the clocks show twice, by zone and year. */
