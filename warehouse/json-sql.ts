@@ -260,8 +260,10 @@ function duckdbReceived(pages: string, at: RecordsAt): string {
     return `select page_no, drifts, null as set_aside, unnest(recs) as rec, generate_subscripts(recs, 1) as i
       from (select page_no, drifts, list_select(${list}, ${picked}) as recs ${received})`;
   }
-  // The map's entries joined to the keys picked (a lookup in a DuckDB map scans it).
-  const map = `json_transform(json_extract(body, ${pathOf(at.map)}), '"MAP(VARCHAR, JSON)"')`;
+  // The map's entries joined to the keys picked (a lookup in a DuckDB map scans it). The body is
+  // read into the map in one parse: extracting the map first wrote it out as text to parse again.
+  const shape = sqlLiteral(JSON.stringify({ [at.map]: "MAP(VARCHAR, JSON)" }));
+  const map = `struct_extract(json_transform(body, ${shape}), ${sqlLiteral(at.map)})`;
   return `select entries.page_no, entries.drifts, null as set_aside, entries.rec, picked.i
     from (select page_no, drifts, entry.key as key, entry.value as rec
           from (select page_no, drifts, unnest(map_entries(${map})) as entry ${received})) entries
