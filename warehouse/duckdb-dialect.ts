@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { availableParallelism } from "node:os";
 import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import PQueue from "p-queue";
 import { assertNever, fatalError, type PslinkError } from "../core/errors.js";
@@ -29,6 +30,13 @@ export interface DuckdbWarehouseOptions {
   memoryLimit?: string;
   /** WAL size that triggers a checkpoint (default `CHECKPOINT_WAL_BYTES`). */
   checkpointWalBytes?: number;
+  /**
+   * Statements run at once over all the warehouse's connections; more wait their turn. Default:
+   * one per core. During a sync each statement runs on one thread, so more at once only share
+   * the cores, while each holds working memory DuckDB cannot spill (a group's JSON parsed, the
+   * segments it appends to): together they could pass a `memory_limit` that one per core fits.
+   */
+  statementsAtOnce?: number;
 }
 
 type Rows = Iterable<readonly unknown[]> | AsyncIterable<readonly unknown[]>;
@@ -60,11 +68,17 @@ async function connectUtc(instance: DuckDBInstance): Promise<DuckDBConnection> {
 
 /** Runs statements on one DuckDB connection; also the executor handed to transaction callbacks. */
 class DuckdbExecutor implements SqlExecutor {
-  constructor(protected readonly connection: DuckDBConnection) {}
+  constructor(
+    protected readonly connection: DuckDBConnection,
+    protected readonly slots: PQueue,
+  ) {}
 
   async execute(sql: string, params: readonly unknown[] = []): Promise<void> {
     try {
-      await this.connection.run(sql, params.length > 0 ? duckdbParams(params) : undefined);
+      await this.slots.add(
+        () => this.connection.run(sql, params.length > 0 ? duckdbParams(params) : undefined),
+        { throwOnTimeout: true },
+      );
     } catch (error) {
       throw duckdbSqlError(error, sql);
     }
@@ -72,9 +86,10 @@ class DuckdbExecutor implements SqlExecutor {
 
   async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     try {
-      const reader = await this.connection.runAndReadAll(
-        sql,
-        params.length > 0 ? duckdbParams(params) : undefined,
+      const reader = await this.slots.add(
+        () =>
+          this.connection.runAndReadAll(sql, params.length > 0 ? duckdbParams(params) : undefined),
+        { throwOnTimeout: true },
       );
       const types = reader.columnTypes();
       const fields = reader.columnNames().map((name, i) => ({
@@ -134,6 +149,7 @@ class DuckdbWarehouse implements Warehouse {
    * connections are what put more cores to work.
    */
   readonly #connections = new PQueue({ concurrency: SESSION_CONNECTIONS });
+  readonly #slots: PQueue;
   readonly #idle: DuckDBConnection[] = [];
   readonly #opened: DuckDBConnection[] = [];
   #gate: CheckpointGate;
@@ -152,7 +168,8 @@ class DuckdbWarehouse implements Warehouse {
   ) {
     this.path = options.path;
     this.threadsConfigured = options.threads !== undefined;
-    this.#direct = new DuckdbExecutor(connection);
+    this.#slots = new PQueue({ concurrency: options.statementsAtOnce ?? availableParallelism() });
+    this.#direct = new DuckdbExecutor(connection, this.#slots);
     this.#gate = checkpointGate(instance, options.path, options.checkpointWalBytes);
   }
 
@@ -204,12 +221,12 @@ class DuckdbWarehouse implements Warehouse {
     scratch = false,
   ): Promise<T> {
     const run = async () => {
-      const tx = new DuckdbTransaction(connection);
+      const tx = new DuckdbTransaction(connection, this.#slots);
       try {
         await tx.execute("begin transaction");
         const value = await insideTransaction.run(this, () => fn(tx));
         tx.open = false;
-        await new DuckdbExecutor(connection).execute("commit");
+        await new DuckdbExecutor(connection, this.#slots).execute("commit");
         return value;
       } catch (error) {
         tx.open = false;
@@ -297,7 +314,7 @@ class DuckdbWarehouse implements Warehouse {
       this.connection.closeSync();
       this.instance = await reopenInstance(this.path, this.instance, this.settings);
       this.connection = await connectUtc(this.instance);
-      this.#direct = new DuckdbExecutor(this.connection);
+      this.#direct = new DuckdbExecutor(this.connection, this.#slots);
       this.#gate = checkpointGate(this.instance, this.path, this.options.checkpointWalBytes);
       return true;
     });
