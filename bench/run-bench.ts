@@ -21,7 +21,7 @@ import { repoRoot } from "./repo-root.js";
 import { type SandboxChild, startSandboxChild } from "./sandbox-child.js";
 
 /** The DuckDB memory_limit of the bounded full sync. */
-const BOUNDED_MEMORY = "128MB";
+const BOUNDED_MEMORY = "256MB";
 
 export interface BenchOptions {
   size: SandboxSize;
