@@ -150,12 +150,11 @@ export function shredSql(
       );
     return parts.join("\n        union all\n        ");
   };
-  const verdict = (forms: GroupForms): string => {
-    // A record set aside in JavaScript (JSON a warehouse refuses) is bad whatever its fields hold.
-    return `select *, _pslink_set_aside is not null or not _pslink_object or _pslink_key is null
+  // A record set aside in JavaScript (JSON a warehouse refuses) is bad whatever its fields hold.
+  const verdict = (forms: GroupForms): string =>
+    `select *, _pslink_set_aside is not null or not _pslink_object or _pslink_key is null
       or _pslink_problem <> '' as _pslink_bad
     from (${records(forms)}${sql.once}) checked`;
-  };
   const columns = [
     "_pslink_page",
     "_pslink_ord",

@@ -164,14 +164,15 @@ const pathOf = (field: string) => sqlLiteral(jsonPath(field));
 
 const DUCKDB: JsonSql = {
   records: (pages, at, forms = ALL_PAGE_FORMS) => {
+    const received = at && forms.received ? duckdbReceived(pages, at) : undefined;
     const rows: string[] = [];
-    if (at && forms.received) rows.push(duckdbReceived(pages, at));
     // Without a received form to read, the array form is read (as PostgreSQL's `records` does).
-    if (forms.arrays || rows.length === 0)
-      rows.unshift(
+    if (forms.arrays || received === undefined)
+      rows.push(
         `select page_no, drifts, set_aside, unnest(recs) as rec, generate_subscripts(recs, 1) as i
        from (select page_no, drifts, set_aside, json_extract(body, '$[*]') as recs from ${pages} where positions is null)`,
       );
+    if (received !== undefined) rows.push(received);
     return `select page_no as _pslink_page, cast(page_no as bigint) * 1000000 + i as _pslink_ord, drifts as _pslink_page_drifts,
        set_aside as _pslink_page_set_aside, rec, false as _pslink_page_castable
      from (${rows.join(" union all ")}) records`;
