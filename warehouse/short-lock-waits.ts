@@ -45,12 +45,17 @@ export async function takeRelation<T>(
         return work(tx);
       });
     } catch (error) {
-      if (!(error instanceof PslinkError && error.details?.code === "55P03")) throw error;
+      if (!lockWaitRanOut(error)) throw error;
       const left = deadline - Date.now();
       if (left <= 0) throw await heldError(warehouse, relation, lockWait, undone, error);
       await sleep(Math.min(left, 500 * 2 ** Math.min(attempt - 1, 4)));
     }
   }
+}
+
+/** Whether `error` is PostgreSQL's `lock_not_available`: a `lock_timeout` ran out. */
+export function lockWaitRanOut(error: unknown): error is PslinkError {
+  return error instanceof PslinkError && error.details?.code === "55P03";
 }
 
 type Holder = {

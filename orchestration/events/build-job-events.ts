@@ -20,7 +20,8 @@ export interface BuildReportOptions {
 /**
  * Reports a finished build: one materialization per model built (`schema.name` as the asset key,
  * its row count read back, views included), an error log per model that failed or was skipped,
- * and the reconciliation thresholds check once `reconciliation.exceptions` is built.
+ * a warning log for each warning of a model built, and the reconciliation thresholds check once
+ * `reconciliation.exceptions` is built.
  */
 export async function reportBuildRun(options: BuildReportOptions): Promise<void> {
   const { warehouse: wh, emit } = options;
@@ -33,6 +34,8 @@ export async function reportBuildRun(options: BuildReportOptions): Promise<void>
       });
       continue;
     }
+    for (const warning of node.warnings ?? [])
+      emit({ kind: "log", level: "warn", message: `model ${node.name}: ${warning}` });
     const key = relationAssetKey(node.relation);
     const [row] = await wh.query<{ n: unknown }>(`select count(*) as n from ${table(wh, key)}`);
     emit({

@@ -72,7 +72,14 @@ export function createStepRunner(options: StepRunnerOptions): StepRunner {
           const failed = [failedNodes(result.nodes), result.hookError].filter(Boolean);
           throw fatalError(`build failed: ${failed.join("; ")}`);
         }
-        return { models: result.nodes.length, duration_ms: result.durationMs };
+        const warnings = result.nodes.flatMap((node) =>
+          (node.warnings ?? []).map((warning) => `${node.name}: ${warning}`),
+        );
+        return {
+          models: result.nodes.length,
+          duration_ms: result.durationMs,
+          ...(warnings.length > 0 ? { warnings } : {}),
+        };
       }
       case "test": {
         const result = await testModels({

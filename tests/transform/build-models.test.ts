@@ -60,6 +60,34 @@ describe.each(transformWarehouseCases())("buildModels on $kind", ({ kind, fresh 
     expect(events.map((row) => row.event)).toEqual(["start", "end", "start", "end"]);
   });
 
+  it("refuses to build models whose source tables no sync has landed yet, naming them", async () => {
+    const { warehouse } = await fresh();
+    await warehouse.execute("create schema src_psa");
+    await warehouse.execute("create table src_psa.projects (project_id integer)");
+    const build = buildModels({ warehouse, projectDir: DBT_MINI_DIR });
+    await expect(build).rejects.toThrow(
+      "the models to build read a source table the warehouse does not have yet: src_psa.time_entries",
+    );
+    await expect(build).rejects.toMatchObject({
+      hint: "run `pslink sync` first (`--source <system>` syncs one system), or leave out the models that read them (--exclude source:psa+)",
+    });
+    // Nothing ran, not even the project's on-run-start hook.
+    const schema = kind === "duckdb" ? "main" : "public";
+    const built = await warehouse.query(
+      `select table_name from information_schema.tables where table_schema in ('marts', 'reference', '${schema}')`,
+    );
+    expect(built).toEqual([]);
+    // The models that read no source build.
+    const seeds = await buildModels({
+      warehouse,
+      projectDir: DBT_MINI_DIR,
+      exclude: ["source:psa+"],
+    });
+    expect(seeds.nodes.map((node) => [node.name, node.status])).toEqual([
+      ["customer_segments", "success"],
+    ]);
+  });
+
   it("merges incremental models on unique_key and rebuilds them on full refresh", async () => {
     const { warehouse } = await fresh();
     await createSourceData(warehouse);

@@ -113,6 +113,9 @@ describe("pslink's project checks its vars before anything runs", () => {
       join(dir, "pslink.yml"),
       "--project-dir",
       PSLINK_PROJECT,
+      // A seed, which reads no source: the warehouse has none (`refuseMissingSources`).
+      "--select",
+      "fx_rates",
       "--vars",
       JSON.stringify(BAD),
     ]);

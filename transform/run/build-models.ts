@@ -4,7 +4,9 @@ import { topologicalOrder } from "../graph/dag.js";
 import { builtAs, type Manifest, type ModelNode } from "../graph/manifest-types.js";
 import { checkSelects, selectModels } from "../graph/selector.js";
 import type { Relation } from "../jinja/relation.js";
+import type { ViewProblem } from "./dependent-views.js";
 import { materialize } from "./materialize.js";
+import { refuseMissingSources } from "./missing-sources.js";
 import { compileModel, type ExecuteContext } from "./node-compiler.js";
 import { openProject, quoteFor } from "./open-project.js";
 import { endHooks, runProjectHooks } from "./project-hooks.js";
@@ -27,6 +29,7 @@ export async function buildModels(options: BuildOptions): Promise<BuildResult> {
   const order = topologicalOrder(graph).filter(
     (name) => selected.has(name) && manifest.models.get(name)?.config.materialized !== "ephemeral",
   );
+  await refuseMissingSources(manifest, order, options.warehouse);
   options.onEvent?.({
     kind: "parsed",
     models: manifest.models.size,
@@ -40,6 +43,8 @@ export async function buildModels(options: BuildOptions): Promise<BuildResult> {
   };
   await runProjectHooks(context, options.warehouse, "on-run-start");
   const adapter = new RelationAdapter(options.warehouse, options.lockWait);
+  // A model view this run builds again need not survive the swap of a table it reads.
+  const building = new Set(order.map((name) => relationOf(manifest.models.get(name) as ModelNode)));
   const failed = new Set<string>();
   const schemas = new Set<string>();
   const results: NodeResult[] = [];
@@ -62,6 +67,7 @@ export async function buildModels(options: BuildOptions): Promise<BuildResult> {
           model,
           schemas,
           options.fullRefresh === true,
+          building,
         );
     if (result.status !== "success") failed.add(name);
     results.push(result);
@@ -83,14 +89,11 @@ async function buildOne(
   model: ModelNode,
   schemas: Set<string>,
   fullRefresh: boolean,
+  building: ReadonlySet<string>,
 ): Promise<NodeResult> {
   const started = Date.now();
   const relation = model.relation as Relation;
-  const base = {
-    name: model.name,
-    relation: `${relation.schema}.${relation.identifier}`,
-    materialized: builtAs(model),
-  };
+  const base = { name: model.name, relation: relationOf(model), materialized: builtAs(model) };
   let compiledSql: string | undefined;
   try {
     if (!schemas.has(relation.schema)) {
@@ -102,7 +105,7 @@ async function buildOne(
     const incremental =
       model.config.materialized === "incremental" && existing === "table" && !refresh;
     compiledSql = compileModel(context, model, incremental);
-    const rows = await materialize({
+    const built = await materialize({
       warehouse,
       adapter,
       schema: relation.schema,
@@ -112,7 +115,17 @@ async function buildOne(
       existing,
       incremental,
     });
-    return { ...base, status: "success", rows, durationMs: Date.now() - started, compiledSql };
+    const warnings = built.viewProblems
+      .filter((problem) => !(problem.lost && building.has(problem.relation)))
+      .map(viewWarning);
+    return {
+      ...base,
+      status: "success",
+      rows: built.rows,
+      durationMs: Date.now() - started,
+      compiledSql,
+      ...(warnings.length > 0 ? { warnings } : {}),
+    };
   } catch (error) {
     return {
       ...base,
@@ -124,11 +137,26 @@ async function buildOne(
   }
 }
 
-function skipped(model: ModelNode, blockedBy: string): NodeResult {
+/**
+ * What to tell of a view built on the model's old relation: one the new build no longer fits,
+ * with the definition to make it again from; or what of it could not be given back.
+ */
+function viewWarning(problem: ViewProblem): string {
+  if (problem.lost)
+    return `view ${problem.relation} was built on it and does not fit the new build, so it is gone: ${problem.reason}\n  its definition, to change and make again: ${problem.statement}`;
+  return `view ${problem.relation} was made again, but without: ${problem.statement} (${problem.reason})`;
+}
+
+/** `schema.name` of a model's relation. */
+function relationOf(model: ModelNode): string {
   const relation = model.relation as Relation;
+  return `${relation.schema}.${relation.identifier}`;
+}
+
+function skipped(model: ModelNode, blockedBy: string): NodeResult {
   return {
     name: model.name,
-    relation: `${relation.schema}.${relation.identifier}`,
+    relation: relationOf(model),
     materialized: builtAs(model),
     status: "skipped",
     durationMs: 0,

@@ -1,6 +1,7 @@
 import { assertNever, fatalError, PslinkError } from "../../core/errors.js";
 import type { SqlExecutor, Warehouse } from "../../warehouse/warehouse.js";
 import type { ModelConfig } from "../project/node-config.js";
+import type { ViewProblem } from "./dependent-views.js";
 import type { RelationAdapter, RelationKind } from "./relation-adapter.js";
 
 export interface MaterializeInput {
@@ -17,19 +18,28 @@ export interface MaterializeInput {
   readonly incremental: boolean;
 }
 
-/** Builds one model in the warehouse; returns the rows it holds or merged (none for views). */
-export async function materialize(input: MaterializeInput): Promise<number | undefined> {
+/** What building a model did. */
+export interface Built {
+  /** The rows its table holds, or an incremental run merged; none for views. */
+  readonly rows?: number;
+  /** Views built on the relation it replaced that could not be made again as they were. */
+  readonly viewProblems: readonly ViewProblem[];
+}
+
+/** Builds one model in the warehouse. */
+export async function materialize(input: MaterializeInput): Promise<Built> {
   const { config } = input;
   switch (config.materialized) {
     case "view":
-      await buildView(input);
-      return undefined;
+      return { viewProblems: await buildView(input) };
     case "table":
       return buildTable(input);
     case "incremental":
-      return input.incremental ? mergeIncrement(input) : buildTable(input);
+      return input.incremental
+        ? { rows: await mergeIncrement(input), viewProblems: [] }
+        : buildTable(input);
     case "ephemeral":
-      return undefined;
+      return { viewProblems: [] };
     default:
       return assertNever(config.materialized, "materialization");
   }
@@ -37,7 +47,8 @@ export async function materialize(input: MaterializeInput): Promise<number | und
 
 /**
  * A view is replaced in place when it can be (dependants keep working); PostgreSQL refuses
- * `create or replace` when columns change, and then the old view is dropped first.
+ * `create or replace` when columns change, and then the old view is replaced with the views
+ * built on it made again (`RelationAdapter.replace`).
  */
 async function buildView({
   adapter,
@@ -45,24 +56,23 @@ async function buildView({
   name,
   sql,
   existing,
-}: MaterializeInput): Promise<void> {
+}: MaterializeInput): Promise<ViewProblem[]> {
   const target = adapter.qualified(schema, name);
   const create = (replace: boolean) =>
     `create ${replace ? "or replace " : ""}view ${target} as (\n${sql}\n)`;
   if (existing === "view") {
     try {
       await adapter.exclusively(schema, name, (tx) => tx.execute(create(true)));
-      return;
+      return [];
     } catch (error) {
       // Columns changed on PostgreSQL: fall through to drop and create. A view still in use
       // after the lock wait is not.
       if (error instanceof PslinkError && error.kind === "transient") throw error;
     }
   }
-  await adapter.exclusively(schema, name, async (tx) => {
-    if (existing) await adapter.drop(tx, existing, schema, name);
-    await tx.execute(create(false));
-  });
+  return adapter.exclusively(schema, name, (tx) =>
+    adapter.replace(tx, existing, schema, name, () => tx.execute(create(false))),
+  );
 }
 
 /**
@@ -76,7 +86,7 @@ async function buildTable({
   name,
   sql,
   existing,
-}: MaterializeInput): Promise<number> {
+}: MaterializeInput): Promise<Built> {
   const temporary = `${name}__pslink_tmp`;
   await adapter.drop(warehouse, "table", schema, temporary);
   // Built first, in its own transaction: a swap that waits for the old table's readers and tries
@@ -84,9 +94,10 @@ async function buildTable({
   await warehouse.execute(`create table ${adapter.qualified(schema, temporary)} as (\n${sql}\n)`);
   try {
     return await adapter.exclusively(schema, name, async (tx) => {
-      if (existing) await adapter.drop(tx, existing, schema, name);
-      await adapter.rename(tx, schema, temporary, name);
-      return adapter.count(tx, schema, name);
+      const viewProblems = await adapter.replace(tx, existing, schema, name, () =>
+        adapter.rename(tx, schema, temporary, name),
+      );
+      return { rows: await adapter.count(tx, schema, name), viewProblems };
     });
   } catch (error) {
     await adapter.drop(warehouse, "table", schema, temporary).catch(() => undefined);

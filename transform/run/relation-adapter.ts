@@ -4,6 +4,7 @@ import {
   takeRelation,
 } from "../../warehouse/short-lock-waits.js";
 import type { SqlExecutor, Warehouse } from "../../warehouse/warehouse.js";
+import { dependentViews, remakeViews, type ViewProblem } from "./dependent-views.js";
 
 /** What a relation is in the warehouse right now. */
 export type RelationKind = "table" | "view";
@@ -71,6 +72,31 @@ export class RelationAdapter {
     name: string,
   ): Promise<void> {
     await executor.execute(`drop ${kind} if exists ${this.qualified(schema, name)} cascade`);
+  }
+
+  /**
+   * Drops the relation under the model's name, if any, and puts its replacement in place
+   * (`putInPlace`), in `tx`. On PostgreSQL `drop … cascade` takes every view built on the relation with it (a
+   * model this run does not build, a user's own, a BI tool's): those are read first and made
+   * again on the replacement (`dependent-views.ts`). DuckDB keeps a view as its text, so views
+   * stay as they are.
+   */
+  async replace(
+    tx: SqlExecutor,
+    existing: RelationKind | undefined,
+    schema: string,
+    name: string,
+    putInPlace: () => Promise<void>,
+  ): Promise<ViewProblem[]> {
+    if (existing === undefined) {
+      await putInPlace();
+      return [];
+    }
+    const dependents =
+      this.warehouse.kind === "postgres" ? await dependentViews(tx, schema, name) : [];
+    await this.drop(tx, existing, schema, name);
+    await putInPlace();
+    return remakeViews(tx, dependents);
   }
 
   async rename(executor: SqlExecutor, schema: string, from: string, to: string): Promise<void> {

@@ -10,6 +10,7 @@ import type {
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)}s`;
 const counter = (index: number, total: number) =>
   `${String(index).padStart(String(total).length)} of ${total}`;
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 const dotted = (text: string, width = 64) =>
   `${text} ${".".repeat(Math.max(3, width - text.length))}`;
 
@@ -28,8 +29,11 @@ export function formatEvent(event: TransformEvent): string | undefined {
 function nodeLine(result: NodeResult): string {
   const label = dotted(`${result.materialized} ${result.relation}`);
   switch (result.status) {
-    case "success":
-      return `OK    ${label} [${result.rows === undefined ? "" : `${result.rows} rows in `}${seconds(result.durationMs)}]`;
+    case "success": {
+      const rows = result.rows === undefined ? "" : `${result.rows} rows in `;
+      const warned = result.warnings ? `, ${plural(result.warnings.length, "warning")}` : "";
+      return `OK    ${label} [${rows}${seconds(result.durationMs)}${warned}]`;
+    }
     case "error":
       return `ERROR ${label} [${seconds(result.durationMs)}]`;
     case "skipped":
@@ -47,11 +51,17 @@ function testLine(result: TestOutcome): string {
 export function buildSummary(result: BuildResult): string[] {
   const count = (status: NodeResult["status"]) =>
     result.nodes.filter((node) => node.status === status).length;
+  const warnings = result.nodes.reduce((sum, node) => sum + (node.warnings?.length ?? 0), 0);
+  const warned = warnings > 0 ? `, ${plural(warnings, "warning")}` : "";
   const lines = [
-    `Done in ${seconds(result.durationMs)}: ${count("success")} ok, ${count("error")} error, ${count("skipped")} skipped.`,
+    `Done in ${seconds(result.durationMs)}: ${count("success")} ok, ${count("error")} error, ${count("skipped")} skipped${warned}.`,
   ];
   for (const node of result.nodes.filter((item) => item.status === "error")) {
     lines.push("", `Error in model ${node.name} (${node.relation}):`, indent(node.error ?? ""));
+  }
+  for (const node of result.nodes) {
+    for (const warning of node.warnings ?? [])
+      lines.push("", `Warning in model ${node.name} (${node.relation}):`, indent(warning));
   }
   if (result.hookError) lines.push("", indent(result.hookError));
   return lines;

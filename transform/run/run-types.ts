@@ -16,6 +16,11 @@ export interface NodeResult {
   readonly durationMs: number;
   readonly error?: string;
   readonly compiledSql?: string;
+  /**
+   * What a successful build could not keep: views built on the relation it replaced that do
+   * not fit the new one (with their definitions), or a grant or owner of one made again.
+   */
+  readonly warnings?: readonly string[];
 }
 
 export interface BuildResult {
