@@ -61,6 +61,7 @@ export function describeError(error: unknown): string {
   let current: unknown = error;
   let depth = 0;
   let said = "";
+  let hint: string | undefined;
   while (current !== undefined && current !== null && depth < 5) {
     const message =
       current instanceof PslinkError
@@ -71,7 +72,11 @@ export function describeError(error: unknown): string {
       lines.push(`${depth === 0 ? "" : "  caused by: "}${message}`);
       said = message;
     }
-    if (current instanceof PslinkError && current.hint) lines.push(`  fix: ${current.hint}`);
+    // A cause that repeats the fix of the error above adds nothing either.
+    if (current instanceof PslinkError && current.hint && current.hint !== hint) {
+      lines.push(`  fix: ${current.hint}`);
+      hint = current.hint;
+    }
     current = current instanceof Error ? current.cause : undefined;
     depth += 1;
   }

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { describeError } from "../../core/errors.js";
 import { buildModels, testModels } from "../../transform/index.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { createSourceData, DBT_MINI_DIR } from "./dbt-mini-data.js";
@@ -86,6 +87,46 @@ describe.each(transformWarehouseCases())("selection and graph errors on $kind", 
     );
   });
 
+  it("refuses a selection that leaves nothing to run, and suggests within a method's values", async () => {
+    await expect(
+      buildModels({ warehouse, projectDir: DBT_MINI_DIR, select: ["marts"], exclude: ["marts"] }),
+    ).rejects.toThrow(
+      "nothing to build: --exclude marts removes every one of the models --select marts chooses",
+    );
+    await expect(
+      buildModels({ warehouse, projectDir: DBT_MINI_DIR, select: ["int_billable_entries"] }),
+    ).rejects.toThrow(
+      "nothing to build: --select int_billable_entries chooses only ephemeral models",
+    );
+    const test = "unique_stg_psa__projects_project_id";
+    await expect(
+      testModels({ warehouse, projectDir: DBT_MINI_DIR, select: [test], exclude: [test] }),
+    ).rejects.toThrow(`nothing to test: --exclude ${test} removes every one of the data tests`);
+    // A method's value is matched among that method's values, not among model names.
+    await expect(
+      buildModels({ warehouse, projectDir: DBT_MINI_DIR, select: ["tag:stagin"] }),
+    ).rejects.toThrow(
+      "--select tag:stagin matches no model of the project; did you mean tag:staging?",
+    );
+    await expect(
+      buildModels({ warehouse, projectDir: DBT_MINI_DIR, select: ["source:ps"] }),
+    ).rejects.toThrow("did you mean source:psa?");
+  });
+
+  it("points a model's SQL error at its file and line", async () => {
+    const dir = await projectWith({
+      m: "{% set n = 1 %}\nwith base as (\n    select {{ n }} as id\n)\n\nselect * fro base",
+      j: "{% set n = 1 %}\nselect {{ n }} as id, missing_column\nfrom (select 1 as x) t",
+    });
+    const result = await buildModels({ warehouse, projectDir: dir });
+    const errors = Object.fromEntries(result.nodes.map((node) => [node.name, node.error]));
+    expect(errors.m).toContain("\n  at models/m.sql line 6: select * fro base");
+    // A line Jinja rewrote is not in the file as compiled: its compiled line is named instead.
+    expect(errors.j).toContain(
+      "\n  at line 1 of the compiled SQL of models/j.sql (what Jinja rendered): select 1 as id, missing_column",
+    );
+  });
+
   it("skips the models downstream of a failure and builds the rest", async () => {
     const dir = await projectWith({
       broken: "select * from no_such_schema.no_such_table",
@@ -127,6 +168,21 @@ describe.each(transformWarehouseCases())("selection and graph errors on $kind", 
     );
   });
 
+  it("names where an unsupported key is written: the model, or the folder's +key", async () => {
+    const dir = await projectWith({ m: "select 1 as id" });
+    await writeFile(
+      join(dir, "dbt_project.yml"),
+      'name: scratch\nprofile: scratch\nmodels:\n  scratch:\n    +post-hook: "select 1"\n',
+    );
+    await expect(buildModels({ warehouse, projectDir: dir })).rejects.toThrow(
+      "dbt_project.yml: +post-hook under models: (it reaches models/m.sql) is not supported by the embedded runner",
+    );
+    const own = await projectWith({ m: "{{ config(post_hook='select 1') }}\nselect 1 as id" });
+    await expect(buildModels({ warehouse, projectDir: own })).rejects.toThrow(
+      "models/m.sql: config(post_hook=…) is not supported",
+    );
+  });
+
   it("names the file and line of a template error and an unknown ref", async () => {
     const unknown = await projectWith({ m: "select 1 as id\nfrom {{ ref('nope') }}" });
     await expect(buildModels({ warehouse, projectDir: unknown })).rejects.toThrow(
@@ -136,5 +192,12 @@ describe.each(transformWarehouseCases())("selection and graph errors on $kind", 
     await expect(buildModels({ warehouse, projectDir: broken })).rejects.toThrow(
       "models/m.sql line 3: required var 'missing_var' is not set",
     );
+    const first = await projectWith({ m: "select {{ var('missing_var') }} as id" });
+    const error = await buildModels({ warehouse, projectDir: first }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      message: "models/m.sql line 1: required var 'missing_var' is not set",
+    });
+    // The template error and the var error it wraps carry the same fix: it is told once.
+    expect(describeError(error).match(/fix:/g)).toHaveLength(1);
   });
 });

@@ -66,7 +66,8 @@ export function parseModel(context: ParseContext, file: ProjectFile): ModelNode 
     fqn: [project.name, ...folders, name],
     package_name: project.name,
   };
-  const properties = project.modelProperties.get(name)?.properties;
+  const propertiesEntry = project.modelProperties.get(name);
+  const properties = propertiesEntry?.properties;
   const baseConfig = mergeConfig(
     { materialized: "view" },
     folderConfig(project.file.models, project.name, [...folders, name]),
@@ -84,11 +85,17 @@ export function parseModel(context: ParseContext, file: ProjectFile): ModelNode 
   runtime.render(template, session);
   const configValues = mergeConfig(baseConfig, session.configCalls);
   for (const key of UNSUPPORTED_MODEL_KEYS) {
-    if (configValues[key] !== undefined) {
-      throw configError(`${file.path}: ${key} is not supported by the embedded runner`, {
-        hint: "move the statement into a model or run this project with dbt-core",
-      });
-    }
+    if (configValues[key] === undefined) continue;
+    // Named where it is written: a folder's `+key` in dbt_project.yml reaches many models.
+    const where =
+      session.configCalls[key] !== undefined
+        ? `${file.path}: config(${key}=…)`
+        : properties?.config?.[key] !== undefined
+          ? `${propertiesEntry?.path}: ${key} of model ${name}`
+          : `dbt_project.yml: +${key} under models: (it reaches ${file.path})`;
+    throw configError(`${where} is not supported by the embedded runner`, {
+      hint: "move the statement into a model or run this project with dbt-core",
+    });
   }
   const config = parseNodeConfig(modelConfigSchema, file.path, configValues);
   if (!config.enabled) return undefined;

@@ -72,15 +72,8 @@ export function checkSelects(
       ),
   );
   if (empty.length === 0) return;
-  const names = [
-    ...[...manifest.models.values()].flatMap((model) => [model.name, model.fqn.slice(1).join(".")]),
-    ...(options.tests ? manifest.tests.map((test) => test.name) : []),
-  ];
   const what = options.tests ? "model or test" : "model";
-  const missed = empty.map((spec) => ({
-    spec,
-    near: closest(spec.replace(/^\d*\+|\+\d*$/g, ""), names),
-  }));
+  const missed = empty.map((spec) => ({ spec, near: nearest(manifest, spec, options) }));
   const [one] = missed;
   const message =
     missed.length === 1 && one
@@ -91,6 +84,73 @@ export function checkSelects(
   throw configError(message, {
     hint: `select by name, folder (canonical), path:, tag:, source: or config.materialized: (see \`pslink ${options.tests ? "test" : "build"} --help\`)`,
   });
+}
+
+/**
+ * Refuses a selection that leaves nothing to run, which would otherwise end in a silent success:
+ * `--exclude` removing everything `--select` chose, or only ephemeral models chosen (they are
+ * inlined, never built). A project run without selection may be empty.
+ */
+export function refuseEmptyRun(
+  selection: Selection,
+  run: { readonly what: "build" | "test"; readonly chosen: number; readonly runnable: number },
+): void {
+  if (run.runnable > 0 || !(selection.select?.length || selection.exclude?.length)) return;
+  const select = selection.select?.length ? `--select ${selection.select.join(" ")}` : undefined;
+  const exclude = selection.exclude?.length
+    ? `--exclude ${selection.exclude.join(" ")}`
+    : undefined;
+  const nodes = run.what === "build" ? "models" : "data tests";
+  if (run.what === "build" && run.chosen > 0)
+    throw configError(
+      `nothing to build: ${select ?? "the selection"} chooses only ephemeral models, which are inlined into the models that ref them`,
+      { hint: "select the models that ref them too (`model+`)" },
+    );
+  throw configError(
+    exclude
+      ? `nothing to ${run.what}: ${exclude} removes every one of the ${nodes} ${select ?? "of the project"} ${select ? "chooses" : ""}`.trimEnd()
+      : `nothing to ${run.what}: ${select} holds no ${nodes}`,
+    {
+      hint: exclude
+        ? "narrow --exclude, or leave it out"
+        : `choose ${nodes} with --select (see \`pslink ${run.what} --help\`)`,
+    },
+  );
+}
+
+/**
+ * The nearest criterion that would match something: among the values its method reads (`tag:`
+ * among the project's tags, `source:` among its sources…), else among names and folders.
+ */
+function nearest(
+  manifest: Manifest,
+  spec: string,
+  options: { tests: boolean },
+): string | undefined {
+  const bare = spec.replace(/^\d*\+|\+\d*$/g, "");
+  const method = /^([a-z_.]+):(.*)$/.exec(bare);
+  const models = [...manifest.models.values()];
+  const tests = options.tests ? manifest.tests : [];
+  const values = (() => {
+    switch (method?.[1]) {
+      case "tag":
+        return [...models, ...tests].flatMap((node) => node.config.tags);
+      case "source":
+        return models.flatMap((model) => model.sources.flatMap((key) => [key, key.split(".")[0]]));
+      case "path":
+        return [...models.map((model) => model.file.path), ...tests.map((test) => test.path)];
+      case "config.materialized":
+        return models.map((model) => model.config.materialized);
+      default:
+        return [
+          ...models.flatMap((model) => [model.name, model.fqn.slice(1).join(".")]),
+          ...tests.map((test) => test.name),
+        ];
+    }
+  })();
+  if (!method) return closest(bare, values);
+  const near = closest(method[2] ?? "", [...new Set(values.filter((v) => v !== undefined))]);
+  return near === undefined ? undefined : `${method[1]}:${near}`;
 }
 
 function matchAll(manifest: Manifest, specs: readonly string[]): Set<string> {

@@ -170,10 +170,15 @@ function templateError(path: string, error: unknown, raised: PslinkError | undef
   return configError(`${where}: ${cleaned}`, { cause: error });
 }
 
-/** nunjucks numbers render-time lines from 0 and syntax-error lines from 1. */
+/**
+ * nunjucks numbers render-time lines from 0 and syntax-error lines from 1. A render-time error
+ * on the first line (0) has no `[Line …]` in its message (nunjucks writes it only when the line
+ * is not 0), and only its `lineno`: a syntax error's is never 0.
+ */
 function lineOf(error: unknown, message: string): number | undefined {
   const rendered = /\[Line (\d+), Column \d+\]/.exec(message)?.[1];
   if (rendered !== undefined) return Number(rendered) + 1;
   const parsed = (error as { lineno?: unknown } | null)?.lineno;
-  return typeof parsed === "number" ? parsed : undefined;
+  if (typeof parsed !== "number") return undefined;
+  return parsed === 0 ? 1 : parsed;
 }

@@ -2,9 +2,10 @@ import { describeError } from "../../core/errors.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { topologicalOrder } from "../graph/dag.js";
 import { builtAs, type Manifest, type ModelNode } from "../graph/manifest-types.js";
-import { checkSelects, selectModels } from "../graph/selector.js";
+import { checkSelects, refuseEmptyRun, selectModels } from "../graph/selector.js";
 import type { Relation } from "../jinja/relation.js";
 import type { ViewProblem } from "./dependent-views.js";
+import { errorLocation } from "./error-location.js";
 import { materialize } from "./materialize.js";
 import { refuseMissingSources } from "./missing-sources.js";
 import { compileModel, type ExecuteContext } from "./node-compiler.js";
@@ -29,6 +30,7 @@ export async function buildModels(options: BuildOptions): Promise<BuildResult> {
   const order = topologicalOrder(graph).filter(
     (name) => selected.has(name) && manifest.models.get(name)?.config.materialized !== "ephemeral",
   );
+  refuseEmptyRun(options, { what: "build", chosen: selected.size, runnable: order.length });
   await refuseMissingSources(manifest, order, options.warehouse);
   options.onEvent?.({
     kind: "parsed",
@@ -127,10 +129,12 @@ async function buildOne(
       ...(warnings.length > 0 ? { warnings } : {}),
     };
   } catch (error) {
+    const at =
+      compiledSql === undefined ? undefined : errorLocation(error, compiledSql, model.file);
     return {
       ...base,
       status: "error",
-      error: describeError(error),
+      error: at === undefined ? describeError(error) : `${describeError(error)}\n  ${at}`,
       durationMs: Date.now() - started,
       compiledSql,
     };

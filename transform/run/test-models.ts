@@ -1,7 +1,7 @@
 import { describeError } from "../../core/errors.js";
 import type { Row } from "../../warehouse/warehouse.js";
 import type { TestNode } from "../graph/manifest-types.js";
-import { checkSelects, selectTests } from "../graph/selector.js";
+import { checkSelects, refuseEmptyRun, selectTests } from "../graph/selector.js";
 import { compileTest, type ExecuteContext } from "./node-compiler.js";
 import { openProject, quoteFor } from "./open-project.js";
 import { endHooks, runProjectHooks } from "./project-hooks.js";
@@ -18,6 +18,7 @@ export async function testModels(options: TransformOptions): Promise<TestResult>
   const manifest = await openProject(options);
   checkSelects(manifest, options.select, { tests: true });
   const tests = selectTests(manifest, options).sort((a, b) => a.name.localeCompare(b.name));
+  refuseEmptyRun(options, { what: "test", chosen: tests.length, runnable: tests.length });
   options.onEvent?.({
     kind: "parsed",
     models: manifest.models.size,
