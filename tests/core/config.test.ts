@@ -667,6 +667,59 @@ describe("schedule steps", () => {
     expect(check.stderr).not.toMatch(/missing|\.kind: a step is one of .* got 'snyc'/);
   });
 
+  it("refuses a duration without a unit, and one of zero or less where a length is needed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pslink-config-"));
+    writeFileSync(
+      join(dir, "pslink.yml"),
+      [
+        "version: 1",
+        "sources:",
+        "  kantata:",
+        "    base_url: https://api.mavenlink.com/api/v1",
+        "    auth: { kind: bearer, token: '${KT}' }",
+        "    http: { timeout: -5, connect_timeout: 0s, backoff_base: '-2s', backoff_max: 45 }",
+        "    streams: { users: { lookback: 15 } }",
+        "  workday:",
+        "    base_url: https://wd2-impl-services1.workday.com",
+        "    tenant: acme",
+        "    report: { owner: ISU, name: Workers, window: 30 }",
+        "    auth: { kind: basic, username: isu@acme, password: '${WP}' }",
+      ].join("\n"),
+    );
+    const check = await runCli(["-c", join(dir, "pslink.yml"), "config", "check"], {
+      KT: "k",
+      WP: "p",
+    });
+    expect(check.code).toBe(2);
+    for (const line of [
+      "sources.kantata.http.timeout: -5 has no unit: write a length of time with one, e.g. 30s or 30d (units: ms, s, m, h, d)",
+      'sources.kantata.http.connect_timeout: "0s" is not a length of time: write one longer than 0, e.g. 30s',
+      'sources.kantata.http.backoff_base: "-2s" is not a length of time: write one longer than 0, e.g. 30s',
+      "sources.kantata.http.backoff_max: 45 has no unit: write a length of time with one, e.g. 45s or 45d",
+      "sources.kantata.streams.users.lookback: 15 has no unit: write a length of time with one, e.g. 15s or 15d",
+      "sources.workday.report.window: 30 has no unit: write a length of time with one, e.g. 30s or 30d",
+    ])
+      expect(check.stderr).toContain(`  - ${line}`);
+    expect(check.stderr).toContain("has 6 problem(s)");
+
+    // Zero is a length where it means "none": no lookback, a key scan every run.
+    const config = parse(
+      [
+        "version: 1",
+        "sources:",
+        "  kantata:",
+        "    base_url: https://api.mavenlink.com/api/v1",
+        "    auth: { kind: bearer, token: '${KT}' }",
+        "    streams: { users: { lookback: 0s, delete_scan_every: 0m } }",
+      ].join("\n"),
+      { KT: "k" },
+    );
+    expect(config.sources.kantata?.streams.users).toMatchObject({
+      lookback: 0,
+      delete_scan_every: 0,
+    });
+  });
+
   it("suggests the kind meant for a misspelt warehouse kind, and names a misspelt duration once", () => {
     expect(problems("version: 1\nwarehouse: { kind: ducdb }\n")).toContain(
       `warehouse.kind: warehouse.kind must be "duckdb" (the embedded default) or "postgres"; got 'ducdb'; did you mean "duckdb"?`,
