@@ -342,6 +342,27 @@ describe("pslink runs", () => {
 const [duckdb, postgres] = warehouseCases();
 
 describe("pslink schedule --once", () => {
+  it("refuses --list with --once as a usage error instead of running the job", async () => {
+    const path = await configFile({
+      sources: { salesforce: SALESFORCE },
+      warehouse: { kind: "duckdb", path: "never.duckdb" },
+      schedules: { jobs: { hourly: { cron: "5 * * * *", steps: ["sync"] } } },
+    });
+    for (const args of [
+      ["--list", "--once", "hourly"],
+      ["--once", "hourly", "--list"],
+    ]) {
+      const result = await pslink(["-c", path, "schedule", ...args], { SF_SECRET: "s" });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(
+        /option '--(list|once <name>)' cannot be used with option '--(once <name>|list)'/,
+      );
+      expect(result.stdout).toBe("");
+    }
+    // Nothing ran: the sync would have created the warehouse.
+    expect(existsSync(join(path, "..", "never.duckdb"))).toBe(false);
+  });
+
   it("exits 3 when another process holds the warehouse's run lock, as a held DuckDB file does", async () => {
     const target = await postgres!.target();
     const holder = await spawnHolder(target, "lock", "run");
