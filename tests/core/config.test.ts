@@ -568,6 +568,30 @@ describe("pslink config check", () => {
     );
   });
 
+  it("refuses a .env value a glued # would cut, saying to quote it and never showing it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pslink-config-"));
+    writeFileSync(
+      join(dir, "pslink.yml"),
+      "version: 1\nwarehouse: { kind: postgres, host: db, database: d, user: u, password: '${PG_PASSWORD}' }\nsources:\n  kantata: { base_url: 'https://api.mavenlink.com/api/v1', auth: { kind: bearer, token: '${KT}' } }\n",
+    );
+    writeFileSync(join(dir, ".env"), "PG_PASSWORD=Ab@cd/ef#gh\nKT=k # the sandbox's token\n");
+    const check = await runCli(["-c", join(dir, "pslink.yml"), "config", "check"]);
+    expect(check.code).toBe(2);
+    expect(check.stderr).toContain(
+      `${join(dir, ".env")}: the value of PG_PASSWORD holds a # without quotes, and a .env file reads everything from that # on as a comment, so only what is before it would be used`,
+    );
+    expect(check.stderr).toContain('fix: quote the value: PG_PASSWORD="…"');
+    expect(check.stderr).not.toMatch(/Ab@cd|ef#gh/);
+
+    // Quoted, it is read whole; a # after a space stays a comment.
+    writeFileSync(join(dir, ".env"), 'PG_PASSWORD="Ab@cd/ef#gh"\nKT=k # the sandbox\'s token\n');
+    const config = loadConfig(join(dir, "pslink.yml"), configEnv(dir, {}));
+    expect(config.warehouse.kind === "postgres" && config.warehouse.password?.reveal()).toBe(
+      "Ab@cd/ef#gh",
+    );
+    expect(config.sources.kantata?.auth.token.reveal()).toBe("k");
+  });
+
   it("names the file expected when the config path is a folder", () => {
     const dir = mkdtempSync(join(tmpdir(), "pslink-config-"));
     expect(() => loadConfig(dir)).toThrow(/is a directory, not a file/);
