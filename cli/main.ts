@@ -59,9 +59,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   let json = false;
   program.hook("preAction", (_program, action) => {
     json = action.opts().json === true || action.parent?.opts().json === true;
+    // Checked before a command runs, not before --help or --version, which log nothing.
+    logLevel();
   });
   try {
-    logLevel();
     // Help, no command or an unknown one: every command, for the listing and the suggestions.
     for (const load of named ? [named] : Object.values(COMMANDS)) (await load())(program);
     await program.parseAsync([...argv]);

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { extname, join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { configError, fatalError, type PslinkError, transientError } from "../core/errors.js";
+import { configError, fatalError, PslinkError, transientError } from "../core/errors.js";
 
 interface Shared {
   instance: Promise<DuckDBInstance>;
@@ -22,7 +22,7 @@ export async function openInstance(
   if (path === ":memory:") return DuckDBInstance.create(path, options);
   let shared = instances.get(path);
   if (!shared) {
-    shared = { instance: DuckDBInstance.create(path, options), users: 0 };
+    shared = { instance: createFileInstance(path, options), users: 0 };
     instances.set(path, shared);
   }
   shared.users += 1;
@@ -32,6 +32,36 @@ export async function openInstance(
     instances.delete(path);
     throw explainOpenError(path, error);
   }
+}
+
+/**
+ * Opens the file as DuckDB's own database. DuckDB opens an existing `.json`, `.csv` or `.parquet`
+ * file as data in an in-memory database instead, where every sync would "succeed" and nothing
+ * would be saved: such an instance (no file path behind its database) is refused.
+ */
+async function createFileInstance(
+  path: string,
+  options: Record<string, string>,
+): Promise<DuckDBInstance> {
+  const instance = await DuckDBInstance.create(path, options);
+  const connection = await instance.connect();
+  let file: unknown;
+  try {
+    const reader = await connection.runAndReadAll(
+      "select path from duckdb_databases() where database_name = current_database()",
+    );
+    file = reader.getRows()[0]?.[0];
+  } finally {
+    connection.closeSync();
+  }
+  if (file !== null && file !== undefined) return instance;
+  instance.closeSync();
+  throw configError(
+    `warehouse.path ${path} is a data file (${extname(path) || "no extension"}), not a DuckDB database: DuckDB would read it as data and keep the warehouse in memory, so nothing would be saved`,
+    {
+      hint: "set warehouse.path in pslink.yml to a DuckDB file, e.g. warehouse.duckdb (pslink creates it); pslink never writes over a file it cannot read",
+    },
+  );
 }
 
 /** Drops one use of the instance; the file is closed (and free for other processes) at zero. */
@@ -99,6 +129,7 @@ function commandLine(pid: number): string | undefined {
 const HELD_BY = /Could not set lock on file .*?(?:held in (.*?) )?\(PID (\d+)\)/s;
 
 function explainOpenError(path: string, error: unknown): PslinkError {
+  if (error instanceof PslinkError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const held = HELD_BY.exec(message);
   if (held) {

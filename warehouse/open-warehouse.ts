@@ -1,8 +1,8 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { WarehouseConfig } from "../core/config/index.js";
-import { assertNever, configError } from "../core/errors.js";
+import { assertNever, configError, type PslinkError } from "../core/errors.js";
 import type { Warehouse } from "./warehouse.js";
 
 /**
@@ -15,7 +15,11 @@ export async function openWarehouse(config: WarehouseConfig, baseDir: string): P
   switch (config.kind) {
     case "duckdb": {
       const path = config.path === ":memory:" ? config.path : resolve(baseDir, config.path);
-      if (path !== ":memory:") await mkdir(dirname(path), { recursive: true });
+      if (path !== ":memory:") {
+        const problem = duckdbFolderProblem(path);
+        if (problem) throw problem;
+        await mkdir(dirname(path), { recursive: true });
+      }
       const { openDuckdbWarehouse } = await import("./duckdb-dialect.js");
       return openDuckdbWarehouse({
         path,
@@ -31,6 +35,19 @@ export async function openWarehouse(config: WarehouseConfig, baseDir: string): P
     default:
       return assertNever(config, "warehouse kind");
   }
+}
+
+/**
+ * Why the DuckDB file `path` cannot be created where it is: a file stands where one of its
+ * folders would be (`path: pslink.yml/w.duckdb`), which mkdir reports only as `EEXIST`.
+ */
+export function duckdbFolderProblem(path: string): PslinkError | undefined {
+  let folder = dirname(path);
+  while (!existsSync(folder) && dirname(folder) !== folder) folder = dirname(folder);
+  if (statSync(folder).isDirectory()) return undefined;
+  return configError(`warehouse.path ${path} is inside ${folder}, which is a file, not a folder`, {
+    hint: "set warehouse.path in pslink.yml to a file in a folder, e.g. warehouse.duckdb (read from the config file's folder)",
+  });
 }
 
 /**

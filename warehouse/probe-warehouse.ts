@@ -4,7 +4,7 @@ import { dirname, resolve } from "node:path";
 import type { WarehouseConfig } from "../core/config/index.js";
 import { configError, type PslinkError } from "../core/errors.js";
 import { describeWarehouse } from "./describe-warehouse.js";
-import { openWarehouse } from "./open-warehouse.js";
+import { duckdbFolderProblem, openWarehouse } from "./open-warehouse.js";
 import { postgresTextCaveat } from "./postgres-text-caveat.js";
 import type { Warehouse } from "./warehouse.js";
 
@@ -36,6 +36,8 @@ export async function probeWarehouse(
   if (config.kind === "duckdb" && config.path !== ":memory:") {
     const file = resolve(baseDir, config.path);
     if (!existsSync(file)) {
+      const misplaced = duckdbFolderProblem(file);
+      if (misplaced) return { ok: false, description: where, error: misplaced };
       const folder = nearestExisting(dirname(file));
       try {
         await access(folder, constants.W_OK);

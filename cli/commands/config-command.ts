@@ -2,7 +2,11 @@ import type { Command } from "commander";
 import type { PslinkConfig } from "../../core/config/index.js";
 import { formatDuration } from "../../core/config/primitives.js";
 import { describeError } from "../../core/errors.js";
-import { PROBE_WINDOW_MS, probeSources } from "../../extractors/probe-sources.js";
+import {
+  PROBE_MAX_ATTEMPTS,
+  PROBE_WINDOW_MS,
+  probeSources,
+} from "../../extractors/probe-sources.js";
 import { checkSyncConfig } from "../../extractors/stream-selection.js";
 import { describeStep } from "../../orchestration/jobs/steps.js";
 import { describeSkip, skippedDays } from "../../orchestration/scheduler/dst-skips.js";
@@ -69,33 +73,37 @@ export function registerConfigCommand(program: Command): void {
  * first enabled stream, records modified in the last hour), side by side; true when all answered.
  */
 async function connections(config: PslinkConfig): Promise<boolean> {
-  const [warehouse, sources] = await Promise.all([
-    probeWarehouse(config.warehouse, config.baseDir),
-    probeSources(config),
-  ]);
   const line = (label: string, ok: boolean, text: string) =>
     print(
       `    ${label.padEnd(10)} ${(ok ? "ok" : "FAILED").padEnd(6)} ${text.replace(/\n/g, "\n      ")}`,
     );
-  print("  connections:");
-  line(
-    "warehouse",
-    warehouse.ok,
-    warehouse.ok
-      ? warehouse.description
-      : `${warehouse.description}: ${describeError(warehouse.error)}`,
+  print(
+    `  connections (at most ${PROBE_MAX_ATTEMPTS} attempts per source, each line as it answers):`,
   );
-  if (warehouse.warning) print(`      warning: ${warehouse.warning}`);
   const within = PROBE_WINDOW_MS === 3_600_000 ? "hour" : `${PROBE_WINDOW_MS / 3_600_000} hours`;
-  for (const probe of sources) {
-    const read = `${probe.system}.${probe.stream}, ${probe.requests} request(s) in ${(probe.durationMs / 1000).toFixed(1)}s`;
-    line(
-      probe.system,
-      probe.ok,
-      probe.ok
-        ? `${read}: ${probe.records} record(s) modified in the last ${within}`
-        : `${read}: ${describeError(probe.error)}`,
-    );
-  }
+  // Each line as soon as it is known: a source that does not answer holds up only its own.
+  const [warehouse, sources] = await Promise.all([
+    probeWarehouse(config.warehouse, config.baseDir).then((probe) => {
+      line(
+        "warehouse",
+        probe.ok,
+        probe.ok ? probe.description : `${probe.description}: ${describeError(probe.error)}`,
+      );
+      if (probe.warning) print(`      warning: ${probe.warning}`);
+      return probe;
+    }),
+    probeSources(config, {
+      onProbe: (probe) => {
+        const read = `${probe.system}.${probe.stream}, ${probe.requests} request(s) in ${(probe.durationMs / 1000).toFixed(1)}s`;
+        line(
+          probe.system,
+          probe.ok,
+          probe.ok
+            ? `${read}: ${probe.records} record(s) modified in the last ${within}`
+            : `${read}: ${describeError(probe.error)}`,
+        );
+      },
+    }),
+  ]);
   return warehouse.ok && sources.every((probe) => probe.ok);
 }

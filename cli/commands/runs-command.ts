@@ -139,7 +139,12 @@ async function findRun(warehouse: Warehouse, id: string): Promise<RunRow> {
       },
     );
   }
-  throw configError(`no run ${id} in pslink.runs`, { hint: "copy a run id from `pslink runs`" });
+  throw configError(`no run ${id} in pslink.runs`, {
+    hint:
+      id.length < 4
+        ? `a run id's start needs at least 4 characters (${id} has ${id.length}): give more of it, as \`pslink runs\` lists it`
+        : "copy a run id from `pslink runs`",
+  });
 }
 
 async function showRun(warehouse: Warehouse, runId: string, json: boolean): Promise<void> {

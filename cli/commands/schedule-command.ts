@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { configError } from "../../core/errors.js";
 import { logger } from "../../core/logger.js";
 import { createStepRunner } from "../../orchestration/jobs/run-step.js";
@@ -31,7 +31,12 @@ export function registerScheduleCommand(program: Command): void {
     .description(
       "run the schedules in pslink.yml (hourly sync + build, nightly reconciliation + plan, apply windows)",
     )
-    .option("--list", "print the schedules and their next run times, then exit")
+    .addOption(
+      // --once would run the job (an apply writes to the targets) where --list meant only to look.
+      new Option("--list", "print the schedules and their next run times, then exit").conflicts(
+        "once",
+      ),
+    )
     .option("--once <name>", "run one schedule now, once, and exit with its outcome")
     .option("--project-dir <dir>", "the dbt project to build (default: pslink's models/)")
     .action(async (options: ScheduleOptions, command: Command) => {

@@ -191,7 +191,7 @@ function describeIssue(issue: z.core.$ZodIssue, at: Location): string {
       if (!at.present) return `missing: add this key (expected ${expected})`;
       const secret = isSecret(issue.path, at);
       return `expected ${expected}, got ${describeValue(at.value, secret)}${
-        secret ? " (write secrets as a ${VAR} reference)" : ""
+        secret ? " (write secrets as a ${VAR} reference)" : quoteAdvice(issue, at.value)
       }`;
     }
     case "invalid_union":
@@ -269,4 +269,15 @@ function misspeltKeys(issues: readonly z.core.$ZodIssue[], raw: unknown): Set<st
     if (best) meant.add([...issue.path, best].join("."));
   }
   return meant;
+}
+
+/**
+ * For text YAML read as a number or true/false (`account_id: 1234567`, `api_version: 60.0`):
+ * quotes keep it text as written.
+ */
+function quoteAdvice(issue: z.core.$ZodIssue, value: unknown): string {
+  if (issue.code !== "invalid_type" || issue.expected !== "string") return "";
+  if (typeof value !== "number" && typeof value !== "boolean") return "";
+  const key = issue.path[issue.path.length - 1];
+  return `: YAML reads it unquoted as a ${typeof value === "number" ? "number" : "true/false"}; write it in quotes as you mean it (${typeof key === "string" ? key : "key"}: "…")`;
 }

@@ -55,7 +55,8 @@ const steward = z.strictObject({
 const window = z
   .strictObject({
     start: cronExpression(),
-    duration: duration(),
+    // Zero is refused below, in the window's own words.
+    duration: duration({ orZero: true }),
     timezone: timeZone().default("UTC"),
   })
   .superRefine((window, ctx) => {

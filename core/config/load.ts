@@ -23,10 +23,43 @@ export function resolveConfigPath(explicit?: string, env: Env = process.env): st
 export function configEnv(baseDir: string, env: Env = process.env): Env {
   const dotenv = resolve(baseDir, ".env");
   if (!existsSync(dotenv)) return env;
-  const merged: Record<string, string | undefined> = { ...parseEnv(readFileSync(dotenv, "utf8")) };
+  const text = readFileSync(dotenv, "utf8");
+  const parsed = parseEnv(text);
+  const cut = cutAtHash(text, parsed).filter((name) => !env[name]);
+  if (cut.length > 0)
+    throw configError(
+      `${dotenv}: the value of ${cut.join(", ")} holds a # without quotes, and a .env file reads everything from that # on as a comment, so only what is before it would be used`,
+      {
+        hint: `quote the value: ${cut[0]}="…" (single quotes if it holds a $ or a "); a comment after a value needs a space before its #`,
+      },
+    );
+  const merged: Record<string, string | undefined> = { ...parsed };
   for (const [name, value] of Object.entries(env)) if (value) merged[name] = value;
   for (const [name, value] of Object.entries(env)) merged[name] ??= value;
   return merged;
+}
+
+const ENV_LINE = /^\s*(?:export\s+)?([\w.-]+)\s*=\s*(.*)$/;
+
+/**
+ * Variables whose unquoted value has a `#` glued to it (`Ab@cd/ef#gh`), which Node's parseEnv
+ * cut there as a comment: a password losing its tail would only show as a refused sign-in. A
+ * `#` after a space is a comment, as dotenv files write them.
+ */
+function cutAtHash(text: string, parsed: Env): string[] {
+  const cut: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const [, name, value = ""] = ENV_LINE.exec(line) ?? [];
+    if (name === undefined || /^["'`]/.test(value)) continue;
+    const hash = value.indexOf("#");
+    if (
+      hash > 0 &&
+      !/\s/.test(value[hash - 1] ?? "") &&
+      parsed[name] === value.slice(0, hash).trim()
+    )
+      cut.push(name);
+  }
+  return cut;
 }
 
 /** Loads, resolves and validates a config file; every problem is reported at once. */

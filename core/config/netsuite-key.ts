@@ -31,7 +31,7 @@ export function readNetsuiteKey(
   pem: string,
   algorithm: NetsuiteJwtAlgorithm,
 ): { key: KeyObject } | { problem: string } {
-  const text = pem.trim();
+  const text = pemLines(pem);
   if (!text.includes("-----BEGIN "))
     return {
       problem:
@@ -56,9 +56,7 @@ export function readNetsuiteKey(
   try {
     key = createPrivateKey(text);
   } catch (error) {
-    return {
-      problem: `the variable holds no private key Node can read (${(error as Error).message}): export the key as PEM, "-----BEGIN PRIVATE KEY-----" and all`,
-    };
+    return { problem: unreadable(text, (error as Error).message) };
   }
   const type = key.asymmetricKeyType;
   if (algorithm.startsWith("PS")) {
@@ -79,6 +77,34 @@ export function readNetsuiteKey(
   return {
     problem: `the key's curve is ${curve} and ${algorithm} signs on ${CURVES[es][1]}: ${matching ? `write algorithm: ${matching}` : "NetSuite takes EC keys on P-256, P-384 or P-521 only"}`,
   };
+}
+
+const PEM = /^-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END ([A-Z0-9 ]+)-----\s*$/s;
+
+/**
+ * The PEM text with its line breaks where OpenSSL wants them. A key kept on one line (a CI
+ * secret, `--env-file`, a JSON value) has its breaks written as `\n`, or lost to spaces: the
+ * body between the BEGIN and END lines is joined and set on a line of its own.
+ */
+function pemLines(pem: string): string {
+  const text = pem.replace(/(?:\\r)?\\n/g, "\n").trim();
+  const parts = PEM.exec(text);
+  if (!parts) return text;
+  const body = (parts[2] as string).replace(/\s+/g, "");
+  return `-----BEGIN ${parts[1]}-----\n${body}\n-----END ${parts[3]}-----\n`;
+}
+
+/** What is wrong with PEM text Node cannot read as a key, as precisely as can be said. */
+function unreadable(text: string, reason: string): string {
+  const parts = PEM.exec(text);
+  const prefix = `the variable holds no private key Node can read (${reason})`;
+  if (!parts)
+    return `${prefix}: it must hold one key, from its "-----BEGIN …-----" line to its "-----END …-----" line and nothing else around them`;
+  if (parts[1] !== parts[3])
+    return `${prefix}: its BEGIN line names ${parts[1]} and its END line ${parts[3]}; the two name the same kind in one key`;
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test((parts[2] as string).replace(/\s+/g, "")))
+    return `${prefix}: between its BEGIN and END lines it holds characters a PEM key has not (only A-Z, a-z, 0-9, +, / and = belong there): quotes, or an escape other than \\n, were kept in the value`;
+  return `${prefix}: its text between BEGIN and END is not a whole ${parts[1]?.toLowerCase()} (cut short, or of another format): export the key again as PEM (openssl pkcs8 -topk8 -nocrypt -in private.pem)`;
 }
 
 function esFor(curve: string | undefined): keyof typeof CURVES | undefined {

@@ -144,13 +144,24 @@ export const secretUrl = () => {
   return schema;
 };
 
-const DURATION = /^(\d+)\s*(ms|s|m|h|d)$/;
+const DURATION = /^(-?\d+)\s*(ms|s|m|h|d)$/;
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
-/** A duration such as `90s`, `10m`, `2h` or `3d`, parsed to milliseconds. */
-export const duration = () =>
+/**
+ * A duration such as `90s`, `10m`, `2h` or `3d`, parsed to milliseconds; longer than zero
+ * unless `orZero` (a lookback of `0s` reads nothing twice). A bare number is refused rather than
+ * read as milliseconds: `window: 30` meant 30 days, not 30 ms windows.
+ */
+export const duration = (options: { orZero?: boolean } = {}) =>
   z.union([z.string(), z.number()]).transform((value, ctx) => {
-    if (typeof value === "number") return value;
+    if (typeof value === "number") {
+      const n = value > 0 ? value : 30;
+      ctx.addIssue({
+        code: "custom",
+        message: `${value} has no unit: write a length of time with one, e.g. ${n}s or ${n}d (units: ms, s, m, h, d)`,
+      });
+      return z.NEVER;
+    }
     const match = DURATION.exec(value.trim());
     if (!match) {
       ctx.addIssue({
@@ -159,7 +170,15 @@ export const duration = () =>
       });
       return z.NEVER;
     }
-    return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+    const ms = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+    if (ms < 0 || (ms === 0 && !options.orZero)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `"${value}" is not a length of time: write one longer than 0${options.orZero ? " (or 0s)" : ""}, e.g. 30s`,
+      });
+      return z.NEVER;
+    }
+    return ms;
   });
 
 /** A duration in ms written back the way `duration()` reads it: `30h`, `90m`, `45s`, `500ms`. */

@@ -1,4 +1,5 @@
-import { basename } from "node:path";
+import { homedir } from "node:os";
+import { basename, join } from "node:path";
 import { z } from "zod";
 import { schedulesSchema } from "../../orchestration/scheduler/schedules-schema.js";
 import { governanceSchema } from "./governance-schema.js";
@@ -10,11 +11,34 @@ import { sourcesSchema } from "./sources-schema.js";
 const RESERVED_CATALOGS =
   /^(pslink|staging|intermediate|canonical|reconciliation|marts|proposals|raw_.*|src_.*)$/i;
 
+/**
+ * The DuckDB file as written: `~/…` is the user's home folder (as a shell reads it, where a
+ * literal `~` folder would surprise everyone); an empty path or `:memory:` (a warehouse gone when
+ * the command ends) is refused.
+ */
+function duckdbPath(path: string, ctx: z.RefinementCtx): string {
+  const written = path.trim();
+  const problem =
+    written === ""
+      ? "must not be empty: write the DuckDB file, e.g. warehouse.duckdb (read from the config file's folder)"
+      : written === ":memory:"
+        ? "an in-memory DuckDB keeps nothing once the command ends: write a file, e.g. warehouse.duckdb"
+        : /^~[^/]/.test(written)
+          ? "pslink reads ~ only as your own home folder (~/…): write the other folder's path in full"
+          : undefined;
+  if (problem) {
+    ctx.addIssue({ code: "custom", message: problem });
+    return z.NEVER;
+  }
+  return /^~(\/|$)/.test(written) ? join(homedir(), written.slice(1)) : path;
+}
+
 const duckdbWarehouse = z.strictObject({
   kind: z.literal("duckdb"),
   /** The DuckDB file; relative paths are read from the config file's folder. */
   path: text()
     .default("warehouse.duckdb")
+    .transform(duckdbPath)
     .refine((path) => !RESERVED_CATALOGS.test(basename(path).replace(/\.[^.]*$/, "")), {
       message:
         "DuckDB names the database after the file, and this name is also one of pslink's schemas (pslink, staging, intermediate, canonical, reconciliation, marts, proposals, raw_*, src_*), which makes table names ambiguous: choose another file name, e.g. warehouse.duckdb",

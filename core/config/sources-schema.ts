@@ -22,9 +22,10 @@ const http = z
 
 const streamOverride = z.strictObject({
   enabled: z.boolean().default(true),
-  lookback: duration().optional(),
+  /** `0s`: no re-read before the cursor. */
+  lookback: duration({ orZero: true }).optional(),
   /** How often a full scan of primary keys runs to detect deletes (systems without delete feeds). */
-  delete_scan_every: duration().optional(),
+  delete_scan_every: duration({ orZero: true }).optional(),
 });
 
 const streams = z.record(z.string(), streamOverride).default({});

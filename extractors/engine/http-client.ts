@@ -166,7 +166,14 @@ interface AttemptFailure {
   readonly on: SystemDown["state"] | "other";
   /** The network error's code, when it was one. */
   readonly code?: string;
+  /** The request that failed: the data request, or the token request made for it. */
+  readonly request?: HttpRequest;
+  /** The setting that names its address (`base_url`, or `auth.token_url`). */
+  readonly setting?: string;
 }
+
+/** Errors of token requests (`plain`), with the request: their failures name auth.token_url. */
+const tokenFailures = new WeakMap<object, HttpRequest>();
 
 /**
  * got-based client with retries (exponential backoff + jitter on 429/5xx/timeouts/network
@@ -214,7 +221,10 @@ export class SourceHttpClient {
       );
     } catch (error) {
       const setting = `sources.${this.#options.system}.auth.token_url`;
-      throw (await this.#tlsFailure(error, request, setting)) ?? error;
+      const tls = await this.#tlsFailure(error, request, setting);
+      if (tls) throw tls;
+      if (typeof error === "object" && error !== null) tokenFailures.set(error, request);
+      throw error;
     }
   };
 
@@ -279,9 +289,15 @@ export class SourceHttpClient {
         if (error instanceof PslinkError && error.kind !== "transient") throw error;
         // The system went down while this request was out (aborted) or waited for a token.
         if (reachability.down) throw stoppedByDown(reachability.down);
-        const proxy = error instanceof RequestError ? proxyShownFor(request.url) : undefined;
+        // A token request's failure is its address's (`plain` checked its TLS): auth.token_url
+        // when it is elsewhere than the data (unset, the token URL is base_url's own host).
+        const token = typeof error === "object" && error ? tokenFailures.get(error) : undefined;
+        const failed = token ?? request;
+        const elsewhere = token && originOf(token.url) !== originOf(request.url);
+        const setting = `sources.${this.#options.system}.${elsewhere ? "auth.token_url" : "base_url"}`;
+        const proxy = error instanceof RequestError ? proxyShownFor(failed.url) : undefined;
         const refusedBy = proxy && PROXY_REFUSED.exec((error as Error).message)?.[1];
-        const tls = await this.#tlsFailure(error, request);
+        const tls = token ? undefined : await this.#tlsFailure(error, request);
         if (error instanceof PslinkError)
           failure = { reason: error.message, on: serverFailed(error) ? "unavailable" : "other" };
         else if (refusedBy === "407")
@@ -291,16 +307,31 @@ export class SourceHttpClient {
         else if (refusedBy)
           failure = { reason: `the proxy at ${proxy} answered ${refusedBy}`, on: "unavailable" };
         else if (tls) throw tls;
+        else if (!proxy && isHttpParseError(error))
+          // Another protocol at that port (SSH, a database): every attempt would read the same.
+          throw configError(
+            `${this.#label(failed)} failed: ${originOf(failed.url)} did not answer in HTTP (${(error as Error).message})`,
+            {
+              cause: error,
+              hint: `check ${setting}: its host and port serve something other than the ${this.#options.system} API's HTTP(S)`,
+            },
+          );
         else if (isRetryableNetworkError(error)) {
           const code = networkCode(error);
+          const at = { request: failed, setting };
           failure = proxy
-            ? { reason: `network error (${code}) through the proxy at ${proxy}`, on: "unavailable" }
+            ? {
+                reason: `network error (${code}) through the proxy at ${proxy}`,
+                on: "unavailable",
+                ...at,
+              }
             : {
                 reason: `network error (${code})`,
                 on: UNREACHABLE_CODES.has(code) ? "unreachable" : "unavailable",
                 code,
+                ...at,
               };
-        } else throw fatalError(`${this.#label(request)} failed`, { cause: error });
+        } else throw fatalError(`${this.#label(failed)} failed`, { cause: error });
       }
       if (attempt < http.max_attempts) await this.#backoff(waitMs ?? backoffMs(attempt, http));
     }
@@ -328,21 +359,28 @@ export class SourceHttpClient {
     failure: AttemptFailure,
   ): PslinkError {
     const { system, http, budget } = this.#options;
-    const message = `${this.#label(request)} still failing after ${http.max_attempts} attempts: ${failure.reason}`;
-    let hint = `the ${system} API is unavailable or throttling; rerun later or raise sources.${system}.http.max_attempts`;
+    const failed = failure.request ?? request;
+    const message = `${this.#label(failed)} still failing after ${http.max_attempts} attempts: ${failure.reason}`;
+    const url = failed.url;
+    const setting = failure.setting ?? `sources.${system}.base_url`;
+    let hint =
+      failure.code === "timeout"
+        ? // A server that takes connections but never answers: neither throttling nor an outage.
+          `no answer from ${originOf(url)} within sources.${system}.http.timeout (now ${http.timeout / 1000} s): check ${setting} (something there takes connections but does not answer), or raise sources.${system}.http.timeout if the API is that slow, then rerun`
+        : `the ${system} API is unavailable or throttling; rerun later or raise sources.${system}.http.max_attempts`;
     let evidence: SystemDown | undefined;
     if (failure.on === "unreachable") {
       const [address, check] =
         failure.code === "ENOTFOUND"
           ? [
-              `no host is named ${URL.parse(request.url)?.hostname ?? "(invalid url)"} (DNS does not know it)`,
-              `check sources.${system}.base_url`,
+              `no host is named ${URL.parse(url)?.hostname ?? "(invalid url)"} (DNS does not know it)`,
+              `check ${setting}`,
             ]
           : [
-              `nothing answered at ${originOf(request.url)}`,
+              `nothing answered at ${originOf(url)}`,
               failure.code === CONNECT_TIMEOUT
-                ? `check sources.${system}.base_url and the network (a firewall that drops the traffic answers nothing), or raise sources.${system}.http.connect_timeout (now ${http.connect_timeout / 1000} s)`
-                : `check sources.${system}.base_url and the network`,
+                ? `check ${setting} and the network (a firewall that drops the traffic answers nothing), or raise sources.${system}.http.connect_timeout (now ${http.connect_timeout / 1000} s)`
+                : `check ${setting} and the network`,
             ];
       hint = `${address}: ${check}, then rerun`;
       const reason = failure.code === "ENOTFOUND" ? address : `${address} (${failure.code})`;
@@ -465,6 +503,11 @@ function isRetryableNetworkError(error: unknown): boolean {
   if (error instanceof RequestError)
     return error.name === "TimeoutError" || RETRYABLE_CODES.has(error.code);
   return false;
+}
+
+/** Node's HTTP parser could not read the answer (`HPE_…`): the server does not speak HTTP. */
+function isHttpParseError(error: unknown): boolean {
+  return error instanceof RequestError && error.code.startsWith("HPE_");
 }
 
 function networkCode(error: unknown): string {

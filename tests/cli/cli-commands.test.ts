@@ -2,9 +2,10 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
+import { migrate } from "../../warehouse/migrate.js";
 import { openWarehouse } from "../../warehouse/open-warehouse.js";
 import { type SandboxSync, startSandboxSync } from "../extract/support/sandbox-sync.js";
 import { runCli } from "../support/run-cli.js";
@@ -162,6 +163,42 @@ describe("pslink config check and sync refuse what would sync nothing or the wro
     expect(result.stderr).toContain("trace, debug, info, warn, error, fatal, silent");
   });
 
+  it("checks PSLINK_LOG_LEVEL when a command runs, not for --help or --version", async () => {
+    for (const flag of ["--help", "--version"]) {
+      const result = await pslink([flag], { PSLINK_LOG_LEVEL: "verbose" });
+      expect(result.code, flag).toBe(0);
+      expect(result.stderr).not.toContain("PSLINK_LOG_LEVEL");
+    }
+  });
+
+  it("says to quote text YAML read as a number", async () => {
+    const path = await configFile({
+      sources: {
+        salesforce: { ...SALESFORCE, api_version: 60.0 },
+        netsuite: {
+          base_url: "https://1234567.suitetalk.api.netsuite.com",
+          account_id: 1234567,
+          auth: {
+            kind: "tba",
+            account_id: "1234567",
+            consumer_key: "k",
+            consumer_secret: "${SF_SECRET}",
+            token_id: "t",
+            token_secret: "${SF_SECRET}",
+          },
+        },
+      },
+    });
+    const result = await pslink(["-c", path, "config", "check"], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'sources.salesforce.api_version: expected text, got number 60: YAML reads it unquoted as a number; write it in quotes as you mean it (api_version: "…")',
+    );
+    expect(result.stderr).toContain(
+      'sources.netsuite.account_id: expected text, got number 1234567: YAML reads it unquoted as a number; write it in quotes as you mean it (account_id: "…")',
+    );
+  });
+
   it("names an unconfigured system in --stream, and suggests the nearest stream", async () => {
     const path = await configFile({ sources: { salesforce: SALESFORCE } });
     const result = await pslink(
@@ -284,6 +321,25 @@ describe("commands that read the warehouse, before the first sync", () => {
   });
 });
 
+describe("pslink runs show", () => {
+  it("says a run id's start needs 4 characters rather than that there is no such run", async () => {
+    const path = await configFile({
+      sources: { salesforce: SALESFORCE },
+      warehouse: { kind: "duckdb", path: "w.duckdb" },
+    });
+    const warehouse = await openWarehouse({ kind: "duckdb", path: "w.duckdb" }, dirname(path));
+    await migrate(warehouse);
+    await warehouse.close();
+    const short = await pslink(["-c", path, "runs", "show", "2c"], { SF_SECRET: "s" });
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain(
+      "fix: a run id's start needs at least 4 characters (2c has 2): give more of it, as `pslink runs` lists it",
+    );
+    const long = await pslink(["-c", path, "runs", "show", "2c4f"], { SF_SECRET: "s" });
+    expect(long.stderr).toContain("fix: copy a run id from `pslink runs`");
+  });
+});
+
 describe("commands that read a PostgreSQL warehouse, before the first sync", () => {
   it("refuse with exit 4 naming the database, not its password, and create no pslink schema", async () => {
     const { url, drop } = await createTestDatabase();
@@ -342,6 +398,27 @@ describe("pslink runs", () => {
 const [duckdb, postgres] = warehouseCases();
 
 describe("pslink schedule --once", () => {
+  it("refuses --list with --once as a usage error instead of running the job", async () => {
+    const path = await configFile({
+      sources: { salesforce: SALESFORCE },
+      warehouse: { kind: "duckdb", path: "never.duckdb" },
+      schedules: { jobs: { hourly: { cron: "5 * * * *", steps: ["sync"] } } },
+    });
+    for (const args of [
+      ["--list", "--once", "hourly"],
+      ["--once", "hourly", "--list"],
+    ]) {
+      const result = await pslink(["-c", path, "schedule", ...args], { SF_SECRET: "s" });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(
+        /option '--(list|once <name>)' cannot be used with option '--(once <name>|list)'/,
+      );
+      expect(result.stdout).toBe("");
+    }
+    // Nothing ran: the sync would have created the warehouse.
+    expect(existsSync(join(path, "..", "never.duckdb"))).toBe(false);
+  });
+
   it("exits 3 when another process holds the warehouse's run lock, as a held DuckDB file does", async () => {
     const target = await postgres!.target();
     const holder = await spawnHolder(target, "lock", "run");

@@ -568,6 +568,30 @@ describe("pslink config check", () => {
     );
   });
 
+  it("refuses a .env value a glued # would cut, saying to quote it and never showing it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pslink-config-"));
+    writeFileSync(
+      join(dir, "pslink.yml"),
+      "version: 1\nwarehouse: { kind: postgres, host: db, database: d, user: u, password: '${PG_PASSWORD}' }\nsources:\n  kantata: { base_url: 'https://api.mavenlink.com/api/v1', auth: { kind: bearer, token: '${KT}' } }\n",
+    );
+    writeFileSync(join(dir, ".env"), "PG_PASSWORD=Ab@cd/ef#gh\nKT=k # the sandbox's token\n");
+    const check = await runCli(["-c", join(dir, "pslink.yml"), "config", "check"]);
+    expect(check.code).toBe(2);
+    expect(check.stderr).toContain(
+      `${join(dir, ".env")}: the value of PG_PASSWORD holds a # without quotes, and a .env file reads everything from that # on as a comment, so only what is before it would be used`,
+    );
+    expect(check.stderr).toContain('fix: quote the value: PG_PASSWORD="…"');
+    expect(check.stderr).not.toMatch(/Ab@cd|ef#gh/);
+
+    // Quoted, it is read whole; a # after a space stays a comment.
+    writeFileSync(join(dir, ".env"), 'PG_PASSWORD="Ab@cd/ef#gh"\nKT=k # the sandbox\'s token\n');
+    const config = loadConfig(join(dir, "pslink.yml"), configEnv(dir, {}));
+    expect(config.warehouse.kind === "postgres" && config.warehouse.password?.reveal()).toBe(
+      "Ab@cd/ef#gh",
+    );
+    expect(config.sources.kantata?.auth.token.reveal()).toBe("k");
+  });
+
   it("names the file expected when the config path is a folder", () => {
     const dir = mkdtempSync(join(tmpdir(), "pslink-config-"));
     expect(() => loadConfig(dir)).toThrow(/is a directory, not a file/);
@@ -665,6 +689,59 @@ describe("schedule steps", () => {
       expect(check.stderr).toContain(`  - ${line}\n`);
     expect(check.stderr).toContain("has 8 problem(s)");
     expect(check.stderr).not.toMatch(/missing|\.kind: a step is one of .* got 'snyc'/);
+  });
+
+  it("refuses a duration without a unit, and one of zero or less where a length is needed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pslink-config-"));
+    writeFileSync(
+      join(dir, "pslink.yml"),
+      [
+        "version: 1",
+        "sources:",
+        "  kantata:",
+        "    base_url: https://api.mavenlink.com/api/v1",
+        "    auth: { kind: bearer, token: '${KT}' }",
+        "    http: { timeout: -5, connect_timeout: 0s, backoff_base: '-2s', backoff_max: 45 }",
+        "    streams: { users: { lookback: 15 } }",
+        "  workday:",
+        "    base_url: https://wd2-impl-services1.workday.com",
+        "    tenant: acme",
+        "    report: { owner: ISU, name: Workers, window: 30 }",
+        "    auth: { kind: basic, username: isu@acme, password: '${WP}' }",
+      ].join("\n"),
+    );
+    const check = await runCli(["-c", join(dir, "pslink.yml"), "config", "check"], {
+      KT: "k",
+      WP: "p",
+    });
+    expect(check.code).toBe(2);
+    for (const line of [
+      "sources.kantata.http.timeout: -5 has no unit: write a length of time with one, e.g. 30s or 30d (units: ms, s, m, h, d)",
+      'sources.kantata.http.connect_timeout: "0s" is not a length of time: write one longer than 0, e.g. 30s',
+      'sources.kantata.http.backoff_base: "-2s" is not a length of time: write one longer than 0, e.g. 30s',
+      "sources.kantata.http.backoff_max: 45 has no unit: write a length of time with one, e.g. 45s or 45d",
+      "sources.kantata.streams.users.lookback: 15 has no unit: write a length of time with one, e.g. 15s or 15d",
+      "sources.workday.report.window: 30 has no unit: write a length of time with one, e.g. 30s or 30d",
+    ])
+      expect(check.stderr).toContain(`  - ${line}`);
+    expect(check.stderr).toContain("has 6 problem(s)");
+
+    // Zero is a length where it means "none": no lookback, a key scan every run.
+    const config = parse(
+      [
+        "version: 1",
+        "sources:",
+        "  kantata:",
+        "    base_url: https://api.mavenlink.com/api/v1",
+        "    auth: { kind: bearer, token: '${KT}' }",
+        "    streams: { users: { lookback: 0s, delete_scan_every: 0m } }",
+      ].join("\n"),
+      { KT: "k" },
+    );
+    expect(config.sources.kantata?.streams.users).toMatchObject({
+      lookback: 0,
+      delete_scan_every: 0,
+    });
   });
 
   it("suggests the kind meant for a misspelt warehouse kind, and names a misspelt duration once", () => {

@@ -104,6 +104,42 @@ describe("netsuite config", () => {
     expect(refused(pem(p384))).not.toContain(pem(p384).split("\n")[1]);
   });
 
+  it("reads a key kept on one line, its line breaks written as \\n or lost to spaces, and says what is wrong with a broken one", () => {
+    const read = (key: string) =>
+      parseConfig(netsuite(), {
+        file: "pslink.yml",
+        baseDir: "/tmp",
+        env: { NETSUITE_PRIVATE_KEY: key },
+      });
+    const lines = pem(rsa).trim().split("\n");
+    // As a CI secret or `docker run --env-file` holds it: '-----BEGIN PRIVATE KEY-----\nMIIE…'.
+    for (const oneLine of [lines.join("\\n"), `${lines.join("\\r\\n")}\\n`, lines.join(" ")])
+      expect(read(oneLine).sources.netsuite?.auth.kind).toBe("oauth2_jwt");
+
+    const key =
+      "sources.netsuite.auth.private_key: the variable holds no private key Node can read (";
+    const mismatched = configProblems(netsuite(), {
+      NETSUITE_PRIVATE_KEY: pem(rsa).replace("END PRIVATE KEY", "END RSA PRIVATE KEY"),
+    });
+    expect(mismatched).toContain(key);
+    expect(mismatched).toContain(
+      "its BEGIN line names PRIVATE KEY and its END line RSA PRIVATE KEY; the two name the same kind in one key",
+    );
+    const quoted = configProblems(netsuite(), {
+      NETSUITE_PRIVATE_KEY: lines.join('\\n"\n"'),
+    });
+    expect(quoted).toContain(
+      "between its BEGIN and END lines it holds characters a PEM key has not (only A-Z, a-z, 0-9, +, / and = belong there)",
+    );
+    const cut = configProblems(netsuite(), {
+      NETSUITE_PRIVATE_KEY: [lines[0], lines[1], lines.at(-1)].join("\n"),
+    });
+    expect(cut).toContain(
+      "its text between BEGIN and END is not a whole private key (cut short, or of another format)",
+    );
+    for (const message of [mismatched, quoted, cut]) expect(message).not.toContain(lines[2]);
+  });
+
   it("refuses a time zone name that does not exist at config check, not mid-sync", () => {
     const message = problems(netsuite("account_timezone: America/Los_Angles"));
     expect(message).toContain("sources.netsuite.account_timezone: write an IANA time zone");

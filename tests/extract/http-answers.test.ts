@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { connect } from "node:net";
+import { connect, createServer as createTcpServer, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PslinkConfig, SalesforceConfig, SourceHttpConfig } from "../../core/config/index.js";
 import { describeError } from "../../core/errors.js";
@@ -64,7 +64,7 @@ afterAll(async () => {
 });
 
 /** Syncs Salesforce Account against the loopback server; its one stream result. */
-async function syncAccount(http: Partial<SourceHttpConfig> = {}, at = origin) {
+async function syncAccount(http: Partial<SourceHttpConfig> = {}, at = origin, tokenAt = at) {
   requests = [];
   if (!duckdb) throw new Error("no DuckDB warehouse case");
   const config: PslinkConfig = fixture.configFor(await duckdb.target());
@@ -75,7 +75,7 @@ async function syncAccount(http: Partial<SourceHttpConfig> = {}, at = origin) {
   salesforce.http = { ...salesforce.http, ...http };
   salesforce.auth = {
     ...salesforce.auth,
-    token_url: `${at}/services/oauth2/token`,
+    token_url: `${tokenAt}/services/oauth2/token`,
     client_secret: new Secret(TOKEN_SECRET),
   };
   const run = await syncSources(
@@ -351,4 +351,91 @@ describe("source HTTP answers", () => {
       "salesforce token request was refused (400 invalid_client: client_secret *** does not match)",
     );
   });
+
+  it("names auth.token_url, not base_url, when the token URL is a closed port", async () => {
+    answer = withToken(reply(200, "application/json", '{"records": [], "done": true}'));
+    const closed = await closedPort();
+    const stream = await syncAccount(
+      { max_attempts: 2, backoff_base: 1, backoff_max: 5 },
+      origin,
+      closed,
+    );
+    expect(stream?.error?.message).toBe(
+      `salesforce POST ${closed}/services/oauth2/token still failing after 2 attempts: network error (ECONNREFUSED)`,
+    );
+    expect(stream?.error?.hint).toBe(
+      `nothing answered at ${closed}: check sources.salesforce.auth.token_url and the network, then rerun`,
+    );
+    expect(requests).toHaveLength(0);
+  });
+
+  it("says an address that answers another protocol did not answer HTTP, naming its setting", async () => {
+    const banner = await tcpServer((socket) => socket.end("SSH-2.0-OpenSSH_9.6\r\n"));
+    try {
+      const token = await syncAccount({}, origin, banner.origin);
+      expect(token?.error?.kind).toBe("config");
+      expect(token?.error?.message).toBe(
+        `salesforce POST ${banner.origin}/services/oauth2/token failed: ${banner.origin} did not answer in HTTP (Parse Error: Expected HTTP/, RTSP/ or ICE/)`,
+      );
+      expect(token?.error?.hint).toBe(
+        "check sources.salesforce.auth.token_url: its host and port serve something other than the salesforce API's HTTP(S)",
+      );
+      // The data request's address: base_url.
+      answer = withToken(reply(200, "application/json", "{}"));
+      const data = await syncAccount({}, banner.origin, origin);
+      expect(data?.error?.message).toMatch(
+        new RegExp(
+          `^salesforce GET ${banner.origin}/services/data/v\\d+\\.0/query\\?… failed: ${banner.origin} did not answer in HTTP`,
+        ),
+      );
+      expect(data?.error?.hint).toContain("check sources.salesforce.base_url: its host and port");
+    } finally {
+      await banner.close();
+    }
+  });
+
+  it("gives a request timeout its own fix: the address, or a longer http.timeout", async () => {
+    const silent = await tcpServer(() => {}); // takes the connection, never answers
+    try {
+      answer = withToken(reply(200, "application/json", "{}"));
+      const stream = await syncAccount(
+        { timeout: 200, max_attempts: 2, backoff_base: 1, backoff_max: 5 },
+        silent.origin,
+        origin,
+      );
+      expect(stream?.error?.message).toMatch(
+        /still failing after 2 attempts: network error \(timeout\)$/,
+      );
+      expect(stream?.error?.hint).toBe(
+        `no answer from ${silent.origin} within sources.salesforce.http.timeout (now 0.2 s): check sources.salesforce.base_url (something there takes connections but does not answer), or raise sources.salesforce.http.timeout if the API is that slow, then rerun`,
+      );
+    } finally {
+      await silent.close();
+    }
+  });
 });
+
+/** An http:// origin on a loopback port nothing listens on. */
+async function closedPort(): Promise<string> {
+  const probe = await tcpServer(() => {});
+  await probe.close();
+  return probe.origin;
+}
+
+/** A loopback TCP server that is not HTTP: `onConnection` decides what each connection gets. */
+async function tcpServer(onConnection: (socket: Socket) => void) {
+  const sockets = new Set<Socket>();
+  const tcp = createTcpServer((socket) => {
+    sockets.add(socket);
+    socket.on("error", () => {});
+    onConnection(socket);
+  });
+  await new Promise<void>((resolve) => tcp.listen(0, "127.0.0.1", resolve));
+  return {
+    origin: `http://127.0.0.1:${(tcp.address() as AddressInfo).port}`,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => tcp.close(resolve));
+    },
+  };
+}
