@@ -8,8 +8,10 @@ import {
   probeSources,
 } from "../../extractors/probe-sources.js";
 import { checkSyncConfig } from "../../extractors/stream-selection.js";
+import { checkStepSelects } from "../../orchestration/jobs/step-selects.js";
 import { describeStep } from "../../orchestration/jobs/steps.js";
 import { describeSkip, skippedDays } from "../../orchestration/scheduler/dst-skips.js";
+import { defaultProjectDir } from "../../transform/project/default-project-dir.js";
 import { describeWarehouse } from "../../warehouse/describe-warehouse.js";
 import { probeWarehouse } from "../../warehouse/probe-warehouse.js";
 import { configFrom, print } from "../program.js";
@@ -32,6 +34,8 @@ export function registerConfigCommand(program: Command): void {
       const loaded = configFrom(command);
       // What a sync would refuse: no sources, stream settings naming no declared stream.
       checkSyncConfig(loaded);
+      // What the scheduler would refuse at start: a step's select that chooses nothing.
+      await checkStepSelects(loaded, defaultProjectDir());
       print(`${loaded.file}: ok`);
       print(
         // A PostgreSQL URL that does not parse is reported here, as a sync would.

@@ -3,11 +3,13 @@ import { type Command, Option } from "commander";
 import { configError } from "../../core/errors.js";
 import { logger } from "../../core/logger.js";
 import { createStepRunner } from "../../orchestration/jobs/run-step.js";
+import { checkStepSelects } from "../../orchestration/jobs/step-selects.js";
 import { describeStep } from "../../orchestration/jobs/steps.js";
 import { describeSkip, skippedDays } from "../../orchestration/scheduler/dst-skips.js";
 import { warehouseRunHistory } from "../../orchestration/scheduler/run-history.js";
 import { Scheduler, type StepContext } from "../../orchestration/scheduler/scheduler.js";
 import { warehouseRunLock } from "../../orchestration/scheduler/warehouse-run-lock.js";
+import { defaultProjectDir } from "../../transform/project/default-project-dir.js";
 import { migrate } from "../../warehouse/migrate.js";
 import { openExistingWarehouse, openWarehouse } from "../../warehouse/open-warehouse.js";
 import { EXIT } from "../exit-codes.js";
@@ -47,6 +49,7 @@ export function registerScheduleCommand(program: Command): void {
           hint: `choose one of: ${names.join(", ")}`,
         });
       }
+      await checkStepSelects(config, options.projectDir ?? defaultProjectDir());
       // Only a sync brings a warehouse into being: jobs that never sync need one already.
       const jobs = options.once
         ? [config.schedules.jobs[options.once]]

@@ -419,6 +419,37 @@ describe("pslink schedule --once", () => {
     expect(existsSync(join(path, "..", "never.duckdb"))).toBe(false);
   });
 
+  it("refuses a step's select that chooses nothing, at config check and when the scheduler starts", async () => {
+    const path = await configFile({
+      sources: { salesforce: SALESFORCE },
+      warehouse: { kind: "duckdb", path: "never.duckdb" },
+      schedules: {
+        jobs: {
+          hourly: {
+            cron: "5 * * * *",
+            steps: ["sync", { build: { select: "canonical nosuchmodel" } }],
+          },
+          nightly: { cron: "0 3 * * *", steps: [{ test: { select: "source:kantat" } }] },
+        },
+      },
+    });
+    for (const args of [
+      ["config", "check"],
+      ["schedule", "--list"],
+      ["schedule", "--once", "hourly"],
+    ]) {
+      const result = await pslink(["-c", path, ...args], { SF_SECRET: "s" });
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(result.stderr).toContain(
+        "schedules.jobs.hourly.steps[1] (build[canonical nosuchmodel]): --select nosuchmodel matches no model of the project",
+      );
+      expect(result.stderr).toContain(
+        "schedules.jobs.nightly.steps[0] (test[source:kantat]): --select source:kantat matches no model or test of the project; did you mean source:kantata?",
+      );
+    }
+    expect(existsSync(join(path, "..", "never.duckdb"))).toBe(false);
+  });
+
   it("exits 3 when another process holds the warehouse's run lock, as a held DuckDB file does", async () => {
     const target = await postgres!.target();
     const holder = await spawnHolder(target, "lock", "run");

@@ -1,3 +1,4 @@
+import { quoteIdentifier } from "../../warehouse/sql-values.js";
 import type { Warehouse, WarehouseKind } from "../../warehouse/warehouse.js";
 import { buildManifest } from "../graph/manifest-builder.js";
 import type { Manifest } from "../graph/manifest-types.js";
@@ -11,17 +12,27 @@ export function defaultTargetSchema(kind: WarehouseKind): string {
 }
 
 /** Loads and parses the project for a run against `warehouse`. */
-export async function openProject(options: TransformOptions): Promise<Manifest> {
-  const { warehouse } = options;
+export function openProject(options: TransformOptions): Promise<Manifest> {
+  return parseProject({ ...options, kind: options.warehouse.kind });
+}
+
+/**
+ * Loads and parses the project as a run on a `kind` warehouse would, without one open: both
+ * dialects quote identifiers alike (`quoteIdentifier`).
+ */
+export async function parseProject(
+  options: Pick<TransformOptions, "projectDir" | "vars" | "targetSchema"> & { kind: WarehouseKind },
+): Promise<Manifest> {
+  const { kind } = options;
   const project = await loadProject(options.projectDir);
   const target: TargetInfo = {
-    name: warehouse.kind,
-    type: warehouse.kind,
-    schema: options.targetSchema ?? defaultTargetSchema(warehouse.kind),
+    name: kind,
+    type: kind,
+    schema: options.targetSchema ?? defaultTargetSchema(kind),
     threads: 1,
     profile_name: project.file.profile ?? project.name,
   };
-  return buildManifest({ project, target, quote: quoteFor(warehouse), vars: options.vars ?? {} });
+  return buildManifest({ project, target, quote: quoteIdentifier, vars: options.vars ?? {} });
 }
 
 export function quoteFor(warehouse: Warehouse): (identifier: string) => string {
