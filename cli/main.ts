@@ -1,5 +1,5 @@
 import { type Command, CommanderError } from "commander";
-import { describeError, PslinkError } from "../core/errors.js";
+import { configError, describeError, PslinkError } from "../core/errors.js";
 import { logLevel } from "../core/logger.js";
 import { EXIT } from "./exit-codes.js";
 import { jsonError } from "./json-error.js";
@@ -57,6 +57,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   // A command run with --json reports its failure as JSON too (`runs show ID --json`: the flag
   // is the parent's option).
   let json = false;
+  // A usage error (an unknown option, a missing value) comes before any action knows its
+  // options: asked for JSON anywhere on the line, commander's text is kept back for JSON.
+  const jsonAsked = argv.includes("--json");
+  if (jsonAsked) program.configureOutput({ writeErr: () => {} });
   program.hook("preAction", (_program, action) => {
     json = action.opts().json === true || action.parent?.opts().json === true;
     // Checked before a command runs, not before --help or --version, which log nothing.
@@ -69,7 +73,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      if (error.exitCode === 0) return EXIT.ok;
+      if (jsonAsked) process.stderr.write(`${jsonError(usageError(error, argv), EXIT.usage)}\n`);
+      return EXIT.usage;
     }
     const code = exitCode(error);
     process.stderr.write(
@@ -77,6 +83,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     );
     return code;
   }
+}
+
+/** Commander's usage error as pslink's, with where to read the command's options. */
+function usageError(error: CommanderError, argv: readonly string[]): PslinkError {
+  const command = commandName(argv);
+  return configError(error.message.replace(/^error: /, ""), {
+    hint: `see \`pslink ${command ? `${command} ` : ""}--help\``,
+  });
 }
 
 function exitCode(error: unknown): number {

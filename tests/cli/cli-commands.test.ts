@@ -318,6 +318,23 @@ describe("commands that read the warehouse, before the first sync", () => {
     const { error } = JSON.parse(refused.stderr) as { error: Record<string, unknown> };
     expect(error).toMatchObject({ kind: "config", exit_code: 2 });
     expect(error.message).toContain("project: expected text, got number 5");
+    // And a usage error, which commander finds before any command runs.
+    for (const [command, message] of [
+      [["audit", "--json", "--system", "netsuit"], "argument 'netsuit' is invalid"],
+      [["adjustments", "--json", "--bogus"], "unknown option '--bogus'"],
+    ] as const) {
+      const usage = await pslink(["-c", path, ...command], { SF_SECRET: "s" });
+      expect(usage.code).toBe(2);
+      expect(usage.stdout).toBe("");
+      expect(JSON.parse(usage.stderr)).toEqual({
+        error: {
+          kind: "config",
+          message: expect.stringContaining(message),
+          fix: `see \`pslink ${command[0]} --help\``,
+          exit_code: 2,
+        },
+      });
+    }
   });
 });
 
