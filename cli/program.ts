@@ -1,5 +1,10 @@
 import { Command } from "commander";
-import { loadConfig, type PslinkConfig, resolveConfigPath } from "../core/config/index.js";
+import {
+  type ConfigScope,
+  loadConfig,
+  type PslinkConfig,
+  resolveConfigPath,
+} from "../core/config/index.js";
 import { pslinkPackage } from "../core/package-info.js";
 
 /** Options every command accepts. */
@@ -7,11 +12,17 @@ export interface GlobalOptions {
   config?: string;
 }
 
-/** Loads the config named by `--config`, `PSLINK_CONFIG` or `./pslink.yml`. */
-export function configFrom(command: Command): PslinkConfig {
+/**
+ * Loads the config named by `--config`, `PSLINK_CONFIG` or `./pslink.yml`, for a command that
+ * calls the sources in `scope` (all of them unless it says).
+ */
+export function configFrom(command: Command, scope?: ConfigScope): PslinkConfig {
   const options = command.optsWithGlobals<GlobalOptions>();
-  return loadConfig(resolveConfigPath(options.config));
+  return loadConfig(resolveConfigPath(options.config), undefined, scope);
 }
+
+/** The scope of a command that reads the warehouse and calls no source. */
+export const NO_SOURCES: ConfigScope = { sources: [] };
 
 /** Writes one line of command output to stdout. */
 export function print(line = ""): void {

@@ -9,7 +9,7 @@ import {
   transformOptions,
   withWarehouse,
 } from "../../transform/run/transform-cli-options.js";
-import { configFrom, print } from "../program.js";
+import { configFrom, NO_SOURCES, print } from "../program.js";
 
 type BuildCommandOptions = TransformCliOptions & {
   fullRefresh?: boolean;
@@ -29,12 +29,12 @@ export function registerBuildCommand(program: Command): void {
   ).action(async (options: BuildCommandOptions, command: Command) => {
     if (options.listAssets) {
       const projectDir = options.projectDir ?? defaultProjectDir();
-      const kind = configFrom(command).warehouse.kind;
+      const kind = configFrom(command, NO_SOURCES).warehouse.kind;
       return print(JSON.stringify({ assets: await listModelAssets({ projectDir, kind }) }));
     }
     await withPipes(
       async ({ emit, session }) => {
-        await withWarehouse(configFrom(command), options, async (warehouse, shared) => {
+        await withWarehouse(configFrom(command, NO_SOURCES), options, async (warehouse, shared) => {
           const result = await buildModels({
             ...shared,
             warehouse,

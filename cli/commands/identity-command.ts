@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { configError } from "../../core/errors.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { withExistingWarehouse } from "../existing-warehouse.js";
-import { configFrom, print } from "../program.js";
+import { configFrom, NO_SOURCES, print } from "../program.js";
 
 /** A name match `canonical.identity_map` proposes, with both sides' names. */
 interface ProposedMatch extends Record<string, unknown> {
@@ -30,7 +30,7 @@ export function registerIdentityCommand(program: Command): void {
     )
     .option("--json", "print the proposed matches as JSON lines")
     .action(async (options: { json?: boolean }, command: Command) => {
-      await withExistingWarehouse(configFrom(command), async (warehouse) => {
+      await withExistingWarehouse(configFrom(command, NO_SOURCES), async (warehouse) => {
         const matches = await proposedMatches(warehouse);
         if (options.json) {
           for (const match of matches) print(JSON.stringify(match));

@@ -7,7 +7,7 @@ import { parseJson } from "../../warehouse/json-value.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { withExistingWarehouse } from "../existing-warehouse.js";
 import { splitList } from "../list-option.js";
-import { configFrom, print } from "../program.js";
+import { configFrom, NO_SOURCES, print } from "../program.js";
 import { textTable } from "../text-table.js";
 
 interface QuarantineOptions {
@@ -64,7 +64,7 @@ export function registerQuarantineCommand(program: Command): void {
     .action(async (options: QuarantineOptions, command: Command) => {
       const filters = splitList(options.stream ?? [], "--stream").flatMap(streamFilters);
       const limit = positiveLimit(options.limit);
-      await withExistingWarehouse(configFrom(command), async (warehouse) => {
+      await withExistingWarehouse(configFrom(command, NO_SOURCES), async (warehouse) => {
         const where = whereClause(filters, options.resolved === true);
         const rows = await warehouse.query<QuarantineRow>(
           `select source, stream, record_key, reason, raw, run_id, quarantined_at, resolved_at,

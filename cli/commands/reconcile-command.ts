@@ -5,7 +5,7 @@ import { parseJson } from "../../warehouse/json-value.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { withExistingWarehouse } from "../existing-warehouse.js";
 import { splitList } from "../list-option.js";
-import { configFrom, print } from "../program.js";
+import { configFrom, NO_SOURCES, print } from "../program.js";
 import {
   ageDays,
   type ExceptionRow,
@@ -45,7 +45,7 @@ export function registerReconcileCommand(program: Command): void {
       const rules = parseRules(options.rule ?? []);
       const minAgeDays = parseMinAge(options.minAgeDays);
       const ids = splitList(options.exception ?? [], "--exception");
-      await withExistingWarehouse(configFrom(command), async (warehouse) => {
+      await withExistingWarehouse(configFrom(command, NO_SOURCES), async (warehouse) => {
         const now = Date.now();
         const rows = ids.length > 0 ? await named(warehouse, ids) : await openExceptions(warehouse);
         const chosen = rows.filter(

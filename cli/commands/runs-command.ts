@@ -3,7 +3,7 @@ import { configError } from "../../core/errors.js";
 import { parseJson } from "../../warehouse/json-value.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { withExistingWarehouse } from "../existing-warehouse.js";
-import { configFrom, print } from "../program.js";
+import { configFrom, NO_SOURCES, print } from "../program.js";
 import { type StreamResultRow, streamResultsTable } from "../stream-results-table.js";
 import { textTable } from "../text-table.js";
 
@@ -46,7 +46,7 @@ export function registerRunsCommand(program: Command): void {
     .option("--json", "print the runs as JSON lines")
     .action(async (options: { limit: string; job?: string; json?: boolean }, command: Command) => {
       const limit = positiveLimit(options.limit);
-      await withExistingWarehouse(configFrom(command), (warehouse) =>
+      await withExistingWarehouse(configFrom(command, NO_SOURCES), (warehouse) =>
         listRuns(warehouse, limit, options),
       );
     });
@@ -57,7 +57,7 @@ export function registerRunsCommand(program: Command): void {
     )
     .option("--json", "print the run and its streams as one JSON object")
     .action(async (runId: string, options: { json?: boolean }, command: Command) => {
-      await withExistingWarehouse(configFrom(command), (warehouse) =>
+      await withExistingWarehouse(configFrom(command, NO_SOURCES), (warehouse) =>
         // `runs` has a --json of its own, which takes the flag when it comes after the id.
         showRun(warehouse, runId, options.json === true || command.parent?.opts().json === true),
       );

@@ -6,7 +6,7 @@ import { describeWarehouse } from "../../warehouse/describe-warehouse.js";
 import { RUN_LOCK_NAME } from "../../warehouse/run-lock-name.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { withExistingWarehouse } from "../existing-warehouse.js";
-import { configFrom, print } from "../program.js";
+import { configFrom, NO_SOURCES, print } from "../program.js";
 import { readWarehouseStatus, type WarehouseStatus } from "../warehouse-status.js";
 
 /** `pslink status`: one screen of where things stand, each line naming the command to go on. */
@@ -18,7 +18,7 @@ export function registerStatusCommand(program: Command): void {
     )
     .option("--json", "print the state as one JSON object")
     .action(async (options: { json?: boolean }, command: Command) => {
-      const config = configFrom(command);
+      const config = configFrom(command, NO_SOURCES);
       await withExistingWarehouse(config, async (warehouse) => {
         const status = await readWarehouseStatus(warehouse);
         if (status.lastSync?.status === "running" && (await runLockIsFree(warehouse)))

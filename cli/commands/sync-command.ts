@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Command } from "commander";
+import type { ConfigScope } from "../../core/config/index.js";
 import { configError, describeError } from "../../core/errors.js";
 import { logger } from "../../core/logger.js";
 import { stopReason } from "../../extractors/engine/stream-runner.js";
@@ -49,7 +50,7 @@ export function registerSyncCommand(program: Command): void {
         summary = await withPipes(
           async ({ emit, session }) => {
             // Loaded inside the Pipes session, so Dagster also shows a config error.
-            const config = configFrom(command);
+            const config = configFrom(command, syncScope(options));
             const run = await syncSources(config, {
               runId,
               sources:
@@ -142,4 +143,16 @@ function positiveInt(text: string): number {
   if (!Number.isInteger(value) || value < 1)
     throw configError(`--batch-rows must be a positive integer, got "${text}"`);
   return value;
+}
+
+/**
+ * The systems a sync calls: those of `--source`, or of `--stream` when each names its system
+ * (`kantata.time_entries`); a stream named alone may be any system's.
+ */
+function syncScope(options: SyncCommandOptions): ConfigScope {
+  const lower = (names: readonly string[]) => names.map((name) => name.toLowerCase());
+  if (options.source) return { sources: lower(splitList(options.source, "--source")) };
+  const streams = options.stream && splitList(options.stream, "--stream");
+  if (!streams?.every((stream) => stream.includes("."))) return {};
+  return { sources: [...new Set(lower(streams.map((stream) => stream.split(".")[0] ?? "")))] };
 }

@@ -8,7 +8,7 @@ import {
   transformOptions,
   withWarehouse,
 } from "../../transform/run/transform-cli-options.js";
-import { configFrom, print } from "../program.js";
+import { configFrom, NO_SOURCES, print } from "../program.js";
 
 /** `pslink test`: runs the dbt project's data tests against the configured warehouse. */
 export function registerTestCommand(program: Command): void {
@@ -19,7 +19,7 @@ export function registerTestCommand(program: Command): void {
   ).action(async (options: TransformCliOptions & { pipes?: boolean }, command: Command) => {
     await withPipes(
       async ({ emit, session }) => {
-        await withWarehouse(configFrom(command), options, async (warehouse, shared) => {
+        await withWarehouse(configFrom(command, NO_SOURCES), options, async (warehouse, shared) => {
           const result = await testModels({
             ...shared,
             warehouse,

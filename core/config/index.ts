@@ -1,3 +1,4 @@
+export type { ConfigScope } from "./load.js";
 export {
   configEnv,
   DEFAULT_CONFIG_FILE,

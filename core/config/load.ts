@@ -2,10 +2,12 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { parseDocument } from "yaml";
+import type { z } from "zod";
 import { configError } from "../errors.js";
+import { logger } from "../logger.js";
 import { plainIssueMessage } from "../plain-issues.js";
 import { formatIssues } from "./config-issues.js";
-import { type Env, withConfigContext } from "./primitives.js";
+import { type Env, MISSING_SECRET, withConfigContext } from "./primitives.js";
 import { configSchema, type PslinkConfig } from "./schema.js";
 
 export const DEFAULT_CONFIG_FILE = "pslink.yml";
@@ -63,7 +65,7 @@ function cutAtHash(text: string, parsed: Env): string[] {
 }
 
 /** Loads, resolves and validates a config file; every problem is reported at once. */
-export function loadConfig(path: string, env?: Env): PslinkConfig {
+export function loadConfig(path: string, env?: Env, scope: ConfigScope = {}): PslinkConfig {
   const file = resolve(path);
   if (!existsSync(file)) {
     throw configError(`config file ${file} does not exist`, {
@@ -80,13 +82,24 @@ export function loadConfig(path: string, env?: Env): PslinkConfig {
     file,
     baseDir,
     env: env ?? configEnv(baseDir),
+    ...scope,
   });
+}
+
+/** What a command will call, so that it needs only those sources' secrets. */
+export interface ConfigScope {
+  /**
+   * The source systems the command calls (undefined: all of them). A source outside them whose
+   * only problem is a secret with no value is left out of the config, with a warning, instead of
+   * failing a command that never calls it (`pslink runs` while one token is being rotated).
+   */
+  readonly sources?: readonly string[];
 }
 
 /** Validates config text; `file` only labels messages. */
 export function parseConfig(
   source: string,
-  options: { file: string; baseDir: string; env: Env },
+  options: { file: string; baseDir: string; env: Env } & ConfigScope,
 ): PslinkConfig {
   const document = parseDocument(source, { prettyErrors: true });
   if (document.errors.length > 0) {
@@ -100,9 +113,29 @@ export function parseConfig(
     });
   }
   const raw: unknown = document.toJS() ?? {};
-  const parsed = withConfigContext({ env: options.env }, () =>
-    configSchema.safeParse(raw, { error: plainIssueMessage }),
-  );
+  const validate = (doc: unknown) =>
+    withConfigContext({ env: options.env }, () =>
+      configSchema.safeParse(doc, { error: plainIssueMessage }),
+    );
+  let parsed = validate(raw);
+  const unneeded = parsed.success
+    ? undefined
+    : unneededSources(parsed.error.issues, options.sources);
+  if (unneeded) {
+    const { sources, ...rest } = raw as { sources: Record<string, unknown> };
+    const kept = Object.fromEntries(
+      Object.entries(sources).filter(([name]) => !unneeded.has(name)),
+    );
+    const without = validate({ ...rest, sources: kept });
+    if (without.success) {
+      parsed = without;
+      for (const [name, variables] of unneeded)
+        logger.warn(
+          { source: name },
+          `sources.${name} is left out of this command, which does not call it: ${variables.join(", ")} ${variables.length === 1 ? "has" : "have"} no value (a command that calls ${name} needs ${variables.length === 1 ? "it" : "them"})`,
+        );
+    }
+  }
   if (!parsed.success) {
     const problems = formatIssues(parsed.error.issues, raw);
     throw configError(
@@ -111,6 +144,27 @@ export function parseConfig(
     );
   }
   return { ...parsed.data, baseDir: options.baseDir, file: options.file };
+}
+
+/**
+ * The sources outside `scope` whose every problem is a secret with no value, with those
+ * variables' names; undefined when any other problem remains (or no scope was given), which is
+ * then reported in full.
+ */
+function unneededSources(
+  issues: readonly z.core.$ZodIssue[],
+  scope: readonly string[] | undefined,
+): Map<string, string[]> | undefined {
+  if (scope === undefined) return undefined;
+  const unneeded = new Map<string, string[]>();
+  for (const issue of issues) {
+    const [section, name] = issue.path;
+    const variable = (issue as { params?: Record<string, unknown> }).params?.[MISSING_SECRET];
+    if (section !== "sources" || typeof name !== "string" || scope.includes(name)) return undefined;
+    if (typeof variable !== "string") return undefined;
+    unneeded.set(name, [...(unneeded.get(name) ?? []), variable]);
+  }
+  return unneeded;
 }
 
 /** Keys whose values are masked in quoted YAML lines (an inline secret in a broken file). */

@@ -74,6 +74,9 @@ const secretValue = () =>
 const LITERAL_SECRET =
   "secrets are read from the environment only: write a reference such as ${MY_SECRET} and export MY_SECRET (or put it in the .env file beside pslink.yml)";
 
+/** The issue `params` key naming the variable a secret's reference found no value in. */
+export const MISSING_SECRET = "missingSecret";
+
 /** The value of a secret's `${name}`, or undefined with the issue added when it has none. */
 function secretReference(name: string, ctx: z.RefinementCtx): string | undefined {
   const found = active.env[name];
@@ -81,6 +84,7 @@ function secretReference(name: string, ctx: z.RefinementCtx): string | undefined
   ctx.addIssue({
     code: "custom",
     message: `environment variable ${name} is ${found === "" ? "set but empty" : "not set"}: export it with a value, or add it to the .env file beside pslink.yml`,
+    params: { [MISSING_SECRET]: name },
   });
   return undefined;
 }

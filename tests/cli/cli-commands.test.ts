@@ -529,6 +529,58 @@ describe("pslink sync --source/--stream and pslink runs against the sandbox", ()
     expect(missing.stderr).toContain("workday is not configured in");
   });
 
+  it("needs only the secrets of the sources a command calls", async () => {
+    // The same config beside a .env without Kantata's token.
+    const dotenv = await readFile(join(dirname(path), ".env"), "utf8");
+    const token = /^(\w*KANTATA\w*)=/m.exec(dotenv)?.[1] as string;
+    expect(token).toBeDefined();
+    const folder = await mkdtemp(join(dir, "scope-"));
+    await writeFile(join(folder, ".env"), dotenv.replace(new RegExp(`^${token}=.*$`, "m"), ""));
+    const scoped = join(folder, "pslink.yml");
+    await writeFile(scoped, await readFile(path, "utf8"));
+    const without = env;
+    const synced = await pslink(["-c", scoped, "sync", "--source", "salesforce"], without);
+    expect(synced.code, synced.stderr).toBe(0);
+    // The warning is a log line (pino writes to the process's stderr itself): read from the CLI
+    // run as a process.
+    const child = spawn(process.execPath, ["bin/pslink.js", "-c", scoped, "runs"], {
+      cwd: join(import.meta.dirname, "../.."),
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    expect(await new Promise<number | null>((done) => child.once("exit", done))).toBe(0);
+    expect(stderr).toContain(
+      `sources.kantata is left out of this command, which does not call it: ${token} has no value`,
+    );
+    for (const command of [
+      ["runs"],
+      ["status"],
+      ["quarantine"],
+      ["sync", "--stream", "salesforce.Account"],
+    ]) {
+      const result = await pslink(["-c", scoped, ...command], without);
+      expect(result.code, `${command.join(" ")}: ${result.stderr}`).toBe(0);
+    }
+    // A command that calls Kantata, or may, still refuses, naming the variable.
+    for (const command of [
+      ["sync"],
+      ["sync", "--source", "kantata"],
+      ["sync", "--stream", "time_entries"],
+      ["config", "check"],
+      ["apply"],
+    ]) {
+      const result = await pslink(["-c", scoped, ...command], without);
+      expect(result.code, command.join(" ")).toBe(2);
+      expect(result.stderr).toContain(
+        `sources.kantata.auth.token: environment variable ${token} is not set`,
+      );
+    }
+  });
+
   it("plans nothing before the models are built, and says to build them", async () => {
     const planned = await pslink(["-c", path, "plan"], env);
     expect(planned.code, planned.stderr).toBe(0);
