@@ -35,6 +35,8 @@ export interface TargetReport {
   /** Approved items left for the next window. */
   waiting: number;
   ends: Partial<Record<ItemEnd, number>>;
+  /** Items a steward rejected (or otherwise decided) while the apply ran: not written. */
+  withdrawn: number;
   error: string | null;
   /** Items that failed this run, with the target's answer. */
   failures: { item_key: string; error: string }[];
@@ -48,6 +50,8 @@ export interface ApplyResult {
   /** Items routed to the adjustment queue: their accounting period closed after planning. */
   queued: number;
   waiting: number;
+  /** Items no longer approved when their turn came (rejected meanwhile): never written. */
+  withdrawn: number;
 }
 
 /** The apply job: writes approved items to their targets, inside each target's window. */
@@ -74,6 +78,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     stale: 0,
     queued: 0,
     waiting: 0,
+    withdrawn: 0,
   };
   try {
     const items = await applicableItems(wh, options.planId);
@@ -92,6 +97,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
       result.stale += report.ends.stale ?? 0;
       result.queued += report.ends.queued ?? 0;
       result.waiting += report.waiting;
+      result.withdrawn += report.withdrawn;
     }
   } finally {
     await lock.release();
@@ -155,6 +161,7 @@ async function applyTarget(
     window,
     overriddenBy: null,
     waiting: 0,
+    withdrawn: 0,
     ends: {},
     error: null,
     failures: [],
@@ -245,6 +252,7 @@ async function applyTarget(
   };
   const count = (outcome: ItemOutcome) => {
     if (outcome === "waiting") report.waiting += 1;
+    else if (outcome === "withdrawn") report.withdrawn += 1;
     else report.ends[outcome] = (report.ends[outcome] ?? 0) + 1;
   };
   const batcher = "attemptBatch" in writer ? (writer as Writer & BatchWriter) : undefined;

@@ -5,7 +5,7 @@ import type { Warehouse } from "../warehouse/warehouse.js";
 import { audit, itemSubject } from "./audit-log.js";
 import { awaitsConfirmation, confirmingStewards, heldDomains } from "./blast-radius.js";
 import { ofRules, unknownItems, unknownRules } from "./item-selection.js";
-import { confirmPlan, loadItems, loadPlan, updateItem } from "./plan-store.js";
+import { confirmPlan, loadItems, loadPlan, transitionItem } from "./plan-store.js";
 import type { WriteItem } from "./plan-types.js";
 import { domainList, findSteward, outsideDomains } from "./steward-check.js";
 
@@ -109,42 +109,63 @@ export async function decideItems(options: DecideOptions): Promise<WriteItem[]> 
   }
 
   const status = decision === "approve" ? "approved" : "rejected";
-  await wh.transaction(async (tx) => {
-    if (confirming) {
-      await confirmPlan(tx, planId, steward, now);
-      await audit(
-        tx,
-        {
-          actor: steward,
-          action: "blast_radius_confirmed",
-          plan_id: planId,
-          detail: `${reason} (held: ${plan.held_reason ?? ""})`,
-        },
-        now,
-      );
-    }
-    for (const item of chosen) {
-      await updateItem(tx, item, {
-        status,
-        decided_by: steward,
-        decided_at: now,
-        decision_reason: reason,
-        updated_at: now,
-      });
-      await audit(
-        tx,
-        {
-          ...itemSubject(item),
-          actor: steward,
-          action: status,
-          before: item.before,
-          after: item.after,
-          detail: reason,
-        },
-        now,
-      );
-    }
-  });
+  const taken: WriteItem[] = [];
+  await wh
+    .transaction(async (tx) => {
+      if (confirming) {
+        await confirmPlan(tx, planId, steward, now);
+        await audit(
+          tx,
+          {
+            actor: steward,
+            action: "blast_radius_confirmed",
+            plan_id: planId,
+            detail: `${reason} (held: ${plan.held_reason ?? ""})`,
+          },
+          now,
+        );
+      }
+      for (const item of chosen) {
+        // An apply may have taken the item since we read it: the decision must not flip it.
+        const decided = await transitionItem(tx, item, [item.status], {
+          status,
+          decided_by: steward,
+          decided_at: now,
+          decision_reason: reason,
+          updated_at: now,
+        });
+        if (!decided) {
+          taken.push(item);
+          continue;
+        }
+        await audit(
+          tx,
+          {
+            ...itemSubject(item),
+            actor: steward,
+            action: status,
+            before: item.before,
+            after: item.after,
+            detail: reason,
+          },
+          now,
+        );
+      }
+      // All the decision or none of it: roll back, then refuse (below) with what happened.
+      if (taken.length > 0) throw new DecisionOvertaken();
+    })
+    .catch((error: unknown) => {
+      if (!(error instanceof DecisionOvertaken)) throw error;
+    });
+  if (taken.length > 0) {
+    const current = await loadItems(wh, { planId, itemKeys: taken.map((item) => item.item_key) });
+    return refuse(
+      `cannot ${decision} ${current.map((i) => `${i.item_key} (${i.status})`).join(", ")}: an apply or another decision took it while ${steward} was deciding, so nothing was ${status}`,
+      current.some((item) => item.status === "in_flight")
+        ? "an in-flight item is being written: wait for the apply to end, then check it with `pslink plan show`"
+        : `check the plan with \`pslink plan show ${planId}\` and decide again`,
+    );
+  }
   return chosen.map((item) => ({
     ...item,
     status,
@@ -153,3 +174,6 @@ export async function decideItems(options: DecideOptions): Promise<WriteItem[]> 
     decision_reason: reason,
   }));
 }
+
+/** Rolls a decision's transaction back when an item changed under it. */
+class DecisionOvertaken extends Error {}

@@ -132,6 +132,31 @@ export async function updateItem(
   item: Pick<WriteItem, "plan_id" | "item_key">,
   patch: ItemPatch,
 ): Promise<void> {
+  const { sql, params } = itemUpdate(item, patch);
+  await db.execute(sql, params);
+}
+
+/**
+ * Updates one item only while its status is one of `from`, and says whether it did. Another
+ * process may decide or apply the item between our read and this write (a reject landing while
+ * an apply retries, an apply taking an item a steward is deciding): the row's status, not what
+ * we read earlier, says whether the transition still holds.
+ */
+export async function transitionItem(
+  db: SqlExecutor,
+  item: Pick<WriteItem, "plan_id" | "item_key">,
+  from: readonly ItemStatus[],
+  patch: ItemPatch,
+): Promise<boolean> {
+  const { sql, params } = itemUpdate(item, patch);
+  const guarded = `${sql} and ${inList("status", from, params)} returning item_key`;
+  return (await db.query(guarded, params)).length > 0;
+}
+
+function itemUpdate(
+  item: Pick<WriteItem, "plan_id" | "item_key">,
+  patch: ItemPatch,
+): { sql: string; params: unknown[] } {
   const entries = Object.entries(patch);
   const sets = entries.map(([field], i) => {
     const column = PATCH_COLUMNS[field] ?? field;
@@ -140,10 +165,22 @@ export async function updateItem(
   const params = entries.map(([column, value]) =>
     column === "response" && value !== null ? json(value) : value,
   );
-  await db.execute(
-    `update pslink.write_items set ${sets.join(", ")} where plan_id = $${entries.length + 1} and item_key = $${entries.length + 2}`,
-    [...params, item.plan_id, item.item_key],
+  return {
+    sql: `update pslink.write_items set ${sets.join(", ")} where plan_id = $${entries.length + 1} and item_key = $${entries.length + 2}`,
+    params: [...params, item.plan_id, item.item_key],
+  };
+}
+
+/** The item's status as stored now (undefined when it is gone). */
+export async function currentStatus(
+  db: SqlExecutor,
+  item: Pick<WriteItem, "plan_id" | "item_key">,
+): Promise<ItemStatus | undefined> {
+  const rows = await db.query<{ status: string }>(
+    "select status from pslink.write_items where plan_id = $1 and item_key = $2",
+    [item.plan_id, item.item_key],
   );
+  return rows[0] ? (String(rows[0].status) as ItemStatus) : undefined;
 }
 
 /** Marks a held plan confirmed by a steward (the reason goes to the audit log). */

@@ -54,8 +54,11 @@ export function registerApplyCommand(program: Command): void {
               const window = report.overriddenBy
                 ? `window overridden by ${report.overriddenBy}`
                 : report.window.summary;
+              const withdrawn = report.withdrawn
+                ? `, ${report.withdrawn} withdrawn (rejected while the apply ran: not written)`
+                : "";
               print(
-                `${target}: ${ends || "nothing written"}${report.waiting ? `, ${report.waiting} waiting` : ""} — ${window}`,
+                `${target}: ${ends || "nothing written"}${report.waiting ? `, ${report.waiting} waiting` : ""}${withdrawn} — ${window}`,
               );
               for (const failure of report.failures)
                 print(`  item ${failure.item_key} failed: ${failure.error}`);

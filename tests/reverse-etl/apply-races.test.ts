@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { applyPlan } from "../../reverse-etl/apply-plan.js";
+import { readAudit } from "../../reverse-etl/audit-log.js";
+import { decideItems } from "../../reverse-etl/decide-items.js";
+import { loadItems } from "../../reverse-etl/plan-store.js";
+import { planWritebacks } from "../../reverse-etl/plan-writebacks.js";
+import { createWriter } from "../../reverse-etl/writers/create-writer.js";
+import type { WriteRequest, Writer } from "../../reverse-etl/writers/writer-types.js";
+import { openWarehouse } from "../../warehouse/open-warehouse.js";
+import type { Warehouse } from "../../warehouse/warehouse.js";
+import { type GovernedSandbox, governedSandbox, IN_WINDOW } from "./support/governed-sandbox.js";
+import { insertProposals, type ProposalRow } from "./support/test-proposals.js";
+
+/**
+ * What happens while an apply runs: a steward's decision landing between its read of the items
+ * and its writes, the window closing, a target refusing pslink's credentials.
+ */
+describe.each(["duckdb", "postgres"] as const)("apply while things change on %s", (kind) => {
+  let gs: GovernedSandbox;
+  /** The steward's own connection: another process on PostgreSQL (DuckDB has one per process). */
+  let steward: Warehouse;
+
+  beforeAll(async () => {
+    gs = await governedSandbox(kind);
+    await gs.sync();
+    steward =
+      kind === "postgres"
+        ? await openWarehouse(gs.config.warehouse, gs.config.baseDir)
+        : gs.warehouse;
+  });
+  afterAll(async () => {
+    if (steward !== gs?.warehouse) await steward?.close();
+    await gs?.close();
+  });
+  beforeEach(async () => {
+    await gs.warehouse.execute("drop schema if exists proposals cascade");
+    gs.sandbox.faults.clear();
+  });
+
+  const headline = (user: string, text: string): ProposalRow => ({
+    proposal_key: `race:${user}:${text}`,
+    rule_id: "R10",
+    exception_id: null,
+    domain: "worker",
+    source_system: "workday",
+    target_system: "kantata",
+    object: "users",
+    target_id: user,
+    operation: "update",
+    fields: { headline: text },
+    evidence: {},
+  });
+
+  /** Plans the rows and approves them all as harry; returns the plan and its items by user. */
+  const approved = async (rows: ProposalRow[]) => {
+    await insertProposals(gs.warehouse, "test_races", rows);
+    const planned = await planWritebacks({
+      warehouse: gs.warehouse,
+      config: gs.config,
+      now: IN_WINDOW,
+    });
+    const planId = planned.planId as string;
+    await decideItems({
+      warehouse: gs.warehouse,
+      config: gs.config,
+      planId,
+      decision: "approve",
+      steward: "harry",
+      reason: "checked against Workday",
+    });
+    const items = await loadItems(gs.warehouse, { planId });
+    return { planId, byUser: new Map(items.map((item) => [item.target_id, item])) };
+  };
+
+  /** The real Kantata writer, running `before` ahead of each write it sends. */
+  const kantataWriter = (before: (request: WriteRequest) => Promise<void>): Writer => {
+    const real = createWriter("kantata", gs.config);
+    return {
+      ...real,
+      read: (object, id) => real.read(object, id),
+      findByExternalId: (object, id) => real.findByExternalId(object, id),
+      attempt: async (request) => {
+        await before(request);
+        return real.attempt(request);
+      },
+    };
+  };
+
+  it("never writes an item a steward rejects while the apply is writing another", async () => {
+    const { planId, byUser } = await approved([
+      headline("300003", "Race first"),
+      headline("300004", "Race second"),
+    ]);
+    const [first, second] = [...byUser.values()];
+    let refusedInFlight: unknown;
+    const writer = kantataWriter(async (request) => {
+      if (request.itemKey !== first?.item_key) return;
+      // The apply read both items approved; harry now rejects the second from his own session,
+      // and cannot reject the first: it is in flight.
+      await decideItems({
+        warehouse: steward,
+        config: gs.config,
+        planId,
+        decision: "reject",
+        steward: "harry",
+        reason: "Workday corrected the record",
+        itemKeys: [second?.item_key as string],
+      });
+      refusedInFlight = await decideItems({
+        warehouse: steward,
+        config: gs.config,
+        planId,
+        decision: "reject",
+        steward: "harry",
+        reason: "too late",
+        itemKeys: [first?.item_key as string],
+      }).catch((error: unknown) => error);
+    });
+    const result = await applyPlan({
+      warehouse: gs.warehouse,
+      config: gs.config,
+      planId,
+      now: IN_WINDOW,
+      writers: { kantata: writer },
+    });
+    expect(result).toMatchObject({ applied: 1, withdrawn: 1 });
+    expect(String(refusedInFlight)).toMatch(/\(in_flight\)/);
+    const items = new Map(
+      (await loadItems(gs.warehouse, { planId })).map((item) => [item.item_key, item]),
+    );
+    expect(items.get(first?.item_key as string)?.status).toBe("applied");
+    expect(items.get(second?.item_key as string)?.status).toBe("rejected");
+    const secondUser = second?.target_id as string;
+    expect(gs.sandbox.writes.entries({ system: "kantata", path: `/users/${secondUser}` })).toEqual(
+      [],
+    );
+    expect(gs.sandbox.world.collection("kantata", "users").get(secondUser)?.headline).not.toBe(
+      "Race second",
+    );
+    expect(
+      await readAudit(gs.warehouse, { itemKey: second?.item_key, action: "write_ahead" }),
+    ).toEqual([]);
+  });
+});
