@@ -20,7 +20,13 @@ export interface ApplyOptions {
   config: Pick<PslinkConfig, "sources" | "governance">;
   /** Only this plan's items; all approved items otherwise. */
   planId?: string;
+  /** When the apply starts (tests pin it); time moves on from it at the real pace. */
   now?: Date;
+  /**
+   * The current time, read at each window check (before every item's write) and for the window
+   * entries of the audit log. Default: the real time, or `now` moving on.
+   */
+  clock?: () => Date;
   /** Applies outside the window: explicit, by a steward, with a reason, and audited. */
   overrideWindow?: { steward: string; reason: string };
   /** Who runs the apply (the audit log's actor for calls). */
@@ -57,7 +63,8 @@ export interface ApplyResult {
 /** The apply job: writes approved items to their targets, inside each target's window. */
 export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   const { warehouse: wh, config } = options;
-  const now = options.now ?? new Date();
+  const clock = options.clock ?? movingFrom(options.now);
+  const now = clock();
   const actor = options.actor ?? "pslink";
   await migrate(wh);
   if (options.planId !== undefined && !(await loadPlan(wh, options.planId))) {
@@ -87,7 +94,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
       if (mine.length === 0) continue;
       const report = await applyTarget(wh, config, target, mine, {
         ...options,
-        now,
+        clock,
         actor,
         lost: lock.lost,
       });
@@ -154,9 +161,9 @@ async function applyTarget(
   config: ApplyOptions["config"],
   target: TargetSystem,
   items: WriteItem[],
-  options: ApplyOptions & { now: Date; actor: string; lost?: AbortSignal },
+  options: ApplyOptions & { clock: () => Date; actor: string; lost?: AbortSignal },
 ): Promise<TargetReport> {
-  const window = checkWindow(config.governance.windows[target], options.now);
+  const window = checkWindow(config.governance.windows[target], options.clock());
   const report: TargetReport = {
     window,
     overriddenBy: null,
@@ -200,7 +207,7 @@ async function applyTarget(
               : ""
           }`,
         },
-        options.now,
+        options.clock(),
       );
       if (options.overrideWindow)
         report.error = `${waiting.length} item(s) of ${others} wait for the window: ${options.overrideWindow.steward} does not decide ${others}, so cannot override the window for them`;
@@ -218,7 +225,7 @@ async function applyTarget(
         plan_id: planOf,
         detail: window.summary,
       },
-      options.now,
+      options.clock(),
     );
   } else if (options.overrideWindow) {
     report.overriddenBy = options.overrideWindow.steward;
@@ -231,7 +238,7 @@ async function applyTarget(
         plan_id: planOf,
         detail: `${options.overrideWindow.reason} (${window.summary})`,
       },
-      options.now,
+      options.clock(),
     );
   }
   let writer: Writer;
@@ -271,12 +278,32 @@ async function applyTarget(
   for (const item of items)
     steps.push({ items: [item], run: async () => [await applyItem(ctx, item)] });
   let stopped: AbortSignal | undefined;
+  // Retries and backoff make an apply long: the window is checked again before each write, so
+  // none goes out after it closed (an override still covers its steward's domains).
+  let closedAt: WindowCheck | undefined;
   for (const step of steps) {
     if (ctx.deferred === undefined && options.lost?.aborted) stopped = options.lost;
-    if (ctx.deferred !== undefined || stopped) report.waiting += step.items.length;
+    if (!closedAt && !stopped && ctx.deferred === undefined && !report.overriddenBy) {
+      const now = checkWindow(config.governance.windows[target], options.clock());
+      if (!now.open) closedAt = now;
+    }
+    if (ctx.deferred !== undefined || stopped || closedAt) report.waiting += step.items.length;
     else for (const outcome of await step.run()) count(outcome);
   }
-  if (stopped) {
+  if (closedAt && !stopped && ctx.deferred === undefined) {
+    report.error = `${target}'s window closed while the apply ran, so ${report.waiting} approved item(s) wait for the next one: ${closedAt.summary}`;
+    await audit(
+      wh,
+      {
+        actor: options.actor,
+        action: "window_closed",
+        system: target,
+        plan_id: planOf,
+        detail: report.error,
+      },
+      options.clock(),
+    );
+  } else if (stopped) {
     report.error = lockLost(stopped, report.waiting);
   } else if (ctx.deferred !== undefined) {
     report.error = `${target} is not taking calls for now, so ${report.waiting} approved item(s) wait for a later apply: ${ctx.deferred}`;
@@ -289,7 +316,7 @@ async function applyTarget(
         plan_id: planOf,
         detail: report.error,
       },
-      new Date(),
+      options.clock(),
     );
   }
   return report;
@@ -304,4 +331,11 @@ async function applyTarget(
 function lockLost(lost: AbortSignal, waiting: number): string {
   const reason = lost.reason instanceof Error ? lost.reason.message : String(lost.reason);
   return `the apply stopped: ${reason}; ${waiting} approved item(s) wait for a later apply`;
+}
+
+/** The real clock, or one that starts at `start` and moves on at the real pace. */
+function movingFrom(start: Date | undefined): () => Date {
+  if (!start) return () => new Date();
+  const offset = start.getTime() - Date.now();
+  return () => new Date(Date.now() + offset);
 }

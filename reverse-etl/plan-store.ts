@@ -171,18 +171,6 @@ function itemUpdate(
   };
 }
 
-/** The item's status as stored now (undefined when it is gone). */
-export async function currentStatus(
-  db: SqlExecutor,
-  item: Pick<WriteItem, "plan_id" | "item_key">,
-): Promise<ItemStatus | undefined> {
-  const rows = await db.query<{ status: string }>(
-    "select status from pslink.write_items where plan_id = $1 and item_key = $2",
-    [item.plan_id, item.item_key],
-  );
-  return rows[0] ? (String(rows[0].status) as ItemStatus) : undefined;
-}
-
 /** Marks a held plan confirmed by a steward (the reason goes to the audit log). */
 export async function confirmPlan(
   db: SqlExecutor,

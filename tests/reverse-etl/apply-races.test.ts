@@ -141,4 +141,101 @@ describe.each(["duckdb", "postgres"] as const)("apply while things change on %s"
       await readAudit(gs.warehouse, { itemKey: second?.item_key, action: "write_ahead" }),
     ).toEqual([]);
   });
+
+  it("stops writing when the window closes during the apply: the rest wait, audited and reported", async () => {
+    const { planId } = await approved([
+      headline("300005", "Before the close"),
+      headline("300006", "After the close"),
+      headline("300007", "After the close"),
+    ]);
+    // One minute before the nightly window (22:00–04:00 UTC) closes; the first write takes
+    // the clock past its end, as a long backoff would.
+    let time = new Date("2026-11-23T03:59:00Z");
+    const real = createWriter("kantata", gs.config);
+    const writer: Writer = {
+      ...kantataWriter(async () => undefined),
+      attempt: async (request) => {
+        const outcome = await real.attempt(request);
+        time = new Date("2026-11-23T04:00:30Z");
+        return outcome;
+      },
+    };
+    const journal = gs.sandbox.writes.entries().length;
+    const result = await applyPlan({
+      warehouse: gs.warehouse,
+      config: gs.config,
+      planId,
+      clock: () => time,
+      writers: { kantata: writer },
+    });
+    expect(result).toMatchObject({ applied: 1, waiting: 2 });
+    expect(result.targets.kantata?.error).toMatch(
+      /^kantata's window closed while the apply ran, so 2 approved item\(s\) wait for the next one: window closed \("0 22 \* \* \*" UTC for 6h\); next opens 2026-11-23T22:00:00\.000Z$/,
+    );
+    const statuses = (await loadItems(gs.warehouse, { planId })).map((item) => item.status);
+    expect(statuses.sort()).toEqual(["applied", "approved", "approved"]);
+    expect(gs.sandbox.writes.entries().slice(journal)).toHaveLength(1);
+    const [closed] = await readAudit(gs.warehouse, { planId, action: "window_closed" });
+    expect(closed?.at).toEqual(new Date("2026-11-23T04:00:30Z"));
+    expect(closed?.detail).toBe(result.targets.kantata?.error);
+    const [checked] = await readAudit(gs.warehouse, { planId, action: "window_checked" });
+    expect(checked?.at).toEqual(new Date("2026-11-23T03:59:00Z"));
+  });
+
+  it("stamps each target's window check when it is made, after the writes to the target before", async () => {
+    const allDay = { start: "0 0 * * *", duration: 86_400_000, timezone: "UTC" };
+    const config = {
+      ...gs.config,
+      governance: {
+        ...gs.config.governance,
+        windows: { netsuite: allDay, kantata: allDay, salesforce: allDay },
+      },
+    };
+    const [account] = await gs.warehouse.query<{ id: string }>(
+      "select id from src_salesforce.account order by id limit 1",
+    );
+    await insertProposals(gs.warehouse, "test_races", [
+      headline("300008", "Stamped"),
+      {
+        ...headline("300008", "Stamped"),
+        proposal_key: "race:account",
+        rule_id: "R08",
+        domain: "customer_master",
+        source_system: "netsuite",
+        target_system: "salesforce",
+        object: "Account",
+        target_id: account?.id as string,
+        fields: { BillingCountry: "Faroe Islands" },
+      },
+    ]);
+    const planned = await planWritebacks({ warehouse: gs.warehouse, config, now: IN_WINDOW });
+    const planId = planned.planId as string;
+    for (const [steward, rule] of [
+      ["harry", "R10"],
+      ["fiona", "R08"],
+    ] as const) {
+      await decideItems({
+        warehouse: gs.warehouse,
+        config,
+        planId,
+        decision: "approve",
+        steward,
+        reason: "checked",
+        rules: [rule],
+      });
+    }
+    // The real clock: kantata's items are written before salesforce's window is checked.
+    const result = await applyPlan({ warehouse: gs.warehouse, config, planId });
+    expect(result.applied).toBe(2);
+    const kantataDone = (
+      await readAudit(gs.warehouse, { planId, system: "kantata", action: "applied" })
+    )[0]?.at;
+    const [salesforceChecked] = await readAudit(gs.warehouse, {
+      planId,
+      system: "salesforce",
+      action: "window_checked",
+    });
+    expect(kantataDone).toBeDefined();
+    expect(salesforceChecked?.at.getTime()).toBeGreaterThanOrEqual(kantataDone?.getTime() ?? 0);
+  });
 });
