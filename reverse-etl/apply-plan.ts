@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import type { TargetSystem } from "../core/config/governance-schema.js";
 import type { PslinkConfig } from "../core/config/index.js";
-import { configError, describeError } from "../core/errors.js";
+import { configError, describeError, PslinkError } from "../core/errors.js";
 import { migrate } from "../warehouse/migrate.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { applyBatch, type BatchWriter } from "./apply-batch.js";
@@ -245,8 +245,8 @@ async function applyTarget(
   try {
     writer = options.writers?.[target] ?? createWriter(target, config);
   } catch (error) {
-    report.error = describeError(error);
     report.waiting = items.length;
+    report.error = await targetFailed(wh, target, report.waiting, error, options.actor, planOf);
     return report;
   }
   const ctx: ApplyContext = {
@@ -281,16 +281,33 @@ async function applyTarget(
   // Retries and backoff make an apply long: the window is checked again before each write, so
   // none goes out after it closed (an override still covers its steward's domains).
   let closedAt: WindowCheck | undefined;
+  let failure: PslinkError | undefined;
   for (const step of steps) {
     if (ctx.deferred === undefined && options.lost?.aborted) stopped = options.lost;
     if (!closedAt && !stopped && ctx.deferred === undefined && !report.overriddenBy) {
       const now = checkWindow(config.governance.windows[target], options.clock());
       if (!now.open) closedAt = now;
     }
-    if (ctx.deferred !== undefined || stopped || closedAt) report.waiting += step.items.length;
-    else for (const outcome of await step.run()) count(outcome);
+    if (ctx.deferred !== undefined || stopped || closedAt || failure)
+      report.waiting += step.items.length;
+    else {
+      try {
+        for (const outcome of await step.run()) count(outcome);
+      } catch (error) {
+        // Refused credentials or configuration: no item of this target can be written until
+        // someone fixes it, but the other targets' can.
+        if (!(error instanceof PslinkError) || error.kind === "transient") throw error;
+        failure = error;
+        for (const item of step.items) {
+          if (item.status === "approved" || item.status === "in_flight") report.waiting += 1;
+          else count(item.status as ItemEnd);
+        }
+      }
+    }
   }
-  if (closedAt && !stopped && ctx.deferred === undefined) {
+  if (failure) {
+    report.error = await targetFailed(wh, target, report.waiting, failure, options.actor, planOf);
+  } else if (closedAt && !stopped && ctx.deferred === undefined) {
     report.error = `${target}'s window closed while the apply ran, so ${report.waiting} approved item(s) wait for the next one: ${closedAt.summary}`;
     await audit(
       wh,
@@ -320,6 +337,29 @@ async function applyTarget(
     );
   }
   return report;
+}
+
+/**
+ * Records that a target could not be written at all (its credentials refused, its source not
+ * configured): a `target_failed` entry naming the items that wait. Returns the report's line.
+ */
+async function targetFailed(
+  wh: Warehouse,
+  target: TargetSystem,
+  waiting: number,
+  error: unknown,
+  actor: string,
+  planId: string | null,
+): Promise<string> {
+  const line = `${target} could not be written, so ${waiting} approved item(s) wait for a later apply: ${describeError(error)}`;
+  await audit(wh, {
+    actor,
+    action: "target_failed",
+    system: target,
+    plan_id: planId,
+    detail: line,
+  });
+  return line;
 }
 
 /**

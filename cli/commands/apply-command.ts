@@ -64,6 +64,11 @@ export function registerApplyCommand(program: Command): void {
                 print(`  item ${failure.item_key} failed: ${failure.error}`);
               if (report.error) print(`  ${report.error}`);
             }
+            const unwritten = targets.filter(([, report]) => report.error).map(([t]) => t);
+            if (unwritten.length > 0)
+              print(
+                `${unwritten.length} target(s) not written in full: ${unwritten.join(", ")} (see above); the other targets were applied`,
+              );
             if (session) reportApplyRun(result, emit, Date.now() - started);
             const failure = session ? applyRunFailure(result) : undefined;
             if (failure) throw failure;

@@ -238,4 +238,72 @@ describe.each(["duckdb", "postgres"] as const)("apply while things change on %s"
     expect(kantataDone).toBeDefined();
     expect(salesforceChecked?.at.getTime()).toBeGreaterThanOrEqual(kantataDone?.getTime() ?? 0);
   });
+
+  it("audits a target whose credentials are refused, and writes the other targets", async () => {
+    const [account] = await gs.warehouse.query<{ id: string }>(
+      "select id from src_salesforce.account order by id limit 1 offset 1",
+    );
+    await insertProposals(gs.warehouse, "test_races", [
+      headline("300009", "Other targets go ahead"),
+      {
+        ...headline("300009", "x"),
+        proposal_key: "race:refused-account",
+        rule_id: "R08",
+        domain: "customer_master",
+        source_system: "netsuite",
+        target_system: "salesforce",
+        object: "Account",
+        target_id: account?.id as string,
+        fields: { BillingCountry: "Greenland" },
+      },
+    ]);
+    const planned = await planWritebacks({
+      warehouse: gs.warehouse,
+      config: gs.config,
+      now: IN_WINDOW,
+    });
+    const planId = planned.planId as string;
+    for (const [steward, rule] of [
+      ["harry", "R10"],
+      ["fiona", "R08"],
+    ] as const) {
+      await decideItems({
+        warehouse: gs.warehouse,
+        config: gs.config,
+        planId,
+        decision: "approve",
+        steward,
+        reason: "checked",
+        rules: [rule],
+      });
+    }
+    // Kantata, written before Salesforce, answers 401 whatever token pslink sends: a revoked
+    // token. Salesforce, after it, is written all the same.
+    gs.sandbox.faults.add({ system: "kantata", kind: "expired_token", times: 1000 });
+    const result = await applyPlan({
+      warehouse: gs.warehouse,
+      config: gs.config,
+      planId,
+      now: IN_WINDOW,
+    });
+    expect(result).toMatchObject({ applied: 1, waiting: 1 });
+    expect(result.targets.salesforce?.ends.applied).toBe(1);
+    expect(result.targets.kantata?.error).toMatch(
+      /^kantata could not be written, so 1 approved item\(s\) wait for a later apply: /,
+    );
+    const [failed] = await readAudit(gs.warehouse, { planId, action: "target_failed" });
+    expect(failed).toMatchObject({
+      system: "kantata",
+      detail: result.targets.kantata?.error,
+    });
+    const statuses = new Map(
+      (await loadItems(gs.warehouse, { planId })).map((item) => [item.target_system, item.status]),
+    );
+    expect(statuses).toEqual(
+      new Map([
+        ["kantata", "approved"],
+        ["salesforce", "applied"],
+      ]),
+    );
+  });
 });
