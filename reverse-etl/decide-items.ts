@@ -17,7 +17,10 @@ export interface DecideOptions {
   /** The steward deciding; must be configured in `governance.stewards`. */
   steward: string;
   reason: string;
-  /** Specific items; the whole plan's undecided items when absent. */
+  /**
+   * Specific items; the whole plan's undecided (`proposed`) items when absent. A reject takes
+   * back an approval only of an item named here.
+   */
   itemKeys?: readonly string[];
   /** Only items of these rules (with `itemKeys`, items that are both). */
   rules?: readonly string[];
@@ -56,13 +59,17 @@ export async function decideItems(options: DecideOptions): Promise<WriteItem[]> 
   if (!plan)
     throw configError(`there is no plan ${planId}`, { hint: "list plans with `pslink plans`" });
 
-  const decidable = decision === "approve" ? ["proposed"] : ["proposed", "approved"];
+  // Rejecting takes back an approval only when the item is named: a plan-wide or per-rule
+  // reject must not revoke other stewards' approvals.
+  const itemKeys = options.itemKeys ?? [];
+  const named = itemKeys.length > 0;
+  const decidable = decision === "reject" && named ? ["proposed", "approved"] : ["proposed"];
   const all = await loadItems(wh, { planId });
   let chosen: WriteItem[];
-  if (options.itemKeys && options.itemKeys.length > 0) {
-    const unknown = unknownItems(planId, all, options.itemKeys);
+  if (named) {
+    const unknown = unknownItems(planId, all, itemKeys);
     if (unknown) return refuse(unknown.message, unknown.hint);
-    const keys = new Set(options.itemKeys);
+    const keys = new Set(itemKeys);
     chosen = all.filter((item) => keys.has(item.item_key));
     const settled = chosen.filter((item) => !decidable.includes(item.status));
     if (settled.length > 0) {

@@ -30,7 +30,9 @@ export function registerDecisionCommand(program: Command, decision: "approve" | 
       .requiredOption("--plan <id>", "the plan")
       .option(
         "--item <key>",
-        "only this item (repeat, or separate with commas); default: every undecided item",
+        decision === "reject"
+          ? "only this item (repeat, or separate with commas); default: every undecided item (an approved item is rejected only when named here)"
+          : "only this item (repeat, or separate with commas); default: every undecided item",
         collect,
       )
       .option("--rule <ids...>", "only items of these rules (R01 …; separate with commas)")
