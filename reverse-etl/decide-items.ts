@@ -3,9 +3,14 @@ import { configError } from "../core/errors.js";
 import { migrate } from "../warehouse/migrate.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { audit, itemSubject } from "./audit-log.js";
-import { awaitsConfirmation, confirmingStewards, heldDomains } from "./blast-radius.js";
+import {
+  confirmingStewards,
+  objectDomains,
+  objectKey,
+  unconfirmedObjects,
+} from "./blast-radius.js";
 import { ofRules, unknownItems, unknownRules } from "./item-selection.js";
-import { confirmPlan, loadItems, loadPlan, transitionItem } from "./plan-store.js";
+import { confirmObjects, loadItems, loadPlan, transitionItem } from "./plan-store.js";
 import type { WriteItem } from "./plan-types.js";
 import { domainList, findSteward, outsideDomains } from "./steward-check.js";
 
@@ -94,22 +99,34 @@ export async function decideItems(options: DecideOptions): Promise<WriteItem[]> 
     "ask a steward of that domain, or pass --rule or --item for the items in your domains",
   );
   if (outside) return refuse(outside.message, outside.hint);
-  const confirming = decision === "approve" && awaitsConfirmation(plan);
+  // A held plan waits for its held objects' confirmation; an approval confirms only the held
+  // objects whose items it approves, and only a steward of their domains may give it.
+  const pending = decision === "approve" ? unconfirmedObjects(plan) : [];
+  const covered = pending.filter(
+    (object) => object === "*" || chosen.some((item) => objectKey(item) === object),
+  );
+  const confirming = pending.length > 0;
   if (confirming) {
-    // Confirming the blast radius is a decision about the held objects' domains.
-    const domains = heldDomains(plan, all);
+    const domains = objectDomains(covered.length > 0 ? covered : pending, all);
+    const held = `plan ${planId} is held by the blast-radius guard`;
     if (domains.some((domain) => !configured.domains.includes(domain))) {
       const confirmers = confirmingStewards(options.config.governance.stewards, domains);
       return refuse(
-        `plan ${planId} is held by the blast-radius guard (${plan.held_reason ?? ""}); only a steward of ${domainList(domains)} may confirm it, and ${steward} may decide ${configured.domains.join(", ") || "no domain"}`,
+        `${held} (${plan.held_reason ?? ""}); only a steward of ${domainList(domains)} may confirm it, and ${steward} may decide ${configured.domains.join(", ") || "no domain"}`,
         confirmers.length > 0
           ? `ask ${confirmers.join(" or ")} to review it and approve with --confirm-blast-radius; then ${steward} can approve these items`
           : `no steward in pslink.yml decides ${domains.join(", ")}: add one under governance.stewards`,
       );
     }
+    if (covered.length === 0) {
+      return refuse(
+        `${held} (${plan.held_reason ?? ""}); these items are on none of its held objects (${pending.join(", ")}), so approving them confirms nothing`,
+        `approve the items of ${pending.join(", ")} with --confirm-blast-radius first (\`pslink plan show ${planId}\` lists them)`,
+      );
+    }
     if (!options.confirmBlastRadius) {
       return refuse(
-        `plan ${planId} is held by the blast-radius guard: ${plan.held_reason ?? ""}`,
+        `${held}: ${plan.held_reason ?? ""}`,
         `review it with \`pslink plan show ${planId}\` and approve with --confirm-blast-radius`,
       );
     }
@@ -120,14 +137,15 @@ export async function decideItems(options: DecideOptions): Promise<WriteItem[]> 
   await wh
     .transaction(async (tx) => {
       if (confirming) {
-        await confirmPlan(tx, planId, steward, now);
+        const remaining = pending.filter((object) => !covered.includes(object));
+        await confirmObjects(tx, plan, covered, remaining, steward, now);
         await audit(
           tx,
           {
             actor: steward,
             action: "blast_radius_confirmed",
             plan_id: planId,
-            detail: `${reason} (held: ${plan.held_reason ?? ""})`,
+            detail: `${reason} (confirmed ${covered.join(", ")}; held: ${plan.held_reason ?? ""})`,
           },
           now,
         );

@@ -171,16 +171,29 @@ function itemUpdate(
   };
 }
 
-/** Marks a held plan confirmed by a steward (the reason goes to the audit log). */
-export async function confirmPlan(
+/**
+ * Records held objects of a plan confirmed by a steward (in its summary, `confirmed_objects`);
+ * once none is left (`remaining` empty) the plan is confirmed as a whole (the reason goes to the
+ * audit log).
+ */
+export async function confirmObjects(
   db: SqlExecutor,
-  planId: string,
+  plan: WritePlan,
+  objects: readonly string[],
+  remaining: readonly string[],
   by: string,
   at: Date,
 ): Promise<void> {
+  const before = plan.summary.confirmed_objects;
+  const confirmed = [...(Array.isArray(before) ? before : []), ...objects];
+  await db.execute("update pslink.write_plans set summary = cast($1 as json) where plan_id = $2", [
+    json({ ...plan.summary, confirmed_objects: confirmed }),
+    plan.plan_id,
+  ]);
+  if (remaining.length > 0) return;
   await db.execute(
     "update pslink.write_plans set confirmed_by = $1, confirmed_at = $2 where plan_id = $3",
-    [by, at, planId],
+    [by, at, plan.plan_id],
   );
 }
 

@@ -73,4 +73,61 @@ describe.each(["duckdb", "postgres"] as const)("steward decisions on %s", (kind)
     await decide(planId, "reject", { itemKeys: [first?.item_key as string] });
     expect((await status()).get(first?.item_key as string)).toBe("rejected");
   });
+
+  it("confirms the blast radius only for the held objects whose items the approval takes", async () => {
+    // wanda decides both the held object's domain (worker) and the other item's.
+    const stewards = [
+      ...gs.config.governance.stewards,
+      { name: "wanda", domains: ["worker", "customer_master"] as const },
+    ];
+    const config = {
+      ...gs.config,
+      governance: { ...gs.config.governance, blast_radius: 0.2, stewards },
+    } as typeof gs.config;
+    const users = await gs.warehouse.query<{ id: string }>(
+      "select id from src_kantata.users order by id limit 5",
+    );
+    const [account] = await gs.warehouse.query<{ id: string }>(
+      "select id from src_salesforce.account order by id limit 1 offset 2",
+    );
+    await insertProposals(gs.warehouse, "test_decisions", [
+      ...users.map((user) => headline(user.id, "Blast radius")),
+      {
+        ...headline("0", "x"),
+        proposal_key: "decide:account",
+        rule_id: "R08",
+        domain: "customer_master",
+        source_system: "netsuite",
+        target_system: "salesforce",
+        object: "Account",
+        target_id: account?.id as string,
+        fields: { BillingCountry: "Åland" },
+      },
+    ]);
+    const planned = await planWritebacks({ warehouse: gs.warehouse, config, now: IN_WINDOW });
+    expect(planned.status).toBe("held");
+    const planId = planned.planId as string;
+    const approve = (steward: string, rule: string, confirm: boolean) =>
+      decideItems({
+        warehouse: gs.warehouse,
+        config,
+        planId,
+        decision: "approve",
+        steward,
+        reason: "reviewed",
+        rules: [rule],
+        confirmBlastRadius: confirm,
+      });
+
+    // The Account item is on no held object: its approval confirms nothing.
+    await expect(approve("wanda", "R08", true)).rejects.toThrow(
+      /these items are on none of its held objects \(kantata\.users\), so approving them confirms nothing/,
+    );
+    // The users stay held: approving them still needs the confirmation.
+    await expect(approve("harry", "R10", false)).rejects.toThrow(
+      /is held by the blast-radius guard/,
+    );
+    expect(await approve("harry", "R10", true)).toHaveLength(5);
+    expect(await approve("wanda", "R08", false)).toHaveLength(1);
+  });
 });
