@@ -27,6 +27,14 @@ export function registerApplyCommand(program: Command): void {
       if (options.overrideWindow && (!options.as || !options.reason)) {
         throw configError("--override-window needs --as STEWARD and --reason TEXT");
       }
+      if (options.as && !options.overrideWindow) {
+        throw configError(
+          "--as names the steward overriding a window: it goes with --override-window",
+          {
+            hint: "apply writes inside the windows as the operator; drop --as, or add --override-window --reason TEXT",
+          },
+        );
+      }
       if (options.reason && !options.overrideWindow) {
         throw configError("--reason explains a window override: it goes with --override-window", {
           hint: "apply writes inside the windows without one; drop --reason, or add --override-window --as STEWARD",

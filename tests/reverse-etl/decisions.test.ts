@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { main } from "../../cli/main.js";
+import { readAudit } from "../../reverse-etl/audit-log.js";
 import { decideItems } from "../../reverse-etl/decide-items.js";
 import { loadItems } from "../../reverse-etl/plan-store.js";
 import { planWritebacks } from "../../reverse-etl/plan-writebacks.js";
@@ -129,5 +131,48 @@ describe.each(["duckdb", "postgres"] as const)("steward decisions on %s", (kind)
     );
     expect(await approve("harry", "R10", true)).toHaveLength(5);
     expect(await approve("wanda", "R08", false)).toHaveLength(1);
+  });
+
+  /** Runs the CLI in this process; returns its exit code and what it printed. */
+  const pslink = async (...args: string[]) => {
+    let out = "";
+    const capture = (chunk: string | Uint8Array) => {
+      out += chunk.toString();
+      return true;
+    };
+    const stdout = vi.spyOn(process.stdout, "write").mockImplementation(capture);
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation(capture);
+    try {
+      process.exitCode = undefined;
+      const code = await main(["node", "pslink", ...args, "--config", gs.configPath]);
+      return { code, out };
+    } finally {
+      stdout.mockRestore();
+      stderr.mockRestore();
+      process.exitCode = undefined;
+    }
+  };
+
+  it("refuses and audits an approval with no --reason, and apply --as without --override-window", async () => {
+    await insertProposals(gs.warehouse, "test_decisions", [headline("300005", "No reason")]);
+    const planned = await planWritebacks({
+      warehouse: gs.warehouse,
+      config: gs.config,
+      now: IN_WINDOW,
+    });
+    const planId = planned.planId as string;
+    const noReason = await pslink("approve", "--plan", planId, "--as", "harry");
+    expect(noReason.code).toBe(2);
+    expect(noReason.out).toContain("an approval needs a reason");
+    const refused = await readAudit(gs.warehouse, { planId, action: "decision_refused" });
+    expect(refused.map((entry) => [entry.actor, entry.detail])).toEqual([
+      ["harry", 'approve: an approval needs a reason: pass --reason "…"'],
+    ]);
+
+    const stray = await pslink("apply", "--as", "harry");
+    expect(stray.code).toBe(2);
+    expect(stray.out).toContain(
+      "--as names the steward overriding a window: it goes with --override-window",
+    );
   });
 });
