@@ -40,8 +40,11 @@ export async function applyBatch(
     if (ctx.deferred !== undefined) return items.map((i) => ends.get(i.item_key) ?? "waiting");
   }
   if (pending.length > 0) {
-    await markInFlight(ctx, pending);
-    crashPoint("after_marker");
+    const taken = new Set(await markInFlight(ctx, pending));
+    // A steward rejected these since the apply read them: they stay as decided, unsent.
+    for (const item of pending) if (!taken.has(item)) ends.set(item.item_key, "withdrawn");
+    pending = pending.filter((item) => taken.has(item));
+    if (pending.length > 0) crashPoint("after_marker");
   }
   for (let attempt = 1; pending.length > 0; attempt++) {
     let outcomes: Array<WriteOutcome | { kind: "lost"; reason: string }>;

@@ -7,7 +7,7 @@ import { type AuditAction, audit, itemSubject } from "./audit-log.js";
 import { crashPoint } from "./crash-hook.js";
 import { checkFreshness, type Freshness, landedId, writeRequest } from "./item-checks.js";
 import { ClosedPeriods, closedPeriodOf, postingDates } from "./period-guard.js";
-import { type ItemPatch, updateItem } from "./plan-store.js";
+import { type ItemPatch, transitionItem } from "./plan-store.js";
 import type { WriteItem } from "./plan-types.js";
 import type { CallRecord, ObjectSpec, WriteOutcome, Writer } from "./writers/writer-types.js";
 import { capabilityRefusal } from "./writers/writer-types.js";
@@ -34,8 +34,12 @@ export interface ApplyContext {
  */
 export type ItemEnd = "applied" | "failed" | "stale" | "queued";
 
-/** How applying an item came out: it ended, or it waits for a later apply (`ctx.deferred`). */
-export type ItemOutcome = ItemEnd | "waiting";
+/**
+ * How applying an item came out: it ended, it waits for a later apply (`ctx.deferred`), or it
+ * was `withdrawn`: a steward rejected it (or it was otherwise decided) while the apply ran, so
+ * it was left as the decision put it and never written.
+ */
+export type ItemOutcome = ItemEnd | "waiting" | "withdrawn";
 
 /** Applies one approved (or crashed in-flight) item: recover, check, mark, call, record. */
 export async function applyItem(ctx: ApplyContext, item: WriteItem): Promise<ItemOutcome> {
@@ -49,7 +53,7 @@ export async function applyItem(ctx: ApplyContext, item: WriteItem): Promise<Ite
   if (refusal || !spec) return finish(ctx, item, "failed", { error: refusal ?? "unknown object" });
   const ready = await prepare(ctx, spec, item);
   if (ready !== "write") return ready;
-  await markInFlight(ctx, [item]);
+  if ((await markInFlight(ctx, [item])).length === 0) return "withdrawn";
   crashPoint("after_marker");
   for (let attempt = 1; ; attempt++) {
     const outcome = await attemptOnce(ctx, item);
@@ -157,16 +161,26 @@ async function closedSincePlanning(
   };
 }
 
-/** The write-ahead marker: committed before the call, so a crash leaves a trace to recover from. */
-export async function markInFlight(ctx: ApplyContext, items: readonly WriteItem[]): Promise<void> {
+/**
+ * The write-ahead marker: committed before the call, so a crash leaves a trace to recover from.
+ * Only an item still as the apply read it (approved, or in flight after a crash) is taken: one
+ * rejected since is left alone. Returns the items taken, the only ones to write.
+ */
+export async function markInFlight(
+  ctx: ApplyContext,
+  items: readonly WriteItem[],
+): Promise<WriteItem[]> {
   const now = new Date();
-  await ctx.wh.transaction(async (tx) => {
+  const taken = await ctx.wh.transaction(async (tx) => {
+    const marked: WriteItem[] = [];
     for (const item of items) {
-      await updateItem(tx, item, {
+      const still = await transitionItem(tx, item, [item.status], {
         status: "in_flight",
         idempotency_key: item.idempotency_key,
         updated_at: now,
       });
+      if (!still) continue;
+      marked.push(item);
       await audit(
         tx,
         {
@@ -177,8 +191,10 @@ export async function markInFlight(ctx: ApplyContext, items: readonly WriteItem[
         now,
       );
     }
+    return marked;
   });
-  for (const item of items) item.status = "in_flight";
+  for (const item of taken) item.status = "in_flight";
+  return taken;
 }
 
 async function attemptOnce(
@@ -280,20 +296,27 @@ async function defer(
   item: WriteItem,
   reason: string,
   status: "approved" | "in_flight",
-): Promise<"waiting"> {
+): Promise<"waiting" | "withdrawn"> {
   ctx.deferred = reason;
   const now = new Date();
-  await ctx.wh.transaction(async (tx) => {
-    await updateItem(tx, item, { status, status_reason: reason, updated_at: now });
+  const still = await ctx.wh.transaction(async (tx) => {
+    const from = item.status;
+    if (
+      !(await transitionItem(tx, item, [from], { status, status_reason: reason, updated_at: now }))
+    )
+      return false;
     await audit(tx, { ...subject(ctx, item), action: "deferred", detail: reason }, now);
+    return true;
   });
+  if (!still) return "withdrawn";
   item.status = status;
   return "waiting";
 }
 
 /**
  * Ends an item: its status and the audit entry in one transaction. The entry's action is the end,
- * but `guard_queued` for a queued item, as when planning queues one.
+ * but `guard_queued` for a queued item, as when planning queues one. An item a steward decided
+ * otherwise since the apply read it keeps that decision (`withdrawn`).
  */
 export async function finish(
   ctx: ApplyContext,
@@ -301,7 +324,7 @@ export async function finish(
   end: ItemEnd,
   patch: Omit<ItemPatch, "status" | "updated_at">,
   action: AuditAction = end === "queued" ? "guard_queued" : end,
-): Promise<ItemEnd> {
+): Promise<ItemEnd | "withdrawn"> {
   const now = new Date();
   const full: ItemPatch = {
     ...patch,
@@ -309,10 +332,8 @@ export async function finish(
     updated_at: now,
     ...(end === "applied" ? { applied_at: now } : {}),
   };
-  if (end === "failed")
-    ctx.failures?.push({ item_key: item.item_key, error: patch.error ?? "failed" });
-  await ctx.wh.transaction(async (tx) => {
-    await updateItem(tx, item, full);
+  const still = await ctx.wh.transaction(async (tx) => {
+    if (!(await transitionItem(tx, item, [item.status], full))) return false;
     await audit(
       tx,
       {
@@ -330,7 +351,11 @@ export async function finish(
       },
       now,
     );
+    return true;
   });
+  if (!still) return "withdrawn";
+  if (end === "failed")
+    ctx.failures?.push({ item_key: item.item_key, error: patch.error ?? "failed" });
   if (end === "applied") ctx.written.add(`${item.object}:${patch.result_id ?? item.target_id}`);
   item.status = end;
   return end;

@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import type { TargetSystem } from "../core/config/governance-schema.js";
 import type { PslinkConfig } from "../core/config/index.js";
-import { configError, describeError } from "../core/errors.js";
+import { configError, describeError, PslinkError } from "../core/errors.js";
 import { migrate } from "../warehouse/migrate.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { applyBatch, type BatchWriter } from "./apply-batch.js";
@@ -20,7 +20,13 @@ export interface ApplyOptions {
   config: Pick<PslinkConfig, "sources" | "governance">;
   /** Only this plan's items; all approved items otherwise. */
   planId?: string;
+  /** When the apply starts (tests pin it); time moves on from it at the real pace. */
   now?: Date;
+  /**
+   * The current time, read at each window check (before every item's write) and for the window
+   * entries of the audit log. Default: the real time, or `now` moving on.
+   */
+  clock?: () => Date;
   /** Applies outside the window: explicit, by a steward, with a reason, and audited. */
   overrideWindow?: { steward: string; reason: string };
   /** Who runs the apply (the audit log's actor for calls). */
@@ -35,6 +41,8 @@ export interface TargetReport {
   /** Approved items left for the next window. */
   waiting: number;
   ends: Partial<Record<ItemEnd, number>>;
+  /** Items a steward rejected (or otherwise decided) while the apply ran: not written. */
+  withdrawn: number;
   error: string | null;
   /** Items that failed this run, with the target's answer. */
   failures: { item_key: string; error: string }[];
@@ -48,12 +56,15 @@ export interface ApplyResult {
   /** Items routed to the adjustment queue: their accounting period closed after planning. */
   queued: number;
   waiting: number;
+  /** Items no longer approved when their turn came (rejected meanwhile): never written. */
+  withdrawn: number;
 }
 
 /** The apply job: writes approved items to their targets, inside each target's window. */
 export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   const { warehouse: wh, config } = options;
-  const now = options.now ?? new Date();
+  const clock = options.clock ?? movingFrom(options.now);
+  const now = clock();
   const actor = options.actor ?? "pslink";
   await migrate(wh);
   if (options.planId !== undefined && !(await loadPlan(wh, options.planId))) {
@@ -74,6 +85,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
     stale: 0,
     queued: 0,
     waiting: 0,
+    withdrawn: 0,
   };
   try {
     const items = await applicableItems(wh, options.planId);
@@ -82,7 +94,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
       if (mine.length === 0) continue;
       const report = await applyTarget(wh, config, target, mine, {
         ...options,
-        now,
+        clock,
         actor,
         lost: lock.lost,
       });
@@ -92,6 +104,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
       result.stale += report.ends.stale ?? 0;
       result.queued += report.ends.queued ?? 0;
       result.waiting += report.waiting;
+      result.withdrawn += report.withdrawn;
     }
   } finally {
     await lock.release();
@@ -148,13 +161,14 @@ async function applyTarget(
   config: ApplyOptions["config"],
   target: TargetSystem,
   items: WriteItem[],
-  options: ApplyOptions & { now: Date; actor: string; lost?: AbortSignal },
+  options: ApplyOptions & { clock: () => Date; actor: string; lost?: AbortSignal },
 ): Promise<TargetReport> {
-  const window = checkWindow(config.governance.windows[target], options.now);
+  const window = checkWindow(config.governance.windows[target], options.clock());
   const report: TargetReport = {
     window,
     overriddenBy: null,
     waiting: 0,
+    withdrawn: 0,
     ends: {},
     error: null,
     failures: [],
@@ -193,7 +207,7 @@ async function applyTarget(
               : ""
           }`,
         },
-        options.now,
+        options.clock(),
       );
       if (options.overrideWindow)
         report.error = `${waiting.length} item(s) of ${others} wait for the window: ${options.overrideWindow.steward} does not decide ${others}, so cannot override the window for them`;
@@ -211,7 +225,7 @@ async function applyTarget(
         plan_id: planOf,
         detail: window.summary,
       },
-      options.now,
+      options.clock(),
     );
   } else if (options.overrideWindow) {
     report.overriddenBy = options.overrideWindow.steward;
@@ -224,15 +238,15 @@ async function applyTarget(
         plan_id: planOf,
         detail: `${options.overrideWindow.reason} (${window.summary})`,
       },
-      options.now,
+      options.clock(),
     );
   }
   let writer: Writer;
   try {
     writer = options.writers?.[target] ?? createWriter(target, config);
   } catch (error) {
-    report.error = describeError(error);
     report.waiting = items.length;
+    report.error = await targetFailed(wh, target, report.waiting, error, options.actor, planOf);
     return report;
   }
   const ctx: ApplyContext = {
@@ -245,6 +259,7 @@ async function applyTarget(
   };
   const count = (outcome: ItemOutcome) => {
     if (outcome === "waiting") report.waiting += 1;
+    else if (outcome === "withdrawn") report.withdrawn += 1;
     else report.ends[outcome] = (report.ends[outcome] ?? 0) + 1;
   };
   const batcher = "attemptBatch" in writer ? (writer as Writer & BatchWriter) : undefined;
@@ -263,12 +278,49 @@ async function applyTarget(
   for (const item of items)
     steps.push({ items: [item], run: async () => [await applyItem(ctx, item)] });
   let stopped: AbortSignal | undefined;
+  // Retries and backoff make an apply long: the window is checked again before each write, so
+  // none goes out after it closed (an override still covers its steward's domains).
+  let closedAt: WindowCheck | undefined;
+  let failure: PslinkError | undefined;
   for (const step of steps) {
     if (ctx.deferred === undefined && options.lost?.aborted) stopped = options.lost;
-    if (ctx.deferred !== undefined || stopped) report.waiting += step.items.length;
-    else for (const outcome of await step.run()) count(outcome);
+    if (!closedAt && !stopped && ctx.deferred === undefined && !report.overriddenBy) {
+      const now = checkWindow(config.governance.windows[target], options.clock());
+      if (!now.open) closedAt = now;
+    }
+    if (ctx.deferred !== undefined || stopped || closedAt || failure)
+      report.waiting += step.items.length;
+    else {
+      try {
+        for (const outcome of await step.run()) count(outcome);
+      } catch (error) {
+        // Refused credentials or configuration: no item of this target can be written until
+        // someone fixes it, but the other targets' can.
+        if (!(error instanceof PslinkError) || error.kind === "transient") throw error;
+        failure = error;
+        for (const item of step.items) {
+          if (item.status === "approved" || item.status === "in_flight") report.waiting += 1;
+          else count(item.status as ItemEnd);
+        }
+      }
+    }
   }
-  if (stopped) {
+  if (failure) {
+    report.error = await targetFailed(wh, target, report.waiting, failure, options.actor, planOf);
+  } else if (closedAt && !stopped && ctx.deferred === undefined) {
+    report.error = `${target}'s window closed while the apply ran, so ${report.waiting} approved item(s) wait for the next one: ${closedAt.summary}`;
+    await audit(
+      wh,
+      {
+        actor: options.actor,
+        action: "window_closed",
+        system: target,
+        plan_id: planOf,
+        detail: report.error,
+      },
+      options.clock(),
+    );
+  } else if (stopped) {
     report.error = lockLost(stopped, report.waiting);
   } else if (ctx.deferred !== undefined) {
     report.error = `${target} is not taking calls for now, so ${report.waiting} approved item(s) wait for a later apply: ${ctx.deferred}`;
@@ -281,10 +333,33 @@ async function applyTarget(
         plan_id: planOf,
         detail: report.error,
       },
-      new Date(),
+      options.clock(),
     );
   }
   return report;
+}
+
+/**
+ * Records that a target could not be written at all (its credentials refused, its source not
+ * configured): a `target_failed` entry naming the items that wait. Returns the report's line.
+ */
+async function targetFailed(
+  wh: Warehouse,
+  target: TargetSystem,
+  waiting: number,
+  error: unknown,
+  actor: string,
+  planId: string | null,
+): Promise<string> {
+  const line = `${target} could not be written, so ${waiting} approved item(s) wait for a later apply: ${describeError(error)}`;
+  await audit(wh, {
+    actor,
+    action: "target_failed",
+    system: target,
+    plan_id: planId,
+    detail: line,
+  });
+  return line;
 }
 
 /**
@@ -296,4 +371,11 @@ async function applyTarget(
 function lockLost(lost: AbortSignal, waiting: number): string {
   const reason = lost.reason instanceof Error ? lost.reason.message : String(lost.reason);
   return `the apply stopped: ${reason}; ${waiting} approved item(s) wait for a later apply`;
+}
+
+/** The real clock, or one that starts at `start` and moves on at the real pace. */
+function movingFrom(start: Date | undefined): () => Date {
+  if (!start) return () => new Date();
+  const offset = start.getTime() - Date.now();
+  return () => new Date(Date.now() + offset);
 }

@@ -23,6 +23,7 @@ export const AUDIT_ACTIONS = [
   "call",
   "reconciled",
   "deferred",
+  "target_failed",
   "applied",
   "failed",
   "stale",

@@ -65,6 +65,31 @@ export function confirmingStewards(
 export const awaitsConfirmation = (plan: WritePlan): boolean =>
   plan.status === "held" && plan.confirmed_by === null;
 
+/** A held object's key, `target.object` (`kantata.users`), as `held_objects` lists it. */
+export const objectKey = (item: Pick<WriteItem, "target_system" | "object">): string =>
+  `${item.target_system}.${item.object}`;
+
+/**
+ * The held objects of a plan no steward has confirmed yet; the plan stays held as a whole until
+ * there are none. A confirmation covers only the held objects whose items it approves, so each
+ * is confirmed by a steward of its domain. Plans stored before the held objects were recorded
+ * are one object, `*`, every item's.
+ */
+export function unconfirmedObjects(plan: WritePlan): string[] {
+  if (!awaitsConfirmation(plan)) return [];
+  const held = plan.summary.held_objects;
+  if (!Array.isArray(held)) return ["*"];
+  const confirmed = plan.summary.confirmed_objects;
+  const done = Array.isArray(confirmed) ? confirmed : [];
+  return held.map(String).filter((object) => !done.includes(object));
+}
+
+/** The domains of the items on `objects` (`*`: every item): the stewards who may confirm them. */
+export function objectDomains(objects: readonly string[], items: readonly WriteItem[]): Domain[] {
+  const on = items.filter((item) => objects.includes("*") || objects.includes(objectKey(item)));
+  return [...new Set(on.map((item) => item.domain))].sort();
+}
+
 /**
  * The domains of the items that put a held plan over the blast radius: only a steward of all of
  * them may confirm it. Plans stored before the held objects were recorded count every item.

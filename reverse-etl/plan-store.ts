@@ -132,6 +132,31 @@ export async function updateItem(
   item: Pick<WriteItem, "plan_id" | "item_key">,
   patch: ItemPatch,
 ): Promise<void> {
+  const { sql, params } = itemUpdate(item, patch);
+  await db.execute(sql, params);
+}
+
+/**
+ * Updates one item only while its status is one of `from`, and says whether it did. Another
+ * process may decide or apply the item between our read and this write (a reject landing while
+ * an apply retries, an apply taking an item a steward is deciding): the row's status, not what
+ * we read earlier, says whether the transition still holds.
+ */
+export async function transitionItem(
+  db: SqlExecutor,
+  item: Pick<WriteItem, "plan_id" | "item_key">,
+  from: readonly ItemStatus[],
+  patch: ItemPatch,
+): Promise<boolean> {
+  const { sql, params } = itemUpdate(item, patch);
+  const guarded = `${sql} and ${inList("status", from, params)} returning item_key`;
+  return (await db.query(guarded, params)).length > 0;
+}
+
+function itemUpdate(
+  item: Pick<WriteItem, "plan_id" | "item_key">,
+  patch: ItemPatch,
+): { sql: string; params: unknown[] } {
   const entries = Object.entries(patch);
   const sets = entries.map(([field], i) => {
     const column = PATCH_COLUMNS[field] ?? field;
@@ -140,22 +165,35 @@ export async function updateItem(
   const params = entries.map(([column, value]) =>
     column === "response" && value !== null ? json(value) : value,
   );
-  await db.execute(
-    `update pslink.write_items set ${sets.join(", ")} where plan_id = $${entries.length + 1} and item_key = $${entries.length + 2}`,
-    [...params, item.plan_id, item.item_key],
-  );
+  return {
+    sql: `update pslink.write_items set ${sets.join(", ")} where plan_id = $${entries.length + 1} and item_key = $${entries.length + 2}`,
+    params: [...params, item.plan_id, item.item_key],
+  };
 }
 
-/** Marks a held plan confirmed by a steward (the reason goes to the audit log). */
-export async function confirmPlan(
+/**
+ * Records held objects of a plan confirmed by a steward (in its summary, `confirmed_objects`);
+ * once none is left (`remaining` empty) the plan is confirmed as a whole (the reason goes to the
+ * audit log).
+ */
+export async function confirmObjects(
   db: SqlExecutor,
-  planId: string,
+  plan: WritePlan,
+  objects: readonly string[],
+  remaining: readonly string[],
   by: string,
   at: Date,
 ): Promise<void> {
+  const before = plan.summary.confirmed_objects;
+  const confirmed = [...(Array.isArray(before) ? before : []), ...objects];
+  await db.execute("update pslink.write_plans set summary = cast($1 as json) where plan_id = $2", [
+    json({ ...plan.summary, confirmed_objects: confirmed }),
+    plan.plan_id,
+  ]);
+  if (remaining.length > 0) return;
   await db.execute(
     "update pslink.write_plans set confirmed_by = $1, confirmed_at = $2 where plan_id = $3",
-    [by, at, planId],
+    [by, at, plan.plan_id],
   );
 }
 

@@ -27,6 +27,14 @@ export function registerApplyCommand(program: Command): void {
       if (options.overrideWindow && (!options.as || !options.reason)) {
         throw configError("--override-window needs --as STEWARD and --reason TEXT");
       }
+      if (options.as && !options.overrideWindow) {
+        throw configError(
+          "--as names the steward overriding a window: it goes with --override-window",
+          {
+            hint: "apply writes inside the windows as the operator; drop --as, or add --override-window --reason TEXT",
+          },
+        );
+      }
       if (options.reason && !options.overrideWindow) {
         throw configError("--reason explains a window override: it goes with --override-window", {
           hint: "apply writes inside the windows without one; drop --reason, or add --override-window --as STEWARD",
@@ -54,13 +62,21 @@ export function registerApplyCommand(program: Command): void {
               const window = report.overriddenBy
                 ? `window overridden by ${report.overriddenBy}`
                 : report.window.summary;
+              const withdrawn = report.withdrawn
+                ? `, ${report.withdrawn} withdrawn (rejected while the apply ran: not written)`
+                : "";
               print(
-                `${target}: ${ends || "nothing written"}${report.waiting ? `, ${report.waiting} waiting` : ""} — ${window}`,
+                `${target}: ${ends || "nothing written"}${report.waiting ? `, ${report.waiting} waiting` : ""}${withdrawn} — ${window}`,
               );
               for (const failure of report.failures)
                 print(`  item ${failure.item_key} failed: ${failure.error}`);
               if (report.error) print(`  ${report.error}`);
             }
+            const unwritten = targets.filter(([, report]) => report.error).map(([t]) => t);
+            if (unwritten.length > 0)
+              print(
+                `${unwritten.length} target(s) not written in full: ${unwritten.join(", ")} (see above); the other targets were applied`,
+              );
             if (session) reportApplyRun(result, emit, Date.now() - started);
             const failure = session ? applyRunFailure(result) : undefined;
             if (failure) throw failure;

@@ -10,7 +10,7 @@ interface DecisionOptions {
   item?: string[];
   rule?: string[];
   as: string;
-  reason: string;
+  reason?: string;
   confirmBlastRadius?: boolean;
 }
 
@@ -30,12 +30,16 @@ export function registerDecisionCommand(program: Command, decision: "approve" | 
       .requiredOption("--plan <id>", "the plan")
       .option(
         "--item <key>",
-        "only this item (repeat, or separate with commas); default: every undecided item",
+        decision === "reject"
+          ? "only this item (repeat, or separate with commas); default: every undecided item (an approved item is rejected only when named here)"
+          : "only this item (repeat, or separate with commas); default: every undecided item",
         collect,
       )
       .option("--rule <ids...>", "only items of these rules (R01 …; separate with commas)")
       .requiredOption("--as <steward>", "your steward name (governance.stewards)")
-      .requiredOption("--reason <text>", "why (kept in the audit log)");
+      // Not a commander requirement: a decision without a reason is refused by decideItems,
+      // which audits the refusal as it does an empty one.
+      .option("--reason <text>", "why (required; kept in the audit log)");
     if (decision === "approve") {
       command.option("--confirm-blast-radius", "approve a plan the blast-radius guard held");
     }
@@ -47,7 +51,7 @@ export function registerDecisionCommand(program: Command, decision: "approve" | 
           planId: options.plan,
           decision,
           steward: options.as,
-          reason: options.reason,
+          reason: options.reason ?? "",
           ...(options.item ? { itemKeys: splitList(options.item, "--item") } : {}),
           ...(options.rule ? { rules: splitList(options.rule, "--rule") } : {}),
           confirmBlastRadius: options.confirmBlastRadius === true,

@@ -244,6 +244,53 @@ describe.each(warehouseCases())("models on $kind (sandbox small)", (wc) => {
     expect(plannedFor("R03")).toBe("");
   });
 
+  it("proposes to an R08 account only the fields R08 finds in disagreement", async () => {
+    type Proposal = {
+      target_id: string;
+      fields: Record<string, unknown>;
+      evidence: Record<string, unknown>;
+    };
+    const accountProposals = async (): Promise<Proposal[]> =>
+      (
+        await wh.query<{ target_id: string; fields: string; evidence: string }>(
+          `select target_id, cast(fields as varchar) as fields, cast(evidence as varchar) as evidence
+           from proposals.proposal_customer_master where object = 'Account' order by target_id`,
+        )
+      ).map((r) => ({
+        target_id: r.target_id,
+        fields: JSON.parse(r.fields) as Record<string, unknown>,
+        evidence: JSON.parse(r.evidence) as Record<string, unknown>,
+      }));
+    const before = await accountProposals();
+    // A customer whose CRM currency alone disagrees; its CRM name is then written in capitals,
+    // a difference R08 does not count (names compare case- and space-insensitively).
+    const currencyOnly = before.find(
+      (p) => p.evidence.crm_name === p.evidence.erp_name && "CurrencyIsoCode" in p.fields,
+    );
+    expect(currencyOnly).toBeDefined();
+    const id = currencyOnly?.target_id as string;
+    await wh.execute("update src_salesforce.account set name = upper(name) where id = $1", [id]);
+    try {
+      await build(wh, vars);
+      const after = await accountProposals();
+      const changed = after.find((p) => p.target_id === id);
+      expect(changed?.evidence.crm_name).toBe(
+        String(currencyOnly?.evidence.erp_name).toUpperCase(),
+      );
+      expect(changed?.fields).toEqual({ CurrencyIsoCode: currencyOnly?.fields.CurrencyIsoCode });
+      // Nothing else changes.
+      expect(after.map((p) => [p.target_id, p.fields])).toEqual(
+        before.map((p) => [p.target_id, p.fields]),
+      );
+    } finally {
+      await wh.execute("update src_salesforce.account set name = $1 where id = $2", [
+        currencyOnly?.evidence.crm_name,
+        id,
+      ]);
+      await build(wh, vars);
+    }
+  });
+
   it("ties project financials out to sums over the sandbox's own records", async () => {
     const rows = await wh.query(
       "select project_id, cast(month_start as varchar) as month, hours, cost_amount, billed_amount from marts.project_financials_monthly where project_id like 'project:kantata:%'",

@@ -87,7 +87,15 @@ account_updates as (
         'Account' as object,
         account_id as target_id,
         'update' as operation,
-        {{ json_object(["'Name'", "company_name", "'CurrencyIsoCode'", "currency"]) }} as fields,
+        -- Only the fields R08 finds in disagreement: a name that differs only in case or
+        -- spacing is the same name to the rule, and must not be rewritten.
+        case
+            when is_name_mismatch and is_currency_mismatch
+                then {{ json_object(["'Name'", "company_name", "'CurrencyIsoCode'", "currency"]) }}
+            when is_name_mismatch
+                then {{ json_object(["'Name'", "company_name"]) }}
+            else {{ json_object(["'CurrencyIsoCode'", "currency"]) }}
+        end as fields,
         {{ json_object([
             "'netsuite_customer'", "customer_id",
             "'erp_name'", "company_name",
@@ -99,16 +107,20 @@ account_updates as (
         ]) }} as evidence
 
     from (
-        select distinct
-            canonical_id, exception_id, customer_id, company_name, currency, subsidiary_id,
-            account_id, account_name, account_currency, billing_country
-        from compared
+        select
+            *,
+            -- R08's own comparisons (int_recon__r08_customer_master_mismatch).
+            coalesce({{ normalise_name('account_name') }} <> {{ normalise_name('company_name') }}, false) as is_name_mismatch,
+            account_currency is distinct from currency as is_currency_mismatch
+        from (
+            select distinct
+                canonical_id, exception_id, customer_id, company_name, currency, subsidiary_id,
+                account_id, account_name, account_currency, billing_country
+            from compared
+        ) distinct_accounts
     ) customer_accounts
     where account_id is not null
-        and (
-            account_name is distinct from company_name
-            or account_currency is distinct from currency
-        )
+        and (is_name_mismatch or is_currency_mismatch)
 
 ),
 
