@@ -32,6 +32,7 @@ export function reportApplyRun(result: ApplyResult, emit: JobEventSink, duration
         failed: ends.failed ?? 0,
         stale: ends.stale ?? 0,
         waiting: report.waiting,
+        withdrawn: report.withdrawn,
         window_open: report.window.open,
         window: report.window.summary,
         overridden_by: report.overriddenBy,
@@ -42,16 +43,24 @@ export function reportApplyRun(result: ApplyResult, emit: JobEventSink, duration
   }
 }
 
-/** The error an apply run with failed items ends with, for Dagster's step failure. */
+/**
+ * The error an apply run ends with, for Dagster's step failure and the scheduler's failed run,
+ * as `pslink apply` exits 1: items that failed, or a target not written in full (its
+ * credentials refused, its window closed while the apply ran, its calls deferred).
+ */
 export function applyRunFailure(result: ApplyResult): PslinkError | undefined {
-  if (result.failed === 0) return undefined;
   const lines = Object.entries(result.targets)
     .filter(([, report]) => (report.ends.failed ?? 0) > 0 || report.error)
     .map(
       ([target, report]) =>
         `${target}: ${report.ends.failed ?? 0} failed${report.error ? ` (${report.error})` : ""}`,
     );
-  return fatalError(`${result.failed} write-back item(s) failed:\n${lines.join("\n")}`, {
+  if (lines.length === 0) return undefined;
+  const what =
+    result.failed > 0
+      ? `${result.failed} write-back item(s) failed`
+      : `${lines.length} target(s) not written in full`;
+  return fatalError(`${what}:\n${lines.join("\n")}`, {
     hint: "`pslink plans` and `pslink plan show <plan-id>` show each failed item with the target's answer",
   });
 }

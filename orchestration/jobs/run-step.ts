@@ -9,6 +9,7 @@ import { defaultProjectDir } from "../../transform/project/default-project-dir.j
 import { buildModels } from "../../transform/run/build-models.js";
 import { testModels } from "../../transform/run/test-models.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
+import { applyRunFailure } from "../events/apply-job-events.js";
 import { syncRunFailure } from "../events/sync-job-events.js";
 import type { StepContext, StepRunner } from "../scheduler/scheduler.js";
 import type { Step } from "./steps.js";
@@ -100,12 +101,15 @@ export function createStepRunner(options: StepRunnerOptions): StepRunner {
       }
       case "apply": {
         const result = await applyPlan({ warehouse, config, actor });
+        const failure = applyRunFailure(result);
+        if (failure) throw failure;
         return {
           applied: result.applied,
           failed: result.failed,
           stale: result.stale,
           queued: result.queued,
           waiting: result.waiting,
+          withdrawn: result.withdrawn,
         };
       }
     }

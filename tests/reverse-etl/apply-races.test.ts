@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { applyRunFailure } from "../../orchestration/events/apply-job-events.js";
 import { applyPlan } from "../../reverse-etl/apply-plan.js";
 import { readAudit } from "../../reverse-etl/audit-log.js";
 import { decideItems } from "../../reverse-etl/decide-items.js";
@@ -290,6 +291,10 @@ describe.each(["duckdb", "postgres"] as const)("apply while things change on %s"
     expect(result.targets.salesforce?.ends.applied).toBe(1);
     expect(result.targets.kantata?.error).toMatch(
       /^kantata could not be written, so 1 approved item\(s\) wait for a later apply: /,
+    );
+    // Under Dagster and the scheduler the run fails, as `pslink apply` exits 1.
+    expect(applyRunFailure(result)?.message).toMatch(
+      /^1 target\(s\) not written in full:\nkantata: 0 failed \(kantata could not be written/,
     );
     const [failed] = await readAudit(gs.warehouse, { planId, action: "target_failed" });
     expect(failed).toMatchObject({
