@@ -7,6 +7,7 @@ import type { Warehouse } from "../warehouse/warehouse.js";
 import { applyBatch, type BatchWriter } from "./apply-batch.js";
 import { type ApplyContext, applyItem, type ItemEnd, type ItemOutcome } from "./apply-item.js";
 import { audit } from "./audit-log.js";
+import { objectKey, unconfirmedObjects } from "./blast-radius.js";
 import { loadItems, loadPlan } from "./plan-store.js";
 import type { WriteItem } from "./plan-types.js";
 import { findSteward } from "./steward-check.js";
@@ -112,15 +113,22 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyResult> {
   return result;
 }
 
-/** Approved items, and in-flight ones a crash left behind; never those of a held, unconfirmed plan. */
+/**
+ * Approved items, and in-flight ones a crash left behind; never those on a held object of a plan
+ * no steward has confirmed (each held object is confirmed by the approval of its items, so the
+ * approved items of a held plan are on confirmed objects, or on none it holds).
+ */
 async function applicableItems(wh: Warehouse, planId: string | undefined): Promise<WriteItem[]> {
   const items = await loadItems(wh, { planId, statuses: ["approved", "in_flight"] });
-  const held = new Set<string>();
+  const unconfirmed = new Map<string, readonly string[]>();
   for (const planKey of new Set(items.map((item) => item.plan_id))) {
     const plan = await loadPlan(wh, planKey);
-    if (plan?.status === "held" && plan.confirmed_by === null) held.add(planKey);
+    if (plan) unconfirmed.set(planKey, unconfirmedObjects(plan));
   }
-  return items.filter((item) => !held.has(item.plan_id));
+  return items.filter((item) => {
+    const objects = unconfirmed.get(item.plan_id) ?? [];
+    return !objects.includes("*") && !objects.includes(objectKey(item));
+  });
 }
 
 async function checkOverride(

@@ -84,6 +84,19 @@ export function unconfirmedObjects(plan: WritePlan): string[] {
   return held.map(String).filter((object) => !done.includes(object));
 }
 
+/**
+ * The unconfirmed held objects that still have undecided items among `items`: what keeps a held
+ * plan held. A held object whose items were all decided otherwise (rejected) needs no
+ * confirmation, and an approved item's object was confirmed when it was approved.
+ */
+export function awaitingObjects(plan: WritePlan, items: readonly WriteItem[]): string[] {
+  return unconfirmedObjects(plan).filter((object) =>
+    items.some(
+      (item) => item.status === "proposed" && (object === "*" || objectKey(item) === object),
+    ),
+  );
+}
+
 /** The domains of the items on `objects` (`*`: every item): the stewards who may confirm them. */
 export function objectDomains(objects: readonly string[], items: readonly WriteItem[]): Domain[] {
   const on = items.filter((item) => objects.includes("*") || objects.includes(objectKey(item)));

@@ -4,10 +4,11 @@ import { migrate } from "../warehouse/migrate.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { audit, itemSubject } from "./audit-log.js";
 import {
+  awaitingObjects,
+  awaitsConfirmation,
   confirmingStewards,
   objectDomains,
   objectKey,
-  unconfirmedObjects,
 } from "./blast-radius.js";
 import { ofRules, unknownItems, unknownRules } from "./item-selection.js";
 import { confirmObjects, loadItems, loadPlan, transitionItem } from "./plan-store.js";
@@ -101,7 +102,7 @@ export async function decideItems(options: DecideOptions): Promise<WriteItem[]> 
   if (outside) return refuse(outside.message, outside.hint);
   // A held plan waits for its held objects' confirmation; an approval confirms only the held
   // objects whose items it approves, and only a steward of their domains may give it.
-  const pending = decision === "approve" ? unconfirmedObjects(plan) : [];
+  const pending = decision === "approve" ? awaitingObjects(plan, all) : [];
   const covered = pending.filter(
     (object) => object === "*" || chosen.some((item) => objectKey(item) === object),
   );
@@ -132,20 +133,28 @@ export async function decideItems(options: DecideOptions): Promise<WriteItem[]> 
     }
   }
 
-  const status = decision === "approve" ? "approved" : "rejected";
+  const status: WriteItem["status"] = decision === "approve" ? "approved" : "rejected";
+  // What is left to confirm once this decision is made: the held objects not covered that still
+  // have undecided items. None left (their items all rejected, say) opens the plan.
+  const decidedKeys = new Set(chosen.map((item) => item.item_key));
+  const after = all.map((item) => (decidedKeys.has(item.item_key) ? { ...item, status } : item));
+  const remaining = awaitingObjects(plan, after).filter((object) => !covered.includes(object));
+  const released = awaitsConfirmation(plan) && remaining.length === 0;
   const taken: WriteItem[] = [];
   await wh
     .transaction(async (tx) => {
-      if (confirming) {
-        const remaining = pending.filter((object) => !covered.includes(object));
+      if (confirming || released) {
         await confirmObjects(tx, plan, covered, remaining, steward, now);
+        const detail = confirming
+          ? `confirmed ${covered.join(", ")}`
+          : "no held object has items left to decide";
         await audit(
           tx,
           {
             actor: steward,
             action: "blast_radius_confirmed",
             plan_id: planId,
-            detail: `${reason} (confirmed ${covered.join(", ")}; held: ${plan.held_reason ?? ""})`,
+            detail: `${reason} (${detail}; held: ${plan.held_reason ?? ""})`,
           },
           now,
         );
