@@ -10,7 +10,12 @@ import type { WriteRequest, Writer } from "../../reverse-etl/writers/writer-type
 import { openWarehouse } from "../../warehouse/open-warehouse.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { type GovernedSandbox, governedSandbox, IN_WINDOW } from "./support/governed-sandbox.js";
-import { insertProposals, type ProposalRow } from "./support/test-proposals.js";
+import {
+  accountUpdate,
+  insertProposals,
+  type ProposalRow,
+  userHeadline,
+} from "./support/test-proposals.js";
 
 /**
  * What happens while an apply runs: a steward's decision landing between its read of the items
@@ -36,20 +41,6 @@ describe.each(["duckdb", "postgres"] as const)("apply while things change on %s"
   beforeEach(async () => {
     await gs.warehouse.execute("drop schema if exists proposals cascade");
     gs.sandbox.faults.clear();
-  });
-
-  const headline = (user: string, text: string): ProposalRow => ({
-    proposal_key: `race:${user}:${text}`,
-    rule_id: "R10",
-    exception_id: null,
-    domain: "worker",
-    source_system: "workday",
-    target_system: "kantata",
-    object: "users",
-    target_id: user,
-    operation: "update",
-    fields: { headline: text },
-    evidence: {},
   });
 
   /** Plans the rows and approves them all as harry; returns the plan and its items by user. */
@@ -89,8 +80,8 @@ describe.each(["duckdb", "postgres"] as const)("apply while things change on %s"
 
   it("never writes an item a steward rejects while the apply is writing another", async () => {
     const { planId, byUser } = await approved([
-      headline("300003", "Race first"),
-      headline("300004", "Race second"),
+      userHeadline("race", "300003", "Race first"),
+      userHeadline("race", "300004", "Race second"),
     ]);
     const [first, second] = [...byUser.values()];
     let refusedInFlight: unknown;
@@ -145,9 +136,9 @@ describe.each(["duckdb", "postgres"] as const)("apply while things change on %s"
 
   it("stops writing when the window closes during the apply: the rest wait, audited and reported", async () => {
     const { planId } = await approved([
-      headline("300005", "Before the close"),
-      headline("300006", "After the close"),
-      headline("300007", "After the close"),
+      userHeadline("race", "300005", "Before the close"),
+      userHeadline("race", "300006", "After the close"),
+      userHeadline("race", "300007", "After the close"),
     ]);
     // One minute before the nightly window (22:00–04:00 UTC) closes; the first write takes
     // the clock past its end, as a long backoff would.
@@ -196,18 +187,8 @@ describe.each(["duckdb", "postgres"] as const)("apply while things change on %s"
       "select id from src_salesforce.account order by id limit 1",
     );
     await insertProposals(gs.warehouse, "test_races", [
-      headline("300008", "Stamped"),
-      {
-        ...headline("300008", "Stamped"),
-        proposal_key: "race:account",
-        rule_id: "R08",
-        domain: "customer_master",
-        source_system: "netsuite",
-        target_system: "salesforce",
-        object: "Account",
-        target_id: account?.id as string,
-        fields: { BillingCountry: "Faroe Islands" },
-      },
+      userHeadline("race", "300008", "Stamped"),
+      accountUpdate("race:account", account?.id as string, { BillingCountry: "Faroe Islands" }),
     ]);
     const planned = await planWritebacks({ warehouse: gs.warehouse, config, now: IN_WINDOW });
     const planId = planned.planId as string;
@@ -245,18 +226,8 @@ describe.each(["duckdb", "postgres"] as const)("apply while things change on %s"
       "select id from src_salesforce.account order by id limit 1 offset 1",
     );
     await insertProposals(gs.warehouse, "test_races", [
-      headline("300009", "Other targets go ahead"),
-      {
-        ...headline("300009", "x"),
-        proposal_key: "race:refused-account",
-        rule_id: "R08",
-        domain: "customer_master",
-        source_system: "netsuite",
-        target_system: "salesforce",
-        object: "Account",
-        target_id: account?.id as string,
-        fields: { BillingCountry: "Greenland" },
-      },
+      userHeadline("race", "300009", "Other targets go ahead"),
+      accountUpdate("race:refused-account", account?.id as string, { BillingCountry: "Greenland" }),
     ]);
     const planned = await planWritebacks({
       warehouse: gs.warehouse,

@@ -5,7 +5,7 @@ import { decideItems } from "../../reverse-etl/decide-items.js";
 import { loadItems } from "../../reverse-etl/plan-store.js";
 import { planWritebacks } from "../../reverse-etl/plan-writebacks.js";
 import { type GovernedSandbox, governedSandbox, IN_WINDOW } from "./support/governed-sandbox.js";
-import { insertProposals, type ProposalRow } from "./support/test-proposals.js";
+import { insertProposals, userHeadline } from "./support/test-proposals.js";
 
 /** What a steward's decision covers: which items a reject takes, what a confirmation releases. */
 describe.each(["duckdb", "postgres"] as const)("steward decisions on %s", (kind) => {
@@ -20,20 +20,6 @@ describe.each(["duckdb", "postgres"] as const)("steward decisions on %s", (kind)
   });
   beforeEach(async () => {
     await gs.warehouse.execute("drop schema if exists proposals cascade");
-  });
-
-  const headline = (user: string, text: string): ProposalRow => ({
-    proposal_key: `decide:${user}:${text}`,
-    rule_id: "R10",
-    exception_id: null,
-    domain: "worker",
-    source_system: "workday",
-    target_system: "kantata",
-    object: "users",
-    target_id: user,
-    operation: "update",
-    fields: { headline: text },
-    evidence: {},
   });
 
   const decide = (
@@ -53,8 +39,8 @@ describe.each(["duckdb", "postgres"] as const)("steward decisions on %s", (kind)
 
   it("rejects only undecided items unless an approved one is named with --item", async () => {
     await insertProposals(gs.warehouse, "test_decisions", [
-      headline("300003", "Keep approved"),
-      headline("300004", "Undecided"),
+      userHeadline("decide", "300003", "Keep approved"),
+      userHeadline("decide", "300004", "Undecided"),
     ]);
     const planned = await planWritebacks({
       warehouse: gs.warehouse,
@@ -93,9 +79,9 @@ describe.each(["duckdb", "postgres"] as const)("steward decisions on %s", (kind)
       "select id from src_salesforce.account order by id limit 1 offset 2",
     );
     await insertProposals(gs.warehouse, "test_decisions", [
-      ...users.map((user) => headline(user.id, "Blast radius")),
+      ...users.map((user) => userHeadline("decide", user.id, "Blast radius")),
       {
-        ...headline("0", "x"),
+        ...userHeadline("decide", "0", "x"),
         proposal_key: "decide:account",
         rule_id: "R08",
         domain: "customer_master",
@@ -154,7 +140,9 @@ describe.each(["duckdb", "postgres"] as const)("steward decisions on %s", (kind)
   };
 
   it("refuses and audits an approval with no --reason, and apply --as without --override-window", async () => {
-    await insertProposals(gs.warehouse, "test_decisions", [headline("300005", "No reason")]);
+    await insertProposals(gs.warehouse, "test_decisions", [
+      userHeadline("decide", "300005", "No reason"),
+    ]);
     const planned = await planWritebacks({
       warehouse: gs.warehouse,
       config: gs.config,

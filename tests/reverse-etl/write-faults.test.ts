@@ -7,9 +7,11 @@ import { planWritebacks } from "../../reverse-etl/plan-writebacks.js";
 import { type GovernedSandbox, governedSandbox, IN_WINDOW } from "./support/governed-sandbox.js";
 import {
   accountNameProposals,
+  accountUpdate,
   insertProposals,
   type ProposalRow,
   timeBillProposals,
+  userHeadline,
 } from "./support/test-proposals.js";
 
 describe.each(["duckdb", "postgres"] as const)("write faults on %s", (kind) => {
@@ -62,35 +64,6 @@ describe.each(["duckdb", "postgres"] as const)("write faults on %s", (kind) => {
     return { result, items: await loadItems(gs.warehouse, { planId }) };
   };
 
-  const userHeadline = (user: string, headline: string): ProposalRow => ({
-    proposal_key: `faults:${user}:${headline}`,
-    rule_id: "R10",
-    exception_id: null,
-    domain: "worker",
-    source_system: "workday",
-    target_system: "kantata",
-    object: "users",
-    target_id: user,
-    operation: "update",
-    fields: { headline },
-    evidence: {},
-  });
-
-  /** An update of Salesforce account `id` setting `fields`. */
-  const accountUpdate = (key: string, id: string, fields: ProposalRow["fields"]): ProposalRow => ({
-    proposal_key: key,
-    rule_id: "R08",
-    exception_id: null,
-    domain: "customer_master",
-    source_system: "netsuite",
-    target_system: "salesforce",
-    object: "Account",
-    target_id: id,
-    operation: "update",
-    fields,
-    evidence: {},
-  });
-
   it("retries 429s (Kantata sends no Retry-After) and then applies once", async () => {
     gs.sandbox.faults.add({
       system: "kantata",
@@ -99,7 +72,9 @@ describe.each(["duckdb", "postgres"] as const)("write faults on %s", (kind) => {
       kind: "http_429",
       times: 2,
     });
-    const { result, items } = await planApproveApply([userHeadline("300003", "After throttling")]);
+    const { result, items } = await planApproveApply([
+      userHeadline("faults", "300003", "After throttling"),
+    ]);
     expect(result.applied).toBe(1);
     expect(items[0]?.attempts).toBe(3);
     const journal = gs.sandbox.writes.entries({ system: "kantata", path: "/users/300003" });
@@ -150,8 +125,8 @@ describe.each(["duckdb", "postgres"] as const)("write faults on %s", (kind) => {
       times: 100,
     });
     const { items } = await planApproveApply([
-      userHeadline("300006", "Behind a firewall"),
-      userHeadline("300007", "Behind a gateway"),
+      userHeadline("faults", "300006", "Behind a firewall"),
+      userHeadline("faults", "300007", "Behind a gateway"),
     ]);
     const byUser = new Map(items.map((item) => [item.target_id, item]));
     expect(byUser.get("300006")?.status).toBe("failed");
@@ -172,7 +147,7 @@ describe.each(["duckdb", "postgres"] as const)("write faults on %s", (kind) => {
       times: 1,
     });
     const invalid = {
-      ...userHeadline("300005", "x"),
+      ...userHeadline("faults", "300005", "x"),
       fields: { time_zone_of_mars: "UTC+9" },
       proposal_key: "invalid-field",
     };

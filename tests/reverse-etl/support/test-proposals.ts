@@ -17,6 +17,40 @@ export interface ProposalRow {
   evidence: Record<string, unknown>;
 }
 
+/** An R10 update of Kantata user `user`'s headline, its key prefixed `prefix:` (one per test file). */
+export function userHeadline(prefix: string, user: string, headline: string): ProposalRow {
+  return {
+    proposal_key: `${prefix}:${user}:${headline}`,
+    rule_id: "R10",
+    exception_id: null,
+    domain: "worker",
+    source_system: "workday",
+    target_system: "kantata",
+    object: "users",
+    target_id: user,
+    operation: "update",
+    fields: { headline },
+    evidence: {},
+  };
+}
+
+/** An R08 update of Salesforce account `id` setting `fields`. */
+export function accountUpdate(key: string, id: string, fields: ProposalRow["fields"]): ProposalRow {
+  return {
+    proposal_key: key,
+    rule_id: "R08",
+    exception_id: null,
+    domain: "customer_master",
+    source_system: "netsuite",
+    target_system: "salesforce",
+    object: "Account",
+    target_id: id,
+    operation: "update",
+    fields,
+    evidence: {},
+  };
+}
+
 /** Creates `proposals.<table>` and inserts the rows with plain SQL. */
 export async function insertProposals(
   wh: Warehouse,
