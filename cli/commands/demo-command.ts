@@ -16,14 +16,19 @@ export function registerDemoCommand(program: Command): void {
     .description(
       "run the end-to-end demo: sandbox → sync → build → reconcile → plan → approve → apply → sync → resolved",
     )
-    .option("--dir <dir>", "where the demo's config and DuckDB file go", ".pslink/demo")
+    .option(
+      "--dir <dir>",
+      "where the demo's config and DuckDB file go (started afresh; a folder holding other files is refused)",
+      ".pslink/demo",
+    )
     .option("--size <size>", "sandbox size: small, medium or large", "medium")
     .option("--seed <n>", "sandbox seed", "42")
     .action(async (options: { dir: string; size: string; seed: string }) => {
       const size = SIZES.find((s) => s === options.size);
       if (!size)
         throw configError(`--size must be one of ${SIZES.join(", ")}, not "${options.size}"`);
-      const seed = Number.parseInt(options.seed, 10);
+      // Number(), not parseInt: "12abc" is refused rather than read as 12.
+      const seed = /^\d+$/.test(options.seed.trim()) ? Number(options.seed) : Number.NaN;
       if (!Number.isSafeInteger(seed))
         throw configError(`--seed must be a whole number, not "${options.seed}"`);
       const progress = syncProgress(

@@ -69,8 +69,12 @@ export function registerSandboxCommand(program: Command): void {
 }
 
 function parseSeed(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("write the seed as a whole number");
-  return Number(value);
+  const seed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(seed))
+    throw new InvalidArgumentError(
+      `write the seed as a whole number up to ${Number.MAX_SAFE_INTEGER}`,
+    );
+  return seed;
 }
 
 function parseZone(value: string): string {

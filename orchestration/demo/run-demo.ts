@@ -1,6 +1,7 @@
-import { rm } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { loadConfig, type PslinkConfig } from "../../core/config/index.js";
+import { configError } from "../../core/errors.js";
 import type { SyncEventHandler } from "../../extractors/engine/sync-events.js";
 import { DEFAULT_SAFETY_LAG_MS, syncSources } from "../../extractors/sync-sources.js";
 import { applyPlan } from "../../reverse-etl/apply-plan.js";
@@ -10,7 +11,11 @@ import { planWritebacks } from "../../reverse-etl/plan-writebacks.js";
 import { renderPlan } from "../../reverse-etl/render-plan.js";
 import { verifyApplied } from "../../reverse-etl/verify-applied.js";
 import { startSandbox } from "../../sandbox/sandbox.js";
-import { SANDBOX_STEWARD, writeSandboxConfig } from "../../sandbox/sandbox-config.js";
+import {
+  checkSandboxConfigFolder,
+  SANDBOX_STEWARD,
+  writeSandboxConfig,
+} from "../../sandbox/sandbox-config.js";
 import type { SandboxSize } from "../../sandbox/world/types.js";
 import { defaultProjectDir } from "../../transform/project/default-project-dir.js";
 import { buildModels } from "../../transform/run/build-models.js";
@@ -48,7 +53,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const { print } = options;
   const step = stepPrinter(print, started);
   const dir = resolve(options.dir);
-  await rm(dir, { recursive: true, force: true });
+  await clearDemoFolder(dir);
 
   step(`starting the sandbox (${options.size}, seed ${options.seed})`);
   const sandbox = await startSandbox({ size: options.size, seed: options.seed });
@@ -222,4 +227,27 @@ function stepPrinter(print: (line?: string) => void, started: number) {
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
+}
+
+/** What a demo writes in its folder: the sandbox's config, its ground truth, the warehouse. */
+const DEMO_FILES = /^(pslink\.yml|\.env|ground-truth\.json|warehouse\.duckdb(\.wal|\.tmp)?)$/;
+
+/**
+ * Empties the demo's folder of what an earlier demo left, and refuses one holding anything else
+ * (a user's own pslink.yml, .env or files): `--dir` names a folder the demo may start afresh, not
+ * one it may wipe.
+ */
+async function clearDemoFolder(dir: string): Promise<void> {
+  const entries = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return [];
+    throw error;
+  });
+  const others = entries.filter((name) => !DEMO_FILES.test(name));
+  if (others.length > 0)
+    throw configError(
+      `${dir} holds files the demo did not write (${others.slice(0, 5).join(", ")}${others.length > 5 ? ", …" : ""}): it will not delete them`,
+      { hint: "pass --dir a new or empty folder, or one an earlier demo wrote" },
+    );
+  checkSandboxConfigFolder(dir);
+  for (const name of entries) await rm(join(dir, name), { recursive: true, force: true });
 }

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -94,4 +94,22 @@ describe("pslink demo (the README's main job), small", () => {
     const after = await pslink(["-c", config, "plan", "show", planId], cwd);
     expect(after.stdout).not.toContain("decide:");
   }, 180_000);
+
+  it("starts afresh only in a folder it wrote, and never deletes a user's files", async () => {
+    const folder = await mkdtemp(join(tmpdir(), "pslink-demo-dir-"));
+    try {
+      await writeFile(join(folder, "pslink.yml"), "version: 1\n");
+      await writeFile(join(folder, "notes.txt"), "important\n");
+      await mkdir(join(folder, "sub"));
+      const refused = await pslink(["demo", "--dir", folder, "--size", "small"], folder);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(
+        `${folder} holds files the demo did not write (notes.txt, sub): it will not delete them`,
+      );
+      expect((await readdir(folder)).sort()).toEqual(["notes.txt", "pslink.yml", "sub"]);
+      expect(await readFile(join(folder, "pslink.yml"), "utf8")).toBe("version: 1\n");
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
 });
