@@ -3,6 +3,7 @@ import { configError } from "../../core/errors.js";
 import { parseJson } from "../../warehouse/json-value.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import { withExistingWarehouse } from "../existing-warehouse.js";
+import { INTERRUPTED, withInterrupted } from "../interrupted-runs.js";
 import { configFrom, NO_SOURCES, print } from "../program.js";
 import { type StreamResultRow, streamResultsTable } from "../stream-results-table.js";
 import { textTable } from "../text-table.js";
@@ -77,10 +78,13 @@ async function listRuns(
 ): Promise<void> {
   const params: unknown[] = [limit];
   if (options.job) params.push(options.job);
-  const runs = await warehouse.query<RunRow>(
-    `select run_id, job, trigger, status, started_at, finished_at, error from pslink.runs
-     ${options.job ? "where job = $2" : ""} order by started_at desc limit $1`,
-    params,
+  const runs = await withInterrupted(
+    warehouse,
+    await warehouse.query<RunRow>(
+      `select run_id, job, trigger, status, started_at, finished_at, error from pslink.runs
+       ${options.job ? "where job = $2" : ""} order by started_at desc limit $1`,
+      params,
+    ),
   );
   if (options.json) {
     for (const run of runs) print(JSON.stringify(run));
@@ -110,7 +114,11 @@ async function listRuns(
             : "",
       },
       { header: "run id", value: (r) => r.run_id },
-      { header: "error / reason", value: (r) => r.error?.split("\n")[0]?.slice(0, 80) },
+      {
+        header: "error / reason",
+        value: (r) =>
+          (r.status === "interrupted" ? INTERRUPTED : r.error)?.split("\n")[0]?.slice(0, 80),
+      },
     ]),
   );
 }
@@ -148,7 +156,8 @@ async function findRun(warehouse: Warehouse, id: string): Promise<RunRow> {
 }
 
 async function showRun(warehouse: Warehouse, runId: string, json: boolean): Promise<void> {
-  const run = await findRun(warehouse, runId);
+  const [run] = await withInterrupted(warehouse, [await findRun(warehouse, runId)]);
+  if (!run) return;
   const streams = await warehouse.query<RunStreamRow>(
     `select source, stream, status, mode, new_rows, changed_rows, deleted_rows, quarantined_rows, pages,
        requests, duration_ms, cursor_after, error
@@ -168,7 +177,8 @@ async function showRun(warehouse: Warehouse, runId: string, json: boolean): Prom
   print(
     `run ${run.run_id}: ${run.job} (${run.trigger}) ${run.status}, started ${run.started_at.toISOString().slice(0, 19)} UTC`,
   );
-  if (run.error) print(`  ${run.error.split("\n")[0]}`);
+  const reason = run.status === "interrupted" ? INTERRUPTED : run.error;
+  if (reason) print(`  ${reason.split("\n")[0]}`);
   print();
   if (streams.length > 0) {
     print(streamResultsTable(streams.map(resultFromRow), { errors: true }));

@@ -3,9 +3,8 @@ import { CronExpressionParser } from "cron-parser";
 import type { PslinkConfig } from "../../core/config/index.js";
 import { checkWindow } from "../../reverse-etl/write-window.js";
 import { describeWarehouse } from "../../warehouse/describe-warehouse.js";
-import { RUN_LOCK_NAME } from "../../warehouse/run-lock-name.js";
-import type { Warehouse } from "../../warehouse/warehouse.js";
 import { withExistingWarehouse } from "../existing-warehouse.js";
+import { INTERRUPTED, withInterrupted } from "../interrupted-runs.js";
 import { configFrom, NO_SOURCES, print } from "../program.js";
 import { readWarehouseStatus, type WarehouseStatus } from "../warehouse-status.js";
 
@@ -21,8 +20,8 @@ export function registerStatusCommand(program: Command): void {
       const config = configFrom(command, NO_SOURCES);
       await withExistingWarehouse(config, async (warehouse) => {
         const status = await readWarehouseStatus(warehouse);
-        if (status.lastSync?.status === "running" && (await runLockIsFree(warehouse)))
-          status.lastSync.status = "interrupted";
+        if (status.lastSync)
+          [status.lastSync] = await withInterrupted(warehouse, [status.lastSync]);
         if (options.json) {
           print(JSON.stringify(status));
           return;
@@ -59,9 +58,7 @@ function renderStatus(config: PslinkConfig, status: WarehouseStatus, now: Date):
       "last sync",
       sync
         ? `${sync.status} ${utc(sync.started_at)} (${ago(sync.started_at, now)}), run ${sync.run_id}${
-            sync.status === "interrupted"
-              ? ": no process holds the run lock, so it ended without recording its outcome (killed, or its warehouse failed); the next sync closes it and reads on"
-              : ""
+            sync.status === "interrupted" ? `: ${INTERRUPTED}` : ""
           }`
         : "none yet: pslink sync",
     ),
@@ -208,18 +205,4 @@ function scheduleLines(config: PslinkConfig, now: Date): string[] {
     return `${name} next ${utc(next)} (pslink schedule runs them)`;
   });
   return labelled("schedules", lines);
-}
-
-/**
- * Whether no run holds the warehouse's run lock: a sync still `running` in the history while it
- * is free was killed (its process can no longer release or record anything).
- */
-async function runLockIsFree(warehouse: Warehouse): Promise<boolean> {
-  try {
-    const lock = await warehouse.acquireLock(RUN_LOCK_NAME, `pslink status (pid ${process.pid})`);
-    await lock.release();
-    return true;
-  } catch {
-    return false;
-  }
 }

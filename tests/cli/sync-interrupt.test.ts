@@ -115,6 +115,16 @@ describe("interrupting `pslink sync` on a terminal", () => {
       ),
     );
 
+    // So do `runs` and `runs show`, text and JSON: a script polling them does not wait on it.
+    const listed = await runCli(["-c", configPath, "runs", "--json"], env);
+    expect(JSON.parse(listed.stdout.trim().split("\n")[0] ?? "{}")).toMatchObject({
+      run_id: killed?.run_id,
+      status: "interrupted",
+    });
+    const shown = await runCli(["-c", configPath, "runs", "show", killed?.run_id as string], env);
+    expect(shown.stdout).toContain(`run ${killed?.run_id}: sync (cli) interrupted`);
+    expect(shown.stdout).toContain("  no process holds the run lock");
+
     const reopened = await duckdb!.open(target);
     const rerun = await syncSources(fixture.configFor(target), {
       warehouse: reopened,
