@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { CronExpressionParser } from "cron-parser";
-import type { PslinkConfig } from "../../core/config/index.js";
+import type { PslinkConfig, SourceName } from "../../core/config/index.js";
+import { STREAM_CATALOG } from "../../extractors/stream-catalog.js";
 import { checkWindow } from "../../reverse-etl/write-window.js";
 import { describeWarehouse } from "../../warehouse/describe-warehouse.js";
 import { withExistingWarehouse } from "../existing-warehouse.js";
@@ -82,19 +83,22 @@ function renderStatus(config: PslinkConfig, status: WarehouseStatus, now: Date):
 /** Per source: its streams' last outcome and how far its landed data reaches (the oldest cursor). */
 function sourceLines(config: PslinkConfig, status: WarehouseStatus, now: Date): string[] {
   const lines: string[] = [];
-  for (const source of Object.keys(config.sources)) {
-    // A stream turned off since it last ran keeps its old cursor: it is not what the data lacks.
-    const settings = config.sources[source as keyof typeof config.sources]?.streams ?? {};
+  for (const source of Object.keys(config.sources) as SourceName[]) {
+    // What the data should hold: every stream the config leaves on. One turned off since it
+    // last ran keeps its old cursor: it is not what the data lacks.
+    const settings: Record<string, { enabled?: boolean }> = config.sources[source]?.streams ?? {};
+    const expected = STREAM_CATALOG[source]
+      .map((definition) => definition.name)
+      .filter((name) => settings[name]?.enabled !== false);
     const streams = status.streams.filter(
-      (s) =>
-        s.source === source &&
-        (settings as Record<string, { enabled?: boolean }>)[s.stream]?.enabled !== false,
+      (s) => s.source === source && expected.includes(s.stream),
     );
     if (streams.length === 0) {
       lines.push(`${source.padEnd(11)}never synced`);
       continue;
     }
     const failed = streams.filter((s) => s.status !== "succeeded");
+    const never = expected.filter((name) => !streams.some((s) => s.stream === name));
     const through = streams
       .map((s) => s.landed_through)
       .filter((t): t is string => t !== null)
@@ -102,19 +106,24 @@ function sourceLines(config: PslinkConfig, status: WarehouseStatus, now: Date): 
     const reach = through
       ? `, data through ${utc(new Date(through))} (${ago(new Date(through), now)})`
       : "";
-    lines.push(
-      `${source.padEnd(11)}${
-        failed.length === 0
-          ? `${streams.length} stream(s) ok`
-          : `${failed.length} of ${streams.length} stream(s) not ok`
-      }${reach}`,
-    );
+    const ok = streams.length - failed.length;
+    const counts =
+      failed.length === 0 && never.length === 0
+        ? `${ok} stream(s) ok`
+        : [
+            `${ok} of ${expected.length} stream(s) ok`,
+            ...(failed.length > 0 ? [`${failed.length} not ok`] : []),
+            ...(never.length > 0 ? [`${never.length} never synced`] : []),
+          ].join(", ");
+    lines.push(`${source.padEnd(11)}${counts}${reach}`);
     for (const stream of failed)
       lines.push(
         `  ${stream.source}.${stream.stream} ${stream.status} ${ago(stream.ran_at, now)}${
           stream.error ? `: ${stream.error.split("\n")[0]?.slice(0, 160)}` : ""
         }`,
       );
+    if (never.length > 0)
+      lines.push(`  never synced: ${never.join(", ")} (pslink sync --source ${source})`);
   }
   return labelled("sources", lines);
 }

@@ -55,6 +55,14 @@ describe.each(warehouseCases())("pslink quarantine and status on $kind", (wc) =>
     );
     for (const never of ["salesforce", "kantata", "workday"])
       expect(status.out).toMatch(new RegExp(`^(sources)? +${never} +never synced$`, "m"));
+    // A source of which only some streams ever ran is not called ok: the rest are named.
+    const partial = await pslink(["-c", config, "sync", "--stream", "salesforce.Account"], env);
+    expect(partial.code, partial.err.slice(-2000)).toBe(0);
+    const partialStatus = await pslink(["-c", config, "status"], env);
+    expect(partialStatus.out).toMatch(
+      /^(sources)? +salesforce +1 of 2 stream\(s\) ok, 1 never synced, data through .*$/m,
+    );
+    expect(partialStatus.out).toMatch(/^ +never synced: Opportunity \(pslink sync --source salesforce\)$/m);
     expect(status.out).toMatch(
       /^quarantine +2 open record\(s\): netsuite\.customer 2 \(pslink quarantine\)$/m,
     );
@@ -148,7 +156,7 @@ describe.each(warehouseCases())("pslink quarantine and status on $kind", (wc) =>
     fixture.sandbox.faults.clear();
     expect(failed.code).toBe(1);
     const after = await pslink(["-c", config, "status"], env);
-    expect(after.out).toMatch(/^ +kantata +1 of 1 stream\(s\) not ok$/m);
+    expect(after.out).toMatch(/^ +kantata +0 of 10 stream\(s\) ok, 1 not ok, 9 never synced$/m);
     expect(after.out).toMatch(
       /^ +kantata\.workspaces failed just now: kantata GET .* still failing after \d+ attempts/m,
     );
