@@ -83,7 +83,8 @@ interface Parts {
 function fromUrl(url: Secret): Parts {
   const parsed = new URL(url.reveal());
   return {
-    host: decodeURIComponent(parsed.hostname) || "localhost",
+    // An IPv6 address is written in brackets in a URL (`[::1]`), not in the driver's host.
+    host: decodeURIComponent(parsed.hostname).replace(/^\[(.*)\]$/, "$1") || "localhost",
     port: parsed.port ? Number(parsed.port) : 5432,
     database: decodeURIComponent(parsed.pathname.replace(/^\//, "")) || "postgres",
     user: decodeURIComponent(parsed.username) || "postgres",

@@ -163,6 +163,21 @@ export function postgresTargetProblem(
       };
     const unread = unreadUrlParameters(url);
     if (unread) return { path: ["warehouse", "url"], message: unread };
+    // Each part is percent-decoded: a `%` not followed by two hex digits (a password pasted
+    // as it is) would otherwise fail at connect time as "URI malformed".
+    const undecodable = (["username", "password", "pathname"] as const).find((part) => {
+      try {
+        decodeURIComponent(url[part]);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    if (undecodable)
+      return {
+        path: ["warehouse", "url"],
+        message: `has a % in its ${undecodable === "pathname" ? "database" : undecodable} that is not followed by two hex digits: write % as %25 (and @ : / ? # in a user or password as %40 %3A %2F %3F %23)`,
+      };
   }
   const ssl = postgresSsl(warehouse);
   if ("problem" in ssl) return { path: ["warehouse", ssl.key], message: ssl.problem };

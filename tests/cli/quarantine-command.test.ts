@@ -62,7 +62,9 @@ describe.each(warehouseCases())("pslink quarantine and status on $kind", (wc) =>
     expect(partialStatus.out).toMatch(
       /^(sources)? +salesforce +1 of 2 stream\(s\) ok, 1 never synced, data through .*$/m,
     );
-    expect(partialStatus.out).toMatch(/^ +never synced: Opportunity \(pslink sync --source salesforce\)$/m);
+    expect(partialStatus.out).toMatch(
+      /^ +never synced: Opportunity \(pslink sync --source salesforce\)$/m,
+    );
     expect(status.out).toMatch(
       /^quarantine +2 open record\(s\): netsuite\.customer 2 \(pslink quarantine\)$/m,
     );

@@ -9,6 +9,7 @@ import { configEnv, loadConfig, parseConfig } from "../../core/config/index.js";
 import { postgresSsl } from "../../core/config/postgres-ssl.js";
 import { describeError, PslinkError } from "../../core/errors.js";
 import { redact } from "../../core/secret.js";
+import { postgresConnection } from "../../warehouse/postgres-connect.js";
 import { configProblems } from "../support/config-problems.js";
 import { runCli } from "../support/run-cli.js";
 
@@ -151,6 +152,14 @@ describe("config", () => {
         PG_URL: "mysql://u:p@db/x",
       }),
     ).toContain("  - warehouse.url: must start with postgres://, not mysql://");
+    // A password pasted with a bare %, which the driver would fail on as "URI malformed".
+    expect(
+      problems("version: 1\nwarehouse: { kind: postgres, url: '${PG_URL}' }\n", {
+        PG_URL: "postgres://pslink:100%sure@db/x",
+      }),
+    ).toContain(
+      "  - warehouse.url: has a % in its password that is not followed by two hex digits: write % as %25",
+    );
   });
 
   it("reads a PostgreSQL url whose password is a reference, and refuses one written out", () => {
@@ -171,6 +180,13 @@ describe("config", () => {
     ]);
     expect(url.searchParams.get("sslmode")).toBe("require");
     expect(redact(`authentication failed for ${password}`)).not.toContain(password);
+    // An IPv6 host is bracketed in the URL, not in what the driver connects to.
+    const v6 = parse(yaml("postgres://pslink:${PG_PASSWORD}@[::1]:5433/pslink"), {
+      PG_PASSWORD: password,
+    });
+    if (v6.warehouse.kind !== "postgres") throw new Error("expected a postgres warehouse");
+    const { client } = postgresConnection(v6.warehouse, v6.baseDir);
+    expect([client.host, client.port, client.database]).toEqual(["::1", 5433, "pslink"]);
     // No password in the URL at all (trust or peer authentication): nothing secret to refuse.
     const trusted = parse(yaml("postgres://pslink@db.internal/pslink"));
     expect(trusted.warehouse.kind === "postgres" && trusted.warehouse.url?.reveal()).toBe(
