@@ -10,7 +10,7 @@ import { RUN_LOCK_NAME } from "../warehouse/run-lock-name.js";
 import type { LockWait } from "../warehouse/short-lock-waits.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { notRunStream, runStream, stopReason } from "./engine/stream-runner.js";
-import type { StreamRunResult, SyncEventHandler } from "./engine/sync-events.js";
+import type { StreamRunResult, SyncEvent, SyncEventHandler } from "./engine/sync-events.js";
 import {
   downSystemOf,
   downText,
@@ -140,6 +140,15 @@ export async function syncSources(
       write.catch((error: unknown) => {
         unrecorded ??= error;
       });
+    // Each stream's row is written in order (started, each batch, its outcome): one chain per
+    // stream, so a late progress update never lands on its final row.
+    const rows = new Map<string, Promise<void>>();
+    const recordRow = (key: string, write: () => Promise<void>) => {
+      const next = (rows.get(key) ?? Promise.resolve()).then(write);
+      rows.set(key, record(next));
+      return rows.get(key) as Promise<void>;
+    };
+    const onEvent = options.onEvent ?? (() => undefined);
     const context = {
       wh,
       runId,
@@ -149,7 +158,15 @@ export async function syncSources(
         ) * 1000,
       fullRefresh: options.fullRefresh ?? false,
       ...batchBounds(options),
-      onEvent: options.onEvent ?? (() => undefined),
+      onEvent: (event: SyncEvent) => {
+        if (event.type === "stream-started")
+          void recordRow(`${event.system}.${event.stream}`, () =>
+            recorder.streamStarted(event.system, event.stream, event.mode),
+          );
+        else if (event.type === "batch-committed")
+          void recordRow(`${event.system}.${event.stream}`, () => recorder.streamProgress(event));
+        onEvent(event);
+      },
       signal,
       lockWait: options.lockWait,
     };
@@ -166,7 +183,7 @@ export async function syncSources(
                 ? await notRunStream({ ...context, source }, handle, notRunError(down))
                 : await runStream({ ...context, source }, handle);
               down ??= downSystemOf(result.error);
-              await record(recorder.stream(result));
+              await recordRow(`${result.system}.${result.stream}`, () => recorder.stream(result));
               return result;
             }),
           );

@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { describeError } from "../core/errors.js";
-import type { StreamRunResult } from "../extractors/engine/sync-events.js";
+import type { StreamProgress, StreamRunResult } from "../extractors/engine/sync-events.js";
 import { sqlTimestamp } from "../extractors/engine/timestamps.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { cursorJson } from "./stream-state-store.js";
@@ -18,6 +18,10 @@ const RUN_LOCK_JOBS = "(job = 'sync' or job like 'schedule:%')";
 export const INTERRUPTED_RUN_ERROR =
   "the process ended without recording its outcome (killed, or its warehouse failed)";
 
+/** What a stream's row says when its run was interrupted while it ran. */
+export const INTERRUPTED_STREAM_ERROR =
+  "the run ended while this stream was running (killed, or its warehouse failed): the batches it committed stay (new_rows counts new and changed rows together), and the next sync reads on from its cursor";
+
 /**
  * Marks `failed` the rows still `running` of jobs the run lock guards: call it right after
  * taking that lock. Those runs' processes were killed (a second signal, `kill -9`, a crash)
@@ -29,9 +33,16 @@ export async function closeInterruptedRuns(wh: Warehouse, closedBy: string): Pro
     `select run_id from pslink.runs where status = 'running' and ${RUN_LOCK_JOBS}`,
   );
   if (open.length === 0) return [];
+  const found = `found by ${closedBy} at ${new Date().toISOString()}`;
   await wh.execute(
     `update pslink.runs set status = 'failed', error = $1 where status = 'running' and ${RUN_LOCK_JOBS}`,
-    [`${INTERRUPTED_RUN_ERROR}; found by ${closedBy} at ${new Date().toISOString()}`],
+    [`${INTERRUPTED_RUN_ERROR}; ${found}`],
+  );
+  // The streams they were running: what had landed stays (each batch commits on its own).
+  await wh.execute(
+    `update pslink.run_streams set status = 'failed', error = $1
+      where status = 'running' and run_id in (${open.map((_, i) => `$${i + 2}`).join(", ")})`,
+    [`${INTERRUPTED_STREAM_ERROR}; ${found}`, ...open.map((row) => row.run_id)],
   );
   return open.map((row) => row.run_id);
 }
@@ -51,8 +62,38 @@ export class RunRecorder {
     );
   }
 
+  /** A stream's row while it runs: `runs show` and `status` see it even if the run is killed. */
+  async streamStarted(system: string, stream: string, mode: string): Promise<void> {
+    await this.wh.execute(
+      `insert into pslink.run_streams (run_id, source, stream, status, mode)
+       values ($1, $2, $3, 'running', $4)`,
+      [this.runId, system, stream, mode],
+    );
+  }
+
+  /** What a running stream has landed so far (new and changed rows together), per batch. */
+  async streamProgress(progress: StreamProgress): Promise<void> {
+    await this.wh.execute(
+      `update pslink.run_streams set new_rows = $4, pages = $5, requests = $6
+        where run_id = $1 and source = $2 and stream = $3 and status = 'running'`,
+      [
+        this.runId,
+        progress.system,
+        progress.stream,
+        progress.totalRows,
+        progress.pages,
+        progress.requests,
+      ],
+    );
+  }
+
+  /** A stream's outcome, in place of its running row. */
   async stream(result: StreamRunResult): Promise<void> {
     const json = this.wh.sqlType("json");
+    await this.wh.execute(
+      "delete from pslink.run_streams where run_id = $1 and source = $2 and stream = $3",
+      [this.runId, result.system, result.stream],
+    );
     await this.wh.execute(
       `insert into pslink.run_streams (run_id, source, stream, status, mode, new_rows, changed_rows,
          deleted_rows, quarantined_rows, pages, requests, duration_ms, cursor_before, cursor_after, error)

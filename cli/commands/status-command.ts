@@ -23,6 +23,11 @@ export function registerStatusCommand(program: Command): void {
         const status = await readWarehouseStatus(warehouse);
         if (status.lastSync)
           [status.lastSync] = await withInterrupted(warehouse, [status.lastSync]);
+        // The streams it was running when it was killed read as it does.
+        if (status.lastSync?.status === "interrupted")
+          status.streams = status.streams.map((stream) =>
+            stream.status === "running" ? { ...stream, status: "interrupted" } : stream,
+          );
         if (options.json) {
           print(JSON.stringify(status));
           return;

@@ -105,6 +105,12 @@ describe("interrupting `pslink sync` on a terminal", () => {
       "select run_id, status from pslink.runs",
     );
     expect(killed?.status).toBe("running");
+    // The streams it was running have their rows too (written when each started).
+    const running = await wh.query<{ source: string; stream: string }>(
+      "select source, stream from pslink.run_streams where run_id = $1 and status = 'running'",
+      [killed?.run_id],
+    );
+    expect(running.length).toBeGreaterThan(0);
     // status sees that no process holds the run lock: the run was killed, not still going.
     await wh.close();
     const status = await runCli(["-c", configPath, "status"], env);
@@ -144,6 +150,22 @@ describe("interrupting `pslink sync` on a terminal", () => {
       },
       { run_id: rerun.runId, status: "succeeded", error: null },
     ]);
+    // Its running streams are closed with it, saying what stays of them.
+    const closed = await reopened.query<{
+      source: string;
+      stream: string;
+      status: string;
+      error: string;
+    }>(
+      "select source, stream, status, error from pslink.run_streams where run_id = $1 and error like 'the run ended while%' order by source, stream",
+      [killed?.run_id],
+    );
+    expect(closed.map((row) => ({ source: row.source, stream: row.stream }))).toEqual(
+      [...running].sort((a, b) =>
+        `${a.source}.${a.stream}`.localeCompare(`${b.source}.${b.stream}`),
+      ),
+    );
+    expect(closed.every((row) => row.status === "failed")).toBe(true);
   });
 
   it("logs every line of a run with its run id, each stream's cursor, and one final record", async () => {
