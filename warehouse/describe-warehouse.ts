@@ -14,7 +14,8 @@ export function describeWarehouse(config: WarehouseConfig, baseDir: string): str
     const tls =
       mode === "disable"
         ? ""
-        : `, TLS ${mode}${rootCert ? ` against ${resolve(baseDir, rootCert)}` : ""}${
+        : // `require` with a root certificate checks the chain, as verify-ca does (libpq's rule).
+          `, TLS ${mode}${rootCert ? `${mode === "require" ? " (chain checked)" : ""} against ${resolve(baseDir, rootCert)}` : ""}${
             client ? `, client certificate ${resolve(baseDir, client.cert)}` : ""
           }`;
     return `postgres ${postgresTarget(config).label}${tls}`;

@@ -17,6 +17,8 @@ export interface PostgresTarget {
   user: string;
   /** `user@host:port/database`. */
   label: string;
+  /** The root certificate the server's is checked against (`ssl_root_cert`), as configured. */
+  rootCert?: string;
 }
 
 export interface PostgresConnection {
@@ -41,15 +43,16 @@ export function postgresConnection(
 ): PostgresConnection {
   const parts = partsOf(config);
   const { host, port, database, user, password } = parts;
+  const ssl = acceptedSsl(config);
   return {
-    target: targetOf(parts),
+    target: { ...targetOf(parts), ...(ssl.rootCert ? { rootCert: ssl.rootCert } : {}) },
     client: {
       host,
       port,
       database,
       user,
       password,
-      ssl: tlsOptions(acceptedSsl(config), baseDir, config.ssl_key_password),
+      ssl: tlsOptions(ssl, baseDir, config.ssl_key_password),
       // UTC sessions: timestamps cast to text and dates derived from them read the same as DuckDB's.
       // No JIT: pslink's statements are many and wide (shredding a batch has hundreds of
       // expressions), and compiling them cost 4× running them (2.0 s vs 0.49 s per 10k records).
@@ -223,7 +226,7 @@ export function connectionError(error: unknown, target: PostgresTarget): PslinkE
       hint: "start the server, or fix warehouse.host / warehouse.port (or the host in warehouse.url)",
     });
   }
-  const tls = tlsProblem(code, message, where);
+  const tls = tlsProblem(code, message, where, target.rootCert);
   if (tls) return configError(tls.message, { ...options, hint: tls.hint });
   if (code === "28000" && /client certificate|certificate authentication failed/i.test(message)) {
     const refused = /certificate authentication failed/i.test(message);
@@ -288,6 +291,7 @@ function tlsProblem(
   code: string,
   message: string,
   where: string,
+  rootCert: string | undefined,
 ): { message: string; hint: string } | undefined {
   if (/does not support SSL/i.test(message))
     return {
@@ -297,7 +301,10 @@ function tlsProblem(
   if (UNTRUSTED_CERT.has(code))
     return {
       message: `PostgreSQL at ${where} sent a certificate pslink does not trust: ${message}`,
-      hint: "give the certificate of the CA that signed the server's as warehouse.ssl_root_cert (a PEM file; managed services publish theirs), or set warehouse.ssl: true to encrypt without checking the server",
+      // With a root certificate given, every mode checks the chain against it (as libpq does).
+      hint: rootCert
+        ? `the server's certificate is not signed by the CA in warehouse.ssl_root_cert (${rootCert}): give that CA's certificate instead, or remove ssl_root_cert and set warehouse.ssl: true to encrypt without checking the server`
+        : "give the certificate of the CA that signed the server's as warehouse.ssl_root_cert (a PEM file; managed services publish theirs), or set warehouse.ssl: true to encrypt without checking the server",
     };
   if (code === "ERR_TLS_CERT_ALTNAME_INVALID")
     return {

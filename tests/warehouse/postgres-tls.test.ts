@@ -132,6 +132,18 @@ describe("PostgreSQL over TLS (the test server's own certificate)", () => {
     expect(await encrypted(checked)).toBe(true);
     // ssl: true with a root certificate checks the chain too, as libpq's require does.
     expect(await encrypted(await open("  ssl: true\n  ssl_root_cert: server-ca.pem\n"))).toBe(true);
+    expect(
+      describeWarehouse(warehouseWith("  ssl: true\n  ssl_root_cert: server-ca.pem\n"), dir),
+    ).toContain(`, TLS require (chain checked) against ${join(dir, "server-ca.pem")}`);
+    // A root certificate that did not sign the server's: ssl: true is set already, so the fix
+    // is that CA's certificate, or no ssl_root_cert.
+    const otherCa = await openError(
+      `  ssl: true\n  ssl_root_cert: ${join(clients, "pslink.crt")}\n`,
+    );
+    expect(otherCa.message).toContain("sent a certificate pslink does not trust");
+    expect(otherCa.hint).toContain(
+      `the server's certificate is not signed by the CA in warehouse.ssl_root_cert (${join(clients, "pslink.crt")})`,
+    );
 
     // verify-full also wants the name the server was reached by in the certificate: Debian's
     // is issued to localhost (or the machine's name), not to 127.0.0.1.
