@@ -4,8 +4,8 @@ import type { PslinkConfig } from "../core/config/index.js";
 import { configError, describeError, PslinkError } from "../core/errors.js";
 import { migrate } from "../warehouse/migrate.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
-import { applyBatch, type BatchWriter } from "./apply-batch.js";
-import { type ApplyContext, applyItem, type ItemEnd, type ItemOutcome } from "./apply-item.js";
+import type { ApplyContext, ItemEnd, ItemOutcome } from "./apply-item.js";
+import { applySteps } from "./apply-steps.js";
 import { audit } from "./audit-log.js";
 import { objectKey, unconfirmedObjects } from "./blast-radius.js";
 import { loadItems, loadPlan } from "./plan-store.js";
@@ -13,7 +13,6 @@ import type { WriteItem } from "./plan-types.js";
 import { findSteward } from "./steward-check.js";
 import { checkWindow, type WindowCheck } from "./write-window.js";
 import { createWriter } from "./writers/create-writer.js";
-import { SALESFORCE_BATCH_LIMIT } from "./writers/salesforce-writer.js";
 import type { Writer } from "./writers/writer-types.js";
 
 export interface ApplyOptions {
@@ -270,21 +269,8 @@ async function applyTarget(
     else if (outcome === "withdrawn") report.withdrawn += 1;
     else report.ends[outcome] = (report.ends[outcome] ?? 0) + 1;
   };
-  const batcher = "attemptBatch" in writer ? (writer as Writer & BatchWriter) : undefined;
-  const batchable = batcher
-    ? items.filter((item) => item.operation === "update" && item.status === "approved")
-    : [];
   // Each step writes its items; once the target refuses calls for now, the rest wait unsent.
-  const steps: Array<{ items: readonly WriteItem[]; run: () => Promise<ItemOutcome[]> }> = [];
-  if (batcher && batchable.length > 1) {
-    for (let i = 0; i < batchable.length; i += SALESFORCE_BATCH_LIMIT) {
-      const chunk = batchable.slice(i, i + SALESFORCE_BATCH_LIMIT);
-      steps.push({ items: chunk, run: () => applyBatch(ctx, batcher, chunk) });
-    }
-    items = items.filter((item) => !batchable.includes(item));
-  }
-  for (const item of items)
-    steps.push({ items: [item], run: async () => [await applyItem(ctx, item)] });
+  const steps = applySteps(ctx, writer, items);
   let stopped: AbortSignal | undefined;
   // Retries and backoff make an apply long: the window is checked again before each write, so
   // none goes out after it closed (an override still covers its steward's domains).
