@@ -144,9 +144,9 @@ export async function syncSources(
     // stream, so a late progress update never lands on its final row.
     const rows = new Map<string, Promise<void>>();
     const recordRow = (key: string, write: () => Promise<void>) => {
-      const next = (rows.get(key) ?? Promise.resolve()).then(write);
-      rows.set(key, record(next));
-      return rows.get(key) as Promise<void>;
+      const written = record((rows.get(key) ?? Promise.resolve()).then(write));
+      rows.set(key, written);
+      return written;
     };
     const onEvent = options.onEvent ?? (() => undefined);
     const context = {

@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import { describeError } from "../core/errors.js";
 import type { StreamProgress, StreamRunResult } from "../extractors/engine/sync-events.js";
 import { sqlTimestamp } from "../extractors/engine/timestamps.js";
+import { inList } from "../warehouse/sql-values.js";
 import type { Warehouse } from "../warehouse/warehouse.js";
 import { cursorJson } from "./stream-state-store.js";
 
@@ -39,10 +40,15 @@ export async function closeInterruptedRuns(wh: Warehouse, closedBy: string): Pro
     [`${INTERRUPTED_RUN_ERROR}; ${found}`],
   );
   // The streams they were running: what had landed stays (each batch commits on its own).
+  const params: unknown[] = [`${INTERRUPTED_STREAM_ERROR}; ${found}`];
+  const runs = inList(
+    "run_id",
+    open.map((row) => row.run_id),
+    params,
+  );
   await wh.execute(
-    `update pslink.run_streams set status = 'failed', error = $1
-      where status = 'running' and run_id in (${open.map((_, i) => `$${i + 2}`).join(", ")})`,
-    [`${INTERRUPTED_STREAM_ERROR}; ${found}`, ...open.map((row) => row.run_id)],
+    `update pslink.run_streams set status = 'failed', error = $1 where status = 'running' and ${runs}`,
+    params,
   );
   return open.map((row) => row.run_id);
 }

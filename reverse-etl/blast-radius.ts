@@ -109,10 +109,7 @@ export function objectDomains(objects: readonly string[], items: readonly WriteI
  */
 export function heldDomains(plan: WritePlan, items: readonly WriteItem[]): Domain[] {
   const objects = plan.summary.held_objects;
-  const held = Array.isArray(objects)
-    ? items.filter((item) => objects.includes(`${item.target_system}.${item.object}`))
-    : items;
-  return [...new Set(held.map((item) => item.domain))].sort();
+  return objectDomains(Array.isArray(objects) ? objects.map(String) : ["*"], items);
 }
 
 function pct(ratio: number): string {

@@ -42,12 +42,18 @@ export async function openWarehouse(config: WarehouseConfig, baseDir: string): P
  * folders would be (`path: pslink.yml/w.duckdb`), which mkdir reports only as `EEXIST`.
  */
 export function duckdbFolderProblem(path: string): PslinkError | undefined {
-  let folder = dirname(path);
-  while (!existsSync(folder) && dirname(folder) !== folder) folder = dirname(folder);
+  const folder = nearestExisting(dirname(path));
   if (statSync(folder).isDirectory()) return undefined;
   return configError(`warehouse.path ${path} is inside ${folder}, which is a file, not a folder`, {
     hint: "set warehouse.path in pslink.yml to a file in a folder, e.g. warehouse.duckdb (read from the config file's folder)",
   });
+}
+
+/** `path`, or the nearest folder above it that exists (the file system's root at the latest). */
+export function nearestExisting(path: string): string {
+  let current = path;
+  while (!existsSync(current) && dirname(current) !== current) current = dirname(current);
+  return current;
 }
 
 /**

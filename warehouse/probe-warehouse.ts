@@ -4,7 +4,7 @@ import { dirname, resolve } from "node:path";
 import type { WarehouseConfig } from "../core/config/index.js";
 import { configError, type PslinkError } from "../core/errors.js";
 import { describeWarehouse } from "./describe-warehouse.js";
-import { duckdbFolderProblem, openWarehouse } from "./open-warehouse.js";
+import { duckdbFolderProblem, nearestExisting, openWarehouse } from "./open-warehouse.js";
 import { postgresTextCaveat } from "./postgres-text-caveat.js";
 import type { Warehouse } from "./warehouse.js";
 
@@ -83,10 +83,4 @@ async function postgresReadOnly(warehouse: Warehouse): Promise<PslinkError | und
       hint: "point the warehouse at the primary, or turn read-only off for pslink (ALTER DATABASE … SET default_transaction_read_only = off)",
     },
   );
-}
-
-function nearestExisting(folder: string): string {
-  let current = folder;
-  while (!existsSync(current) && dirname(current) !== current) current = dirname(current);
-  return current;
 }

@@ -64,6 +64,27 @@ describe.each(["duckdb", "postgres"] as const)("apply while things change on %s"
     return { planId, byUser: new Map(items.map((item) => [item.target_id, item])) };
   };
 
+  /** Plans the rows inserted; harry approves the Kantata users (R10), fiona the accounts (R08). */
+  const approvedByRule = async (config: GovernedSandbox["config"]) => {
+    const planned = await planWritebacks({ warehouse: gs.warehouse, config, now: IN_WINDOW });
+    const planId = planned.planId as string;
+    for (const [steward, rule] of [
+      ["harry", "R10"],
+      ["fiona", "R08"],
+    ] as const) {
+      await decideItems({
+        warehouse: gs.warehouse,
+        config,
+        planId,
+        decision: "approve",
+        steward,
+        reason: "checked",
+        rules: [rule],
+      });
+    }
+    return planId;
+  };
+
   /** The real Kantata writer, running `before` ahead of each write it sends. */
   const kantataWriter = (before: (request: WriteRequest) => Promise<void>): Writer => {
     const real = createWriter("kantata", gs.config);
@@ -190,22 +211,7 @@ describe.each(["duckdb", "postgres"] as const)("apply while things change on %s"
       userHeadline("race", "300008", "Stamped"),
       accountUpdate("race:account", account?.id as string, { BillingCountry: "Faroe Islands" }),
     ]);
-    const planned = await planWritebacks({ warehouse: gs.warehouse, config, now: IN_WINDOW });
-    const planId = planned.planId as string;
-    for (const [steward, rule] of [
-      ["harry", "R10"],
-      ["fiona", "R08"],
-    ] as const) {
-      await decideItems({
-        warehouse: gs.warehouse,
-        config,
-        planId,
-        decision: "approve",
-        steward,
-        reason: "checked",
-        rules: [rule],
-      });
-    }
+    const planId = await approvedByRule(config);
     // The real clock: kantata's items are written before salesforce's window is checked.
     const result = await applyPlan({ warehouse: gs.warehouse, config, planId });
     expect(result.applied).toBe(2);
@@ -229,26 +235,7 @@ describe.each(["duckdb", "postgres"] as const)("apply while things change on %s"
       userHeadline("race", "300009", "Other targets go ahead"),
       accountUpdate("race:refused-account", account?.id as string, { BillingCountry: "Greenland" }),
     ]);
-    const planned = await planWritebacks({
-      warehouse: gs.warehouse,
-      config: gs.config,
-      now: IN_WINDOW,
-    });
-    const planId = planned.planId as string;
-    for (const [steward, rule] of [
-      ["harry", "R10"],
-      ["fiona", "R08"],
-    ] as const) {
-      await decideItems({
-        warehouse: gs.warehouse,
-        config: gs.config,
-        planId,
-        decision: "approve",
-        steward,
-        reason: "checked",
-        rules: [rule],
-      });
-    }
+    const planId = await approvedByRule(gs.config);
     // Kantata, written before Salesforce, answers 401 whatever token pslink sends: a revoked
     // token. Salesforce, after it, is written all the same.
     gs.sandbox.faults.add({ system: "kantata", kind: "expired_token", times: 1000 });

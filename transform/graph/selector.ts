@@ -108,7 +108,7 @@ export function refuseEmptyRun(
     );
   throw configError(
     exclude
-      ? `nothing to ${run.what}: ${exclude} removes every one of the ${nodes} ${select ?? "of the project"} ${select ? "chooses" : ""}`.trimEnd()
+      ? `nothing to ${run.what}: ${exclude} removes every one of the ${nodes} ${select ? `${select} chooses` : "of the project"}`
       : `nothing to ${run.what}: ${select} holds no ${nodes}`,
     {
       hint: exclude

@@ -1,4 +1,5 @@
 import { configError } from "../../core/errors.js";
+import { inList } from "../../warehouse/sql-values.js";
 import type { Warehouse } from "../../warehouse/warehouse.js";
 import type { Manifest, ModelNode } from "../graph/manifest-types.js";
 
@@ -28,11 +29,11 @@ export async function refuseMissingSources(
   for (const name of models) visit(manifest.models.get(name));
   const tables = [...keys].flatMap((key) => manifest.project.sources.get(key) ?? []);
   if (tables.length === 0) return;
-  const schemas = [...new Set(tables.map((table) => table.schema))];
+  const params: unknown[] = [];
+  const schemas = inList("table_schema", [...new Set(tables.map((table) => table.schema))], params);
   const rows = await warehouse.query<{ table_schema: string; table_name: string }>(
-    `select table_schema, table_name from information_schema.tables
-      where table_schema in (${schemas.map((_, i) => `$${i + 1}`).join(", ")})`,
-    schemas,
+    `select table_schema, table_name from information_schema.tables where ${schemas}`,
+    params,
   );
   const present = new Set(rows.map((row) => `${row.table_schema}.${row.table_name}`.toLowerCase()));
   const missing = tables.filter(

@@ -76,10 +76,10 @@ export class RelationAdapter {
 
   /**
    * Drops the relation under the model's name, if any, and puts its replacement in place
-   * (`putInPlace`), in `tx`. On PostgreSQL `drop … cascade` takes every view built on the relation with it (a
-   * model this run does not build, a user's own, a BI tool's): those are read first and made
-   * again on the replacement (`dependent-views.ts`). DuckDB keeps a view as its text, so views
-   * stay as they are.
+   * (`putInPlace`), in `tx`. On PostgreSQL `drop … cascade` takes every view built on the
+   * relation with it (a model this run does not build, a user's own, a BI tool's): those are
+   * read first and made again on the replacement (`dependent-views.ts`). DuckDB keeps a view as
+   * its text, so views stay as they are.
    */
   async replace(
     tx: SqlExecutor,
